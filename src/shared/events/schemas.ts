@@ -1,0 +1,147 @@
+/**
+ * Schemas of the ECS events we consume. Deliberately tolerant: real events carry fields the docs omit,
+ * numbers as strings ("cpu": "256", sometimes "null"), containers without `image`, and service events
+ * without `version` or `clusterArn`. Unknown fields are kept (looseObject) so nothing is lost on the way.
+ * zod/mini keeps the handler bundles small.
+ */
+import * as z from "zod/mini";
+
+/** ISO string, epoch seconds/millis (AWS CLI v1 output) or Date (SDK output) -> ISO string. */
+const timestamp = z.pipe(
+  z.union([z.string(), z.number(), z.date()]),
+  z.transform((value): string => {
+    if (typeof value === "string") return value;
+    if (value instanceof Date) return value.toISOString();
+    const millis = value < 1e11 ? value * 1000 : value;
+    return new Date(millis).toISOString();
+  }),
+);
+
+/** "256", 256, "null", null -> "256" | undefined. */
+const numberish = z.pipe(
+  z.union([z.string(), z.number(), z.null()]),
+  z.transform((value): string | undefined =>
+    value === null || value === "null" || value === "" ? undefined : String(value),
+  ),
+);
+
+/** Exit codes arrive as numbers; be lenient with numeric strings and null. */
+const exitCode = z.pipe(
+  z.union([z.number(), z.string(), z.null()]),
+  z.transform((value): number | undefined => {
+    if (value === null || value === "") return undefined;
+    const n = typeof value === "number" ? value : Number(value);
+    return Number.isFinite(n) ? Math.trunc(n) : undefined;
+  }),
+);
+
+const nameValue = z.looseObject({ name: z.string(), value: z.optional(z.nullable(z.string())) });
+
+export const containerSchema = z.looseObject({
+  name: z.string(),
+  containerArn: z.optional(z.string()),
+  image: z.optional(z.nullable(z.string())),
+  imageDigest: z.optional(z.nullable(z.string())),
+  runtimeId: z.optional(z.string()),
+  lastStatus: z.optional(z.string()),
+  exitCode: z.optional(exitCode),
+  reason: z.optional(z.nullable(z.string())),
+  healthStatus: z.optional(z.string()),
+  cpu: z.optional(numberish),
+  memory: z.optional(numberish),
+  memoryReservation: z.optional(numberish),
+  essential: z.optional(z.boolean()),
+});
+
+const containerOverrideSchema = z.looseObject({
+  name: z.optional(z.string()),
+  command: z.optional(z.array(z.string())),
+  environment: z.optional(z.array(nameValue)),
+  cpu: z.optional(z.number()),
+  memory: z.optional(z.number()),
+  memoryReservation: z.optional(z.number()),
+});
+
+/** A task as ECS describes it: the `detail` of a Task State Change, or an element of DescribeTasks' `tasks`. */
+export const taskSchema = z.looseObject({
+  taskArn: z.string(),
+  clusterArn: z.optional(z.string()),
+  taskDefinitionArn: z.optional(z.string()),
+  containerInstanceArn: z.optional(z.string()),
+  group: z.optional(z.string()),
+  startedBy: z.optional(z.string()),
+  launchType: z.optional(z.string()),
+  capacityProviderName: z.optional(z.string()),
+  platformVersion: z.optional(z.string()),
+  availabilityZone: z.optional(z.string()),
+  lastStatus: z.optional(z.string()),
+  desiredStatus: z.optional(z.string()),
+  healthStatus: z.optional(z.string()),
+  stopCode: z.optional(z.nullable(z.string())),
+  stoppedReason: z.optional(z.nullable(z.string())),
+  cpu: z.optional(numberish),
+  memory: z.optional(numberish),
+  containers: z._default(z.array(containerSchema), []),
+  overrides: z.optional(
+    z.looseObject({
+      containerOverrides: z.optional(z.array(containerOverrideSchema)),
+    }),
+  ),
+  attachments: z.optional(z.array(z.looseObject({ type: z.optional(z.string()) }))),
+  attributes: z.optional(z.array(nameValue)),
+  tags: z.optional(z.array(z.looseObject({ key: z.optional(z.string()), value: z.optional(z.string()) }))),
+  createdAt: z.optional(timestamp),
+  pullStartedAt: z.optional(timestamp),
+  pullStoppedAt: z.optional(timestamp),
+  startedAt: z.optional(timestamp),
+  stoppingAt: z.optional(timestamp),
+  stoppedAt: z.optional(timestamp),
+  executionStoppedAt: z.optional(timestamp),
+  updatedAt: z.optional(timestamp),
+  version: z.optional(z.number()),
+});
+
+export type EcsTask = z.infer<typeof taskSchema>;
+export type EcsContainer = z.infer<typeof containerSchema>;
+
+export const deploymentDetailSchema = z.looseObject({
+  eventType: z.string(),
+  eventName: z.string(),
+  deploymentId: z.optional(z.string()),
+  updatedAt: z.optional(timestamp),
+  reason: z.optional(z.nullable(z.string())),
+});
+export type DeploymentDetail = z.infer<typeof deploymentDetailSchema>;
+
+export const serviceActionDetailSchema = z.looseObject({
+  eventType: z.string(),
+  eventName: z.string(),
+  clusterArn: z.optional(z.string()),
+  createdAt: z.optional(timestamp),
+  reason: z.optional(z.nullable(z.string())),
+  capacityProviderArns: z.optional(z.array(z.string())),
+  containerInstanceArns: z.optional(z.array(z.string())),
+  desiredCount: z.optional(z.number()),
+  targetServices: z.optional(z.array(z.unknown())),
+});
+export type ServiceActionDetail = z.infer<typeof serviceActionDetailSchema>;
+
+/** The EventBridge envelope; `detail` is validated separately, per detail-type. */
+export const envelopeSchema = z.looseObject({
+  version: z.optional(z.string()),
+  id: z.string(),
+  "detail-type": z.string(),
+  source: z.string(),
+  account: z.optional(z.string()),
+  time: z.optional(z.string()),
+  region: z.optional(z.string()),
+  resources: z._default(z.array(z.string()), []),
+  detail: z.unknown(),
+});
+export type Envelope = z.infer<typeof envelopeSchema>;
+
+export const DETAIL_TYPES = {
+  task: "ECS Task State Change",
+  deployment: "ECS Deployment State Change",
+  serviceAction: "ECS Service Action",
+} as const;
