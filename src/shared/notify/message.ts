@@ -42,6 +42,8 @@ export interface Message {
   links: Link[];
   cluster?: string;
   service?: string;
+  /** Task definition family (or job name) the message is about when there is no service; names it in fallbacks. */
+  family?: string;
   account?: string;
   region?: string;
   /** ISO time of the event. */

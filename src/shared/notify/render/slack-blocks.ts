@@ -1,0 +1,126 @@
+/**
+ * Block Kit blocks built from untrusted text: every builder escapes its input for the text object it fills and
+ * cuts it to that object's limit, so a block is valid and inert whatever the input. Pure.
+ */
+import type { Fact, Link } from "../message.js";
+import { mrkdwn, mrkdwnCode, plainText } from "../text.js";
+import { SLACK_LIMITS } from "./slack-limits.js";
+import { isWebUrl } from "./urls.js";
+
+export interface PlainTextObject {
+  type: "plain_text";
+  text: string;
+  emoji?: boolean;
+}
+export interface MrkdwnObject {
+  type: "mrkdwn";
+  text: string;
+}
+export interface ButtonElement {
+  type: "button";
+  text: PlainTextObject;
+  url: string;
+  action_id: string;
+}
+export type Block =
+  | { type: "header"; text: PlainTextObject }
+  | { type: "section"; text: MrkdwnObject }
+  | { type: "section"; fields: MrkdwnObject[] }
+  | { type: "actions"; elements: ButtonElement[] }
+  | { type: "context"; elements: MrkdwnObject[] };
+
+/** Longest single item of a list before it is cut; keeps one runaway line from hiding the others. */
+const LIST_ITEM_MAX = 600;
+/** Room kept for the "… and N more" line of a list that does not fit. */
+const MORE_LINE_RESERVE = 32;
+
+function chunk<T>(items: readonly T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
+  return chunks;
+}
+
+export function headerBlock(prefix: string, title: string): Block {
+  const text = plainText(`${prefix}${title}`, SLACK_LIMITS.headerText) || prefix.trim() || "ECS notification";
+  return { type: "header", text: { type: "plain_text", text, emoji: true } };
+}
+
+export function textSection(text: string): Block {
+  return { type: "section", text: { type: "mrkdwn", text: mrkdwn(text, SLACK_LIMITS.sectionText) } };
+}
+
+/** `*Label*` over the value, two columns, ten per section. */
+export function factSections(facts: readonly Fact[]): Block[] {
+  const fields = facts.map((fact): MrkdwnObject => {
+    const label = `*${mrkdwn(fact.label, 200)}*\n`;
+    return { type: "mrkdwn", text: label + mrkdwn(fact.value, SLACK_LIMITS.fieldText - label.length) };
+  });
+  return chunk(fields, SLACK_LIMITS.sectionFields).map((part): Block => ({ type: "section", fields: part }));
+}
+
+/** A heading over the text verbatim in a code block, which untrusted backticks cannot close. */
+export function codeSection(heading: string, text: string): Block {
+  const open = `*${heading}*\n\`\`\`\n`;
+  const close = "\n```";
+  const body = mrkdwnCode(text, SLACK_LIMITS.sectionText - open.length - close.length);
+  return { type: "section", text: { type: "mrkdwn", text: open + body + close } };
+}
+
+/**
+ * A heading over one line per item, each started by `marker(index)`. Items that no longer fit are counted
+ * in a last "… and N more" line instead of being cut mid-list.
+ */
+export function listSection(
+  heading: string,
+  items: readonly string[],
+  marker: (index: number) => string,
+): Block {
+  const lines = [`*${heading}*`];
+  let length = lines[0]?.length ?? 0;
+  for (const [index, item] of items.entries()) {
+    const line = marker(index) + mrkdwn(item, LIST_ITEM_MAX).replace(/\n/g, " ");
+    const isLast = index === items.length - 1;
+    if (length + 1 + line.length + (isLast ? 0 : MORE_LINE_RESERVE) > SLACK_LIMITS.sectionText) {
+      lines.push(`_… and ${items.length - index} more_`);
+      break;
+    }
+    lines.push(line);
+    length += 1 + line.length;
+  }
+  return { type: "section", text: { type: "mrkdwn", text: lines.join("\n") } };
+}
+
+/** Link buttons; a link whose URL is not a web URL or is too long to send whole is left out, never cut. */
+export function linkButtons(links: readonly Link[]): Block[] {
+  const buttons = links
+    .filter((link) => link.url.length <= SLACK_LIMITS.buttonUrl && isWebUrl(link.url))
+    .map(
+      (link, index): ButtonElement => ({
+        type: "button",
+        text: {
+          type: "plain_text",
+          text: plainText(link.label, SLACK_LIMITS.buttonText) || "Open",
+          emoji: true,
+        },
+        url: link.url,
+        action_id: `link-${index}`,
+      }),
+    );
+  return chunk(buttons, SLACK_LIMITS.actionsElements).map(
+    (elements): Block => ({ type: "actions", elements }),
+  );
+}
+
+/** Longest part of the context line; a handful of these stays far below the text limit. */
+const CONTEXT_PART_MAX = 300;
+
+/** One small grey line of `·`-separated parts, the first in bold. */
+export function contextBlock(parts: readonly string[]): Block {
+  const text = parts
+    .map((part, index) => {
+      const escaped = mrkdwn(part, CONTEXT_PART_MAX);
+      return index === 0 ? `*${escaped}*` : escaped;
+    })
+    .join(" · ");
+  return { type: "context", elements: [{ type: "mrkdwn", text }] };
+}

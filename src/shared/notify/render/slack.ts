@@ -1,0 +1,36 @@
+/** Renders a Message as a Slack incoming-webhook payload (Block Kit). Pure. */
+import type { Message, SlackPayload } from "../message.js";
+import { mrkdwn } from "../text.js";
+import { footerParts } from "./footer.js";
+import { SEVERITY_EMOJI } from "./severity.js";
+import {
+  type Block,
+  codeSection,
+  contextBlock,
+  factSections,
+  headerBlock,
+  linkButtons,
+  listSection,
+  textSection,
+} from "./slack-blocks.js";
+import { SLACK_LIMITS } from "./slack-limits.js";
+import { summaryLine } from "./summary-line.js";
+
+/** Keeps the context line, which says how severe and where, even when the body has to give way. */
+function withinBlockLimit(body: Block[], context: Block): Block[] {
+  return [...body.slice(0, SLACK_LIMITS.blocks - 1), context];
+}
+
+export function renderSlack(m: Message): SlackPayload {
+  const body: Block[] = [headerBlock(`${SEVERITY_EMOJI[m.severity]} `, m.title)];
+  if (m.cause.trim()) body.push(textSection(m.cause));
+  body.push(...factSections(m.facts));
+  if (m.reason?.trim()) body.push(codeSection("Reason reported by ECS", m.reason));
+  if (m.evidence.length > 0) body.push(listSection("Evidence", m.evidence, () => "• "));
+  if (m.remediation.length > 0) body.push(listSection("What to do", m.remediation, (i) => `${i + 1}. `));
+  body.push(...linkButtons(m.links));
+  return {
+    text: mrkdwn(summaryLine(m), SLACK_LIMITS.fallbackText),
+    blocks: withinBlockLimit(body, contextBlock(footerParts(m))),
+  };
+}

@@ -1,0 +1,95 @@
+/**
+ * Makes untrusted text (stop reasons, container names, tags) inert for each channel and cuts it to a limit.
+ * Cutting happens on the rendered text, one grapheme at a time, so a cut never splits an escaped entity,
+ * a surrogate pair or an emoji sequence, and the result, ellipsis included, never exceeds the limit.
+ * Lengths are UTF-16 code units (`string.length`): never less than what Slack or SNS count. Pure.
+ */
+
+export const ELLIPSIS = "…";
+
+/**
+ * C0 controls except tab and newline, DEL, C1 controls (ESC starts terminal escape sequences), and the bidi
+ * overrides and isolates, which can make a terminal or mail client show text in an order other than it reads.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+const LINE_BREAKS = /\r\n?|[\u2028\u2029]/g;
+
+/**
+ * `@` starting a word: Slack may resolve `@channel`, `@here`, `@everyone` or `@user` (with `link_names`).
+ * An `@` inside a word (`user@example.com`, `image@sha256:...`) is left alone so it can still be copied.
+ */
+const MENTION = /(^|[^\p{L}\p{N}_.+-])@(?=[\p{L}\p{N}_])/gu;
+const WORD_JOINER = "\u2060";
+
+const MRKDWN_ENTITIES: Readonly<Record<string, string>> = { "&": "&amp;", "<": "&lt;", ">": "&gt;" };
+/** U+02CB MODIFIER LETTER GRAVE ACCENT: looks like a backtick, cannot close a code block. */
+const BACKTICK_LOOKALIKE = "\u02cb";
+const ANGLE_LOOKALIKES: Readonly<Record<string, string>> = { "<": "\u2039", ">": "\u203a" };
+
+const graphemes = new Intl.Segmenter(undefined, { granularity: "grapheme" });
+
+/** Removes control and bidi characters; keeps tabs and newlines, normalising every line break to `\n`. */
+export function stripControl(text: string): string {
+  return text.replace(LINE_BREAKS, "\n").replace(CONTROL, "");
+}
+
+/** One line: controls removed, every run of whitespace (line breaks included) collapsed to one space. */
+export function singleLine(text: string): string {
+  return stripControl(text).replace(/\s+/g, " ").trim();
+}
+
+/** Puts a word joiner after a word-initial `@`, so Slack shows `@channel` but never notifies anyone. */
+export function neutraliseMentions(text: string): string {
+  return text.replace(MENTION, `$1@${WORD_JOINER}`);
+}
+
+/**
+ * Renders `text` one grapheme at a time with `render` and cuts it to `max` code units, ellipsis included.
+ * `render` must work per character and never shorten (escaping, look-alikes), so rendering the pieces equals
+ * rendering the whole.
+ */
+function renderWithin(text: string, max: number, render: (piece: string) => string): string {
+  // Rendering never shortens text, so a text already longer than `max` need not be rendered whole.
+  if (text.length <= max) {
+    const whole = render(text);
+    if (whole.length <= max) return whole;
+  }
+  const budget = max - ELLIPSIS.length;
+  if (budget < 0) return "";
+  let out = "";
+  for (const { segment } of graphemes.segment(text)) {
+    const piece = render(segment);
+    if (out.length + piece.length > budget) break;
+    out += piece;
+  }
+  return out + ELLIPSIS;
+}
+
+const identity = (piece: string): string => piece;
+const escapeMrkdwn = (piece: string): string => piece.replace(/[&<>]/g, (c) => MRKDWN_ENTITIES[c] ?? c);
+const escapeCode = (piece: string): string => escapeMrkdwn(piece).replaceAll("`", BACKTICK_LOOKALIKE);
+const plainLookalikes = (piece: string): string => piece.replace(/[<>]/g, (c) => ANGLE_LOOKALIKES[c] ?? c);
+
+/** Cuts already safe text to `max` code units without splitting a grapheme. */
+export function cut(text: string, max: number): string {
+  return renderWithin(text, max, identity);
+}
+
+/** Untrusted text for a Slack `mrkdwn` object: `&<>` escaped (no mentions, no disguised links), cut to `max`. */
+export function mrkdwn(text: string, max: number): string {
+  return renderWithin(neutraliseMentions(stripControl(text)), max, escapeMrkdwn);
+}
+
+/** Untrusted text for inside a mrkdwn code block: as `mrkdwn`, and backticks cannot close the block. */
+export function mrkdwnCode(text: string, max: number): string {
+  return renderWithin(neutraliseMentions(stripControl(text)), max, escapeCode);
+}
+
+/**
+ * Untrusted text for a Slack `plain_text` object (header, button): one line, mentions neutralised, and angle
+ * brackets swapped for look-alikes so no `<!channel>` or `<http://...|...>` token exists even as plain text.
+ */
+export function plainText(text: string, max: number): string {
+  return renderWithin(neutraliseMentions(singleLine(text)), max, plainLookalikes);
+}
