@@ -1,0 +1,237 @@
+"use strict";
+/**
+ * EventBridge Scheduler resources for the jobs in jobs.yml, for serverless.yml, in one of two ways:
+ *
+ *   resources:
+ *     - ${file(./infra/schedules.cjs):schedules}   # reuse ScheduleGroup + SchedulerRole of infra/scheduler.yml
+ *     - ${file(./infra/schedules.cjs):resources}   # or: emit a group and a role of its own as well
+ *
+ * The Serverless Framework calls the named export with the CLI options; the jobs file is
+ * `--jobs-file PATH`, else $JOBS_FILE, else ./jobs.yml (relative to the working directory). No file, no
+ * resources. Emits one AWS::Scheduler::Schedule per job (target: the run-job function, retries, DLQ) and,
+ * for `resources`, an AWS::Scheduler::ScheduleGroup and the role Scheduler assumes to invoke the function
+ * (and to write undeliverable invocations to the DLQ).
+ *
+ * Only the fields a schedule needs are validated here (name, schedule, timezone, enabled), with the very
+ * rules and messages of the TypeScript parser: both use src/shared/jobs/schedule-syntax.cjs. The rest of a
+ * job is validated by parseJobsFile at run time and by `ecs-sentinel jobs validate`.
+ */
+const fs = require("node:fs");
+const path = require("node:path");
+const YAML = require("yaml");
+const {
+  checkJobName,
+  checkTimeZone,
+  parseScheduleExpression,
+} = require("../src/shared/jobs/schedule-syntax.cjs");
+
+const DEFAULTS = {
+  functionLogicalId: "RunJobLambdaFunction",
+  deadLetterQueueLogicalId: "DeadLetterQueue",
+  groupLogicalId: "JobsScheduleGroup",
+  roleLogicalId: "JobsSchedulerRole",
+  /** false: the group and role named above exist elsewhere in the stack (e.g. infra/scheduler.yml). */
+  createGroupAndRole: true,
+  /** Scheduler's own retries when invoking the function fails (throttling, service errors). */
+  maximumRetryAttempts: 3,
+  /** Give up on an invocation it could not deliver after this long; a job an hour late is a missed job. */
+  maximumEventAgeInSeconds: 3600,
+};
+
+class ScheduleConfigError extends Error {
+  constructor(problems) {
+    super(problems.join("\n"));
+    this.name = "ScheduleConfigError";
+    this.problems = problems;
+  }
+}
+
+function isRecord(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** "nightly-migration" -> "JobScheduleNightlyMigration"; CloudFormation logical ids are alphanumeric. */
+function logicalIdFor(name, taken) {
+  const pascal = name
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((part) => part[0].toUpperCase() + part.slice(1))
+    .join("");
+  let id = `JobSchedule${pascal}`;
+  // "a-b" and "a_b" would collide; the suffix keeps both, and is stable for a given name.
+  if (taken.has(id)) id += Buffer.from(name).toString("hex").slice(0, 16);
+  taken.add(id);
+  return id;
+}
+
+/** Reads the jobs that need a schedule out of jobs.yml text; throws ScheduleConfigError listing all problems. */
+function readScheduledJobs(text, fileName) {
+  const doc = YAML.parseDocument(text, { uniqueKeys: true, prettyErrors: true });
+  if (doc.errors.length > 0) {
+    throw new ScheduleConfigError(doc.errors.map((error) => `${fileName}: ${error.message.split("\n")[0]}`));
+  }
+  const root = doc.toJS() ?? {};
+  if (!isRecord(root)) throw new ScheduleConfigError([`${fileName}: expected a mapping with a "jobs" list`]);
+  const defaults = isRecord(root.defaults) ? root.defaults : {};
+  const rawJobs = root.jobs ?? [];
+  if (!Array.isArray(rawJobs)) throw new ScheduleConfigError([`${fileName}: jobs: must be a list of jobs`]);
+
+  const problems = [];
+  const jobs = [];
+  const names = new Map();
+  rawJobs.forEach((raw, index) => {
+    const label =
+      isRecord(raw) && typeof raw.name === "string" && raw.name.trim()
+        ? `job "${raw.name}"`
+        : `job #${index + 1}`;
+    if (!isRecord(raw)) {
+      problems.push(`${fileName}: ${label}: must be a mapping of job fields`);
+      return;
+    }
+    const at = (field, problem) => problems.push(`${fileName}: ${label}: ${field}: ${problem}`);
+    const name = checkJobName(raw.name);
+    if (!name.ok) at("name", name.problem);
+    const schedule = raw.schedule === undefined ? undefined : parseScheduleExpression(raw.schedule);
+    if (!schedule) at("schedule", "is required");
+    else if (!schedule.ok) at("schedule", schedule.problem);
+    const zoneFromDefaults = raw.timezone === undefined && defaults.timezone !== undefined;
+    const zone = checkTimeZone(raw.timezone ?? defaults.timezone ?? "UTC");
+    if (!zone.ok) {
+      if (zoneFromDefaults) problems.push(`${fileName}: defaults: timezone: ${zone.problem}`);
+      else at("timezone", zone.problem);
+    }
+    const enabled = raw.enabled ?? defaults.enabled ?? true;
+    if (typeof enabled !== "boolean") at("enabled", `must be true or false, got ${JSON.stringify(enabled)}`);
+    if (name.ok) {
+      const first = names.get(name.value);
+      if (first !== undefined) at("name", `duplicates job #${first + 1}`);
+      else names.set(name.value, index);
+    }
+    if (name.ok && schedule?.ok && zone.ok && typeof enabled === "boolean") {
+      const description = typeof raw.description === "string" ? raw.description : undefined;
+      jobs.push({ name: name.value, schedule: schedule.value, timezone: zone.value, enabled, description });
+    }
+  });
+  const unique = [...new Set(problems)];
+  if (unique.length > 0) throw new ScheduleConfigError(unique);
+  return jobs;
+}
+
+/**
+ * CloudFormation resources for the jobs in `text` (the content of jobs.yml). Options override the logical
+ * ids of the run-job function and the dead-letter queue, the schedule group's name and the retry policy.
+ */
+function buildScheduleResources(text, options = {}) {
+  const settings = { ...DEFAULTS, ...options };
+  const fileName = settings.fileName ?? "jobs.yml";
+  const jobs = readScheduledJobs(text, fileName);
+  if (jobs.length === 0) return { Resources: {} };
+
+  const functionArn = { "Fn::GetAtt": [settings.functionLogicalId, "Arn"] };
+  const deadLetterArn = { "Fn::GetAtt": [settings.deadLetterQueueLogicalId, "Arn"] };
+  const shared = {
+    [settings.groupLogicalId]: {
+      Type: "AWS::Scheduler::ScheduleGroup",
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax, not a JS template.
+      Properties: { Name: settings.groupName ?? { "Fn::Sub": "${AWS::StackName}-jobs" } },
+    },
+    [settings.roleLogicalId]: {
+      Type: "AWS::IAM::Role",
+      Properties: {
+        AssumeRolePolicyDocument: {
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Effect: "Allow",
+              Principal: { Service: "scheduler.amazonaws.com" },
+              Action: "sts:AssumeRole",
+              // Only schedules of this account may use the role (confused-deputy guard).
+              Condition: { StringEquals: { "aws:SourceAccount": { Ref: "AWS::AccountId" } } },
+            },
+          ],
+        },
+        Policies: [
+          {
+            PolicyName: "invoke-run-job",
+            PolicyDocument: {
+              Version: "2012-10-17",
+              Statement: [
+                { Effect: "Allow", Action: "lambda:InvokeFunction", Resource: functionArn },
+                // Scheduler writes to the DLQ as this role; without it the dead-letter config fails silently.
+                { Effect: "Allow", Action: "sqs:SendMessage", Resource: deadLetterArn },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  };
+
+  const resources = settings.createGroupAndRole ? shared : {};
+  const taken = new Set(Object.keys(shared));
+  for (const job of jobs) {
+    resources[logicalIdFor(job.name, taken)] = {
+      Type: "AWS::Scheduler::Schedule",
+      Properties: {
+        Name: job.name,
+        GroupName: { Ref: settings.groupLogicalId },
+        Description: (job.description ?? `ecs-sentinel job ${job.name}`).slice(0, 512),
+        ScheduleExpression: job.schedule.expression,
+        ScheduleExpressionTimezone: job.timezone,
+        FlexibleTimeWindow: { Mode: "OFF" },
+        State: job.enabled ? "ENABLED" : "DISABLED",
+        Target: {
+          Arn: functionArn,
+          RoleArn: { "Fn::GetAtt": [settings.roleLogicalId, "Arn"] },
+          // Scheduler fills in the <aws.scheduler.*> context attributes: the scheduled time lets the watchdog
+          // match runs to occurrences, the execution id identifies retries of one invocation.
+          Input: JSON.stringify({
+            job: job.name,
+            scheduledTime: "<aws.scheduler.scheduled-time>",
+            executionId: "<aws.scheduler.execution-id>",
+          }),
+          RetryPolicy: {
+            MaximumRetryAttempts: settings.maximumRetryAttempts,
+            MaximumEventAgeInSeconds: settings.maximumEventAgeInSeconds,
+          },
+          DeadLetterConfig: { Arn: deadLetterArn },
+        },
+      },
+    };
+  }
+  return { Resources: resources };
+}
+
+/** The jobs file path: `--jobs-file`, else $JOBS_FILE, else ./jobs.yml. */
+function jobsFilePath(options = {}, env = process.env, cwd = process.cwd()) {
+  return path.resolve(cwd, options["jobs-file"] ?? env.JOBS_FILE ?? "jobs.yml");
+}
+
+function fromJobsFile(options, settings) {
+  const filePath = jobsFilePath(options);
+  if (!fs.existsSync(filePath)) return { Resources: {} };
+  return buildScheduleResources(fs.readFileSync(filePath, "utf8"), {
+    ...settings,
+    fileName: path.basename(filePath),
+  });
+}
+
+/** The logical ids infra/scheduler.yml gives its schedule group and scheduler role. */
+const SHARED_SCHEDULER = {
+  groupLogicalId: "ScheduleGroup",
+  roleLogicalId: "SchedulerRole",
+  createGroupAndRole: false,
+};
+
+module.exports = {
+  /** ${file(./infra/schedules.cjs):resources} — schedules plus their own group and role. */
+  resources: async ({ options } = {}) => fromJobsFile(options, {}),
+  /** ${file(./infra/schedules.cjs):schedules} — schedules only, in infra/scheduler.yml's group and role. */
+  schedules: async ({ options } = {}) => fromJobsFile(options, SHARED_SCHEDULER),
+  buildScheduleResources,
+  readScheduledJobs,
+  jobsFilePath,
+  ScheduleConfigError,
+  DEFAULTS,
+  SHARED_SCHEDULER,
+};

@@ -1,0 +1,148 @@
+/** Messages (the channel-independent model in notify/message.ts) for job outcomes and watchdog alarms. Pure. */
+import type { Fact, Link, Message } from "../notify/message.js";
+import { formatDuration } from "./duration.js";
+import type { JobRun } from "./run-record.js";
+
+export type JobMessageCategory =
+  | "job-succeeded"
+  | "job-failed"
+  | "job-timed-out"
+  | "job-failed-to-start"
+  | "job-skipped"
+  | "job-missed"
+  | "job-overdue-stopped";
+
+/** What a diagnosis adds to a failure message (a subset of Diagnosis, so callers may pass one as is). */
+export interface FailureExplanation {
+  category?: string;
+  title?: string;
+  summary?: string;
+  evidence?: string[];
+  remediation?: string[];
+  docs?: string[];
+}
+
+function arnParts(arn: string | undefined): { region?: string; account?: string } {
+  const parts = arn?.split(":") ?? [];
+  return { region: parts[3] || undefined, account: parts[4] || undefined };
+}
+
+function clusterName(cluster: string): string {
+  return cluster.slice(cluster.lastIndexOf("/") + 1);
+}
+
+export function taskConsoleLink(cluster: string, taskArn: string): Link | undefined {
+  const { region } = arnParts(taskArn);
+  if (!region) return undefined;
+  const taskId = taskArn.slice(taskArn.lastIndexOf("/") + 1);
+  return {
+    label: "Task in the ECS console",
+    url: `https://${region}.console.aws.amazon.com/ecs/v2/clusters/${encodeURIComponent(clusterName(cluster))}/tasks/${taskId}?region=${region}`,
+  };
+}
+
+export function runFacts(run: JobRun): Fact[] {
+  const facts: Fact[] = [
+    { label: "Job", value: run.job },
+    { label: "Run", value: run.runId },
+    { label: "Cluster", value: clusterName(run.cluster) },
+  ];
+  if (run.taskArn) facts.push({ label: "Task", value: run.taskArn.slice(run.taskArn.lastIndexOf("/") + 1) });
+  if (run.taskDefinitionArn) {
+    facts.push({
+      label: "Task definition",
+      value: run.taskDefinitionArn.slice(run.taskDefinitionArn.lastIndexOf("/") + 1),
+    });
+  }
+  if (run.capacity) facts.push({ label: "Capacity", value: run.capacity });
+  if (run.scheduledTime) facts.push({ label: "Scheduled", value: run.scheduledTime });
+  facts.push({ label: "Started", value: run.startedAt });
+  if (run.stoppedAt) facts.push({ label: "Stopped", value: run.stoppedAt });
+  if (run.durationSeconds !== undefined)
+    facts.push({ label: "Duration", value: formatDuration(run.durationSeconds) });
+  if (run.attempts > 1) facts.push({ label: "RunTask attempts", value: String(run.attempts) });
+  return facts;
+}
+
+function baseMessage(
+  run: JobRun,
+): Pick<Message, "kind" | "cluster" | "account" | "region" | "facts" | "links"> {
+  const { region, account } = arnParts(run.taskArn ?? run.cluster);
+  const link = run.taskArn ? taskConsoleLink(run.cluster, run.taskArn) : undefined;
+  return {
+    kind: "job",
+    cluster: clusterName(run.cluster),
+    ...(account ? { account } : {}),
+    ...(region ? { region } : {}),
+    facts: runFacts(run),
+    links: link ? [link] : [],
+  };
+}
+
+export function succeededMessage(run: JobRun): Message {
+  const took = run.durationSeconds !== undefined ? ` in ${formatDuration(run.durationSeconds)}` : "";
+  return {
+    ...baseMessage(run),
+    severity: "info",
+    category: "job-succeeded",
+    title: `Job ${run.job} succeeded${took}`,
+    cause: `Every essential container of run ${run.runId} exited with code 0.`,
+    evidence: Object.entries(run.exitCodes ?? {}).map(
+      ([name, code]) => `container ${name} exited with code ${code}`,
+    ),
+    remediation: [],
+    ...(run.stoppedAt ? { time: run.stoppedAt } : {}),
+  };
+}
+
+export function failedMessage(
+  run: JobRun,
+  evidence: string[],
+  timedOut: boolean,
+  explanation?: FailureExplanation,
+): Message {
+  const base = baseMessage(run);
+  const headline = timedOut
+    ? `exceeded its maximum runtime of ${formatDuration(run.maxRuntimeSeconds ?? 0)}`
+    : "failed";
+  const remediation = explanation?.remediation?.length
+    ? explanation.remediation
+    : timedOut
+      ? [
+          "Check the task's logs for where it spent the time (a lock, a slow query, an external call without a timeout).",
+          "Raise maxRuntime in jobs.yml if the job legitimately needs longer.",
+        ]
+      : [
+          "Read the container logs of this run for the error.",
+          "Run it again by hand with `ecs-sentinel jobs run` once fixed.",
+        ];
+  return {
+    ...base,
+    severity: "critical",
+    category: timedOut ? "job-timed-out" : "job-failed",
+    title: `Job ${run.job} ${headline}${explanation?.title ? `: ${explanation.title}` : ""}`,
+    cause: explanation?.summary ?? run.reason,
+    ...(run.stoppedReason ? { reason: run.stoppedReason } : {}),
+    evidence: [...evidence, ...(explanation?.evidence ?? []).filter((line) => !evidence.includes(line))],
+    remediation,
+    links: [...base.links, ...(explanation?.docs ?? []).map((url) => ({ label: "AWS documentation", url }))],
+    ...(run.stoppedAt ? { time: run.stoppedAt } : {}),
+  };
+}
+
+export function failedToStartMessage(run: JobRun): Message {
+  return {
+    ...baseMessage(run),
+    severity: "critical",
+    category: "job-failed-to-start",
+    title: `Job ${run.job} could not start`,
+    cause: run.reason,
+    evidence: [`${run.attempts} RunTask attempt(s)`],
+    remediation: [
+      "If ECS had no capacity, add subnets in more Availability Zones or a capacity.fallback provider.",
+      "If the task definition, cluster, subnets or security groups are wrong, fix them in jobs.yml.",
+      "Run it by hand with `ecs-sentinel jobs run` once resolved.",
+    ],
+    time: run.startedAt,
+  };
+}

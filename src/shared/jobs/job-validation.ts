@@ -1,0 +1,364 @@
+/**
+ * Validates one job entry of jobs.yml (already merged with the file's `defaults`) into a JobSpec.
+ * Every problem is reported through `report(field, problem)` and validation goes on, so a file with five
+ * mistakes shows all five at once. Pure.
+ */
+import { parseDuration } from "./duration.js";
+import { checkJobName, checkTimeZone, parseScheduleExpression } from "./schedule-syntax.cjs";
+import {
+  type CapacityProviderItem,
+  type CapacitySpec,
+  type ContainerOverrideSpec,
+  JOB_DEFAULTS,
+  type JobSpec,
+  LAUNCH_TYPES,
+  type LaunchType,
+  type NetworkSpec,
+  NOTIFY_ON,
+  type NotifySpec,
+  OVERLAP_POLICIES,
+  type OverlapPolicy,
+  RESERVED_TAG_PREFIX,
+} from "./types.js";
+
+export type Report = (field: string, problem: string) => void;
+type Raw = Record<string, unknown>;
+
+/** Keys a job may have; all but name, description and schedule may also come from `defaults`. */
+export const JOB_KEYS = [
+  "name",
+  "description",
+  "schedule",
+  "timezone",
+  "cluster",
+  "taskDefinition",
+  "overrides",
+  "capacity",
+  "network",
+  "overlap",
+  "maxRuntime",
+  "startRetries",
+  "missedRunGrace",
+  "notify",
+  "tags",
+  "enabled",
+] as const;
+export const PER_JOB_ONLY_KEYS = ["name", "description", "schedule"] as const;
+
+const TASK_DEFINITION_ARN =
+  /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:task-definition\/[A-Za-z0-9_-]{1,255}:\d+$/;
+const TASK_DEFINITION_REF = /^[A-Za-z0-9_-]{1,255}(:[1-9]\d*)?$/;
+const MAX_USER_TAGS = 48; // RunTask takes 50 tags; ecs-sentinel adds two of its own.
+
+export function isRecord(value: unknown): value is Raw {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "a mapping";
+  return `${typeof value} ${JSON.stringify(value)}`;
+}
+
+function unknownKeys(raw: Raw, allowed: readonly string[], field: string, report: Report): void {
+  for (const key of Object.keys(raw)) {
+    if (!allowed.includes(key)) report(field ? `${field}.${key}` : key, "unknown field");
+  }
+}
+
+function text(value: unknown, field: string, report: Report, required = false): string | undefined {
+  if (value === undefined || value === null) {
+    if (required) report(field, "is required");
+    return undefined;
+  }
+  if (typeof value !== "string" || value.trim() === "") {
+    report(field, `must be a non-empty string, got ${describe(value)}`);
+    return undefined;
+  }
+  return value.trim();
+}
+
+function oneOf<T extends string>(
+  value: unknown,
+  allowed: readonly T[],
+  field: string,
+  report: Report,
+): T | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === "string" && (allowed as readonly string[]).includes(value)) return value as T;
+  report(field, `must be one of ${allowed.join(", ")}, got ${describe(value)}`);
+  return undefined;
+}
+
+function positiveInteger(value: unknown, field: string, report: Report, min = 1, max = 1_000_000) {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === "number" && Number.isInteger(value) && value >= min && value <= max) return value;
+  report(field, `must be a whole number from ${min} to ${max}, got ${describe(value)}`);
+  return undefined;
+}
+
+function duration(value: unknown, field: string, report: Report): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  const seconds = typeof value === "string" ? parseDuration(value) : undefined;
+  if (seconds === undefined)
+    report(field, `must be a duration like "30m", "2h" or "1h30m", got ${describe(value)}`);
+  return seconds;
+}
+
+function stringList(value: unknown, field: string, report: Report): string[] | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!Array.isArray(value) || value.length === 0) {
+    report(field, `must be a non-empty list of strings, got ${describe(value)}`);
+    return undefined;
+  }
+  const out: string[] = [];
+  value.forEach((item, i) => {
+    const s = text(item, `${field}[${i}]`, report);
+    if (s !== undefined) out.push(s);
+  });
+  return out.length === value.length ? out : undefined;
+}
+
+/** Scalars are accepted and turned to strings: YAML reads `PORT: 8080` and `DEBUG: true` as non-strings. */
+function stringMap(value: unknown, field: string, report: Report): Record<string, string> | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!isRecord(value)) {
+    report(field, `must be a mapping of names to values, got ${describe(value)}`);
+    return undefined;
+  }
+  const out: Record<string, string> = {};
+  for (const [key, item] of Object.entries(value)) {
+    if (typeof item === "string" || typeof item === "number" || typeof item === "boolean") {
+      out[key] = String(item);
+    } else {
+      report(`${field}.${key}`, `must be a string, number or boolean, got ${describe(item)}`);
+    }
+  }
+  return out;
+}
+
+function containerOverride(raw: unknown, field: string, report: Report): ContainerOverrideSpec | undefined {
+  if (!isRecord(raw)) {
+    report(field, `must be a mapping with a container name, got ${describe(raw)}`);
+    return undefined;
+  }
+  unknownKeys(raw, ["name", "command", "environment", "cpu", "memory"], field, report);
+  const name = text(raw.name, `${field}.name`, report, true);
+  const command = stringList(raw.command, `${field}.command`, report);
+  const environment = stringMap(raw.environment, `${field}.environment`, report);
+  const cpu = positiveInteger(raw.cpu, `${field}.cpu`, report, 0, 65_536);
+  const memory = positiveInteger(raw.memory, `${field}.memory`, report, 6, 1_048_576);
+  if (name === undefined) return undefined;
+  return { name, command, environment, cpu, memory };
+}
+
+function overrides(raw: unknown, report: Report) {
+  if (raw === undefined || raw === null) return { containers: [] as ContainerOverrideSpec[] };
+  if (!isRecord(raw)) {
+    report("overrides", `must be a mapping (containers, cpu, memory), got ${describe(raw)}`);
+    return { containers: [] };
+  }
+  unknownKeys(raw, ["containers", "cpu", "memory"], "overrides", report);
+  const containers: ContainerOverrideSpec[] = [];
+  if (raw.containers !== undefined && !Array.isArray(raw.containers)) {
+    report("overrides.containers", `must be a list, got ${describe(raw.containers)}`);
+  } else if (Array.isArray(raw.containers)) {
+    const seen = new Set<string>();
+    raw.containers.forEach((item, i) => {
+      const spec = containerOverride(item, `overrides.containers[${i}]`, report);
+      if (spec && seen.has(spec.name))
+        report(`overrides.containers[${i}].name`, `"${spec.name}" appears twice`);
+      if (spec) seen.add(spec.name);
+      if (spec) containers.push(spec);
+    });
+  }
+  const size = (value: unknown, field: string) => {
+    if (value === undefined || value === null) return undefined;
+    if ((typeof value === "number" && value > 0) || (typeof value === "string" && /^\d+$/.test(value))) {
+      return String(value);
+    }
+    report(field, `must be a number like 1024, got ${describe(value)}`);
+    return undefined;
+  };
+  return { containers, cpu: size(raw.cpu, "overrides.cpu"), memory: size(raw.memory, "overrides.memory") };
+}
+
+function capacityItem(raw: unknown, field: string, report: Report): CapacityProviderItem | undefined {
+  if (!isRecord(raw)) {
+    report(field, `must be a mapping with capacityProvider, got ${describe(raw)}`);
+    return undefined;
+  }
+  unknownKeys(raw, ["capacityProvider", "weight", "base"], field, report);
+  const capacityProvider = text(raw.capacityProvider, `${field}.capacityProvider`, report, true);
+  const weight = positiveInteger(raw.weight, `${field}.weight`, report, 0, 1000);
+  const base = positiveInteger(raw.base, `${field}.base`, report, 0, 100_000);
+  return capacityProvider === undefined ? undefined : { capacityProvider, weight, base };
+}
+
+function capacity(raw: unknown, report: Report): CapacitySpec | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  if (!isRecord(raw)) {
+    report("capacity", `must be a mapping (launchType, or capacityProviderStrategy), got ${describe(raw)}`);
+    return undefined;
+  }
+  unknownKeys(raw, ["launchType", "capacityProviderStrategy", "fallback"], "capacity", report);
+  const hasStrategy = raw.capacityProviderStrategy !== undefined;
+  if (raw.launchType !== undefined && hasStrategy) {
+    report("capacity", "set either launchType or capacityProviderStrategy, not both");
+    return undefined;
+  }
+  if (!hasStrategy) {
+    if (raw.fallback !== undefined)
+      report("capacity.fallback", "needs a capacityProviderStrategy to fall back from");
+    const launchType = oneOf<LaunchType>(raw.launchType, LAUNCH_TYPES, "capacity.launchType", report);
+    if (raw.launchType === undefined) report("capacity", "needs launchType or capacityProviderStrategy");
+    return launchType === undefined ? undefined : { kind: "launch-type", launchType };
+  }
+  if (!Array.isArray(raw.capacityProviderStrategy) || raw.capacityProviderStrategy.length === 0) {
+    report("capacity.capacityProviderStrategy", "must be a non-empty list");
+    return undefined;
+  }
+  const strategy = raw.capacityProviderStrategy.map((item, i) =>
+    capacityItem(item, `capacity.capacityProviderStrategy[${i}]`, report),
+  );
+  const fallback = text(raw.fallback, "capacity.fallback", report);
+  if (strategy.some((item) => item === undefined)) return undefined;
+  const items = strategy as CapacityProviderItem[];
+  if (fallback !== undefined && items.length === 1 && items[0]?.capacityProvider === fallback) {
+    report("capacity.fallback", `"${fallback}" is already the strategy; fall back to another provider`);
+  }
+  return { kind: "capacity-providers", strategy: items, fallback };
+}
+
+function network(raw: unknown, report: Report): NetworkSpec | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  if (!isRecord(raw)) {
+    report("network", `must be a mapping (subnets, securityGroups, assignPublicIp, or fromService)`);
+    return undefined;
+  }
+  unknownKeys(raw, ["subnets", "securityGroups", "assignPublicIp", "fromService"], "network", report);
+  if (raw.fromService !== undefined) {
+    if (raw.subnets !== undefined || raw.securityGroups !== undefined || raw.assignPublicIp !== undefined) {
+      report("network", "set either fromService or subnets/securityGroups/assignPublicIp, not both");
+    }
+    const service = text(raw.fromService, "network.fromService", report);
+    return service === undefined ? undefined : { kind: "from-service", service };
+  }
+  const subnets = stringList(raw.subnets, "network.subnets", report);
+  if (raw.subnets === undefined) report("network.subnets", "is required (or use network.fromService)");
+  const securityGroups = stringList(raw.securityGroups, "network.securityGroups", report) ?? [];
+  const assignPublicIp =
+    oneOf(raw.assignPublicIp, ["ENABLED", "DISABLED"] as const, "network.assignPublicIp", report) ??
+    JOB_DEFAULTS.assignPublicIp;
+  return subnets === undefined ? undefined : { kind: "explicit", subnets, securityGroups, assignPublicIp };
+}
+
+function notify(raw: unknown, report: Report): NotifySpec {
+  const fallback: NotifySpec = { on: JOB_DEFAULTS.notifyOn };
+  if (raw === undefined || raw === null) return fallback;
+  if (!isRecord(raw)) {
+    report("notify", `must be a mapping (on, channels), got ${describe(raw)}`);
+    return fallback;
+  }
+  unknownKeys(raw, ["on", "channels"], "notify", report);
+  const on = oneOf(raw.on, NOTIFY_ON, "notify.on", report) ?? JOB_DEFAULTS.notifyOn;
+  const channels = stringList(raw.channels, "notify.channels", report);
+  return channels ? { on, channels } : { on };
+}
+
+function tags(raw: unknown, report: Report): Record<string, string> {
+  const out = stringMap(raw, "tags", report) ?? {};
+  for (const key of Object.keys(out)) {
+    if (key.startsWith(RESERVED_TAG_PREFIX) || key.toLowerCase().startsWith("aws:")) {
+      report(`tags.${key}`, `the prefixes "${RESERVED_TAG_PREFIX}" and "aws:" are reserved`);
+    }
+  }
+  if (Object.keys(out).length > MAX_USER_TAGS) report("tags", `at most ${MAX_USER_TAGS} tags`);
+  return out;
+}
+
+function taskDefinition(raw: unknown, report: Report): string | undefined {
+  const value = text(raw, "taskDefinition", report, true);
+  if (value === undefined) return undefined;
+  if (value.startsWith("arn:") ? TASK_DEFINITION_ARN.test(value) : TASK_DEFINITION_REF.test(value))
+    return value;
+  report("taskDefinition", `"${value}" must be a family, family:revision or a task definition ARN`);
+  return undefined;
+}
+
+function usesFargate(spec: CapacitySpec | undefined): boolean {
+  if (spec?.kind === "launch-type") return spec.launchType === "FARGATE";
+  if (spec?.kind === "capacity-providers") {
+    return [...spec.strategy.map((item) => item.capacityProvider), spec.fallback].some((p) =>
+      p?.startsWith("FARGATE"),
+    );
+  }
+  return false;
+}
+
+/** Validates one merged job entry; undefined when any field is invalid (all problems reported). */
+export function validateJob(raw: Raw, report: Report): JobSpec | undefined {
+  let failed = false;
+  const track: Report = (field, problem) => {
+    failed = true;
+    report(field, problem);
+  };
+  unknownKeys(raw, JOB_KEYS, "", track);
+
+  const nameCheck = checkJobName(raw.name);
+  if (!nameCheck.ok) track("name", nameCheck.problem);
+  const scheduleCheck = raw.schedule === undefined ? undefined : parseScheduleExpression(raw.schedule);
+  if (scheduleCheck === undefined) track("schedule", "is required");
+  else if (!scheduleCheck.ok) track("schedule", scheduleCheck.problem);
+  const zoneCheck = checkTimeZone(raw.timezone ?? JOB_DEFAULTS.timezone);
+  if (!zoneCheck.ok) track("timezone", zoneCheck.problem);
+
+  const description = text(raw.description, "description", track);
+  const cluster = text(raw.cluster, "cluster", track, true);
+  const taskDef = taskDefinition(raw.taskDefinition, track);
+  const sized = overrides(raw.overrides, track);
+  const capacitySpec = capacity(raw.capacity, track);
+  const networkSpec = network(raw.network, track);
+  if (usesFargate(capacitySpec) && raw.network === undefined) {
+    track("network", "is required for Fargate (subnets and securityGroups, or fromService)");
+  }
+  const overlap =
+    oneOf<OverlapPolicy>(raw.overlap, OVERLAP_POLICIES, "overlap", track) ?? JOB_DEFAULTS.overlap;
+  const maxRuntimeSeconds = duration(raw.maxRuntime, "maxRuntime", track);
+  const startRetries =
+    positiveInteger(raw.startRetries, "startRetries", track, 0, 10) ?? JOB_DEFAULTS.startRetries;
+  const missedRunGraceSeconds =
+    duration(raw.missedRunGrace, "missedRunGrace", track) ?? JOB_DEFAULTS.missedRunGraceSeconds;
+  const notifySpec = notify(raw.notify, track);
+  const tagMap = tags(raw.tags, track);
+  let enabled = true;
+  if (raw.enabled !== undefined && typeof raw.enabled !== "boolean") {
+    track("enabled", `must be true or false, got ${describe(raw.enabled)}`);
+  } else if (raw.enabled === false) {
+    enabled = false;
+  }
+
+  if (failed || !nameCheck.ok || !scheduleCheck?.ok || !zoneCheck.ok || !cluster || !taskDef)
+    return undefined;
+  return {
+    name: nameCheck.value,
+    description,
+    schedule: scheduleCheck.value,
+    timezone: zoneCheck.value,
+    cluster,
+    taskDefinition: taskDef,
+    containerOverrides: sized.containers,
+    taskCpu: sized.cpu,
+    taskMemory: sized.memory,
+    capacity: capacitySpec,
+    network: networkSpec,
+    overlap,
+    maxRuntimeSeconds,
+    startRetries,
+    missedRunGraceSeconds,
+    notify: notifySpec,
+    tags: tagMap,
+    enabled,
+  };
+}

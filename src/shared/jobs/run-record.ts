@@ -1,0 +1,47 @@
+/** The record of one job run in the state table, and its keys. Pure. */
+import type { NotifyOn } from "./types.js";
+
+export type RunStatus = "running" | "succeeded" | "failed" | "failed-to-start" | "skipped";
+
+export interface JobRun {
+  job: string;
+  runId: string;
+  status: RunStatus;
+  /** ISO time the runner started (or skipped) this run; part of the sort key. */
+  startedAt: string;
+  /** ISO time EventBridge Scheduler meant it to run, when the invocation said. */
+  scheduledTime?: string;
+  cluster: string;
+  taskArn?: string;
+  taskDefinitionArn?: string;
+  /** Capacity that started the task, e.g. "FARGATE_SPOT" or "launch type EC2". */
+  capacity?: string;
+  /** RunTask calls it took (0 for a skip). */
+  attempts: number;
+  /** Why it was run, skipped, or failed to start; for a finished run, how it ended. */
+  reason: string;
+  /** Essential containers per the task definition, so completion can judge a sidecar's exit fairly. */
+  essentialContainers?: string[];
+  maxRuntimeSeconds?: number;
+  notifyOn: NotifyOn;
+  channels?: string[];
+  stoppedAt?: string;
+  durationSeconds?: number;
+  exitCodes?: Record<string, number>;
+  stopCode?: string;
+  stoppedReason?: string;
+}
+
+/** Keys of the single-table design shared with the rest of ecs-sentinel (pk/sk, TTL attribute expiresAt). */
+export const runKeys = {
+  pk: (job: string) => `job#${job}`,
+  sk: (run: Pick<JobRun, "startedAt" | "runId">) => `run#${run.startedAt}#${run.runId}`,
+  skPrefix: "run#",
+  taskPointerPk: (taskArn: string) => `task#${taskArn}`,
+  taskPointerSk: "job-run",
+  watchSk: "watch",
+};
+
+export function isOpen(run: JobRun): boolean {
+  return run.status === "running";
+}
