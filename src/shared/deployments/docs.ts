@@ -1,0 +1,32 @@
+/** AWS documentation pages the deployment, service-action and review messages link to. */
+const GUIDE = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide";
+
+export const DOCS = {
+  deploymentEvents: `${GUIDE}/ecs_service_deployment_events.html`,
+  serviceEvents: `${GUIDE}/ecs_service_events.html`,
+  serviceEventMessages: `${GUIDE}/service-event-messages-list.html`,
+  circuitBreaker: `${GUIDE}/deployment-circuit-breaker.html`,
+  alarmFailure: `${GUIDE}/deployment-alarm-failure.html`,
+  stopServiceDeployment: `${GUIDE}/stop-service-deployment.html`,
+  throttleLogic: `${GUIDE}/service-throttle-logic.html`,
+  stoppedTaskErrors: `${GUIDE}/stopped-task-errors.html`,
+  taskPlacement: `${GUIDE}/task-placement.html`,
+  placementConstraints: `${GUIDE}/task-placement-constraints.html`,
+  fargateCapacityProviders: `${GUIDE}/fargate-capacity-providers.html`,
+  clusterAutoScaling: `${GUIDE}/cluster-auto-scaling.html`,
+  eniTrunking: `${GUIDE}/container-instance-eni.html`,
+  containerAgent: `${GUIDE}/ECS_agent.html`,
+  daemonScheduling: `${GUIDE}/ecs_services.html#service_scheduler_daemon`,
+  serviceDiscovery: `${GUIDE}/service-discovery.html`,
+  vpcLattice: `${GUIDE}/ecs-vpc-lattice.html`,
+  apiThrottling: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/request-throttling.html",
+  arnFormat: `${GUIDE}/ecs-account-settings.html#ecs-resource-ids`,
+  taskIamRoles: `${GUIDE}/task-iam-roles.html`,
+  executionRole: `${GUIDE}/task_execution_IAM_role.html`,
+  sensitiveData: `${GUIDE}/specifying-sensitive-data.html`,
+  imageTagMutability: "https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-tag-mutability.html",
+  healthCheckGracePeriod: `${GUIDE}/service_definition_parameters.html#sd-healthcheckgraceperiodseconds`,
+  awslogs: `${GUIDE}/using_awslogs.html`,
+  containerHealthCheck: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_HealthCheck.html",
+  fargateNetworking: `${GUIDE}/fargate-task-networking.html`,
+} as const;

@@ -1,0 +1,100 @@
+/**
+ * The state the rollback guard rails need, in the single state table (pk/sk strings, TTL attribute
+ * `expiresAt` in epoch seconds):
+ * - claim:    pk `rollback#<deploymentId>`, sk `claim`: written once with attribute_not_exists, so at most one
+ *             rollback is ever started per deployment, however many Lambdas see the trigger at once;
+ * - cooldown: pk `rollback-cooldown#<serviceArn>`, sk `last`: when the service was last rolled back.
+ */
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { dynamoClient } from "../aws.js";
+
+/** Port: true for the first caller for this deployment, false for every later one. */
+export type ClaimRollback = (deploymentId: string, serviceArn: string) => Promise<boolean>;
+/** Port: when the service was last rolled back automatically. */
+export type LastRollbackAt = (serviceArn: string) => Promise<Date | undefined>;
+/** Port: remember a rollback for the cooldown. */
+export type RecordRollback = (serviceArn: string, at: Date) => Promise<void>;
+
+export interface RollbackStore {
+  claimRollback: ClaimRollback;
+  lastRollbackAt: LastRollbackAt;
+  recordRollback: RecordRollback;
+}
+
+export interface RollbackStoreOptions {
+  tableName: string;
+  client?: DynamoDBDocumentClient;
+  /** Claims are kept this long (default 30 days), far beyond any redelivery of the same event. */
+  claimTtlDays?: number;
+  /** Cooldown items are kept this long (default 7 days); must exceed the cooldown. */
+  cooldownTtlDays?: number;
+  now?: () => Date;
+}
+
+const DAY_SECONDS = 86_400;
+
+export const claimKey = (deploymentId: string) => ({ pk: `rollback#${deploymentId}`, sk: "claim" });
+export const cooldownKey = (serviceArn: string) => ({ pk: `rollback-cooldown#${serviceArn}`, sk: "last" });
+
+function isConditionFailure(error: unknown): boolean {
+  return error instanceof Error && error.name === "ConditionalCheckFailedException";
+}
+
+export function dynamoRollbackStore(options: RollbackStoreOptions): RollbackStore {
+  const { tableName, claimTtlDays = 30, cooldownTtlDays = 7, now = () => new Date() } = options;
+  const client = options.client ?? DynamoDBDocumentClient.from(dynamoClient());
+  const epoch = (date: Date) => Math.floor(date.getTime() / 1000);
+
+  return {
+    async claimRollback(deploymentId, serviceArn) {
+      const at = now();
+      try {
+        await client.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: {
+              ...claimKey(deploymentId),
+              serviceArn,
+              claimedAt: at.toISOString(),
+              expiresAt: epoch(at) + claimTtlDays * DAY_SECONDS,
+            },
+            ConditionExpression: "attribute_not_exists(pk)",
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionFailure(error)) return false;
+        throw error;
+      }
+    },
+
+    async lastRollbackAt(serviceArn) {
+      const { Item } = await client.send(
+        new GetCommand({ TableName: tableName, Key: cooldownKey(serviceArn), ConsistentRead: true }),
+      );
+      const at = typeof Item?.at === "string" ? new Date(Item.at) : undefined;
+      return at && !Number.isNaN(at.getTime()) ? at : undefined;
+    },
+
+    async recordRollback(serviceArn, at) {
+      try {
+        await client.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: {
+              ...cooldownKey(serviceArn),
+              at: at.toISOString(),
+              expiresAt: epoch(at) + cooldownTtlDays * DAY_SECONDS,
+            },
+            // ISO strings of the same format sort by time: a late, older write never hides a newer rollback.
+            ConditionExpression: "attribute_not_exists(pk) OR #at < :at",
+            ExpressionAttributeNames: { "#at": "at" },
+            ExpressionAttributeValues: { ":at": at.toISOString() },
+          }),
+        );
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
+    },
+  };
+}
