@@ -1,0 +1,86 @@
+/** resource-limits: the host or task ran out of disk, thin-pool space, file descriptors, processes or memory to create containers. */
+import { DOCS } from "../docs.js";
+import { containerIn, isFargate, type Rule, where } from "./rule.js";
+
+const title = (c: Parameters<Rule["title"]>[0]) => `${containerIn(c)} hit a resource limit`;
+
+/** Disk exhaustion wins over everything else: a full disk also breaks pulls, logs and volume mounts. */
+export const diskRules: readonly Rule[] = [
+  {
+    category: "resource-limits",
+    subCause: "docker-thin-pool-full",
+    when: /thin pool|devmapper|dm\.min_free_space/,
+    title: (c) => `No space left in the Docker thin pool for ${where(c)}`,
+    summary: () =>
+      "The Docker devicemapper thin pool on the container instance is full, so the daemon cannot create new containers.",
+    remediation: () => [
+      "Free space on the instance: remove stopped containers and unused images (docker system prune) or lower ECS_ENGINE_TASK_CLEANUP_WAIT_DURATION so the agent cleans up sooner.",
+      "Grow the Docker data volume, or replace the instance with one launched with a larger data volume.",
+      "Move to a current ECS-optimized AMI (overlay2 storage driver) where the thin pool no longer exists.",
+    ],
+    docs: [DOCS.cannotCreateContainer, DOCS.amiStorage],
+  },
+  {
+    category: "resource-limits",
+    subCause: "disk-full",
+    when: /no space left on device|disk quota exceeded|(?:insufficient|not enough) (?:disk|storage)/,
+    title: (c) => `Disk full while starting ${where(c)}`,
+    summary: (c) =>
+      isFargate(c)
+        ? "The task's ephemeral storage filled up (image layers plus files written by the containers)."
+        : "The container instance ran out of disk space while pulling the image or writing container data.",
+    remediation: (c) =>
+      isFargate(c)
+        ? [
+            "Increase the task's ephemeralStorage (up to 200 GiB) in the task definition.",
+            "Make the image smaller (multi-stage builds, fewer layers) and stop writing large files to the container's file system; use EFS or S3 instead.",
+          ]
+        : [
+            "Free disk on the instance: remove unused images and stopped containers, and cap json-file logs with the max-size log option.",
+            "Increase the root/data EBS volume in the launch template, or prefer the awslogs driver so logs leave the disk.",
+            "Check for a container that writes large files to its writable layer.",
+          ],
+    docs: [DOCS.cannotPullImage, DOCS.fargateEphemeralStorage, DOCS.amiStorage],
+  },
+];
+
+export const limitRules: readonly Rule[] = [
+  {
+    category: "resource-limits",
+    subCause: "ulimit",
+    when: /ulimit|rlimit|too many open files|\bnofile\b/,
+    title,
+    summary: (c) =>
+      `${containerIn(c)} could not start or run because of a ulimit (open files or another per-process limit).`,
+    remediation: () => [
+      "Check the `ulimits` in the container definition: soft must not exceed hard, and the names must be valid (nofile, nproc...).",
+      "On Fargate, nofile can be raised up to 1048576; other ulimits are fixed. On EC2, the value cannot exceed the Docker daemon's limits.",
+      "If the application leaks file descriptors, fix the leak rather than raising the limit.",
+    ],
+    docs: [DOCS.cannotStartContainer, DOCS.taskDefinitionParameters],
+  },
+  {
+    category: "resource-limits",
+    subCause: "host-memory-exhausted",
+    when: /cannot allocate memory/,
+    title,
+    summary: () => "The container runtime could not allocate memory on the host to create the container.",
+    remediation: () => [
+      "Check the container instance's free memory; reserve memory for the OS and agent (ECS_RESERVED_MEMORY).",
+      "Set memory limits on every container so tasks cannot overcommit the host.",
+    ],
+    docs: [DOCS.cannotStartContainer, DOCS.agentConfig],
+  },
+  {
+    category: "resource-limits",
+    subCause: "process-limit",
+    when: /resource temporarily unavailable|pids limit|pids\.max/,
+    title,
+    summary: (c) => `${containerIn(c)} could not create a process or thread: a process limit was reached.`,
+    remediation: () => [
+      "Check the nproc ulimit and pidsLimit of the container, and the host's kernel.pid_max.",
+      "Look for the application spawning processes or threads without bound.",
+    ],
+    docs: [DOCS.cannotStartContainer, DOCS.taskDefinitionParameters],
+  },
+];
