@@ -1,0 +1,125 @@
+/**
+ * `npm run bench`: prints the numbers we quote (table, then JSON on the last line).
+ *  - diagnoses per second over the fixture corpus (one core, warm);
+ *  - each handler bundled as we deploy it (esbuild, minified ESM): size, and import (cold start) time in a fresh
+ *    Node process, beside a naive handler importing the same SDK clients unbundled from node_modules.
+ * Method notes live in docs/performance.md.
+ */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { build } from "esbuild";
+import { diagnoseTask } from "../src/shared/diagnosis/index.js";
+import { type EcsTask, parseEcsEvent } from "../src/shared/events/index.js";
+
+const root = join(import.meta.dirname, "..");
+const results: Record<string, unknown> = {};
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+}
+
+function corpusTasks(): EcsTask[] {
+  const dir = join(root, "test/fixtures/stopped-tasks");
+  return readdirSync(dir)
+    .filter((f) => f.endsWith(".json") && f !== "expected.json")
+    .map((f) => parseEcsEvent(JSON.parse(readFileSync(join(dir, f), "utf8"))))
+    .flatMap((e) => (e["detail-type"] === "ECS Task State Change" ? [e.detail] : []));
+}
+
+function benchDiagnosis(): void {
+  const tasks = corpusTasks();
+  for (let i = 0; i < 2000; i++) diagnoseTask(tasks[i % tasks.length] as EcsTask); // warm up the JIT
+  const rounds: number[] = [];
+  for (let round = 0; round < 5; round++) {
+    let count = 0;
+    const start = process.hrtime.bigint();
+    const until = start + 400_000_000n;
+    while (process.hrtime.bigint() < until) {
+      for (const task of tasks) diagnoseTask(task);
+      count += tasks.length;
+    }
+    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    rounds.push(count / seconds);
+  }
+  results.diagnosis = { fixtures: tasks.length, diagnosesPerSecond: Math.round(median(rounds)) };
+}
+
+const HANDLERS = readdirSync(join(root, "src/handlers"))
+  .filter((f) => f.endsWith(".ts"))
+  .map((f) => f.replace(/\.ts$/, ""));
+
+function importMillis(file: string, runs = 7): number {
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const out = execFileSync(
+      process.execPath,
+      [
+        "--input-type=module",
+        "-e",
+        `const t=performance.now(); await import(${JSON.stringify(file)}); console.log(performance.now()-t);`,
+      ],
+      { env: { ...process.env, AWS_REGION: "us-east-1" }, encoding: "utf8" },
+    );
+    samples.push(Number(out.trim().split("\n").pop()));
+  }
+  return median(samples);
+}
+
+async function benchHandlers(): Promise<void> {
+  const out = mkdtempSync(join(tmpdir(), "ecs-sentinel-bench-"));
+  const rows: Record<string, unknown>[] = [];
+  for (const name of HANDLERS) {
+    const outfile = join(out, `${name}.mjs`);
+    const built = await build({
+      metafile: true,
+      entryPoints: [join(root, "src/handlers", `${name}.ts`)],
+      outfile,
+      bundle: true,
+      minify: true,
+      platform: "node",
+      format: "esm",
+      target: "node22",
+      banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
+      logLevel: "error",
+    });
+    // The naive twin: the same SDK clients and logger, imported unbundled from node_modules.
+    const sdkImports = [
+      ...new Set(
+        Object.keys(built.metafile.inputs).flatMap((input) => {
+          const m = /node_modules\/(@aws-sdk\/(?:client|lib)-[a-z-]+)\//.exec(input);
+          return m?.[1] ? [m[1]] : [];
+        }),
+      ),
+    ];
+    const naive = join(root, `.bench-naive-${name}.mjs`);
+    writeFileSync(
+      naive,
+      [...sdkImports, "@aws-lambda-powertools/logger", "zod/mini"]
+        .map((m) => `import ${JSON.stringify(m)};`)
+        .join("\n"),
+    );
+    const bundledMs = importMillis(outfile);
+    const naiveMs = importMillis(naive);
+    execFileSync("rm", ["-f", naive]);
+    rows.push({
+      handler: name,
+      bundleKiB: Math.round(statSync(outfile).size / 1024),
+      importMs: Number(bundledMs.toFixed(1)),
+      naiveImportMs: Number(naiveMs.toFixed(1)),
+      ratio: Number((bundledMs / naiveMs).toFixed(2)),
+    });
+  }
+  results.handlers = rows;
+}
+
+benchDiagnosis();
+await benchHandlers();
+
+const diagnosis = results.diagnosis as { fixtures: number; diagnosesPerSecond: number };
+console.log(`Diagnosis: ${diagnosis.diagnosesPerSecond.toLocaleString("en")} diagnoses/s over ${diagnosis.fixtures} fixtures (one core, median of 5 rounds)`);
+console.log("\nHandlers (bundled as deployed, import time in a fresh Node process, median of 7):");
+console.table(results.handlers);
+console.log(JSON.stringify(results));

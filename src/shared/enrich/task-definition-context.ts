@@ -1,0 +1,29 @@
+/** What a task definition adds to a diagnosis: memory limits and which containers are essential. Pure. */
+import type { DiagnosisContext } from "../diagnosis/types.js";
+
+/** The fields we read, shaped like DescribeTaskDefinition's `taskDefinition` (SDK or JSON). */
+export interface TaskDefinitionLike {
+  memory?: string;
+  containerDefinitions?: Array<{
+    name?: string;
+    memory?: number;
+    memoryReservation?: number;
+    essential?: boolean;
+  }>;
+}
+
+export function contextFromTaskDefinition(definition: TaskDefinitionLike): DiagnosisContext {
+  const containers = definition.containerDefinitions ?? [];
+  const taskMemory = definition.memory ? Number(definition.memory) : undefined;
+  const containerMemoryLimits: Record<string, number> = {};
+  for (const container of containers) {
+    if (!container.name) continue;
+    // A container without its own hard limit can use up to the task's memory.
+    const limit = container.memory ?? taskMemory;
+    if (limit !== undefined && Number.isFinite(limit)) containerMemoryLimits[container.name] = limit;
+  }
+  const essentialContainers = containers
+    .filter((c) => c.name && c.essential !== false)
+    .map((c) => c.name as string);
+  return { containerMemoryLimits, essentialContainers };
+}

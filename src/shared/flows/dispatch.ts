@@ -1,0 +1,49 @@
+/**
+ * Routes a raw EventBridge event to its use case by detail-type: the one code path shared by the Lambda
+ * handlers and `ecs-sentinel replay`. An event that does not parse is logged with the reason and dropped
+ * (retrying cannot fix it); failures of the use cases propagate so Lambda retries them.
+ */
+import { EventParseError } from "../events/errors.js";
+import { type EcsEvent, parseEcsEvent } from "../events/parse.js";
+import { DETAIL_TYPES } from "../events/schemas.js";
+import type { Log } from "../log.js";
+import { handleTaskStateChange, type TaskFlowDeps, type TaskFlowResult } from "./task-stopped.js";
+
+export type FlowDeps = TaskFlowDeps & {
+  /** Deployment and service-action events; absent where a handler does not subscribe to them. */
+  deploymentEvent?: (event: EcsEvent) => Promise<DispatchResult>;
+};
+
+export type DispatchResult =
+  | TaskFlowResult
+  | { status: "dropped"; reason: string }
+  | { status: "handled"; detailType: string; summary: string; outcomes?: unknown };
+
+/** A short, safe description of an input for logs: never the whole event. */
+function describe(raw: unknown): Record<string, unknown> {
+  if (typeof raw !== "object" || raw === null) return { type: typeof raw };
+  const r = raw as Record<string, unknown>;
+  const detail = (r.detail ?? {}) as Record<string, unknown>;
+  return { id: r.id, detailType: r["detail-type"], taskArn: detail.taskArn };
+}
+
+export async function dispatchEvent(raw: unknown, deps: FlowDeps, only?: ReadonlyArray<string>): Promise<DispatchResult> {
+  let event: EcsEvent;
+  try {
+    event = parseEcsEvent(raw);
+  } catch (error) {
+    if (!(error instanceof EventParseError)) throw error;
+    deps.log.warn("dropping event that does not parse", { ...describe(raw), problem: error.message });
+    return { status: "dropped", reason: error.message };
+  }
+  if (only && !only.includes(event["detail-type"])) {
+    const reason = `detail-type "${event["detail-type"]}" is not handled by this function`;
+    deps.log.warn("dropping event", { ...describe(raw), problem: reason });
+    return { status: "dropped", reason };
+  }
+  if (event["detail-type"] === DETAIL_TYPES.task) return handleTaskStateChange(event, deps);
+  if (deps.deploymentEvent) return deps.deploymentEvent(event);
+  const reason = `no handler for "${event["detail-type"]}" here`;
+  deps.log.warn("dropping event", { ...describe(raw), problem: reason });
+  return { status: "dropped", reason };
+}

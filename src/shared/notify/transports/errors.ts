@@ -1,0 +1,65 @@
+/**
+ * Delivery errors. None of them carries a webhook URL (it is the secret) or a raw fetch error (whose
+ * message may quote the URL): only status codes, Slack's error text and error codes.
+ */
+import type { ChannelName } from "./ports.js";
+
+/** Slack answered 4xx (not 429): the payload or the webhook is wrong, retrying cannot help. */
+export class SlackRejectedError extends Error {
+  override readonly name = "SlackRejectedError";
+  constructor(
+    readonly status: number,
+    /** Slack's error text, e.g. `invalid_payload`, `channel_is_archived`, `no_service`. */
+    readonly slackError: string,
+  ) {
+    super(`Slack rejected the message: HTTP ${status} ${slackError}`);
+  }
+}
+
+/** Slack stayed unavailable (429, 5xx, timeouts, resets) until the retries or the deadline ran out. */
+export class SlackUnavailableError extends Error {
+  override readonly name = "SlackUnavailableError";
+  constructor(
+    readonly attempts: number,
+    /** The last problem seen, e.g. `HTTP 503`, `HTTP 429`, `timeout`, `ECONNRESET`. */
+    readonly lastProblem: string,
+  ) {
+    super(`Slack unavailable after ${attempts} attempt(s): ${lastProblem}`);
+  }
+}
+
+/** The webhook URL (from the environment or a secret) is missing or not an acceptable URL. */
+export class WebhookUrlError extends Error {
+  override readonly name = "WebhookUrlError";
+}
+
+/** SNS refused or failed the publish after the SDK's own retries. */
+export class EmailDeliveryError extends Error {
+  override readonly name = "EmailDeliveryError";
+  constructor(
+    /** AWS error name, e.g. `ThrottlingException`, `AuthorizationErrorException`, `NotFoundException`. */
+    readonly awsError: string,
+    detail: string,
+  ) {
+    super(`SNS publish failed: ${awsError}: ${detail}`);
+  }
+}
+
+export interface ChannelFailure {
+  channel: ChannelName;
+  error: Error;
+}
+
+/** At least one channel failed; the others were delivered. Thrown so Lambda retries / dead-letters the event. */
+export class DeliveryError extends Error {
+  override readonly name = "DeliveryError";
+  readonly failedChannels: ChannelName[];
+  constructor(
+    readonly failures: ChannelFailure[],
+    /** What did happen, for logs and callers that want the per-channel outcome. */
+    readonly outcome?: unknown,
+  ) {
+    super(`delivery failed on ${failures.map((f) => `${f.channel} (${f.error.message})`).join(", ")}`);
+    this.failedChannels = failures.map((f) => f.channel);
+  }
+}

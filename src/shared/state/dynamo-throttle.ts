@@ -1,0 +1,271 @@
+/**
+ * Flood control on DynamoDB (transitions in throttle-window.ts).
+ *
+ * Items: `throttle#<kind#category#scope>` / `window` holds the window state; the hot path is a single
+ * conditional `ADD pending :1` while the window is open. Every other transition is a compare-and-swap
+ * PutItem on `version` (and `pending`, in case a skewed clock still counted into an ended window).
+ * When a window opens, a pointer `digest-due` / `<windowEndIso>#<key>` is written so the sweep can Query
+ * the windows that have ended (`sk <= now`) without a Scan; the sweep deletes pointers it has handled.
+ */
+import { randomUUID } from "node:crypto";
+import {
+  DeleteItemCommand,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  UpdateItemCommand,
+} from "@aws-sdk/client-dynamodb";
+import { compact, type Item, num, readNum, readStr, str } from "./attributes.js";
+import { DIGEST_DUE_PK, expiresAtSeconds, isConditionalCheckFailed, keys, type StateTable } from "./table.js";
+import { closeWindow, digestOf, openWindow, type WindowState } from "./throttle-window.js";
+import {
+  type DuePointer,
+  type HitResult,
+  type PendingDigest,
+  type ThrottleStore,
+  type ThrottleSubject,
+  throttleKeyOf,
+} from "./types.js";
+
+/** Losing this many compare-and-swap races in a row means something is wrong, not just busy. */
+const MAX_CAS_ROUNDS = 8;
+
+export class ThrottleContentionError extends Error {
+  override readonly name = "ThrottleContentionError";
+  constructor(readonly throttleKey: string) {
+    super(`gave up after ${MAX_CAS_ROUNDS} conflicting updates of throttle key ${throttleKey}`);
+  }
+}
+
+function stateFromItem(item: Item | undefined): WindowState | undefined {
+  if (!item) return undefined;
+  const subject: ThrottleSubject = {
+    kind: readStr(item, "kind") ?? "",
+    category: readStr(item, "category") ?? "",
+    scope: readStr(item, "scope") ?? "",
+    group: readStr(item, "group") ?? "",
+    severity: readStr(item, "severity") ?? "warning",
+    service: readStr(item, "service"),
+    cluster: readStr(item, "cluster"),
+    serviceArn: readStr(item, "serviceArn"),
+  };
+  return {
+    version: readNum(item, "version") ?? 0,
+    subject,
+    windowStart: readNum(item, "windowStart"),
+    windowEnd: readNum(item, "windowEnd"),
+    pending: readNum(item, "pending") ?? 0,
+    lastAt: readNum(item, "lastAt"),
+    due: readNum(item, "due") ?? 0,
+    dueSince: readNum(item, "dueSince"),
+    dueLastAt: readNum(item, "dueLastAt"),
+  };
+}
+
+const optNum = (value: number | undefined) => (value === undefined ? undefined : num(value));
+const optStr = (value: string | undefined) => (value === undefined ? undefined : str(value));
+
+export function dynamoThrottleStore(table: StateTable): ThrottleStore {
+  const { client, tableName } = table;
+  const stateKey = (throttleKey: string) => {
+    const k = keys.throttle(throttleKey);
+    return { pk: str(k.pk), sk: str(k.sk) };
+  };
+
+  function itemFromState(throttleKey: string, state: WindowState, now: number): Item {
+    const { subject } = state;
+    return compact({
+      ...stateKey(throttleKey),
+      version: num(state.version),
+      kind: str(subject.kind),
+      category: str(subject.category),
+      scope: str(subject.scope),
+      group: str(subject.group),
+      severity: str(subject.severity),
+      service: optStr(subject.service),
+      cluster: optStr(subject.cluster),
+      serviceArn: optStr(subject.serviceArn),
+      windowStart: optNum(state.windowStart),
+      windowEnd: optNum(state.windowEnd),
+      pending: num(state.pending),
+      lastAt: optNum(state.lastAt),
+      due: num(state.due),
+      dueSince: optNum(state.dueSince),
+      dueLastAt: optNum(state.dueLastAt),
+      expiresAt: num(expiresAtSeconds(now, table.retentionMs)),
+    });
+  }
+
+  /** Writes `next` only if nobody changed `previous` meanwhile; false when the race was lost. */
+  async function swap(
+    throttleKey: string,
+    previous: WindowState | undefined,
+    next: WindowState,
+    now: number,
+  ) {
+    const writer = randomUUID();
+    try {
+      await client.send(
+        new PutItemCommand({
+          TableName: tableName,
+          Item: { ...itemFromState(throttleKey, next, now), writer: str(writer) },
+          ReturnValuesOnConditionCheckFailure: "ALL_OLD",
+          ...(previous
+            ? {
+                ConditionExpression: "#version = :version AND #pending = :pending",
+                ExpressionAttributeNames: { "#version": "version", "#pending": "pending" },
+                ExpressionAttributeValues: {
+                  ":version": num(previous.version),
+                  ":pending": num(previous.pending),
+                },
+              }
+            : { ConditionExpression: "attribute_not_exists(pk)" }),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw error;
+      // A retry by the SDK of a write that had already succeeded fails its own condition: still a win.
+      return readStr(error.Item, "writer") === writer;
+    }
+  }
+
+  async function count(throttleKey: string, now: number) {
+    try {
+      await client.send(
+        new UpdateItemCommand({
+          TableName: tableName,
+          Key: stateKey(throttleKey),
+          UpdateExpression: "ADD #pending :one SET #lastAt = :now, #exp = :exp",
+          ConditionExpression: "#windowEnd > :now",
+          ExpressionAttributeNames: {
+            "#pending": "pending",
+            "#lastAt": "lastAt",
+            "#exp": "expiresAt",
+            "#windowEnd": "windowEnd",
+          },
+          ExpressionAttributeValues: {
+            ":one": num(1),
+            ":now": num(now),
+            ":exp": num(expiresAtSeconds(now, table.retentionMs)),
+          },
+          ReturnValuesOnConditionCheckFailure: "ALL_OLD",
+        }),
+      );
+      return { counted: true as const };
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw error;
+      return { counted: false as const, state: stateFromItem(error.Item) };
+    }
+  }
+
+  async function read(throttleKey: string) {
+    const result = await client.send(
+      new GetItemCommand({ TableName: tableName, Key: stateKey(throttleKey), ConsistentRead: true }),
+    );
+    return stateFromItem(result.Item);
+  }
+
+  async function writePointer(throttleKey: string, windowEnd: number) {
+    const k = keys.digestDue(windowEnd, throttleKey);
+    await client.send(
+      new PutItemCommand({
+        TableName: tableName,
+        Item: {
+          pk: str(k.pk),
+          sk: str(k.sk),
+          throttleKey: str(throttleKey),
+          windowEnd: num(windowEnd),
+          expiresAt: num(expiresAtSeconds(windowEnd, table.retentionMs)),
+        },
+      }),
+    );
+  }
+
+  return {
+    async hit(subject, now, windowMs): Promise<HitResult> {
+      const throttleKey = throttleKeyOf(subject);
+      for (let round = 0; round < MAX_CAS_ROUNDS; round++) {
+        const attempt = await count(throttleKey, now);
+        if (attempt.counted) return { verdict: "counted" };
+        const { next, digest } = openWindow(attempt.state, subject, now, windowMs);
+        if (!(await swap(throttleKey, attempt.state, next, now))) continue;
+        await writePointer(throttleKey, next.windowEnd ?? now + windowMs);
+        return { verdict: "send", digest };
+      }
+      throw new ThrottleContentionError(throttleKey);
+    },
+
+    async settleDigest(digest: PendingDigest) {
+      try {
+        await client.send(
+          new UpdateItemCommand({
+            TableName: tableName,
+            Key: stateKey(digest.throttleKey),
+            UpdateExpression: "SET #due = :zero, #version = #version + :one REMOVE #dueSince, #dueLastAt",
+            ConditionExpression: "#dueSince = :since",
+            ExpressionAttributeNames: {
+              "#due": "due",
+              "#version": "version",
+              "#dueSince": "dueSince",
+              "#dueLastAt": "dueLastAt",
+            },
+            ExpressionAttributeValues: { ":zero": num(0), ":one": num(1), ":since": num(digest.since) },
+          }),
+        );
+      } catch (error) {
+        // Already settled by a concurrent sender of the same digest.
+        if (!isConditionalCheckFailed(error)) throw error;
+      }
+    },
+
+    async duePointers(now) {
+      const pointers: DuePointer[] = [];
+      let startKey: Item | undefined;
+      do {
+        const page = await client.send(
+          new QueryCommand({
+            TableName: tableName,
+            KeyConditionExpression: "pk = :pk AND sk <= :upper",
+            ExpressionAttributeValues: {
+              ":pk": str(DIGEST_DUE_PK),
+              // '~' sorts after '#', so every key of a window ending at `now` is included.
+              ":upper": str(`${new Date(now).toISOString()}~`),
+            },
+            ConsistentRead: true,
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        for (const item of page.Items ?? []) {
+          const throttleKey = readStr(item, "throttleKey");
+          const windowEnd = readNum(item, "windowEnd");
+          const ref = readStr(item, "sk");
+          if (throttleKey && windowEnd !== undefined && ref) pointers.push({ throttleKey, windowEnd, ref });
+        }
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+      return pointers;
+    },
+
+    async closeDue(pointer, now) {
+      for (let round = 0; round < MAX_CAS_ROUNDS; round++) {
+        const state = await read(pointer.throttleKey);
+        if (!state) return { keep: false };
+        if (state.windowEnd !== pointer.windowEnd) return { digest: digestOf(state), keep: false };
+        if (state.windowEnd > now) return { keep: true };
+        const next = closeWindow(state);
+        if (await swap(pointer.throttleKey, state, next, now)) return { digest: digestOf(next), keep: false };
+      }
+      throw new ThrottleContentionError(pointer.throttleKey);
+    },
+
+    async dropPointer(pointer) {
+      await client.send(
+        new DeleteItemCommand({
+          TableName: tableName,
+          Key: { pk: str(DIGEST_DUE_PK), sk: str(pointer.ref) },
+        }),
+      );
+    },
+  };
+}

@@ -1,0 +1,133 @@
+/**
+ * The state store in memory, with the same semantics as the DynamoDB one (operations are synchronous,
+ * hence atomic). For the CLI without a table and for unit tests; state lives as long as the process.
+ */
+import { closeWindow, digestOf, isWindowOpen, openWindow, type WindowState } from "./throttle-window.js";
+import { type DuePointer, type NotificationStore, type ThrottleVerdict, throttleKeyOf } from "./types.js";
+
+interface EventRecord {
+  owner?: string;
+  leaseUntil: number;
+  attempts: number;
+  delivered: Set<string>;
+  verdict?: ThrottleVerdict;
+  doneAt?: number;
+}
+
+export interface MemoryStore extends NotificationStore {
+  /** Number of store operations performed, to compare with the DynamoDB store's call counts. */
+  readonly operations: number;
+}
+
+export function memoryStore(): MemoryStore {
+  const events = new Map<string, EventRecord>();
+  const windows = new Map<string, WindowState>();
+  const pointers = new Map<string, DuePointer>();
+  let operations = 0;
+  const op = () => {
+    operations++;
+  };
+
+  return {
+    get operations() {
+      return operations;
+    },
+
+    async claim(dedupeKey, { owner, now, leaseMs }) {
+      op();
+      const record = events.get(dedupeKey);
+      if (record?.doneAt !== undefined) return { status: "duplicate", state: "done" };
+      if (record && record.leaseUntil > now) return { status: "duplicate", state: "in-flight" };
+      const next: EventRecord = record ?? { leaseUntil: 0, attempts: 0, delivered: new Set() };
+      next.owner = owner;
+      next.leaseUntil = now + leaseMs;
+      next.attempts++;
+      events.set(dedupeKey, next);
+      return {
+        status: "claimed",
+        delivered: [...next.delivered],
+        verdict: next.verdict,
+        attempt: next.attempts,
+      };
+    },
+
+    async recordDelivered(dedupeKey, channel, verdict) {
+      op();
+      const record = events.get(dedupeKey) ?? { leaseUntil: 0, attempts: 0, delivered: new Set<string>() };
+      record.delivered.add(channel);
+      record.verdict = verdict;
+      events.set(dedupeKey, record);
+    },
+
+    async complete(dedupeKey, verdict, delivered, now) {
+      op();
+      const record = events.get(dedupeKey) ?? { leaseUntil: 0, attempts: 0, delivered: new Set<string>() };
+      for (const channel of delivered) record.delivered.add(channel);
+      record.verdict = verdict;
+      record.doneAt = now;
+      record.owner = undefined;
+      events.set(dedupeKey, record);
+    },
+
+    async release(dedupeKey, owner, verdict) {
+      op();
+      const record = events.get(dedupeKey);
+      if (!record || record.owner !== owner || record.doneAt !== undefined) return;
+      record.leaseUntil = 0;
+      if (verdict) record.verdict = verdict;
+    },
+
+    async hit(subject, now, windowMs) {
+      op();
+      const throttleKey = throttleKeyOf(subject);
+      const state = windows.get(throttleKey);
+      if (state && isWindowOpen(state, now)) {
+        state.pending++;
+        state.lastAt = now;
+        return { verdict: "counted" };
+      }
+      const { next, digest } = openWindow(state, subject, now, windowMs);
+      windows.set(throttleKey, next);
+      const windowEnd = next.windowEnd ?? now + windowMs;
+      const ref = `${new Date(windowEnd).toISOString()}#${throttleKey}`;
+      pointers.set(ref, { throttleKey, windowEnd, ref });
+      return { verdict: "send", digest };
+    },
+
+    async settleDigest(digest) {
+      op();
+      const state = windows.get(digest.throttleKey);
+      if (!state || state.dueSince !== digest.since) return;
+      windows.set(digest.throttleKey, {
+        ...state,
+        due: 0,
+        dueSince: undefined,
+        dueLastAt: undefined,
+        version: state.version + 1,
+      });
+    },
+
+    async duePointers(now) {
+      op();
+      return [...pointers.values()]
+        .filter((p) => p.windowEnd <= now)
+        .sort((a, b) => a.ref.localeCompare(b.ref));
+    },
+
+    async closeDue(pointer, now) {
+      op();
+      const state = windows.get(pointer.throttleKey);
+      if (!state) return { keep: false };
+      if (state.windowEnd !== pointer.windowEnd) return { digest: digestOf(state), keep: false };
+      if (state.windowEnd > now) return { keep: true };
+      const next = closeWindow(state);
+      windows.set(pointer.throttleKey, next);
+      return { digest: digestOf(next), keep: false };
+    },
+
+    async dropPointer(pointer) {
+      op();
+      pointers.delete(pointer.ref);
+    },
+  };
+}

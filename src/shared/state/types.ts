@@ -1,0 +1,94 @@
+/**
+ * Ports of the state store: de-duplication of events (exactly one message per event) and flood control
+ * (one message per window and key, the rest counted into a digest). Implemented on DynamoDB
+ * (dynamo-*.ts) and in memory (memory-store.ts, for the CLI and unit tests).
+ */
+
+/** What the flood control decided for an event; stored with the claim so a retry does not decide again. */
+export type ThrottleVerdict = "send" | "counted";
+
+export interface ClaimRequest {
+  /** Unique per attempt; only the owner may release its lease. */
+  owner: string;
+  now: number;
+  /** How long the claim blocks other copies; a crashed attempt becomes retryable after it. */
+  leaseMs: number;
+}
+
+export type ClaimResult =
+  | {
+      status: "claimed";
+      /** Channels an earlier attempt already delivered to: a retry must not post to them again. */
+      delivered: string[];
+      verdict?: ThrottleVerdict;
+      attempt: number;
+    }
+  | { status: "duplicate"; state: "done" | "in-flight" };
+
+export interface DedupeStore {
+  claim(dedupeKey: string, request: ClaimRequest): Promise<ClaimResult>;
+  recordDelivered(dedupeKey: string, channel: string, verdict: ThrottleVerdict, now: number): Promise<void>;
+  /** Ends the claim for good; `delivered` lists channels this attempt delivered and has not recorded yet. */
+  complete(dedupeKey: string, verdict: ThrottleVerdict, delivered: string[], now: number): Promise<void>;
+  /** Ends the lease at once so the retry of a failed attempt is not dropped as a duplicate. */
+  release(dedupeKey: string, owner: string, verdict: ThrottleVerdict | undefined, now: number): Promise<void>;
+}
+
+/** What is throttled together: same kind, same category, same caller scope (cluster + service or family). */
+export interface ThrottleSubject {
+  kind: string;
+  category: string;
+  /** The caller's throttle key, e.g. `prod#service:api#out-of-memory`; opaque here. */
+  scope: string;
+  /** For people: `service:api` or `family:nightly`. */
+  group: string;
+  severity: string;
+  service?: string;
+  cluster?: string;
+  /** Lets a later sweep apply the service's routing tags to the digest. */
+  serviceArn?: string;
+}
+
+/** Kind and category are always part of the key, so a caller's coarse scope never merges categories. */
+export function throttleKeyOf(subject: Pick<ThrottleSubject, "kind" | "category" | "scope">): string {
+  return `${subject.kind}#${subject.category}#${subject.scope}`;
+}
+
+/** A closed window whose counted messages still have to be summarised in one digest. */
+export interface PendingDigest extends ThrottleSubject {
+  throttleKey: string;
+  count: number;
+  /** Epoch ms of the start of the first window folded into this digest. */
+  since: number;
+  /** Epoch ms of the last counted message. */
+  lastAt: number;
+  /** Stable across retries and concurrent senders of the same digest. */
+  dedupeKey: string;
+}
+
+export type HitResult = { verdict: "counted" } | { verdict: "send"; digest?: PendingDigest };
+
+/** A window whose end has passed and may hold a count nobody has reported yet. */
+export interface DuePointer {
+  throttleKey: string;
+  windowEnd: number;
+  /** Opaque sort key of the pointer item. */
+  ref: string;
+}
+
+export interface ThrottleStore {
+  /** Counts the message if its key has an open window, else opens one (returning any pending digest). */
+  hit(subject: ThrottleSubject, now: number, windowMs: number): Promise<HitResult>;
+  /** Marks a digest as delivered; its count will not be reported again. */
+  settleDigest(digest: PendingDigest): Promise<void>;
+  /** Pointers of windows that ended at or before `now`. */
+  duePointers(now: number): Promise<DuePointer[]>;
+  /**
+   * Closes the pointed window if it is still open and returns its digest if one is pending.
+   * `keep` says the pointer must stay (window not closed yet by this clock).
+   */
+  closeDue(pointer: DuePointer, now: number): Promise<{ digest?: PendingDigest; keep: boolean }>;
+  dropPointer(pointer: DuePointer): Promise<void>;
+}
+
+export type NotificationStore = DedupeStore & ThrottleStore;
