@@ -11,8 +11,16 @@ import type { Log } from "../log.js";
 import { fromDiagnosis } from "../notify/from-diagnosis.js";
 import type { ChannelOutcome, Notifier } from "../notify/port.js";
 
+/**
+ * Runs after a stopped task is diagnosed, before the generic notification: the jobs module closes a job's run
+ * (and sends the job's own message), the deployment module counts crash-loop failures. A hook that took over
+ * the notification returns `{ notified: true }`, and the generic stopped-task message is not sent.
+ */
+export type TaskHook = (event: TaskStateChangeEvent, diagnosis: Diagnosis) => Promise<{ notified?: boolean } | undefined>;
+
 export interface TaskFlowDeps {
   notify: Notifier;
+  hooks?: TaskHook[];
   log: Log;
   /** Optional enrichment (memory limits, essential containers); never called for expected (`info`) stops. */
   taskDefinitionContext?: (taskDefinitionArn: string) => Promise<DiagnosisContext | undefined>;
@@ -70,6 +78,12 @@ export async function handleTaskStateChange(
     severity: diagnosis.severity,
     culprit: diagnosis.culprit?.name,
   });
+  let notifiedByHook = false;
+  for (const hook of deps.hooks ?? []) {
+    const result = await hook(event, diagnosis);
+    if (result?.notified) notifiedByHook = true;
+  }
+  if (notifiedByHook) return { status: "diagnosed", diagnosis, outcomes: [] };
   const message = fromDiagnosis(diagnosis, { account: event.account, region: event.region, time: event.time });
   const outcomes = await deps.notify(message, {
     dedupeKey: taskDedupeKey(event),
