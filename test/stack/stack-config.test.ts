@@ -1,0 +1,204 @@
+import { describe, expect, it } from "vitest";
+import {
+  AUTO_ROLLBACK_TAG,
+  bundleExtension,
+  deploymentEventsStatements,
+  deploymentPattern,
+  type IamStatement,
+  InvalidStackParameterError,
+  parseList,
+  runJobStatements,
+  spotNoticePattern,
+  stackParams,
+  taskStateStatements,
+  taskStoppedPattern,
+  watchdogStatements,
+} from "../../infra/stack-config.cjs";
+
+const ecsArn = (resource: string) => ({
+  "Fn::Sub": `arn:\${AWS::Partition}:ecs:\${AWS::Region}:\${AWS::AccountId}:${resource}`,
+});
+
+const statement = (statements: IamStatement[], sid: string): IamStatement => {
+  const found = statements.find((candidate) => candidate.Sid === sid);
+  if (!found) throw new Error(`no statement ${sid}`);
+  return found;
+};
+
+describe("bundleExtension", () => {
+  it("bundles .mjs for packaging and deploying", () => {
+    expect(bundleExtension(["node", "osls", "package", "--stage", "prod"])).toBe(".mjs");
+  });
+
+  it("bundles .js for invoke local, which cannot load .mjs handlers", () => {
+    expect(bundleExtension(["node", "osls", "invoke", "local", "-f", "taskState"])).toBe(".js");
+  });
+});
+
+describe("parseList", () => {
+  it("splits on commas and whitespace, drops empties and duplicates", () => {
+    expect(parseList(" prod, stage ,,prod  batch ")).toEqual(["prod", "stage", "batch"]);
+  });
+
+  it("returns nothing for an empty or missing parameter", () => {
+    expect(parseList("")).toEqual([]);
+    expect(parseList(undefined)).toEqual([]);
+  });
+});
+
+describe("stackParams", () => {
+  it("rejects a watched cluster name that is not a cluster name", () => {
+    expect(() => stackParams({ watchedClusters: "prod,arn:aws:ecs:x" })).toThrow(InvalidStackParameterError);
+  });
+
+  it("accepts rollback services as names, CLUSTER/SERVICE and service ARNs", () => {
+    const params = stackParams({
+      watchedClusters: "prod",
+      autoRollbackServices: "web, prod/api, arn:aws:ecs:eu-west-1:123456789012:service/prod/worker",
+    });
+
+    expect(params.autoRollbackServices).toEqual([
+      { cluster: undefined, service: "web" },
+      { cluster: "prod", service: "api" },
+      { cluster: "prod", service: "worker" },
+    ]);
+  });
+
+  it("rejects a rollback service outside the watched clusters", () => {
+    expect(() => stackParams({ watchedClusters: "prod", autoRollbackServices: "stage/api" })).toThrow(
+      /not in watchedClusters/,
+    );
+  });
+
+  it("defaults the log group pattern to every group of the account", () => {
+    expect(stackParams({}).logGroupPattern).toBe("*");
+  });
+});
+
+describe("event patterns", () => {
+  it("matches every cluster's stopped tasks when no cluster is watched", () => {
+    const pattern = taskStoppedPattern(stackParams({}));
+
+    expect(pattern).toEqual({
+      source: ["aws.ecs"],
+      "detail-type": ["ECS Task State Change"],
+      detail: { lastStatus: ["STOPPED"] },
+    });
+  });
+
+  it("filters stopped tasks on the watched clusters' ARNs", () => {
+    const pattern = taskStoppedPattern(stackParams({ watchedClusters: "prod,stage" }));
+
+    expect(pattern.detail?.clusterArn).toEqual([ecsArn("cluster/prod"), ecsArn("cluster/stage")]);
+  });
+
+  it("matches the Spot notice: still RUNNING, desired STOPPED, either Spot stop code", () => {
+    const pattern = spotNoticePattern(stackParams({ watchedClusters: "prod" }));
+
+    expect(pattern.detail).toEqual({
+      lastStatus: ["RUNNING"],
+      desiredStatus: ["STOPPED"],
+      stopCode: ["SpotInterruption", "TerminationNotice"],
+      clusterArn: [ecsArn("cluster/prod")],
+    });
+  });
+
+  it("filters deployment and service-action events by service ARN prefix per watched cluster", () => {
+    const pattern = deploymentPattern(stackParams({ watchedClusters: "prod,stage" }));
+
+    expect(pattern["detail-type"]).toEqual(["ECS Deployment State Change", "ECS Service Action"]);
+    expect(pattern.resources).toEqual([
+      { prefix: ecsArn("service/prod/") },
+      { prefix: ecsArn("service/stage/") },
+    ]);
+  });
+
+  it("leaves deployment events unfiltered when no cluster is watched", () => {
+    expect(deploymentPattern(stackParams({})).resources).toBeUndefined();
+  });
+});
+
+describe("IAM statements", () => {
+  const allBuilders = [taskStateStatements, deploymentEventsStatements, runJobStatements, watchdogStatements];
+
+  it("grants no secret read when Slack is off", () => {
+    const sids = taskStateStatements(stackParams({})).map((s) => s.Sid);
+
+    expect(sids).not.toContain("ReadSlackWebhookSecret");
+  });
+
+  it("grants GetSecretValue on the named Secrets Manager secret only", () => {
+    const secret = statement(
+      taskStateStatements(stackParams({ slackWebhookSecret: "slack/webhook" })),
+      "ReadSlackWebhookSecret",
+    );
+
+    expect(secret.Action).toEqual(["secretsmanager:GetSecretValue"]);
+    expect(secret.Resource).toEqual([
+      {
+        "Fn::Sub": `arn:\${AWS::Partition}:secretsmanager:\${AWS::Region}:\${AWS::AccountId}:secret:slack/webhook-??????`,
+      },
+    ]);
+  });
+
+  it("grants GetParameter on the named SSM parameter when the secret is ssm:/NAME", () => {
+    const secret = statement(
+      watchdogStatements(stackParams({ slackWebhookSecret: "ssm:/ops/slack" })),
+      "ReadSlackWebhookSecret",
+    );
+
+    expect(secret.Action).toEqual(["ssm:GetParameter"]);
+    expect(secret.Resource).toEqual([
+      { "Fn::Sub": `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter/ops/slack` },
+    ]);
+  });
+
+  it("scopes service reads to the watched clusters", () => {
+    const read = statement(
+      taskStateStatements(stackParams({ watchedClusters: "prod" })),
+      "ReadWatchedServices",
+    );
+
+    expect(read.Resource).toEqual([ecsArn("service/prod/*")]);
+  });
+
+  it("allows rollback only on services tagged for it, narrowed to the listed services", () => {
+    const statements = deploymentEventsStatements(
+      stackParams({ watchedClusters: "prod,stage", autoRollbackServices: "prod/api,web" }),
+    );
+    const rollback = statement(statements, "RollBackTaggedServices");
+
+    expect(rollback.Action).toEqual(["ecs:UpdateService", "ecs:StopServiceDeployment"]);
+    expect(rollback.Condition).toEqual({
+      StringEquals: { [`aws:ResourceTag/${AUTO_ROLLBACK_TAG}`]: "true" },
+    });
+    expect(rollback.Resource).toEqual([
+      ecsArn("service/prod/api"),
+      ecsArn("service/prod/web"),
+      ecsArn("service/stage/web"),
+    ]);
+    expect(statement(statements, "StopDeploymentsOfTaggedServices").Resource).toEqual([
+      ecsArn("service-deployment/prod/api/*"),
+      ecsArn("service-deployment/prod/web/*"),
+      ecsArn("service-deployment/stage/web/*"),
+    ]);
+  });
+
+  it("restricts RunTask to the watched clusters and PassRole to ECS tasks", () => {
+    const statements = runJobStatements(stackParams({ watchedClusters: "batch" }));
+
+    expect(statement(statements, "RunJobTasks").Condition).toEqual({
+      ArnEquals: { "ecs:cluster": [ecsArn("cluster/batch")] },
+    });
+    expect(statement(statements, "PassJobTaskRoles").Condition).toEqual({
+      StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" },
+    });
+  });
+
+  it("never grants a wildcard action", () => {
+    const params = stackParams({ watchedClusters: "prod", slackWebhookSecret: "s" });
+    const actions = allBuilders.flatMap((build) => build(params)).flatMap((s) => s.Action);
+
+    expect(actions.filter((action) => action === "*" || action.endsWith(":*"))).toEqual([]);
+  });
+});
