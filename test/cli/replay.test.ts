@@ -1,0 +1,71 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { main } from "../../src/cli/main.js";
+import { captureIo } from "../support/cli-io.js";
+
+const examples = join(import.meta.dirname, "../../examples/events");
+const exampleFiles = readdirSync(examples)
+  .filter((f) => f.endsWith(".json"))
+  .sort();
+const files = Object.fromEntries(exampleFiles.map((f) => [f, readFileSync(join(examples, f), "utf8")]));
+
+describe("ecs-sentinel replay --dry-run", () => {
+  it("renders what it would send for the sample events without touching AWS, Slack or email", async () => {
+    // Arrange: no endpoint, no credentials, no channels: any real call would fail the replay.
+    const io = captureIo({ files });
+
+    // Act
+    const code = await main(["replay", "--dry-run", ...exampleFiles], io);
+
+    // Assert
+    expect(io.err()).not.toMatch(/error/i);
+    expect(code).toBe(0);
+    expect(io.out()).toContain("[CRITICAL] api: container api ran out of memory");
+    expect(io.out()).toMatch(/→ slack: would post \(Block Kit, \d+ blocks\)/);
+    expect(io.out()).toMatch(/→ email: would publish "\[CRITICAL\] /);
+    expect(io.out()).toMatch(/dry run: nothing sent or changed/);
+  });
+
+  it("sends the first crash of a flood and folds the rest into one digest", async () => {
+    const crashes = exampleFiles.filter((f) => f.includes("crash"));
+    const io = captureIo({ files });
+
+    await main(["replay", "--dry-run", ...crashes], io);
+
+    expect(crashes.length).toBeGreaterThanOrEqual(3);
+    expect(io.out().match(/→ slack: would post/g)).toHaveLength(2);
+    expect(io.out()).toMatch(/not sent: slack throttled, email throttled/);
+    expect(io.out()).toMatch(/api: 2 more tasks stopped \(app-exit\)/);
+  });
+
+  it("prints the exact Slack JSON and email body with --payloads", async () => {
+    const oom = exampleFiles.find((f) => f.includes("oom")) ?? "";
+    const io = captureIo({ files });
+
+    await main(["replay", "--dry-run", "--payloads", oom], io);
+
+    expect(io.out()).toMatch(/"type": "header"/);
+    expect(io.out()).toMatch(/What to do:/);
+  });
+
+  it("routes expected stops nowhere and says so in one line", async () => {
+    const scaleIn = exampleFiles.find((f) => f.includes("scale-in")) ?? "";
+    const io = captureIo({ files });
+
+    await main(["replay", "--dry-run", scaleIn], io);
+
+    expect(io.out()).toMatch(/not sent: slack routed-out, email routed-out/);
+  });
+
+  it("exits 2 and names the file when an input is not JSON, still replaying the others", async () => {
+    const oom = exampleFiles.find((f) => f.includes("oom")) ?? "";
+    const io = captureIo({ files: { ...files, "broken.json": "{" } });
+
+    const code = await main(["replay", "--dry-run", "broken.json", oom], io);
+
+    expect(code).toBe(2);
+    expect(io.err()).toMatch(/broken\.json: not JSON/);
+    expect(io.out()).toContain("ran out of memory");
+  });
+});
