@@ -8,7 +8,8 @@
  * refused kms:Decrypt, so it is `iam`.
  * Boundary with image-pull: ECR refusing a pull is `iam` when the text names the permission or the role, or when the
  * 403 comes from an ECR registry of the task's own account (only the execution role can be at fault there); a denial
- * from another account's registry or another registry ("pull access denied", 401/403) stays `image-pull`.
+ * from another account's registry or another registry ("pull access denied", 401/403) stays `image-pull`, except the
+ * AWS-owned registries of AWS-vended images (aws-appmesh-envoy...), which admit every account: there it is the role.
  */
 import { DOCS } from "../docs.js";
 import { PULL_CONTEXT } from "./image-pull.js";
@@ -173,6 +174,12 @@ const ecrSpec = PERMISSIONS.find((spec) => spec.service === "ecr");
 
 const ECR_REGISTRY_ACCOUNT = /(\d{12})\.dkr\.ecr\./;
 
+/**
+ * AWS-vended images (aws-appmesh-envoy, aws-for-fluent-bit...) live in AWS-owned registries whose repository policies
+ * admit every account, so a refused pull there can only be the task execution role (the App Mesh guide says so).
+ */
+const AWS_VENDED_REPOSITORY = /\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?\/aws-[a-z0-9-]+/;
+
 /** ECR refused the pull and the text blames the role, or the refusing registry is in the task's own account. */
 const ecrPullRules: readonly Rule[] = ecrSpec
   ? [
@@ -197,12 +204,37 @@ const ecrPullRules: readonly Rule[] = ecrSpec
           input.account !== undefined && ECR_REGISTRY_ACCOUNT.exec(input.lower)?.[1] === input.account,
         detail: () => "ecr:BatchGetImage",
       },
+      {
+        ...permissionRule(
+          ecrSpec,
+          /pull access denied|\b403\b|forbidden|accessdenied|access denied|denied:|no basic auth credentials/,
+          AWS_VENDED_REPOSITORY,
+        ),
+        subCause: "execution-role-ecr-pull",
+        detail: () => "ecr:BatchGetImage",
+      },
     ]
   : [];
+
+/** The agent found no execution-role credentials to log in to ECR: the task definition has no usable execution role. */
+const missingExecutionRoleRule: Rule = {
+  category: "iam",
+  subCause: "execution-role-missing",
+  when: /ecr credentials:? not found|unable to acquire ecr credentials|no execution role/,
+  title: (c) => `No task execution role credentials for ${where(c)}`,
+  summary: () =>
+    "ECS had no task execution role credentials to authenticate to Amazon ECR, so it could not pull the image: the task definition has no executionRoleArn, or the role cannot be assumed.",
+  remediation: () => [
+    "Set executionRoleArn in the task definition to a role that trusts ecs-tasks.amazonaws.com and has AmazonECSTaskExecutionRolePolicy (ecr:GetAuthorizationToken, ecr:BatchGetImage, ecr:GetDownloadUrlForLayer).",
+    "On EC2, make sure the ECS agent is current and can reach the credentials endpoint (169.254.170.2).",
+  ],
+  docs: [DOCS.executionRole, DOCS.cannotPullImage],
+};
 
 export const iamActionRules: readonly Rule[] = [
   trustRule,
   passRoleRule,
+  missingExecutionRoleRule,
   ...PERMISSIONS.map((spec) =>
     permissionRule(spec, new RegExp(`not authorized to perform:?\\s*${spec.service}:`)),
   ),

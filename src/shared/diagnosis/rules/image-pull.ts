@@ -10,7 +10,7 @@ import { capture, containerIn, type RenderContext, type Rule, theContainer, wher
 
 /** Words that say "this happened while pulling an image". */
 export const PULL_CONTEXT =
-  /cannotpullcontainer|pull image|ref pull|pull access denied|manifest unknown|manifest for .{0,300}not found|failed to resolve ref|repository .{0,300}not found|name unknown|no basic auth credentials|httpread(?:er)?seeker|failed to copy|invalid reference format|imagenotfound|error pulling|failed to pull|pulling image|image pull/;
+  /cannotpullcontainer|cannotpullecrcontainer|pull image|ref pull|pull access denied|manifest unknown|manifest for .{0,300}not found|failed to resolve ref|repository .{0,300}not found|name unknown|no basic auth credentials|httpread(?:er)?seeker|failed to copy|invalid reference format|imagenotfound|error pulling|failed to pull|pulling image|image pull/;
 
 const imageRef = capture(
   /(?:failed to resolve (?:ref|reference)|manifest for|repository|pull access denied for|image|ref)\s+"?([a-z0-9][\w.-]*(?:\.[\w-]+)*(?::\d+)?\/[\w./-]+(?::[\w.-]+|@sha256:[0-9a-f]+)?)/i,
@@ -134,6 +134,21 @@ const pullRules: readonly Rule[] = [
       "List the tags in the repository (aws ecr describe-images --repository-name NAME) and compare with the task definition's image.",
       "Push the missing tag, or register a task definition revision that uses an existing tag or digest.",
       "If a lifecycle policy expires images, exclude tags that deployed task definitions still reference.",
+    ],
+    docs: [DOCS.cannotPullImage],
+  },
+  {
+    category: "image-pull",
+    subCause: "unsupported-manifest",
+    // BuildKit attestation/provenance manifests or OCI artifacts the runtime cannot unpack.
+    when: /unsupported media type|unknown media ?type|unsupported manifest|mediatype .{0,40}not supported/,
+    detail: imageRef,
+    title: title("manifest type not supported"),
+    summary: (c) =>
+      `The manifest of ${pulledImage(c)} is of a media type the container runtime cannot pull (often a BuildKit attestation or another OCI artifact pushed with the image).`,
+    remediation: () => [
+      "Rebuild and push without attestations (docker buildx build --provenance=false --sbom=false), or point the task at the image manifest's digest.",
+      "Check the tag with `docker buildx imagetools inspect IMAGE`: it must resolve to a linux image for the task's platform.",
     ],
     docs: [DOCS.cannotPullImage],
   },

@@ -3,7 +3,7 @@
  *
  * Boundary with image-pull / secrets / log-driver: when the message shows a connection failure (i/o timeout, dial tcp,
  * context canceled or deadline exceeded, request canceled while waiting for connection, no such host, "signal: killed"
- * of the pull/logger helper...), the fix is in the VPC (route, NAT, VPC endpoint, security group, DNS), not in the image,
+ * of the pull/logger helper, containerd's "failed to do request" which never carries an HTTP status...), the fix is in the VPC (route, NAT, VPC endpoint, security group, DNS), not in the image,
  * the secret or the log group, so the verdict is `network` and the sub-cause names the endpoint that was unreachable.
  * Volume mounts are the exception: a timed-out or reset EFS mount is `storage` (its own security-group and mount-target
  * fixes), while an EFS name that does not resolve is `network` (VPC DNS settings), checked before the storage rules.
@@ -14,9 +14,12 @@ import { capture, type RenderContext, type Rule, where } from "./rule.js";
 
 /** A connection-level failure, whichever service it was talking to. */
 export const CONNECTIVITY =
-  /i\/o timeout|dial tcp|connection timed out|connection refused|request canceled while waiting for connection|client\.timeout exceeded|context deadline exceeded|context canceled|request context canceled|requestcanceled|network is unreachable|no route to host|tls handshake timeout|send request failed|no such host|server misbehaving|temporary failure in name resolution|connection reset by peer|signal: killed|check your task network configuration|connection issue|(?:could not|couldn't|cannot|unable to) reach|unreachable/;
+  /i\/o timeout|dial tcp|connection timed out|connection refused|request canceled while waiting for connection|net\/http: request canceled|failed to do request|client\.timeout exceeded|context deadline exceeded|context canceled|request context canceled|requestcanceled|network is unreachable|no route to host|tls handshake timeout|send request failed|no such host|server misbehaving|temporary failure in name resolution|connection reset by peer|signal: killed|check your task network configuration|connection issue|(?:could not|couldn't|cannot|unable to) reach|unreachable/;
 
 const DNS = /no such host|server misbehaving|temporary failure in name resolution/;
+
+/** TLS failures surface through the same HTTP client errors, but the fix is the registry's certificate. */
+const CERTIFICATE = /x509|certificate (?:signed by|has expired|is not valid)/;
 
 const host = capture(/(?:lookup|https?:\/\/|dial tcp:? (?:lookup )?)([a-z0-9.-]+\.[a-z]{2,})/i);
 
@@ -40,7 +43,7 @@ interface EndpointSpec {
 const ENDPOINTS: readonly EndpointSpec[] = [
   {
     subCause: "no-route-to-ecr",
-    and: /ecr registry auth|api\.ecr|\.dkr\.ecr|ecr\.[a-z0-9-]+\.amazonaws|getauthorizationtoken/,
+    and: /ecr registry auth|amazon ecr\b|api\.ecr|\.dkr\.ecr|ecr\.[a-z0-9-]+\.amazonaws|getauthorizationtoken/,
     what: "Amazon ECR",
     endpoints:
       "Amazon ECR (interface endpoints com.amazonaws.REGION.ecr.api and com.amazonaws.REGION.ecr.dkr, plus the S3 gateway endpoint for image layers)",
@@ -48,7 +51,8 @@ const ENDPOINTS: readonly EndpointSpec[] = [
   },
   {
     subCause: "no-route-to-s3",
-    and: /starport-layer-bucket|\bs3[.-][a-z0-9.-]*amazonaws|\.s3\.amazonaws|s3\.amazonaws/,
+    // Environment files are downloaded from S3 too.
+    and: /starport-layer-bucket|\bs3[.-][a-z0-9.-]*amazonaws|\.s3\.amazonaws|s3\.amazonaws|download env files|environment files?/,
     what: "Amazon S3",
     endpoints:
       "Amazon S3 (a gateway endpoint com.amazonaws.REGION.s3 on the task's route tables; ECR image layers and environment files are served from S3)",
@@ -173,6 +177,7 @@ const endpointRules: readonly Rule[] = ENDPOINTS.map(
     subCause: spec.subCause,
     when: CONNECTIVITY,
     and: spec.and,
+    unless: CERTIFICATE,
     detail: () => spec.what,
     title,
     summary: (c) =>
@@ -186,6 +191,7 @@ const genericConnectivity: Rule = {
   category: "network",
   subCause: "connection-failed",
   when: CONNECTIVITY,
+  unless: CERTIFICATE,
   detail: host,
   title,
   summary: (c) =>
@@ -199,7 +205,7 @@ const genericConnectivity: Rule = {
 export const efsDnsRule: Rule = {
   category: "network",
   subCause: "efs-dns-resolution-failed",
-  when: /failed to resolve .{0,20}fs-[0-9a-f]+|fs-[0-9a-f]+\.efs\..{0,80}(?:no such host|could not resolve|name resolution)/,
+  when: /failed to resolve "?(?:[a-z0-9-]+\.)?fs-[\w<>]+\.(?:efs|s3files)\.|(?:efs|s3 files) mount target for this file system id|fs-[0-9a-f]+\.efs\..{0,80}(?:no such host|could not resolve|name resolution)/,
   detail: capture(/(fs-[0-9a-f]+(?:\.efs\.[a-z0-9.-]+)?)/i),
   title: (c) => `DNS name of the EFS file system not resolved for ${where(c)}`,
   summary: (c) =>

@@ -11,6 +11,8 @@ function placementMeaning(code: string | undefined): string {
   if (upper === "LOCATION") return "no container instance is in the requested Availability Zone";
   if (upper === "EMPTY CAPACITY PROVIDER") return "the capacity provider has no container instances";
   if (upper === "NO ACTIVE INSTANCES") return "the cluster has no active container instances";
+  if (upper === "INACTIVE") return "the container instance chosen for it had been deregistered";
+  if (upper === "MISSING") return "the container instance chosen for it does not exist in the cluster";
   if (upper.startsWith("RESOURCE:"))
     return `no container instance has enough ${upper.slice(9).toLowerCase()} available`;
   return "no container instance could take it";
@@ -30,6 +32,12 @@ function placementSteps(code: string | undefined): string[] {
       "Use an AMI and agent version that provide the required capabilities (e.g. awsvpc, secrets, EFS).",
     ];
   }
+  if (upper === "INACTIVE" || upper === "MISSING") {
+    return [
+      "Retry: the instance left the cluster between placement and launch.",
+      "If it repeats, find what deregisters instances (scale-in or instance refresh without draining) and enable managed termination protection or draining.",
+    ];
+  }
   if (upper.startsWith("RESOURCE:")) {
     return [
       "Add capacity: scale the Auto Scaling group or enable managed scaling on the capacity provider.",
@@ -47,7 +55,7 @@ export const placementRules: readonly Rule[] = [
     category: "placement",
     subCause: "placement-rejected",
     // The RunTask failure reasons (AGENT, ATTRIBUTE, RESOURCE:CPU...) that ECS also puts in stoppedReason.
-    when: /^(?:taskfailedtostart:\s*)?(?:agent|attribute|location|empty capacity provider|no active instances|resource:[a-z_]+|missing)\.?$/,
+    when: /^(?:taskfailedtostart:\s*)?(?:agent|attribute|location|empty capacity provider|no active instances|resource:[a-z_]+|missing|inactive)\.?$/,
     taskLevel: true,
     detail: (text) => text.replace(/^TaskFailedToStart:\s*/i, "").trim(),
     title,

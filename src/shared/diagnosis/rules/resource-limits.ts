@@ -9,7 +9,8 @@ export const diskRules: readonly Rule[] = [
   {
     category: "resource-limits",
     subCause: "docker-thin-pool-full",
-    when: /thin pool|devmapper|dm\.min_free_space/,
+    // Any devicemapper fault (deviceResume, dm_task_run...) comes from the same thin-pool storage and the same fixes.
+    when: /thin pool|devmapper|devicemapper|dm\.min_free_space|dm_task_run/,
     title: (c) => `No space left in the Docker thin pool for ${where(c)}`,
     summary: () =>
       "The Docker devicemapper thin pool on the container instance is full, so the daemon cannot create new containers.",
@@ -23,7 +24,10 @@ export const diskRules: readonly Rule[] = [
   {
     category: "resource-limits",
     subCause: "disk-full",
-    when: /no space left on device|disk quota exceeded|(?:insufficient|not enough) (?:disk|storage)/,
+    // A write that fails while a layer is extracted is the disk filling up; Fargate often cuts the message before
+    // "no space left on device".
+    when: /no space left on device|disk quota exceeded|(?:insufficient|not enough) (?:disk|storage)|(?:extract|register) layer.{0,300}: write \//,
+    unless: /input\/output error|read-only file system|permission denied/,
     title: (c) => `Disk full while starting ${where(c)}`,
     summary: (c) =>
       isFargate(c)

@@ -11,6 +11,34 @@ const startDocs = [DOCS.cannotStartContainer, DOCS.stoppedTaskErrors];
 const rules: readonly Rule[] = [
   {
     category: "start-failure",
+    subCause: "container-user-not-found",
+    // containerd mounts the image to resolve `user` in /etc/passwd and /etc/group before it starts the process.
+    when: /etc\/passwd|etc\/group|no matching entries in (?:passwd|group) file|unable to find (?:user|group)/,
+    title,
+    summary: (c) =>
+      `The runtime could not resolve the user that ${theContainer(c)} runs as: the image has no /etc/passwd (or /etc/group) entry for the \`user\` in the container definition.`,
+    remediation: () => [
+      "Check the `user` field of the container definition (and the image's USER): a name must exist in the image's /etc/passwd, a group in /etc/group.",
+      "Use a numeric UID:GID for images without /etc/passwd (scratch, distroless, Windows images), or add the user in the Dockerfile.",
+    ],
+    docs: [DOCS.taskDefinitionParameters, DOCS.cannotStartContainer],
+  },
+  {
+    category: "start-failure",
+    subCause: "host-device-missing",
+    // linuxParameters.devices (GPUs, /dev/dri, /dev/fuse...) name a device the container instance does not have.
+    when: /custom device|gathering device information|error adding device/,
+    title,
+    summary: (c) =>
+      `${containerIn(c)} asks for a host device (linuxParameters.devices) that the container instance does not have.`,
+    remediation: () => [
+      "Compare linuxParameters.devices in the task definition with the devices of the instance type (ls /dev on the host).",
+      "Place the task only on instances that have the device, with a placement constraint on the instance type or a custom attribute.",
+    ],
+    docs: [DOCS.taskDefinitionParameters, DOCS.cannotStartContainer],
+  },
+  {
+    category: "start-failure",
     subCause: "entrypoint-not-found",
     when: /executable file not found|no such file or directory|not found in \$path/,
     detail: capture(/exec(?:ute)?:?\s*"([^"]+)"/i),

@@ -2,12 +2,14 @@
  * storage: a volume (EFS, FSx, bind mount, Docker volume) could not be created or mounted.
  * A timed-out or reset EFS mount stays `storage` rather than `network`: its fixes are storage-specific (NFS port 2049
  * in the mount targets' security group). An EFS name that does not resolve is `network` (see network.ts).
+ * runc failing to mount a volume into the container ("error mounting ... to rootfs") is `storage` too. containerd's
+ * "mount callback failed" is not: it mounts the image itself to look up the `user` in /etc/passwd (start-failure).
  */
 import { DOCS } from "../docs.js";
 import { type RenderContext, type Rule, where } from "./rule.js";
 
 export const STORAGE_CONTEXT =
-  /cannotcreatevolumeerror|efs utils|efs-utils|mount\.nfs|amazon-efs-mount|\befs\b|\bfs-[0-9a-f]{8}|elasticfilesystem|fsap-[0-9a-f]|failed to (?:create|mount|attach)[^:]{0,60}volume|volume[^:]{0,60}(?:not found|failed|error)|mount callback failed|mount error|failed to mount|bind source path|invalid mount config|\bfsx\b|volume ?driver|docker volume/;
+  /cannotcreatevolumeerror|efs utils|efs-utils|mount\.nfs|amazon-efs-mount|\befs\b|\bfs-[0-9a-f]{8}|elasticfilesystem|fsap-[0-9a-f]|failed to (?:create|mount|attach)[^:]{0,60}volume|volume[^:]{0,60}(?:not found|failed|error)|mount error|failed to mount|error mounting .{0,300}to rootfs|rootfs_linux\.go:\d+: mounting|bind source path|invalid mount config|\bfsx\b|volume ?driver|docker volume/;
 
 const title = (what: string) => (c: RenderContext) => `Volume could not be mounted for ${where(c)}: ${what}`;
 
