@@ -82,7 +82,9 @@ async function benchHandlers(): Promise<void> {
       platform: "node",
       format: "esm",
       target: "node22",
-      banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
+      banner: {
+        js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+      },
       logLevel: "error",
     });
     // The naive twin: the same SDK clients and logger, imported unbundled from node_modules.
@@ -119,7 +121,9 @@ benchDiagnosis();
 await benchHandlers();
 
 const diagnosis = results.diagnosis as { fixtures: number; diagnosesPerSecond: number };
-console.log(`Diagnosis: ${diagnosis.diagnosesPerSecond.toLocaleString("en")} diagnoses/s over ${diagnosis.fixtures} fixtures (one core, median of 5 rounds)`);
+console.log(
+  `Diagnosis: ${diagnosis.diagnosesPerSecond.toLocaleString("en")} diagnoses/s over ${diagnosis.fixtures} fixtures (one core, median of 5 rounds)`,
+);
 console.log("\nHandlers (bundled as deployed, import time in a fresh Node process, median of 7):");
 console.table(results.handlers);
 console.log(JSON.stringify(results));

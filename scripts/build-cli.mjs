@@ -11,7 +11,7 @@ await build({
   target: "node20",
   packages: "external",
   sourcemap: true,
-  
+
   logLevel: "warning",
 });
 chmodSync("dist/cli.js", 0o755);

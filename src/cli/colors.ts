@@ -29,10 +29,16 @@ export const plainPalette: Palette = {
   green: identity,
 };
 
-export function wantsColor(stream: { isTTY?: boolean }, env: Record<string, string | undefined> = process.env): boolean {
+export function wantsColor(
+  stream: { isTTY?: boolean },
+  env: Record<string, string | undefined> = process.env,
+): boolean {
   return stream.isTTY === true && env.NO_COLOR === undefined && env.TERM !== "dumb";
 }
 
-export function paletteFor(stream: { isTTY?: boolean }, env: Record<string, string | undefined> = process.env) {
+export function paletteFor(
+  stream: { isTTY?: boolean },
+  env: Record<string, string | undefined> = process.env,
+) {
   return wantsColor(stream, env) ? colorPalette : plainPalette;
 }

@@ -47,7 +47,8 @@ export async function runDiagnose(argv: string[], io: CliIo): Promise<number> {
     return 0;
   }
   const palette = paletteFor(io.stdout, io.env);
-  const print = (d: Diagnosis) => io.stdout.write(values.json ? `${diagnosisJson(d)}\n` : diagnosisReport(d, palette));
+  const print = (d: Diagnosis) =>
+    io.stdout.write(values.json ? `${diagnosisJson(d)}\n` : diagnosisReport(d, palette));
 
   if (values.cluster || values.task) {
     if (!values.cluster || !values.task) throw new UsageError("--cluster and --task go together");

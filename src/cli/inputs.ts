@@ -2,7 +2,7 @@
  * Turns what a person feeds `diagnose` into tasks: an EventBridge event, a bare task (`detail`),
  * a DescribeTasks response (`{"tasks": [...]}`), a JSON array of these, or JSON Lines of them.
  */
-import { DETAIL_TYPES, EventParseError, type EcsTask, parseTask } from "../shared/events/index.js";
+import { DETAIL_TYPES, type EcsTask, EventParseError, parseTask } from "../shared/events/index.js";
 
 export class InputError extends Error {
   override readonly name = "InputError";
@@ -46,15 +46,20 @@ export type TaskOrProblem = TaskInput | { problem: string; origin: string };
 export function tasksFromDocument(doc: unknown, origin: string): TaskOrProblem[] {
   if (Array.isArray(doc)) return doc.flatMap((item, i) => tasksFromDocument(item, `${origin}[${i}]`));
   try {
-    if (!isObject(doc)) throw new InputError(`${origin || "input"}: expected an object or an array, got ${typeof doc}`);
+    if (!isObject(doc))
+      throw new InputError(`${origin || "input"}: expected an object or an array, got ${typeof doc}`);
     if ("detail-type" in doc) {
       if (doc["detail-type"] !== DETAIL_TYPES.task) {
-        throw new InputError(`${origin || "input"}: "${String(doc["detail-type"])}" is not an ECS Task State Change event`);
+        throw new InputError(
+          `${origin || "input"}: "${String(doc["detail-type"])}" is not an ECS Task State Change event`,
+        );
       }
       return [{ task: parseTask(doc.detail, `${origin}${origin ? "." : ""}detail`), origin }];
     }
     if (Array.isArray(doc.tasks)) {
-      return doc.tasks.flatMap((task, i) => tasksFromDocument(task, `${origin}${origin ? "." : ""}tasks[${i}]`));
+      return doc.tasks.flatMap((task, i) =>
+        tasksFromDocument(task, `${origin}${origin ? "." : ""}tasks[${i}]`),
+      );
     }
     if ("taskArn" in doc) return [{ task: parseTask(doc, origin), origin }];
     throw new InputError(

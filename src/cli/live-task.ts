@@ -17,7 +17,9 @@ export async function fetchLiveTask(
   const raw = described.tasks?.[0];
   if (!raw) {
     const failure = described.failures?.[0];
-    const why = failure ? `${failure.reason ?? "unknown"}${failure.detail ? ` (${failure.detail})` : ""}` : "not found";
+    const why = failure
+      ? `${failure.reason ?? "unknown"}${failure.detail ? ` (${failure.detail})` : ""}`
+      : "not found";
     throw new TaskNotFoundError(
       `task ${taskId} in cluster ${cluster}: ${why}. ECS keeps stopped tasks for about an hour only.`,
     );
@@ -28,7 +30,10 @@ export async function fetchLiveTask(
     const definition = await ecs.send(
       new DescribeTaskDefinitionCommand({ taskDefinition: task.taskDefinitionArn }),
     );
-    return { task, context: definition.taskDefinition ? contextFromTaskDefinition(definition.taskDefinition) : {} };
+    return {
+      task,
+      context: definition.taskDefinition ? contextFromTaskDefinition(definition.taskDefinition) : {},
+    };
   } catch {
     // The diagnosis stands without memory limits; missing permission here must not hide it.
     return { task, context: {} };

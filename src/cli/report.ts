@@ -6,10 +6,21 @@ import type { Palette } from "./colors.js";
 /** The JSON Lines record: the contract's required fields first, then the rest of the diagnosis. */
 export function diagnosisJson(d: Diagnosis): string {
   const { taskArn, category, severity, title, summary, remediation, evidence, docs, ...rest } = d;
-  return JSON.stringify({ taskArn, category, severity, title, summary, remediation, evidence, docs, ...rest });
+  return JSON.stringify({
+    taskArn,
+    category,
+    severity,
+    title,
+    summary,
+    remediation,
+    evidence,
+    docs,
+    ...rest,
+  });
 }
 
 // Terminal text is untrusted too: strip control characters so a reason cannot rewrite the screen.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
 const clean = (s: string) => s.replace(CONTROL, "");
 
@@ -21,7 +32,9 @@ export function diagnosisReport(d: Diagnosis, p: Palette): string {
         ? p.yellow(p.bold("WARNING"))
         : p.blue(p.bold("INFO"));
   const owner = d.service ? `service ${d.service}` : d.family ? `task family ${d.family}` : undefined;
-  const where = [owner, d.clusterArn ? `cluster ${arnName(d.clusterArn)}` : undefined].filter(Boolean).join(", ");
+  const where = [owner, d.clusterArn ? `cluster ${arnName(d.clusterArn)}` : undefined]
+    .filter(Boolean)
+    .join(", ");
   const lines = [
     `${severityTag} ${p.bold(d.category)}${d.subCause && d.subCause !== d.category ? p.dim(` (${d.subCause})`) : ""}  ${clean(d.title)}`,
     p.dim(`  task ${d.taskArn}${where ? `  ${where}` : ""}`),

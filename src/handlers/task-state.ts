@@ -1,7 +1,7 @@
 /** Lambda for `ECS Task State Change` (stopped tasks and Spot interruption notices): a thin adapter. */
 import type { Context, EventBridgeEvent } from "aws-lambda";
-import { dispatchEvent } from "../shared/flows/dispatch.js";
 import { DETAIL_TYPES } from "../shared/events/schemas.js";
+import { dispatchEvent } from "../shared/flows/dispatch.js";
 import { eventLogKeys, logger } from "../shared/logger.js";
 import { lambdaFlowDeps } from "../shared/wiring.js";
 

@@ -31,6 +31,9 @@ export function eventLogKeys(raw: unknown): Record<string, string> {
   put("group", detail.group);
   put("task", detail.taskArn);
   const resources = Array.isArray(event.resources) ? event.resources : [];
-  put("service", resources.find((r) => typeof r === "string" && r.includes(":service/")));
+  put(
+    "service",
+    resources.find((r) => typeof r === "string" && r.includes(":service/")),
+  );
   return keys;
 }

@@ -38,9 +38,14 @@ describe("ecs-sentinel diagnose", () => {
 
     expect(code).toBe(0);
     const [record] = jsonLines(io.out());
-    expect(record).toMatchObject({ taskArn: scalingEvent.detail.taskArn, category: "scaling", severity: "info" });
+    expect(record).toMatchObject({
+      taskArn: scalingEvent.detail.taskArn,
+      category: "scaling",
+      severity: "info",
+    });
     for (const field of ["title", "summary"]) expect(record?.[field]).toBeTypeOf("string");
-    for (const field of ["remediation", "evidence", "docs"]) expect(Array.isArray(record?.[field])).toBe(true);
+    for (const field of ["remediation", "evidence", "docs"])
+      expect(Array.isArray(record?.[field])).toBe(true);
   });
 
   it("accepts a bare task, a DescribeTasks response and an array, keeping input order", async () => {
@@ -88,7 +93,9 @@ describe("ecs-sentinel diagnose", () => {
   });
 
   it("names the file and path of an invalid task inside an array and diagnoses the rest", async () => {
-    const io = captureIo({ files: { "mixed.json": JSON.stringify([oomTask, { taskArn: 42 }, { hello: 1 }]) } });
+    const io = captureIo({
+      files: { "mixed.json": JSON.stringify([oomTask, { taskArn: 42 }, { hello: 1 }]) },
+    });
 
     const code = await main(["diagnose", "--json", "mixed.json"], io);
 
@@ -133,7 +140,8 @@ describe("ecs-sentinel diagnose", () => {
     const code = await main(["diagnose", "--help"], io);
 
     expect(code).toBe(0);
-    for (const option of ["--json", "--cluster", "--task", "FILE|-", "Exit status"]) expect(io.out()).toContain(option);
+    for (const option of ["--json", "--cluster", "--task", "FILE|-", "Exit status"])
+      expect(io.out()).toContain(option);
   });
 
   it("exits 2 with a usage hint when --cluster comes without --task", async () => {

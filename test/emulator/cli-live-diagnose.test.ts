@@ -24,14 +24,19 @@ describe("ecs-sentinel diagnose --cluster --task against the emulator's ECS", ()
     expect(code).toBe(0);
     const record = JSON.parse(io.out().trim()) as Record<string, unknown>;
     expect(record).toMatchObject({ taskArn, category: "user-stopped", severity: "info" });
-    expect(record.evidence).toEqual(expect.arrayContaining([expect.stringContaining("Task stopped by user")]));
+    expect(record.evidence).toEqual(
+      expect.arrayContaining([expect.stringContaining("Task stopped by user")]),
+    );
   });
 
   it("says a task that ECS does not know is not found, in one line, exit 1", async () => {
     await createCluster("live");
     const io = captureIo();
 
-    const code = await main(["diagnose", "--cluster", "live", "--task", "0123456789abcdef0123456789abcdef"], io);
+    const code = await main(
+      ["diagnose", "--cluster", "live", "--task", "0123456789abcdef0123456789abcdef"],
+      io,
+    );
 
     expect(code).toBe(1);
     expect(io.err().trim().split("\n")).toHaveLength(1);

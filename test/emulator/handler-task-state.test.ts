@@ -80,7 +80,10 @@ describe("task-state handler end to end with the emulator's DynamoDB and SNS and
 
     const result = await handler(event, lambdaContext);
 
-    expect(result).toMatchObject({ status: "diagnosed", diagnosis: { category: "scaling", severity: "info" } });
+    expect(result).toMatchObject({
+      status: "diagnosed",
+      diagnosis: { category: "scaling", severity: "info" },
+    });
     expect(slack.requests.length).toBe(before);
   });
 

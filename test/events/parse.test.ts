@@ -56,7 +56,10 @@ describe("parseEcsEvent", () => {
     const event = parseEcsEvent(raw);
 
     expect(event["detail-type"]).toBe("ECS Deployment State Change");
-    expect(event.detail).toMatchObject({ eventName: "SERVICE_DEPLOYMENT_FAILED", deploymentId: "ecs-svc/123" });
+    expect(event.detail).toMatchObject({
+      eventName: "SERVICE_DEPLOYMENT_FAILED",
+      deploymentId: "ecs-svc/123",
+    });
   });
 
   it("names the failing path when a container has no name", () => {
@@ -120,7 +123,9 @@ describe("ARN helpers", () => {
       service: "servicetest",
       cluster: undefined,
     });
-    expect(clusterArnFromServiceArn("arn:aws:ecs:us-west-2:111122223333:service/servicetest")).toBeUndefined();
+    expect(
+      clusterArnFromServiceArn("arn:aws:ecs:us-west-2:111122223333:service/servicetest"),
+    ).toBeUndefined();
   });
 
   it("reads the service from a service group and nothing from a family group", () => {

@@ -7,7 +7,9 @@ export interface CapturedIo extends CliIo {
 }
 
 /** An in-memory CliIo: files from a map, stdin from a string, stdout/stderr captured. */
-export function captureIo(options: { files?: Record<string, string>; stdin?: string; tty?: boolean } = {}): CapturedIo {
+export function captureIo(
+  options: { files?: Record<string, string>; stdin?: string; tty?: boolean } = {},
+): CapturedIo {
   let out = "";
   let err = "";
   const files = options.files ?? {};
@@ -17,7 +19,10 @@ export function captureIo(options: { files?: Record<string, string>; stdin?: str
     stdin: Object.assign(Readable.from([options.stdin ?? ""]), { isTTY: false }),
     readFile: async (path: string) => {
       const text = files[path];
-      if (text === undefined) throw Object.assign(new Error(`ENOENT: no such file or directory, open '${path}'`), { code: "ENOENT" });
+      if (text === undefined)
+        throw Object.assign(new Error(`ENOENT: no such file or directory, open '${path}'`), {
+          code: "ENOENT",
+        });
       return text;
     },
     env: {},

@@ -39,7 +39,9 @@ export function serviceFromGroup(group: string | undefined): string | undefined 
 }
 
 /** arn:...:task-definition/FAMILY:REV -> { family, revision }. */
-export function parseTaskDefinitionArn(arn: string | undefined): { family: string; revision?: number } | undefined {
+export function parseTaskDefinitionArn(
+  arn: string | undefined,
+): { family: string; revision?: number } | undefined {
   if (!arn) return undefined;
   const m = /task-definition\/([^:/]+)(?::(\d+))?$/.exec(arn);
   if (!m?.[1]) return undefined;
