@@ -5,7 +5,10 @@ const MAX_QUOTE = 600;
 /** A reason as it is worth showing: trimmed, capped, never empty. */
 export function clip(text: string, max = MAX_QUOTE): string {
   const trimmed = text.trim();
-  return trimmed.length > max ? `${trimmed.slice(0, max - 1)}…` : trimmed;
+  if (trimmed.length <= max) return trimmed;
+  // Never cut between the two halves of a surrogate pair (emoji and other astral characters).
+  const end = /[\ud800-\udbff]/.test(trimmed.charAt(max - 2)) ? max - 2 : max - 1;
+  return `${trimmed.slice(0, end)}…`;
 }
 
 /** `"text"` with inner double quotes kept readable. */

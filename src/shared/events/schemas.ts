@@ -6,14 +6,16 @@
  */
 import * as z from "zod/mini";
 
-/** ISO string, epoch seconds/millis (AWS CLI v1 output) or Date (SDK output) -> ISO string. */
+/**
+ * ISO string, epoch seconds/millis (AWS CLI v1 output) or Date (SDK output) -> ISO string. A number or Date
+ * outside Date's range carries no usable time: it becomes undefined rather than failing the whole event.
+ */
 const timestamp = z.pipe(
   z.union([z.string(), z.number(), z.date()]),
-  z.transform((value): string => {
+  z.transform((value): string | undefined => {
     if (typeof value === "string") return value;
-    if (value instanceof Date) return value.toISOString();
-    const millis = value < 1e11 ? value * 1000 : value;
-    return new Date(millis).toISOString();
+    const date = value instanceof Date ? value : new Date(value < 1e11 ? value * 1000 : value);
+    return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
   }),
 );
 

@@ -3,6 +3,7 @@
  * Every builder returns undefined rather than a broken link: for an unknown or console-less partition
  * (the isolated `aws-iso*` ones), a missing or malformed region, or a missing name.
  */
+import { wellFormed } from "./text.js";
 
 /** Console host per partition; partitions not listed have no public console. */
 const CONSOLE_DOMAINS: Readonly<Record<string, string>> = {
@@ -42,9 +43,14 @@ export function consoleOrigin(scope: ConsoleScope): string | undefined {
   return `https://${scope.region}.${domain}`;
 }
 
+/** ECS names are at most 255 characters; anything longer (or not well-formed) is not a name we can link. */
+const MAX_NAME = 255;
+const linkable = (segment: string) =>
+  segment !== "" && segment.length <= MAX_NAME && segment === wellFormed(segment);
+
 function ecsUrl(scope: ConsoleScope, path: string[], tab: string): string | undefined {
   const origin = consoleOrigin(scope);
-  if (!origin || path.some((segment) => !segment)) return undefined;
+  if (!origin || !path.every(linkable)) return undefined;
   const encoded = path.map(encodeURIComponent).join("/");
   return `${origin}/ecs/v2/clusters/${encoded}/${tab}?region=${scope.region}`;
 }
@@ -75,7 +81,7 @@ export function ecsServiceDeploymentsUrl(
  * written as `$`, so `/ecs/api` becomes `$252Fecs$252Fapi`.
  */
 export function cloudWatchEncode(name: string): string {
-  return encodeURIComponent(encodeURIComponent(name)).replaceAll("%", "$");
+  return encodeURIComponent(encodeURIComponent(wellFormed(name))).replaceAll("%", "$");
 }
 
 export function cloudWatchLogStreamUrl(

@@ -29,9 +29,16 @@ const ANGLE_LOOKALIKES: Readonly<Record<string, string>> = { "<": "\u2039", ">":
 
 const graphemes = new Intl.Segmenter(undefined, { granularity: "grapheme" });
 
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** Replaces lone surrogates (which JSON can carry) with U+FFFD: URI-encoding, as SNS does, rejects them. */
+export function wellFormed(text: string): string {
+  return text.replace(LONE_SURROGATE, "\ufffd");
+}
+
 /** Removes control and bidi characters; keeps tabs and newlines, normalising every line break to `\n`. */
 export function stripControl(text: string): string {
-  return text.replace(LINE_BREAKS, "\n").replace(CONTROL, "");
+  return wellFormed(text).replace(LINE_BREAKS, "\n").replace(CONTROL, "");
 }
 
 /** One line: controls removed, every run of whitespace (line breaks included) collapsed to one space. */
@@ -39,9 +46,15 @@ export function singleLine(text: string): string {
   return stripControl(text).replace(/\s+/g, " ").trim();
 }
 
-/** Puts a word joiner after a word-initial `@`, so Slack shows `@channel` but never notifies anyone. */
+/**
+ * Broadcasts are neutralised wherever they stand, not only at a word start (`api.@channel`), and whatever
+ * follows them (`@channel¹`): a harmless word joiner in `@channelfoo` is cheaper than a guess about Slack.
+ */
+const BROADCAST = /@(?=channel|here|everyone)/giu;
+
+/** Puts a word joiner after a word-initial `@` and after any broadcast `@`, so Slack never notifies anyone. */
 export function neutraliseMentions(text: string): string {
-  return text.replace(MENTION, `$1@${WORD_JOINER}`);
+  return text.replace(MENTION, `$1@${WORD_JOINER}`).replace(BROADCAST, `@${WORD_JOINER}`);
 }
 
 /**
