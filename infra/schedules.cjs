@@ -6,9 +6,9 @@
  *     - ${file(./infra/schedules.cjs):schedules}   # reuse ScheduleGroup + SchedulerRole of infra/scheduler.yml
  *     - ${file(./infra/schedules.cjs):resources}   # or: emit a group and a role of its own as well
  *
- * The Serverless Framework calls the named export with the CLI options; the jobs file is
- * `--jobs-file PATH`, else $JOBS_FILE, else ./jobs.yml (relative to the working directory). No file, no
- * resources. Emits one AWS::Scheduler::Schedule per job (target: the run-job function, retries, DLQ) and,
+ * The Serverless Framework calls the named export with the CLI options and a variable resolver; the jobs
+ * file is `--jobs-file PATH`, else the stack parameter `jobsFile`, else $JOBS_FILE, else ./jobs.yml (relative
+ * to the working directory). No file, no resources. Emits one AWS::Scheduler::Schedule per job (target: the run-job function, retries, DLQ) and,
  * for `resources`, an AWS::Scheduler::ScheduleGroup and the role Scheduler assumes to invoke the function
  * (and to write undeliverable invocations to the DLQ).
  *
@@ -207,8 +207,111 @@ function jobsFilePath(options = {}, env = process.env, cwd = process.cwd()) {
   return path.resolve(cwd, options["jobs-file"] ?? env.JOBS_FILE ?? "jobs.yml");
 }
 
-function fromJobsFile(options, settings) {
-  const filePath = jobsFilePath(options);
+/**
+ * The stack parameter `jobsFile` as osls would resolve it. `${param:...}` cannot be resolved while osls
+ * resolves the `resources` list (it fails with "Cannot resolve variable"), so the same precedence is read
+ * from the raw inputs then: `--param=jobsFile=...`, then `params.<stage>.jobsFile`, then `params.default`.
+ */
+async function jobsFileParam({ options = {}, resolveVariable, resolveConfigurationProperty } = {}) {
+  const resolved = resolveVariable
+    ? await resolveVariable("param:jobsFile").catch(() => undefined)
+    : undefined;
+  if (typeof resolved === "string") return resolved;
+  const fromCli = [options.param ?? []]
+    .flat()
+    .filter((entry) => typeof entry === "string" && entry.startsWith("jobsFile="))
+    .at(-1);
+  if (fromCli !== undefined) return fromCli.slice("jobsFile=".length);
+  if (!resolveConfigurationProperty) return undefined;
+  const params = (await resolveConfigurationProperty(["params"]).catch(() => undefined)) ?? {};
+  const stage = options.stage ?? (await resolveVariable?.("sls:stage").catch(() => undefined)) ?? "dev";
+  return params[stage]?.jobsFile ?? params.default?.jobsFile;
+}
+
+/** The path osls should use: `--jobs-file`, else the `jobsFile` parameter, else $JOBS_FILE, else ./jobs.yml. */
+async function stackJobsFilePath(input = {}) {
+  const options = input.options ?? {};
+  if (options["jobs-file"] === undefined) {
+    const fromParam = await jobsFileParam(input);
+    if (typeof fromParam === "string" && fromParam.trim() !== "")
+      return jobsFilePath({ "jobs-file": fromParam.trim() });
+  }
+  return jobsFilePath(options);
+}
+
+let cachedParser;
+/**
+ * parseJobsFile of src/shared/jobs/jobs-file.ts, bundled on the fly with esbuild (which the stack's packaging
+ * already needs), so a deploy rejects exactly what the run-job Lambda would reject at cold start.
+ */
+function fullJobsFileParser() {
+  if (cachedParser) return cachedParser;
+  const { buildSync } = require("esbuild");
+  const bundled = buildSync({
+    entryPoints: [path.join(__dirname, "../src/shared/jobs/jobs-file.ts")],
+    bundle: true,
+    format: "cjs",
+    platform: "node",
+    packages: "external",
+    write: false,
+    logLevel: "silent",
+  });
+  const loaded = { exports: {} };
+  new Function("module", "exports", "require", bundled.outputFiles[0].text)(loaded, loaded.exports, require);
+  cachedParser = loaded.exports.parseJobsFile;
+  return cachedParser;
+}
+
+const loadedFiles = new Map();
+/**
+ * Reads and fully validates the jobs file at `filePath`: `{ fileName, text, jobs }` (jobs with defaults
+ * applied), or null when there is no file. Throws ScheduleConfigError listing every problem.
+ */
+function loadJobsFile(filePath) {
+  if (loadedFiles.has(filePath)) return loadedFiles.get(filePath);
+  let loaded = null;
+  if (fs.existsSync(filePath)) {
+    const fileName = path.basename(filePath);
+    const text = fs.readFileSync(filePath, "utf8");
+    readScheduledJobs(text, fileName);
+    try {
+      loaded = { fileName, text, jobs: fullJobsFileParser()(text, fileName).jobs };
+    } catch (error) {
+      if (Array.isArray(error?.problems)) throw new ScheduleConfigError(error.problems);
+      throw error;
+    }
+  }
+  loadedFiles.set(filePath, loaded);
+  return loaded;
+}
+
+/**
+ * What the run-job function's IAM policy needs to know about the jobs: the task definitions and clusters as
+ * written (names or ARNs). Empty lists when there is no jobs file.
+ */
+function jobTargets(jobs) {
+  return {
+    taskDefinitions: [...new Set(jobs.map((job) => job.taskDefinition))],
+    clusters: [...new Set(jobs.map((job) => job.cluster))],
+  };
+}
+
+/** The esbuild global the run-job and watchdog bundles read the jobs file from (see src/shared/jobs-wiring.ts). */
+const EMBEDDED_JOBS_GLOBAL = "ECS_SENTINEL_JOBS_FILE";
+
+/**
+ * esbuild `define` for serverless.yml's custom.esbuild: embeds the validated jobs file in the bundles, so the
+ * Lambda runs exactly the jobs its schedules were made from (null when there is no file).
+ */
+async function bundleDefine(input = {}) {
+  const loaded = loadJobsFile(await stackJobsFilePath(input));
+  const embedded = loaded ? { fileName: loaded.fileName, text: loaded.text } : null;
+  return { [EMBEDDED_JOBS_GLOBAL]: JSON.stringify(embedded) };
+}
+
+/** Schedules need only the schedule fields; bundleDefine validates the whole file when the stack packages. */
+async function fromJobsFile(input, settings) {
+  const filePath = await stackJobsFilePath(input);
   if (!fs.existsSync(filePath)) return { Resources: {} };
   return buildScheduleResources(fs.readFileSync(filePath, "utf8"), {
     ...settings,
@@ -225,12 +328,18 @@ const SHARED_SCHEDULER = {
 
 module.exports = {
   /** ${file(./infra/schedules.cjs):resources} — schedules plus their own group and role. */
-  resources: async ({ options } = {}) => fromJobsFile(options, {}),
+  resources: async (input = {}) => fromJobsFile(input, {}),
   /** ${file(./infra/schedules.cjs):schedules} — schedules only, in infra/scheduler.yml's group and role. */
-  schedules: async ({ options } = {}) => fromJobsFile(options, SHARED_SCHEDULER),
+  schedules: async (input = {}) => fromJobsFile(input, SHARED_SCHEDULER),
+  /** ${file(./infra/schedules.cjs):bundleDefine} — the jobs file for the bundles (esbuild `define`). */
+  bundleDefine,
   buildScheduleResources,
   readScheduledJobs,
   jobsFilePath,
+  stackJobsFilePath,
+  loadJobsFile,
+  jobTargets,
+  EMBEDDED_JOBS_GLOBAL,
   ScheduleConfigError,
   DEFAULTS,
   SHARED_SCHEDULER,

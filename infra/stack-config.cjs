@@ -84,6 +84,37 @@ function parseRollbackServices(value, watchedClusters) {
   });
 }
 
+const CLUSTER_ARN = /^(arn:[^:]+:ecs:[^:]+:[^:]+:)cluster\/([A-Za-z0-9_-]{1,255})$/;
+const TASK_DEFINITION_ARN = /^(arn:[^:]+:ecs:[^:]+:[^:]+:task-definition\/)([A-Za-z0-9_-]{1,255})(:\d+)?$/;
+const TASK_DEFINITION_FAMILY = /^([A-Za-z0-9_-]{1,255})(:\d+)?$/;
+
+/**
+ * The clusters and task definitions of the jobs file (as jobs.yml writes them: names or ARNs), so the job
+ * functions' permissions name them. Null when there is no jobs file. A job outside the watched clusters
+ * would run but its completion would never reach the task-state function, so it is rejected here.
+ */
+function parseJobTargets(raw, watchedClusters) {
+  const clusters = [...new Set(raw?.clusters ?? [])];
+  // No job, nothing to name: the functions keep the watched-cluster scope (IAM rejects empty lists).
+  if (clusters.length === 0) return null;
+  for (const cluster of clusters) {
+    const name = CLUSTER_ARN.exec(cluster)?.[2] ?? cluster;
+    if (!CLUSTER_NAME.test(name)) {
+      throw new InvalidStackParameterError(
+        "jobsFile",
+        `job cluster "${cluster}" is not a cluster name or ARN`,
+      );
+    }
+    if (watchedClusters.length > 0 && !watchedClusters.includes(name)) {
+      throw new InvalidStackParameterError(
+        "jobsFile",
+        `job cluster "${name}" is not in watchedClusters: the completion of its tasks would go unseen`,
+      );
+    }
+  }
+  return { clusters, taskDefinitions: [...new Set(raw?.taskDefinitions ?? [])] };
+}
+
 /** Normalises raw parameter strings (as osls resolves them) into the builders' input. */
 function stackParams(raw) {
   const watchedClusters = parseClusters(raw.watchedClusters);
@@ -92,6 +123,7 @@ function stackParams(raw) {
     autoRollbackServices: parseRollbackServices(raw.autoRollbackServices, watchedClusters),
     slackWebhookSecret: String(raw.slackWebhookSecret ?? "").trim(),
     logGroupPattern: String(raw.logGroupPattern ?? "").trim() || "*",
+    jobs: parseJobTargets(raw.jobs, watchedClusters),
   };
 }
 
@@ -102,7 +134,6 @@ const clusterScope = (params) => (params.watchedClusters.length > 0 ? params.wat
 
 const clusterArns = (params) => clusterScope(params).map((cluster) => ecsArn(`cluster/${cluster}`));
 const serviceArns = (params) => clusterScope(params).map((cluster) => ecsArn(`service/${cluster}/*`));
-const taskArns = (params) => clusterScope(params).map((cluster) => ecsArn(`task/${cluster}/*`));
 const serviceDeploymentArns = (params) =>
   clusterScope(params).map((cluster) => ecsArn(`service-deployment/${cluster}/*/*`));
 const serviceRevisionArns = (params) =>
@@ -220,8 +251,6 @@ function commonStatements(params) {
 /** DescribeTaskDefinition supports no resource-level permissions: `*` is the only accepted resource. */
 const describeTaskDefinition = () => allow("DescribeTaskDefinitions", ["ecs:DescribeTaskDefinition"], ["*"]);
 
-const clusterCondition = (params) => ({ ArnLike: { "ecs:cluster": clusterArns(params) } });
-
 function taskLogStatements(params) {
   const group = params.logGroupPattern;
   const logGroup = (suffix) =>
@@ -290,26 +319,71 @@ function deploymentEventsStatements(params) {
   ];
 }
 
+/**
+ * ARNs of one cluster's resources for the job functions: a job cluster given as an ARN keeps its own
+ * partition, region and account; a name (or `*`) is in the stack's account and region.
+ */
+function clusterResourceArn(cluster, resource) {
+  const arn = CLUSTER_ARN.exec(cluster);
+  if (arn) return `${arn[1]}${resource}/${arn[2]}`;
+  return ecsArn(`${resource}/${cluster}`);
+}
+
+/** The jobs' clusters when the jobs file is known, else the watched clusters (or every cluster). */
+const jobClusters = (params) => (params.jobs ? params.jobs.clusters : clusterScope(params));
+const jobClusterArns = (params) =>
+  jobClusters(params).map((cluster) => clusterResourceArn(cluster, "cluster"));
+const jobClusterCondition = (params) => ({ ArnLike: { "ecs:cluster": jobClusterArns(params) } });
+const jobTaskArns = (params) =>
+  jobClusters(params).map((cluster) => suffixed(clusterResourceArn(cluster, "task"), "/*"));
+const jobServiceArns = (params) =>
+  jobClusters(params).map((cluster) => suffixed(clusterResourceArn(cluster, "service"), "/*"));
+
+/** Appends to a literal ARN or to an Fn::Sub ARN alike. */
+function suffixed(arn, suffix) {
+  return typeof arn === "string" ? `${arn}${suffix}` : sub(`${arn["Fn::Sub"]}${suffix}`);
+}
+
+/** `family:*` ARN patterns of the jobs' task definitions; undefined when one cannot be read (then any family). */
+function jobTaskDefinitionArns(params) {
+  if (!params.jobs || params.jobs.taskDefinitions.length === 0) return undefined;
+  const arns = [];
+  for (const reference of params.jobs.taskDefinitions) {
+    const arn = TASK_DEFINITION_ARN.exec(reference);
+    const family = TASK_DEFINITION_FAMILY.exec(reference);
+    if (arn) arns.push(`${arn[1]}${arn[2]}:*`);
+    else if (family) arns.push(ecsArn(`task-definition/${family[1]}:*`));
+    else return undefined;
+  }
+  return arns;
+}
+
 function runJobStatements(params) {
-  const watched = params.watchedClusters.length > 0;
+  const scoped = params.jobs !== null || params.watchedClusters.length > 0;
   return [
     ...commonStatements(params),
     describeTaskDefinition(),
     allow(
       "RunJobTasks",
       ["ecs:RunTask"],
-      [ecsArn("task-definition/*")],
-      watched ? { ArnEquals: { "ecs:cluster": clusterArns(params) } } : undefined,
+      jobTaskDefinitionArns(params) ?? [ecsArn("task-definition/*")],
+      scoped ? { ArnEquals: { "ecs:cluster": jobClusterArns(params) } } : undefined,
     ),
     // RunTask with tags also checks TagResource on the new task.
-    allow("TagJobTasksAtLaunch", ["ecs:TagResource"], taskArns(params), {
+    allow("TagJobTasksAtLaunch", ["ecs:TagResource"], jobTaskArns(params), {
       StringEquals: { "ecs:CreateAction": "RunTask" },
     }),
     // ListTasks is authorised against container instances, which Fargate tasks have none of: the
     // cluster condition is what scopes it.
-    allow("ListClusterTasks", ["ecs:ListTasks"], ["*"], clusterCondition(params)),
-    allow("WatchJobTasks", ["ecs:DescribeTasks", "ecs:StopTask"], taskArns(params), clusterCondition(params)),
-    allow("ReadWatchedServices", ["ecs:DescribeServices"], serviceArns(params)),
+    allow("ListClusterTasks", ["ecs:ListTasks"], ["*"], jobClusterCondition(params)),
+    allow(
+      "WatchJobTasks",
+      ["ecs:DescribeTasks", "ecs:StopTask"],
+      jobTaskArns(params),
+      jobClusterCondition(params),
+    ),
+    // network.fromService reads the service's awsvpc configuration.
+    allow("ReadWatchedServices", ["ecs:DescribeServices"], jobServiceArns(params)),
     allow(
       "PassJobTaskRoles",
       ["iam:PassRole"],
@@ -322,8 +396,15 @@ function runJobStatements(params) {
 function watchdogStatements(params) {
   return [
     ...commonStatements(params),
-    allow("ListClusterTasks", ["ecs:ListTasks"], ["*"], clusterCondition(params)),
-    allow("WatchTasks", ["ecs:DescribeTasks", "ecs:StopTask"], taskArns(params), clusterCondition(params)),
+    allow("ListClusterTasks", ["ecs:ListTasks"], ["*"], jobClusterCondition(params)),
+    allow(
+      "WatchTasks",
+      ["ecs:DescribeTasks", "ecs:StopTask"],
+      jobTaskArns(params),
+      jobClusterCondition(params),
+    ),
+    // The digest sweep reads a service's ecs-sentinel tags (mute, channels) like the task-state function does.
+    allow("ReadServiceTags", ["ecs:ListTagsForResource"], serviceArns(params)),
   ];
 }
 
@@ -336,6 +417,10 @@ async function resolveStackParams(resolveVariable) {
   for (const name of PARAMETER_NAMES) {
     raw[name] = await resolveVariable(`param:${name}`);
   }
+  // Loaded lazily: schedules.cjs bundles the jobs-file parser with esbuild, which only packaging needs.
+  const schedules = require("./schedules.cjs");
+  const loaded = schedules.loadJobsFile(await schedules.stackJobsFilePath({ resolveVariable }));
+  raw.jobs = loaded ? schedules.jobTargets(loaded.jobs) : null;
   return stackParams(raw);
 }
 

@@ -9,11 +9,19 @@ export interface RollbackService {
   service: string;
 }
 
+/** The clusters and task definitions of the jobs file, as jobs.yml writes them (names or ARNs). */
+export interface JobTargets {
+  clusters: string[];
+  taskDefinitions: string[];
+}
+
 export interface StackParams {
   watchedClusters: string[];
   autoRollbackServices: RollbackService[];
   slackWebhookSecret: string;
   logGroupPattern: string;
+  /** Null without a jobs file (or without jobs): the job functions are scoped by the watched clusters. */
+  jobs: JobTargets | null;
 }
 
 export interface RawStackParams {
@@ -21,6 +29,7 @@ export interface RawStackParams {
   autoRollbackServices?: string | null;
   slackWebhookSecret?: string | null;
   logGroupPattern?: string | null;
+  jobs?: Partial<JobTargets> | null;
 }
 
 export interface EventPattern {

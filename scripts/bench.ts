@@ -2,7 +2,8 @@
  * `npm run bench`: prints the numbers we quote (table, then JSON on the last line).
  *  - diagnoses per second over the fixture corpus (one core, warm);
  *  - each handler bundled as we deploy it (esbuild, minified ESM): size, and import (cold start) time in a fresh
- *    Node process, beside a naive handler importing the same SDK clients unbundled from node_modules.
+ *    Node process, beside a naive handler importing the same SDK clients unbundled from node_modules;
+ *  - a flood of 1,000 stopped tasks of one service against the emulator (FLOOD_EVENTS to change).
  * Method notes live in docs/performance.md.
  */
 import { execFileSync } from "node:child_process";
@@ -12,6 +13,7 @@ import { join } from "node:path";
 import { build } from "esbuild";
 import { diagnoseTask } from "../src/shared/diagnosis/index.js";
 import { type EcsTask, parseEcsEvent } from "../src/shared/events/index.js";
+import { benchFlood } from "./bench/flood.js";
 
 const root = join(import.meta.dirname, "..");
 const results: Record<string, unknown> = {};
@@ -119,6 +121,11 @@ async function benchHandlers(): Promise<void> {
 
 benchDiagnosis();
 await benchHandlers();
+try {
+  results.flood = await benchFlood(root, Number(process.env.FLOOD_EVENTS ?? 1000));
+} catch (error) {
+  results.flood = { skipped: `emulator unavailable: ${(error as Error).message.split("\n")[0]}` };
+}
 
 const diagnosis = results.diagnosis as { fixtures: number; diagnosesPerSecond: number };
 console.log(
@@ -126,4 +133,8 @@ console.log(
 );
 console.log("\nHandlers (bundled as deployed, import time in a fresh Node process, median of 7):");
 console.table(results.handlers);
+console.log(
+  "\nFlood: stopped tasks of one service through the Lambda code path, emulator DynamoDB/SNS, local Slack:",
+);
+console.table(results.flood);
 console.log(JSON.stringify(results));

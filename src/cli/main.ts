@@ -1,6 +1,9 @@
 /** Command dispatch for the ecs-sentinel CLI (src/cli.ts runs it). */
 import { DIAGNOSE_HELP, runDiagnose } from "./diagnose.js";
+import { HISTORY_HELP, runHistory } from "./history.js";
 import { type CliIo, processIo, UsageError } from "./io.js";
+import { JOBS_HELP, runJobs } from "./jobs.js";
+import { LOCAL_SETUP_HELP, runLocalSetup } from "./local-setup.js";
 import { REPLAY_HELP, runReplay } from "./replay.js";
 
 const HELP = `Usage: ecs-sentinel <command> [options]
@@ -9,6 +12,8 @@ Commands:
   diagnose [--json] [FILE|-]...          why did these ECS tasks stop, and what to do
   diagnose --cluster C --task T          the same for a live task (AWS API)
   replay [--dry-run] FILE...             feed events through the Lambda code path, in order
+  history [--cluster C] [--since 24h]    recent stops by category (state table)
+  jobs list|validate|run NAME [--wait]   scheduled one-off tasks of a jobs file (--file, default jobs.yml)
   local-setup                            create the state table and topic on AWS_ENDPOINT_URL (emulator)
   help [COMMAND]                         help for a command
 
@@ -21,6 +26,9 @@ type Command = (argv: string[], io: CliIo) => Promise<number>;
 const commands: Record<string, { run: Command; help: string }> = {
   diagnose: { run: runDiagnose, help: DIAGNOSE_HELP },
   replay: { run: runReplay, help: REPLAY_HELP },
+  "local-setup": { run: runLocalSetup, help: LOCAL_SETUP_HELP },
+  history: { run: runHistory, help: HISTORY_HELP },
+  jobs: { run: (argv, io) => runJobs(argv, io), help: JOBS_HELP },
 };
 
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
@@ -42,11 +50,11 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   try {
     return await command.run(rest, io);
   } catch (error) {
-    const usage = error instanceof UsageError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS");
+    const usage =
+      error instanceof UsageError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS");
     const message = error instanceof Error ? error.message : String(error);
     io.stderr.write(`ecs-sentinel ${name}: ${message}\n`);
     if (usage) io.stderr.write(`Run "ecs-sentinel ${name} --help".\n`);
     return usage ? 2 : 1;
   }
 }
-

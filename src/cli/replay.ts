@@ -9,7 +9,7 @@ import { loadConfig } from "../shared/config.js";
 import { type DispatchResult, dispatchEvent, type FlowDeps } from "../shared/flows/dispatch.js";
 import { stderrLog } from "../shared/log.js";
 import type { EmailMessage, Message, SlackPayload } from "../shared/notify/message.js";
-import { asNotifier, buildNotificationService, type NotificationService } from "../shared/notify/notifier.js";
+import { buildNotificationService, type NotificationService } from "../shared/notify/notifier.js";
 import { renderConsole, renderEmail, renderSlack } from "../shared/notify/render/index.js";
 import { memoryStore } from "../shared/state/index.js";
 import { buildNotifications, flowDeps } from "../shared/wiring.js";
@@ -40,7 +40,10 @@ interface LoadedEvent {
   event: unknown;
 }
 
-async function loadEvents(files: string[], io: CliIo): Promise<{ events: LoadedEvent[]; problems: string[] }> {
+async function loadEvents(
+  files: string[],
+  io: CliIo,
+): Promise<{ events: LoadedEvent[]; problems: string[] }> {
   const events: LoadedEvent[] = [];
   const problems: string[] = [];
   for (const file of files) {
@@ -78,21 +81,30 @@ function summarize(result: DispatchResult): string {
  * Channels that print instead of sending, and a notifier that shows a message once when at least one
  * channel would get it (a throttled or routed-out message is one line, so a replayed flood stays readable).
  */
-function dryRunNotifications(io: CliIo, payloads: boolean, clock: () => number, log: ReturnType<typeof stderrLog>) {
+function dryRunNotifications(
+  io: CliIo,
+  payloads: boolean,
+  clock: () => number,
+  log: ReturnType<typeof stderrLog>,
+) {
   const color = wantsColor(io.stdout, io.env);
   const indent = (text: string) => text.replace(/^/gm, "      ");
   let pending: string[] = [];
   const slack = async (payload: SlackPayload) => {
     pending.push(`  → slack: would post (Block Kit, ${payload.blocks.length} blocks): ${payload.text}\n`);
     // One line by default: ready to paste into Slack's Block Kit Builder.
-    pending.push(payloads ? `${indent(JSON.stringify(payload, null, 2))}\n` : `      ${JSON.stringify(payload)}\n`);
+    pending.push(
+      payloads ? `${indent(JSON.stringify(payload, null, 2))}\n` : `      ${JSON.stringify(payload)}\n`,
+    );
   };
   const email = async (message: EmailMessage) => {
     const attributes = Object.entries(message.attributes)
       .map(([k, v]) => `${k}=${v}`)
       .join(", ");
     pending.push(`  → email: would publish "${message.subject}" [${attributes}]\n`);
-    pending.push(payloads ? `${indent(message.body)}\n` : "      (body: the text above; --payloads prints it as sent)\n");
+    pending.push(
+      payloads ? `${indent(message.body)}\n` : "      (body: the text above; --payloads prints it as sent)\n",
+    );
   };
   const flush = () => {
     for (const line of pending) io.stdout.write(line);
@@ -106,26 +118,33 @@ function dryRunNotifications(io: CliIo, payloads: boolean, clock: () => number, 
     logger: log,
     clock,
   });
-  const notifier = asNotifier(service);
-  const notify: FlowDeps["notify"] = async (message: Message, meta) => {
-    const outcomes = await notifier(message, meta);
-    const notSent = outcomes.filter((o) => o.status !== "sent").map((o) => `${o.channel} ${o.reason ?? o.status}`);
+  // Printing wraps the service (not the flows' Notifier), so every flow flowDeps builds on it prints too.
+  const notify: NotificationService["notify"] = async (message: Message, meta) => {
+    const outcome = await service.notify(message, meta);
+    const notSent = (["slack", "email"] as const).flatMap((channel) => {
+      const o = outcome.channels[channel];
+      if (!o || o.status === "sent") return [];
+      return [`${channel} ${o.status === "skipped" ? o.reason : o.status === "failed" ? o.error : o.status}`];
+    });
     if (pending.length > 0) {
       io.stdout.write(`\n${renderConsole(message, { color })}`);
       flush();
       if (notSent.length > 0) io.stdout.write(`  → not sent to: ${notSent.join(", ")}\n`);
     } else {
-      io.stdout.write(`  ${message.severity} · ${message.title}\n  → not sent: ${notSent.join(", ") || "no channel"}\n`);
+      io.stdout.write(
+        `  ${message.severity} · ${message.title}\n  → not sent: ${notSent.join(", ") || "no channel"}\n`,
+      );
     }
-    return outcomes;
+    return outcome;
   };
   const sweepDigests = async (now: number) => {
     const sweep = await service.sweepDigests(now);
-    if (pending.length > 0) io.stdout.write("\n━━ digests of flood windows still open at the end of the replay\n");
+    if (pending.length > 0)
+      io.stdout.write("\n━━ digests of flood windows still open at the end of the replay\n");
     flush();
     return sweep;
   };
-  return { service: { ...service, sweepDigests }, notify };
+  return { service: { notify, sweepDigests } };
 }
 
 export async function runReplay(argv: string[], io: CliIo): Promise<number> {
@@ -154,10 +173,12 @@ export async function runReplay(argv: string[], io: CliIo): Promise<number> {
   const options = { log, deadline: () => 120_000 };
   const notifications = dryRun
     ? dryRunNotifications(io, values.payloads, () => now, log)
-    : { service: buildNotifications(config, options), notify: undefined };
+    : { service: buildNotifications(config, options) };
+  // A dry run calls no AWS API: review and rollback print what they would load and do.
+  const offline = dryRun ? { print: (line: string) => io.stdout.write(line) } : undefined;
   const deps: FlowDeps = {
-    ...flowDeps(config, options, notifications.service),
-    ...(dryRun ? { notify: notifications.notify as FlowDeps["notify"], taskDefinitionContext: undefined } : {}),
+    ...flowDeps(config, { ...options, offline }, notifications.service),
+    ...(dryRun ? { taskDefinitionContext: undefined } : {}),
   };
 
   let dropped = 0;

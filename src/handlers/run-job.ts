@@ -1,4 +1,20 @@
-/** Placeholder so the stack packages until the real handler lands; it only records that it was invoked. */
-export const handler = async (event: unknown): Promise<void> => {
-  console.log(JSON.stringify({ message: "not implemented yet", event }));
+/**
+ * Lambda behind every job schedule: EventBridge Scheduler invokes it with {"job": NAME, "scheduledTime": ...,
+ * "executionId": ...}. A thin adapter: the jobs file is loaded (and validated) once at cold start.
+ */
+import type { Context } from "aws-lambda";
+import { handleRunJob, runJobLogKeys } from "../shared/flows/jobs.js";
+import { lambdaJobsDeps } from "../shared/jobs-wiring.js";
+import { logger } from "../shared/logger.js";
+
+const deps = lambdaJobsDeps();
+
+export const handler = async (event: unknown, context: Context) => {
+  logger.addContext(context);
+  logger.appendKeys(runJobLogKeys(event));
+  try {
+    return await handleRunJob(event, deps(context));
+  } finally {
+    logger.resetKeys();
+  }
 };

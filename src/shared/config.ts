@@ -23,7 +23,20 @@ export interface Config {
   throttleWindowMinutes: number;
   /** Services (names or ARNs) allowed to roll back automatically, besides the tag opt-in. */
   autoRollbackServices: string[];
+  /** Failed tasks of one deployment within the window that make a crash loop. */
+  crashLoopThreshold: number;
+  crashLoopWindowMinutes: number;
+  /** How long after a deployment completed a crash loop is still blamed on it. */
+  postCompletionMinutes: number;
+  /** After an automatic rollback, the service is not rolled back again for this long. */
+  rollbackCooldownMinutes: number;
+  /** Alert context: log lines per tail, history retention, and the time all context of one alert may take. */
+  logTailLines: number;
+  historyRetentionDays: number;
+  enrichBudgetMs: number;
   region?: string;
+  /** jobs.yml for code that is not bundled with it (the Lambdas embed theirs; the CLI has --file). */
+  jobsFile?: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -52,7 +65,8 @@ function positiveNumber(env: Env, name: string, fallback: number): number {
   const value = optional(env, name);
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new ConfigError(`${name} must be a positive number, got "${value}"`);
+  if (!Number.isFinite(n) || n <= 0)
+    throw new ConfigError(`${name} must be a positive number, got "${value}"`);
   return n;
 }
 
@@ -83,6 +97,14 @@ export function loadConfig(env: Env = process.env): Config {
     emailMinSeverity: severity(env, "EMAIL_MIN_SEVERITY", "critical"),
     throttleWindowMinutes: positiveNumber(env, "THROTTLE_WINDOW_MINUTES", 10),
     autoRollbackServices: list(env, "AUTO_ROLLBACK_SERVICES"),
+    crashLoopThreshold: positiveNumber(env, "CRASH_LOOP_THRESHOLD", 3),
+    crashLoopWindowMinutes: positiveNumber(env, "CRASH_LOOP_WINDOW_MINUTES", 15),
+    postCompletionMinutes: positiveNumber(env, "POST_COMPLETION_MINUTES", 30),
+    rollbackCooldownMinutes: positiveNumber(env, "ROLLBACK_COOLDOWN_MINUTES", 30),
+    logTailLines: positiveNumber(env, "LOG_TAIL_LINES", 20),
+    historyRetentionDays: positiveNumber(env, "HISTORY_RETENTION_DAYS", 30),
+    enrichBudgetMs: positiveNumber(env, "ENRICH_BUDGET_MS", 4000),
     region: optional(env, "AWS_REGION") ?? optional(env, "AWS_DEFAULT_REGION"),
+    jobsFile: optional(env, "JOBS_FILE"),
   };
 }

@@ -6,17 +6,20 @@
 import type { Context } from "aws-lambda";
 import { dynamoClient, ecsClient, secretsClient, snsClient, ssmClient } from "./aws.js";
 import { type Config, loadConfig } from "./config.js";
+import { deploymentDeps } from "./deployment-wiring.js";
+import { buildTaskDefinitionLoader, type TaskDefinitionLoader } from "./enrich/task-definition-cache.js";
 import { contextFromTaskDefinition } from "./enrich/task-definition-context.js";
-import { buildTaskDefinitionLoader } from "./enrich/task-definition-cache.js";
 import type { FlowDeps } from "./flows/dispatch.js";
+import { configuredEnrichment } from "./flows/enrichment-adapters.js";
+import { jobHooks } from "./jobs-wiring.js";
 import type { Log } from "./log.js";
 import { lambdaLog } from "./logger.js";
 import { asNotifier, buildNotificationService, type NotificationService } from "./notify/notifier.js";
 import { renderEmail, renderSlack } from "./notify/render/index.js";
 import { buildServiceTagsLookup } from "./notify/service-tags.js";
+import type { EmailPort, SlackPort } from "./notify/transports/ports.js";
 import { buildSlackNotifier } from "./notify/transports/slack.js";
 import { buildSnsNotifier } from "./notify/transports/sns.js";
-import type { EmailPort, SlackPort } from "./notify/transports/ports.js";
 import { webhookUrlSource } from "./notify/webhook-secret.js";
 import { dynamoNotificationStore, memoryStore, type NotificationStore } from "./state/index.js";
 
@@ -24,16 +27,23 @@ export interface RuntimeOptions {
   log: Log;
   /** Milliseconds left for this invocation (Lambda's context), used to bound retries. */
   deadline: () => number;
+  /** `replay --dry-run`: the deployment side calls no AWS API and prints what it would do instead. */
+  offline?: { print: (line: string) => void };
 }
 
 /** The channels the configuration enables: Slack (URL or secret) and email (SNS topic). */
-export function configuredChannels(config: Config, options: RuntimeOptions): { slack?: SlackPort; email?: EmailPort } {
+export function configuredChannels(
+  config: Config,
+  options: RuntimeOptions,
+): { slack?: SlackPort; email?: EmailPort } {
   const url = webhookUrlSource(
     { SLACK_WEBHOOK_URL: config.slackWebhookUrl, SLACK_WEBHOOK_SECRET: config.slackWebhookSecret },
     { secretsManager: secretsClient, ssm: ssmClient, logger: options.log },
   );
   return {
-    slack: url ? buildSlackNotifier(url, fetch, { deadline: options.deadline, logger: options.log }) : undefined,
+    slack: url
+      ? buildSlackNotifier(url, fetch, { deadline: options.deadline, logger: options.log })
+      : undefined,
     email: config.notifyTopicArn
       ? buildSnsNotifier(snsClient(), config.notifyTopicArn, { logger: options.log })
       : undefined,
@@ -48,11 +58,16 @@ export function configuredStore(config: Config, log: Log): NotificationStore {
 
 export function buildNotifications(
   config: Config,
-  options: RuntimeOptions & { channels?: { slack?: SlackPort; email?: EmailPort }; store?: NotificationStore },
+  options: RuntimeOptions & {
+    channels?: { slack?: SlackPort; email?: EmailPort };
+    store?: NotificationStore;
+  },
 ): NotificationService {
   const channels = options.channels ?? configuredChannels(config, options);
   if (!channels.slack && !channels.email) {
-    options.log.warn("no notification channel configured (SLACK_WEBHOOK_URL/SLACK_WEBHOOK_SECRET, NOTIFY_TOPIC_ARN)");
+    options.log.warn(
+      "no notification channel configured (SLACK_WEBHOOK_URL/SLACK_WEBHOOK_SECRET, NOTIFY_TOPIC_ARN)",
+    );
   }
   return buildNotificationService({
     channels,
@@ -67,19 +82,30 @@ export function buildNotifications(
 }
 
 /** Task definitions are immutable by ARN: one loader (and cache) per container. */
-export function taskDefinitionContextLoader(): FlowDeps["taskDefinitionContext"] {
-  const load = buildTaskDefinitionLoader(ecsClient());
+export function taskDefinitionContextLoader(
+  load: TaskDefinitionLoader = buildTaskDefinitionLoader(ecsClient()),
+): FlowDeps["taskDefinitionContext"] {
   return async (arn) => {
     const definition = await load(arn);
     return definition ? contextFromTaskDefinition(definition) : undefined;
   };
 }
 
-export function flowDeps(config: Config, options: RuntimeOptions, notifications: NotificationService): FlowDeps {
+export function flowDeps(
+  config: Config,
+  options: RuntimeOptions,
+  notifications: NotificationService,
+): FlowDeps {
+  const notify = asNotifier(notifications);
+  const loadTaskDefinition = buildTaskDefinitionLoader(ecsClient());
+  const deployments = deploymentDeps(config, { log: options.log, notify, offline: options.offline });
   return {
-    notify: asNotifier(notifications),
+    notify,
     log: options.log,
-    taskDefinitionContext: taskDefinitionContextLoader(),
+    taskDefinitionContext: taskDefinitionContextLoader(loadTaskDefinition),
+    enrichment: configuredEnrichment(config, { ...options, loadTaskDefinition }),
+    deploymentEvent: deployments.deploymentEvent,
+    hooks: [...deployments.hooks, ...jobHooks(config, options)],
   };
 }
 

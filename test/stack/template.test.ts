@@ -255,6 +255,12 @@ describe("failure handling", () => {
     }
   });
 
+  it("packages without a jobs file: no job schedules, only the watchdog's", () => {
+    const names = resourcesOfType(stack.template, "AWS::Scheduler::Schedule").map(([id]) => id);
+
+    expect(names).toEqual(["WatchdogSchedule"]);
+  });
+
   it("runs the watchdog every 5 minutes", () => {
     expect(stack.template.Resources.WatchdogSchedule?.Properties.ScheduleExpression).toBe("rate(5 minutes)");
   });

@@ -27,7 +27,11 @@ function describe(raw: unknown): Record<string, unknown> {
   return { id: r.id, detailType: r["detail-type"], taskArn: detail.taskArn };
 }
 
-export async function dispatchEvent(raw: unknown, deps: FlowDeps, only?: ReadonlyArray<string>): Promise<DispatchResult> {
+export async function dispatchEvent(
+  raw: unknown,
+  deps: FlowDeps,
+  only?: ReadonlyArray<string>,
+): Promise<DispatchResult> {
   let event: EcsEvent;
   try {
     event = parseEcsEvent(raw);

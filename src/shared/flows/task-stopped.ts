@@ -1,6 +1,7 @@
 /**
  * The use case behind the task-state Lambda: a stopped task (or a Spot interruption notice) becomes a
- * diagnosis, then a message handed to the notifier. Pure orchestration over injected ports.
+ * diagnosis, a failure gets its context (log tail, what changed, history; see enrichment.ts), then a message
+ * is handed to the notifier. Pure orchestration over injected ports.
  */
 import { diagnoseTask } from "../diagnosis/index.js";
 import type { Diagnosis, DiagnosisContext } from "../diagnosis/types.js";
@@ -10,13 +11,26 @@ import type { EcsTask } from "../events/schemas.js";
 import type { Log } from "../log.js";
 import { fromDiagnosis } from "../notify/from-diagnosis.js";
 import type { ChannelOutcome, Notifier } from "../notify/port.js";
+import {
+  type AlertContext,
+  enrichmentFor,
+  gatherAlertContext,
+  type Remaining,
+  recordStop,
+  startBudget,
+  type TaskEnrichment,
+  withinBudget,
+} from "./enrichment.js";
 
 /**
  * Runs after a stopped task is diagnosed, before the generic notification: the jobs module closes a job's run
  * (and sends the job's own message), the deployment module counts crash-loop failures. A hook that took over
  * the notification returns `{ notified: true }`, and the generic stopped-task message is not sent.
  */
-export type TaskHook = (event: TaskStateChangeEvent, diagnosis: Diagnosis) => Promise<{ notified?: boolean } | undefined>;
+export type TaskHook = (
+  event: TaskStateChangeEvent,
+  diagnosis: Diagnosis,
+) => Promise<{ notified?: boolean } | undefined>;
 
 export interface TaskFlowDeps {
   notify: Notifier;
@@ -24,6 +38,12 @@ export interface TaskFlowDeps {
   log: Log;
   /** Optional enrichment (memory limits, essential containers); never called for expected (`info`) stops. */
   taskDefinitionContext?: (taskDefinitionArn: string) => Promise<DiagnosisContext | undefined>;
+  /**
+   * Alert context for failures: log tail, what changed, incident history. It reads AWS like
+   * `taskDefinitionContext`, so it runs only alongside it: a caller that switches AWS reads off by leaving
+   * `taskDefinitionContext` out (`replay --dry-run`) switches this off too.
+   */
+  enrichment?: TaskEnrichment;
 }
 
 export type TaskFlowResult =
@@ -52,8 +72,28 @@ export function taskDedupeKey(event: TaskStateChangeEvent): string {
 }
 
 export function taskThrottleKey(diagnosis: Diagnosis): string {
-  const owner = diagnosis.group ?? (diagnosis.family ? `family:${diagnosis.family}` : arnName(diagnosis.taskArn));
+  const owner =
+    diagnosis.group ?? (diagnosis.family ? `family:${diagnosis.family}` : arnName(diagnosis.taskArn));
   return `${arnName(diagnosis.clusterArn) ?? "-"}#${owner}#${diagnosis.category}`;
+}
+
+/** The diagnosis, re-run with the task definition's memory limits and essential containers when it helps. */
+async function diagnoseWithContext(
+  task: EcsTask,
+  deps: TaskFlowDeps,
+  remaining: Remaining | undefined,
+): Promise<Diagnosis> {
+  const diagnosis = diagnoseTask(task);
+  if (diagnosis.severity === "info" || !deps.taskDefinitionContext || !task.taskDefinitionArn)
+    return diagnosis;
+  const { taskDefinitionContext } = deps;
+  const arn = task.taskDefinitionArn;
+  const lookup = () => taskDefinitionContext(arn);
+  const context = await (remaining ? withinBudget(remaining, lookup) : lookup()).catch((error: unknown) => {
+    deps.log.warn("task definition lookup failed; diagnosing without it", { error: String(error) });
+    return undefined;
+  });
+  return context ? diagnoseTask(task, context) : diagnosis;
 }
 
 export async function handleTaskStateChange(
@@ -64,31 +104,56 @@ export async function handleTaskStateChange(
   if (!isStoppedOrSpotNotice(task)) {
     return { status: "ignored", reason: `lastStatus ${task.lastStatus ?? "unknown"} is not STOPPED` };
   }
-  let diagnosis = diagnoseTask(task);
-  if (diagnosis.severity !== "info" && deps.taskDefinitionContext && task.taskDefinitionArn) {
-    const context = await deps.taskDefinitionContext(task.taskDefinitionArn).catch((error: unknown) => {
-      deps.log.warn("task definition lookup failed; diagnosing without it", { error: String(error) });
-      return undefined;
-    });
-    if (context) diagnosis = diagnoseTask(task, context);
-  }
+  // One budget for every context call of this alert, started before the first of them.
+  const enabled = deps.taskDefinitionContext ? deps.enrichment : undefined;
+  const remaining = enabled ? startBudget(enabled) : undefined;
+  const diagnosis = await diagnoseWithContext(task, deps, remaining);
   deps.log.info("diagnosed stopped task", {
     category: diagnosis.category,
     subCause: diagnosis.subCause,
     severity: diagnosis.severity,
     culprit: diagnosis.culprit?.name,
   });
+  const enrichment = enrichmentFor(enabled, diagnosis);
+  // Recorded while the hooks run: a job's failure belongs in the history even when its hook sends the alert.
+  const recording =
+    enrichment && remaining ? recordStop(diagnosis, enrichment, remaining, deps.log) : Promise.resolve();
   let notifiedByHook = false;
-  for (const hook of deps.hooks ?? []) {
-    const result = await hook(event, diagnosis);
-    if (result?.notified) notifiedByHook = true;
+  try {
+    for (const hook of deps.hooks ?? []) {
+      const result = await hook(event, diagnosis);
+      if (result?.notified) notifiedByHook = true;
+    }
+  } catch (error) {
+    await recording;
+    throw error;
   }
-  if (notifiedByHook) return { status: "diagnosed", diagnosis, outcomes: [] };
-  const message = fromDiagnosis(diagnosis, { account: event.account, region: event.region, time: event.time });
-  const outcomes = await deps.notify(message, {
-    dedupeKey: taskDedupeKey(event),
-    throttleKey: taskThrottleKey(diagnosis),
-    serviceArn: serviceArnOf(task),
-  });
+  if (notifiedByHook) {
+    await recording;
+    return { status: "diagnosed", diagnosis, outcomes: [] };
+  }
+  const env = { account: event.account, region: event.region, time: event.time };
+  const prepare =
+    enrichment && remaining
+      ? async () => {
+          const context: AlertContext = await gatherAlertContext(
+            task,
+            diagnosis,
+            enrichment,
+            remaining,
+            deps.log,
+          );
+          return fromDiagnosis(diagnosis, { ...env, ...context });
+        }
+      : undefined;
+  const [outcomes] = await Promise.all([
+    deps.notify(fromDiagnosis(diagnosis, env), {
+      dedupeKey: taskDedupeKey(event),
+      throttleKey: taskThrottleKey(diagnosis),
+      serviceArn: serviceArnOf(task),
+      prepare,
+    }),
+    recording,
+  ]);
   return { status: "diagnosed", diagnosis, outcomes };
 }

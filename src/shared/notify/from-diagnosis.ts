@@ -2,15 +2,19 @@
 import type { Category, Diagnosis } from "../diagnosis/types.js";
 import { arnName, parseTaskDefinitionArn } from "../events/arns.js";
 import { type ConsoleScope, ecsServiceUrl, ecsTaskLogsUrl, ecsTaskUrl, parseArn } from "./console-links.js";
-import type { Fact, Link, Message } from "./message.js";
+import type { ChangesSection, Fact, Link, LogTailSection, Message } from "./message.js";
 
-/** What the caller knows besides the diagnosis: the event envelope's account, region and time, and history. */
+/** What the caller knows besides the diagnosis: the event envelope's account, region and time, and context. */
 export interface DiagnosisEnv {
   account?: string;
   region?: string;
   time?: string;
-  /** How often this has happened lately, e.g. "3rd stop of this service in 10 minutes". */
+  /** How often this has happened lately, e.g. "3rd out-of-memory stop of `api` in 24 h, first at 08:12 UTC". */
   history?: string;
+  /** The culprit container's last log lines, or why they are missing. */
+  logTail?: LogTailSection;
+  /** What changed since the service's last successful revision. */
+  changes?: ChangesSection;
 }
 
 /** Stops of the whole task: naming a container would mislead even when the diagnosis names one. */
@@ -119,6 +123,7 @@ function docLabel(url: string): string {
 
 function links(
   d: Diagnosis,
+  env: DiagnosisEnv,
   scope: ConsoleScope,
   cluster: string | undefined,
   taskId: string | undefined,
@@ -130,6 +135,8 @@ function links(
     if (task) candidates.push({ label: "Open task", url: task });
     if (logs) candidates.push({ label: "Task logs", url: logs });
   }
+  // The stream itself: where the rest of the tail is, and the way in when the tail could not be read.
+  if (env.logTail?.link) candidates.push({ label: "Log stream", url: env.logTail.link });
   if (cluster && d.service) {
     const service = ecsServiceUrl(scope, cluster, d.service);
     if (service) candidates.push({ label: "Open service", url: service });
@@ -157,12 +164,15 @@ export function fromDiagnosis(d: Diagnosis, env: DiagnosisEnv = {}): Message {
     evidence: [...d.evidence],
     remediation: [...d.remediation],
     facts: facts(d, env, cluster, taskId),
-    links: links(d, scope, cluster, taskId),
+    links: links(d, env, scope, cluster, taskId),
     cluster,
     service: d.service,
     family,
     account,
     region,
     time: env.time ?? d.stoppedAt,
+    ...(env.logTail ? { logTail: env.logTail } : {}),
+    ...(env.changes ? { changes: env.changes } : {}),
+    ...(env.history ? { history: env.history } : {}),
   };
 }

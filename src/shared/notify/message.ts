@@ -24,6 +24,26 @@ export interface Link {
   url: string;
 }
 
+/** The last lines a failed container wrote, or why they are not shown. */
+export interface LogTailSection {
+  /** Masked lines, oldest first; empty when the tail could not be read (see `note`). */
+  lines: string[];
+  /** Where the lines come from, e.g. "container web · /ecs/api". */
+  source: string;
+  /** Console link to the whole log stream (or group), when one exists. */
+  link?: string;
+  /** Why there are no lines, e.g. "log stream not found yet". */
+  note?: string;
+}
+
+/** "What changed": the failing task definition against the service's last successful revision. */
+export interface ChangesSection {
+  /** One sentence, e.g. "Since api:41, the last successful revision" or "No change from ...". */
+  summary: string;
+  /** One difference per line, names never values; empty when nothing that matters changed. */
+  lines: string[];
+}
+
 export interface Message {
   kind: MessageKind;
   severity: Severity;
@@ -48,6 +68,12 @@ export interface Message {
   region?: string;
   /** ISO time of the event. */
   time?: string;
+  /** Stopped tasks: the culprit container's last log lines (failures only). */
+  logTail?: LogTailSection;
+  /** Stopped service tasks: what changed since the last successful revision (failures only). */
+  changes?: ChangesSection;
+  /** How often this happened lately, e.g. "3rd out-of-memory stop of `api` in 24 h, first at 08:12 UTC". */
+  history?: string;
 }
 
 /** What a Slack incoming webhook receives. */

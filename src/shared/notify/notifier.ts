@@ -197,6 +197,7 @@ export function buildNotificationService(deps: NotificationServiceDeps): Notific
     dedupeKey: string,
     outcome: Partial<Record<ChannelName, ChannelOutcome>>,
     decide: () => Promise<{ verdict: ThrottleVerdict; before?: () => Promise<void> }>,
+    prepare?: (message: Message) => Promise<Message>,
   ): Promise<"done" | "in-flight"> {
     const owner = randomUUID();
     const claim = await store.claim(dedupeKey, { owner, now: clock(), leaseMs: leaseMs() });
@@ -214,10 +215,12 @@ export function buildNotificationService(deps: NotificationServiceDeps): Notific
         return "done";
       }
       await before?.();
+      // Context that costs AWS calls is gathered only now, for a message that really goes out.
+      const ready = prepare ? await prepareSafely(prepare, message) : message;
       const sendVerdict = verdict;
       const pending = targets.filter((channel) => !claim.delivered.includes(channel));
       const report = await deliver(
-        targets.map((channel) => channelSender(channel, message)),
+        targets.map((channel) => channelSender(channel, ready)),
         {
           alreadyDelivered: claim.delivered,
           logger,
@@ -253,6 +256,18 @@ export function buildNotificationService(deps: NotificationServiceDeps): Notific
         });
       });
       throw error;
+    }
+  }
+
+  /** A failed preparation never costs the message: it goes out as it was. */
+  async function prepareSafely(prepare: (message: Message) => Promise<Message>, message: Message) {
+    try {
+      return await prepare(message);
+    } catch (error) {
+      logger.warn("Could not add context to the message; sending it without", {
+        error: error instanceof Error ? error.message : String(error),
+      });
+      return message;
     }
   }
 
@@ -330,7 +345,7 @@ export function buildNotificationService(deps: NotificationServiceDeps): Notific
     };
 
     try {
-      await deliverOnce(message, targets, meta.dedupeKey, outcome, decide);
+      await deliverOnce(message, targets, meta.dedupeKey, outcome, decide, meta.prepare);
     } catch (error) {
       if (error instanceof DeliveryError) throw new DeliveryError(error.failures, result);
       throw error;

@@ -8,6 +8,11 @@ export interface NotifyMeta {
   throttleKey?: string;
   /** The service the message is about, for per-service routing tags. */
   serviceArn?: string;
+  /**
+   * Adds costly context (log tail, what changed, history) once the message is known to go out: not for a
+   * duplicate, a throttled copy in a flood, or a message no channel takes. Its failure sends the message as is.
+   */
+  prepare?: (message: Message) => Promise<Message>;
 }
 
 export type ChannelName = "slack" | "email" | "console";

@@ -3,8 +3,9 @@
  * Untrusted text loses its control characters (terminal escapes, bidi overrides) and is cut to bounded sizes,
  * so the body stays well inside SNS's 256 KB whatever the input. Pure.
  */
-import type { Message } from "../message.js";
+import type { ChangesSection, LogTailSection, Message } from "../message.js";
 import { cut, singleLine, stripControl } from "../text.js";
+import { fitLogTail } from "./log-tail-text.js";
 import { isWebUrl } from "./urls.js";
 
 /** How headings and labels look; the terminal adds colour, email keeps them plain. */
@@ -23,6 +24,9 @@ const LIMITS = {
   evidenceItems: 50,
   remediationItems: 20,
   links: 25,
+  logTail: 6000,
+  logLine: 500,
+  changeLines: 20,
 } as const;
 
 function indent(text: string, prefix: string, continuation = " ".repeat(prefix.length)): string {
@@ -50,6 +54,30 @@ function factLines(m: Message, style: PlainStyle): string[] {
   });
 }
 
+/** The tail as an indented block, cut from the top; or why it is missing (the Links section has the stream). */
+function logTailLines(tail: LogTailSection, style: PlainStyle): string[] {
+  const heading = style.heading(`Last log lines (${cut(singleLine(tail.source), 300)}):`);
+  if (tail.lines.length === 0) {
+    const why = cut(singleLine(tail.note ?? "") || "no lines were found", 1000);
+    return [heading, `  Not shown: ${why}.${tail.link ? " See the log stream link below." : ""}`];
+  }
+  const lines = fitLogTail(tail.lines, {
+    maxChars: LIMITS.logTail,
+    maxLineChars: LIMITS.logLine,
+    render: (line, max) => cut(stripControl(line).trimEnd(), max),
+  });
+  return [heading, ...lines.map((line) => `    ${line}`)];
+}
+
+function changesLines(changes: ChangesSection, style: PlainStyle): string[] {
+  const summary = cut(singleLine(changes.summary), LIMITS.item);
+  return [
+    style.heading("What changed:"),
+    `  ${summary}${changes.lines.length > 0 ? ":" : ""}`,
+    ...list(changes.lines, LIMITS.changeLines, () => "- "),
+  ];
+}
+
 /** The sections in order, each a block of lines; empty sections are left out. */
 export function plainSections(m: Message, style: PlainStyle): string[][] {
   const sections: string[][] = [];
@@ -58,6 +86,8 @@ export function plainSections(m: Message, style: PlainStyle): string[][] {
   const reason = m.reason ? cut(stripControl(m.reason).trim(), LIMITS.reason) : "";
   if (reason) sections.push([style.heading("Reason reported by ECS:"), indent(reason, "    ")]);
   if (m.facts.length > 0) sections.push([style.heading("Details:"), ...factLines(m, style)]);
+  if (m.logTail) sections.push(logTailLines(m.logTail, style));
+  if (m.changes) sections.push(changesLines(m.changes, style));
   if (m.evidence.length > 0) {
     sections.push([style.heading("Evidence:"), ...list(m.evidence, LIMITS.evidenceItems, () => "- ")]);
   }

@@ -2,8 +2,9 @@
  * Block Kit blocks built from untrusted text: every builder escapes its input for the text object it fills and
  * cuts it to that object's limit, so a block is valid and inert whatever the input. Pure.
  */
-import type { Fact, Link } from "../message.js";
+import type { ChangesSection, Fact, Link, LogTailSection } from "../message.js";
 import { mrkdwn, mrkdwnCode, plainText } from "../text.js";
+import { fitLogTail } from "./log-tail-text.js";
 import { SLACK_LIMITS } from "./slack-limits.js";
 import { isWebUrl } from "./urls.js";
 
@@ -64,6 +65,43 @@ export function codeSection(heading: string, text: string): Block {
   const close = "\n```";
   const body = mrkdwnCode(text, SLACK_LIMITS.sectionText - open.length - close.length);
   return { type: "section", text: { type: "mrkdwn", text: open + body + close } };
+}
+
+/** Longest log line shown in Slack: long enough for a stack frame, short enough to leave room for others. */
+const LOG_LINE_MAX = 500;
+/** Longest "container web · /ecs/api" source beside the heading. */
+const LOG_SOURCE_MAX = 300;
+
+/**
+ * The last log lines in a code block, cut from the top to fit the section; a tail that could not be read
+ * says why (the "Log stream" button, when there is one, opens it).
+ */
+export function logTailBlock(tail: LogTailSection): Block {
+  const heading = `*Last log lines* · ${mrkdwn(tail.source, LOG_SOURCE_MAX)}`;
+  if (tail.lines.length === 0) {
+    const why = mrkdwn(tail.note?.trim() || "no lines were found", 1000);
+    const where = tail.link ? " Open the log stream with the button below." : "";
+    return textSectionRaw(`${heading}\nNot shown: ${why}.${where}`);
+  }
+  const open = `${heading}\n\`\`\`\n`;
+  const close = "\n```";
+  const lines = fitLogTail(tail.lines, {
+    maxChars: SLACK_LIMITS.sectionText - open.length - close.length,
+    maxLineChars: LOG_LINE_MAX,
+    render: mrkdwnCode,
+  });
+  return textSectionRaw(open + lines.join("\n") + close);
+}
+
+/** "What changed": the sentence, then one bullet per difference. */
+export function changesBlock(changes: ChangesSection): Block {
+  const items = [changes.lines.length > 0 ? `${changes.summary}:` : changes.summary, ...changes.lines];
+  return listSection("What changed", items, (index) => (index === 0 ? "" : "• "));
+}
+
+/** A section whose text is already escaped and within the limit. */
+function textSectionRaw(text: string): Block {
+  return { type: "section", text: { type: "mrkdwn", text } };
 }
 
 /**

@@ -5,12 +5,14 @@ import { footerParts } from "./footer.js";
 import { SEVERITY_EMOJI } from "./severity.js";
 import {
   type Block,
+  changesBlock,
   codeSection,
   contextBlock,
   factSections,
   headerBlock,
   linkButtons,
   listSection,
+  logTailBlock,
   textSection,
 } from "./slack-blocks.js";
 import { SLACK_LIMITS } from "./slack-limits.js";
@@ -26,6 +28,8 @@ export function renderSlack(m: Message): SlackPayload {
   if (m.cause.trim()) body.push(textSection(m.cause));
   body.push(...factSections(m.facts));
   if (m.reason?.trim()) body.push(codeSection("Reason reported by ECS", m.reason));
+  if (m.logTail) body.push(logTailBlock(m.logTail));
+  if (m.changes) body.push(changesBlock(m.changes));
   if (m.evidence.length > 0) body.push(listSection("Evidence", m.evidence, () => "• "));
   if (m.remediation.length > 0) body.push(listSection("What to do", m.remediation, (i) => `${i + 1}. `));
   body.push(...linkButtons(m.links));

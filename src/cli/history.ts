@@ -1,0 +1,117 @@
+/** `ecs-sentinel history`: the recent stops of a cluster or service, by category, from the state table. */
+import { parseArgs } from "node:util";
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { dynamoClient } from "../shared/aws.js";
+import {
+  formatWindow,
+  type HistorySummaryRow,
+  InvalidSinceError,
+  parseSince,
+  summarizeHistory,
+} from "../shared/enrich/history.js";
+import { createHistoryStore } from "../shared/enrich/history-store.js";
+import { singleLine } from "../shared/notify/text.js";
+import { type CliIo, UsageError } from "./io.js";
+
+export const HISTORY_HELP = `Usage: ecs-sentinel history [--cluster C] [--service S] [--since 24h] [--json]
+
+Prints the recent stopped-task failures recorded in the state table, grouped by category, most frequent
+first: how many, which services, which causes, first and last time.
+
+Options:
+  --cluster C   cluster name or ARN (default: default)
+  --service S   only this service (default: the whole cluster)
+  --since D     how far back: 90m, 24h, 7d, 2w (default: 24h)
+  --json        print one JSON document instead of the report
+  -h, --help    show this help
+
+Environment: STATE_TABLE (the stack's state table), AWS_REGION, AWS_ENDPOINT_URL (emulator).
+Exit status: 0 printed (even when nothing was recorded); 2 wrong usage or STATE_TABLE unset; 1 the table
+could not be read.`;
+
+export class HistoryReadError extends Error {
+  override readonly name = "HistoryReadError";
+}
+
+export interface HistoryCommandDeps {
+  client?: DynamoDBClient;
+  now?: () => number;
+}
+
+function utc(iso: string): string {
+  return `${iso.slice(0, 16).replace("T", " ")} UTC`;
+}
+
+function counts(items: ReadonlyArray<{ name: string; count: number }>): string {
+  return items.map((item) => `${item.name} ${item.count}`).join(", ");
+}
+
+function rowReport(row: HistorySummaryRow): string[] {
+  return [
+    `${row.category} · ${row.count} ${row.count === 1 ? "stop" : "stops"} · ${row.severity}`,
+    `  last:     ${utc(row.lastAt)}  ${singleLine(row.lastTitle)}`,
+    `  first:    ${utc(row.firstAt)}`,
+    `  services: ${counts(row.groups)}`,
+    `  causes:   ${counts(row.subCauses.map(({ subCause, count }) => ({ name: subCause || "-", count })))}`,
+  ];
+}
+
+export async function runHistory(argv: string[], io: CliIo, deps: HistoryCommandDeps = {}): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    allowPositionals: false,
+    options: {
+      cluster: { type: "string", default: "default" },
+      service: { type: "string" },
+      since: { type: "string", default: "24h" },
+      json: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  if (values.help) {
+    io.stdout.write(`${HISTORY_HELP}\n`);
+    return 0;
+  }
+  let windowMs: number;
+  try {
+    windowMs = parseSince(values.since);
+  } catch (error) {
+    if (error instanceof InvalidSinceError) throw new UsageError(error.message);
+    throw error;
+  }
+  const tableName = io.env.STATE_TABLE?.trim();
+  if (!tableName) throw new UsageError("STATE_TABLE is not set: name the stack's state table");
+
+  const now = deps.now ?? Date.now;
+  const since = now() - windowMs;
+  const store = createHistoryStore({ client: deps.client ?? dynamoClient(), tableName, now });
+  const stops = await store
+    .recentStops({ cluster: values.cluster, service: values.service, since })
+    .catch((error: unknown) => {
+      const why = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      throw new HistoryReadError(singleLine(`could not read table ${tableName}: ${why}`));
+    });
+  const rows = summarizeHistory(stops);
+  const sinceIso = new Date(since).toISOString();
+
+  if (values.json) {
+    const document = {
+      cluster: values.cluster,
+      service: values.service ?? null,
+      since: sinceIso,
+      stops: stops.length,
+      categories: rows,
+    };
+    io.stdout.write(`${JSON.stringify(document)}\n`);
+    return 0;
+  }
+  const scope = `cluster ${values.cluster}${values.service ? `, service ${values.service}` : ""}`;
+  const period = `since ${utc(sinceIso)} (${formatWindow(windowMs)})`;
+  if (stops.length === 0) {
+    io.stdout.write(`No stops recorded in ${scope} ${period}.\n`);
+    return 0;
+  }
+  const heading = `${stops.length} ${stops.length === 1 ? "stop" : "stops"} in ${scope} ${period}`;
+  io.stdout.write(`${[heading, ...rows.map((row) => rowReport(row).join("\n"))].join("\n\n")}\n`);
+  return 0;
+}

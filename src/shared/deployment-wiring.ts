@@ -1,0 +1,121 @@
+/**
+ * Composition of the deployment side (deployment/service events, review, rollback, crash-loop hook) from the
+ * configuration: the real ECS and DynamoDB adapters for the Lambdas and `replay`, or, for `replay --dry-run`,
+ * adapters that call no AWS API and print what they would do. wiring.ts plugs the result into FlowDeps.
+ */
+import type { ECSClient } from "@aws-sdk/client-ecs";
+import { dynamoClient, ecsClient } from "./aws.js";
+import type { Config } from "./config.js";
+import { buildTaskDefinitionLoader } from "./enrich/task-definition-cache.js";
+import { crashLoopHook } from "./flows/crash-loop.js";
+import { type DeploymentEventHandler, deploymentFlow } from "./flows/deployment.js";
+import { ecsReviewLoader } from "./flows/deployment-review-loader.js";
+import {
+  deploymentSightings,
+  dryRunReviewLoader,
+  dryRunRollbackRunner,
+  type Print,
+} from "./flows/dry-run-deployments.js";
+import { rollbackRunner } from "./flows/rollback-runner.js";
+import type { TaskHook } from "./flows/task-stopped.js";
+import type { Log } from "./log.js";
+import type { Notifier } from "./notify/port.js";
+import { ecsRollback } from "./rollback/ecs-rollback.js";
+import { dynamoRollbackStore, type RollbackStore } from "./rollback/rollback-store.js";
+import type { RollbackConfig } from "./rollback/types.js";
+import { type CrashLoopStore, dynamoCrashLoopStore, memoryCrashLoopStore } from "./state/crash-loop-store.js";
+import { memoryRollbackStore } from "./state/memory-rollback-store.js";
+
+export interface DeploymentWiringOptions {
+  log: Log;
+  notify: Notifier;
+  /** `replay --dry-run`: no AWS call at all; review and rollback print what they would do. */
+  offline?: { print: Print };
+  /** Adapters to use instead of the configured ones (tests: a mocked ECS client, the emulator's table). */
+  adapters?: { ecs?: ECSClient; rollbackStore?: RollbackStore; crashLoopStore?: CrashLoopStore };
+}
+
+export interface DeploymentDeps {
+  deploymentEvent: DeploymentEventHandler;
+  /** Task hooks of the deployment side (the crash-loop counter). */
+  hooks: TaskHook[];
+}
+
+export function rollbackConfigOf(config: Config): Partial<RollbackConfig> {
+  return {
+    optInServices: config.autoRollbackServices,
+    crashLoopThreshold: config.crashLoopThreshold,
+    crashLoopWindowMinutes: config.crashLoopWindowMinutes,
+    postCompletionMinutes: config.postCompletionMinutes,
+    cooldownMinutes: config.rollbackCooldownMinutes,
+    dryRun: config.dryRun,
+  };
+}
+
+function crashLoopSettings(config: Config) {
+  return { threshold: config.crashLoopThreshold, windowMinutes: config.crashLoopWindowMinutes };
+}
+
+function offlineDeploymentDeps(
+  config: Config,
+  options: DeploymentWiringOptions,
+  print: Print,
+): DeploymentDeps {
+  const sightings = deploymentSightings();
+  const rollback = dryRunRollbackRunner(sightings, print);
+  const crashLoop = crashLoopHook({
+    store: memoryCrashLoopStore(),
+    rollback,
+    log: options.log,
+    settings: crashLoopSettings(config),
+  });
+  return {
+    deploymentEvent: deploymentFlow({
+      notify: options.notify,
+      log: options.log,
+      loadReview: dryRunReviewLoader(sightings, print),
+      rollback,
+    }),
+    hooks: [sightings.observe, crashLoop],
+  };
+}
+
+function stateStores(config: Config, options: DeploymentWiringOptions) {
+  const { rollbackStore, crashLoopStore } = options.adapters ?? {};
+  if (rollbackStore && crashLoopStore) return { rollback: rollbackStore, crashLoop: crashLoopStore };
+  if (config.stateTable) {
+    return {
+      rollback: dynamoRollbackStore({ tableName: config.stateTable }),
+      crashLoop: dynamoCrashLoopStore({ client: dynamoClient(), tableName: config.stateTable }),
+    };
+  }
+  options.log.warn(
+    "STATE_TABLE is not set: rollback claims and crash-loop counts last only as long as this process",
+  );
+  const rollback = memoryRollbackStore();
+  return { rollback, crashLoop: memoryCrashLoopStore(rollback.isClaimed) };
+}
+
+export function deploymentDeps(config: Config, options: DeploymentWiringOptions): DeploymentDeps {
+  if (options.offline) return offlineDeploymentDeps(config, options, options.offline.print);
+  const { log, notify } = options;
+  const ecs = options.adapters?.ecs ?? ecsClient();
+  const stores = stateStores(config, options);
+  const rollback = rollbackRunner({
+    ecs: ecsRollback(ecs),
+    store: stores.rollback,
+    notify,
+    log,
+    config: rollbackConfigOf(config),
+    rollbackClaimed: stores.crashLoop.rollbackClaimed,
+  });
+  return {
+    deploymentEvent: deploymentFlow({
+      notify,
+      log,
+      loadReview: ecsReviewLoader(ecs, buildTaskDefinitionLoader(ecs)),
+      rollback,
+    }),
+    hooks: [crashLoopHook({ store: stores.crashLoop, rollback, log, settings: crashLoopSettings(config) })],
+  };
+}

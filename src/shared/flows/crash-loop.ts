@@ -1,0 +1,109 @@
+/**
+ * The crash-loop hook of the task-state flow: a service task started by a deployment (`startedBy`
+ * `ecs-svc/...`) that stopped for a failure category is recorded; when N such failures of the same
+ * deployment fall within W minutes, the rollback runner decides (the policy also checks "while in progress
+ * or within M minutes after completion").
+ *
+ * It runs before the stopped-task notification and never takes it over. Its own failures must not lose that
+ * notification: non-transient errors (access denied, a missing service) are logged and swallowed; transient
+ * ones (throttling, 5xx) are rethrown so Lambda retries the event, which the notification dedupe makes safe.
+ */
+import type { Diagnosis } from "../diagnosis/types.js";
+import { arnName, serviceFromGroup } from "../events/arns.js";
+import type { TaskStateChangeEvent } from "../events/parse.js";
+import type { Log } from "../log.js";
+import { isRollbackFailure } from "../rollback/failure-categories.js";
+import type { CrashLoopKey, CrashLoopStore } from "../state/crash-loop-store.js";
+import type { RollbackRunner } from "./rollback-runner.js";
+import { serviceArnOf, type TaskHook } from "./task-stopped.js";
+import { errorSummary, isTransientError } from "./transient-error.js";
+
+const DEPLOYMENT_ID = /^ecs-svc\/\S+$/;
+const MINUTE = 60_000;
+
+export interface CrashLoopSettings {
+  threshold: number;
+  windowMinutes: number;
+}
+
+export interface CrashLoopDeps {
+  store: CrashLoopStore;
+  rollback: RollbackRunner;
+  log: Log;
+  settings: CrashLoopSettings;
+  /** Used when the event carries no time (never in EventBridge events). */
+  clock?: () => Date;
+}
+
+export interface CrashLoopSubject {
+  key: CrashLoopKey;
+  serviceArn: string;
+}
+
+/** The deployment whose task failed, or undefined when the stop cannot be part of a crash loop. */
+export function crashLoopSubject(
+  event: TaskStateChangeEvent,
+  diagnosis: Pick<Diagnosis, "category">,
+): CrashLoopSubject | undefined {
+  const task = event.detail;
+  const deploymentId = task.startedBy;
+  if (!deploymentId || !DEPLOYMENT_ID.test(deploymentId)) return undefined;
+  if (!isRollbackFailure(diagnosis.category)) return undefined;
+  const service = serviceFromGroup(task.group);
+  const cluster = arnName(task.clusterArn);
+  const serviceArn = serviceArnOf(task);
+  if (!service || !cluster || !serviceArn) return undefined;
+  return { key: { cluster, service, deploymentId }, serviceArn };
+}
+
+function dateOf(value: string | undefined): Date | undefined {
+  if (!value) return undefined;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? undefined : date;
+}
+
+export function crashLoopHook(deps: CrashLoopDeps): TaskHook {
+  const clock = deps.clock ?? (() => new Date());
+  const { log, settings } = deps;
+
+  async function count(event: TaskStateChangeEvent, diagnosis: Diagnosis, subject: CrashLoopSubject) {
+    const task = event.detail;
+    const now = dateOf(event.time) ?? clock();
+    const stoppedAt = dateOf(task.stoppedAt) ?? now;
+    const { key, serviceArn } = subject;
+    await deps.store.recordFailure(key, { taskArn: task.taskArn, stoppedAt, category: diagnosis.category });
+    const since = new Date(now.getTime() - settings.windowMinutes * MINUTE);
+    const failures = await deps.store.failuresSince(key, since);
+    const distinct = new Set(failures.map((f) => f.taskArn)).size;
+    log.info("crash-loop count", { ...key, failures: distinct, threshold: settings.threshold });
+    if (distinct < settings.threshold) return;
+    if (await deps.store.rollbackClaimed(key.deploymentId)) {
+      log.info("rollback of this deployment already started; not deciding again", { ...key });
+      return;
+    }
+    await deps.rollback({
+      trigger: { kind: "crash-loop", deploymentId: key.deploymentId, failures },
+      serviceArn,
+      now,
+      account: event.account,
+      region: event.region,
+      time: event.time,
+    });
+  }
+
+  return async (event, diagnosis) => {
+    // Cheap for everything else: no state or AWS call for expected stops or tasks no deployment started.
+    const subject = crashLoopSubject(event, diagnosis);
+    if (!subject) return undefined;
+    try {
+      await count(event, diagnosis, subject);
+    } catch (error) {
+      if (isTransientError(error)) throw error;
+      log.error("crash-loop check failed; the stopped-task notification still goes out", {
+        ...subject.key,
+        error: errorSummary(error),
+      });
+    }
+    return undefined;
+  };
+}

@@ -1,0 +1,164 @@
+/**
+ * The use case behind the deployment-events Lambda: `ECS Deployment State Change` and `ECS Service Action`
+ * become messages; a new deployment is reviewed; a failed one goes to the rollback runner.
+ *
+ * These events carry no `detail.version` and, for deployments, no cluster ARN: the service (and its cluster)
+ * come from `resources[0]`, the dedupe key is the event id, and the flood-control key is cluster + service +
+ * eventName, so a flapping SERVICE_TASK_START_IMPAIRED becomes one message and a digest. A rollback
+ * deployment gets its own key: "rolling back" must not be swallowed by the "deployment started" just before.
+ *
+ * Order, and why: the review (best effort) runs first so the deployment message can name the revision; the
+ * deployment message goes out before any rollback, so a rollback failure never hides the event itself.
+ */
+import { dedupeKey, deploymentMessage, serviceActionMessage } from "../deployments/messages.js";
+import { deploymentReviewMessage } from "../deployments/review.js";
+import { isRollbackReason } from "../deployments/rollback-reason.js";
+import { type EventService, eventService } from "../deployments/service-ref.js";
+import type { DeploymentStateChangeEvent, EcsEvent, ServiceActionEvent } from "../events/parse.js";
+import { DETAIL_TYPES } from "../events/schemas.js";
+import type { Log } from "../log.js";
+import type { ChannelOutcome, Notifier } from "../notify/port.js";
+import type { ReviewLoader } from "./deployment-review-loader.js";
+import type { DispatchResult } from "./dispatch.js";
+import type { RollbackRun, RollbackRunner } from "./rollback-runner.js";
+import { errorSummary, isTransientError } from "./transient-error.js";
+
+export interface DeploymentFlowDeps {
+  notify: Notifier;
+  log: Log;
+  /** Loads the service and the task definition for the review; absent -> no review. */
+  loadReview?: ReviewLoader;
+  /** Acts on SERVICE_DEPLOYMENT_FAILED; absent -> the failure is only reported. */
+  rollback?: RollbackRunner;
+  /** Used when the event carries no time (never in EventBridge events). */
+  clock?: () => Date;
+}
+
+export interface DeploymentOutcomes {
+  message: ChannelOutcome[];
+  review?: ChannelOutcome[];
+  rollback?: RollbackRun;
+}
+
+export type DeploymentEventHandler = (event: EcsEvent) => Promise<DispatchResult>;
+
+export function deploymentThrottleKey(service: EventService, eventName: string, rollback = false): string {
+  return `${service.clusterName ?? "-"}#${service.name}#${eventName}${rollback ? "#rollback" : ""}`;
+}
+
+function eventTime(event: { time?: string }, clock: () => Date): Date {
+  const at = event.time ? new Date(event.time) : undefined;
+  return at && !Number.isNaN(at.getTime()) ? at : clock();
+}
+
+export function deploymentFlow(deps: DeploymentFlowDeps): DeploymentEventHandler {
+  const { log, notify } = deps;
+  const clock = deps.clock ?? (() => new Date());
+
+  async function serviceAction(event: ServiceActionEvent): Promise<DispatchResult> {
+    const service = eventService(event.resources, event.detail.clusterArn);
+    const message = serviceActionMessage(event);
+    const outcomes = await notify(message, {
+      dedupeKey: dedupeKey(event),
+      throttleKey: deploymentThrottleKey(service, event.detail.eventName),
+      serviceArn: service.serviceArn,
+    });
+    return {
+      status: "handled",
+      detailType: event["detail-type"],
+      summary: `${event.detail.eventName} ${service.name} (${message.severity})`,
+      outcomes: { message: outcomes } satisfies DeploymentOutcomes,
+    };
+  }
+
+  /** Best effort: a review that cannot load (access denied, throttling) is logged and skipped. */
+  async function loadReview(event: DeploymentStateChangeEvent, service: EventService) {
+    if (!deps.loadReview || !service.serviceArn) return undefined;
+    try {
+      return await deps.loadReview(service.serviceArn, event.detail.deploymentId);
+    } catch (error) {
+      log.warn("deployment review skipped: could not load the service or its task definition", {
+        service: service.name,
+        deploymentId: event.detail.deploymentId,
+        error: errorSummary(error),
+      });
+      return undefined;
+    }
+  }
+
+  /** Runs the rollback; only transient errors propagate (Lambda retries; the message dedupe makes it safe). */
+  async function rollback(
+    event: DeploymentStateChangeEvent,
+    service: EventService,
+  ): Promise<RollbackRun | undefined> {
+    const { deploymentId, reason } = event.detail;
+    if (!deps.rollback || !service.serviceArn) return undefined;
+    if (!deploymentId) {
+      log.warn("failed deployment without a deploymentId: cannot decide on a rollback", {
+        service: service.name,
+      });
+      return undefined;
+    }
+    try {
+      return await deps.rollback({
+        trigger: { kind: "deployment-failed", deploymentId, reason: reason ?? "" },
+        serviceArn: service.serviceArn,
+        now: eventTime(event, clock),
+        account: event.account,
+        region: event.region,
+        time: event.time,
+      });
+    } catch (error) {
+      if (isTransientError(error)) throw error;
+      log.error("rollback check failed", { service: service.name, deploymentId, error: errorSummary(error) });
+      return { summary: `rollback check failed: ${errorSummary(error)}` };
+    }
+  }
+
+  async function deploymentEvent(event: DeploymentStateChangeEvent): Promise<DispatchResult> {
+    const { detail } = event;
+    const service = eventService(event.resources);
+    const isRollback = isRollbackReason(detail.reason);
+    const startsNewRevision = detail.eventName === "SERVICE_DEPLOYMENT_IN_PROGRESS" && !isRollback;
+
+    const review = startsNewRevision ? await loadReview(event, service) : undefined;
+    const message = deploymentMessage(event, { taskDefinition: review?.taskDefinition.taskDefinitionArn });
+    const outcomes: DeploymentOutcomes = {
+      message: await notify(message, {
+        dedupeKey: dedupeKey(event),
+        throttleKey: deploymentThrottleKey(service, detail.eventName, isRollback),
+        serviceArn: service.serviceArn,
+      }),
+    };
+    const notes: string[] = [];
+
+    const reviewMessage = review ? deploymentReviewMessage(review) : undefined;
+    if (reviewMessage) {
+      outcomes.review = await notify(
+        { ...reviewMessage, account: reviewMessage.account ?? event.account, time: event.time },
+        { dedupeKey: `review#${dedupeKey(event)}`, serviceArn: service.serviceArn },
+      );
+      notes.push(`review: ${reviewMessage.title}`);
+    } else if (review) {
+      notes.push("review: nothing flagged");
+    }
+
+    if (detail.eventName === "SERVICE_DEPLOYMENT_FAILED") {
+      outcomes.rollback = await rollback(event, service);
+      if (outcomes.rollback) notes.push(outcomes.rollback.summary);
+    }
+
+    return {
+      status: "handled",
+      detailType: event["detail-type"],
+      summary: [`${detail.eventName} ${service.name} (${message.severity})`, ...notes].join("; "),
+      outcomes,
+    };
+  }
+
+  return async (event) => {
+    if (event["detail-type"] === DETAIL_TYPES.deployment) return deploymentEvent(event);
+    if (event["detail-type"] === DETAIL_TYPES.serviceAction) return serviceAction(event);
+    return { status: "dropped", reason: `"${event["detail-type"]}" is not a deployment or service event` };
+  };
+}

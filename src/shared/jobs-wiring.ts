@@ -1,0 +1,167 @@
+/**
+ * Composition of the jobs side from the configuration: the jobs file the Lambdas run, the ECS and DynamoDB
+ * adapters, and the notifier job messages go through. The run-job and watchdog handlers, `ecs-sentinel jobs`
+ * and the task-state flow's completion hook (wiring.ts) build their job dependencies here.
+ */
+import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { basename } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import type { Context } from "aws-lambda";
+import { dynamoClient, ecsClient } from "./aws.js";
+import { type Config, loadConfig } from "./config.js";
+import {
+  type JobNotifier,
+  type JobsFlowDeps,
+  jobCompletionHook,
+  type WatchdogFlowDeps,
+} from "./flows/jobs.js";
+import { memoryJobRunStore } from "./flows/jobs-memory-store.js";
+import type { TaskHook } from "./flows/task-stopped.js";
+import { buildEcsJobsAdapter } from "./jobs/ecs-jobs.js";
+import { JobsFileError, parseJobsFile } from "./jobs/jobs-file.js";
+import type { JobRunStore } from "./jobs/ports.js";
+import { buildJobRunStore } from "./jobs/run-store.js";
+import type { JobsFile } from "./jobs/types.js";
+import type { Log } from "./log.js";
+import { lambdaLog } from "./logger.js";
+import { asNotifier } from "./notify/notifier.js";
+import type { Notifier } from "./notify/port.js";
+import type { EmailPort, SlackPort } from "./notify/transports/ports.js";
+import type { NotificationStore } from "./state/index.js";
+import { buildNotifications, configuredChannels, configuredStore, type RuntimeOptions } from "./wiring.js";
+
+/**
+ * The jobs file embedded in the Lambda bundles by esbuild's `define` (serverless.yml, from
+ * infra/schedules.cjs): the very file the schedules were made from. Null when the stack has no jobs file;
+ * undeclared in code that is not bundled that way (tests, the CLI).
+ */
+declare const ECS_SENTINEL_JOBS_FILE: { fileName: string; text: string } | null | undefined;
+
+const NO_JOBS: JobsFile = { fileName: "(no jobs file)", jobs: [] };
+
+/**
+ * The jobs the Lambdas run: the embedded file, else the one JOBS_FILE names, else none. An invalid file
+ * throws JobsFileError listing every problem, so a Lambda fails at cold start instead of at each run.
+ */
+export function deployedJobsFile(
+  config: Pick<Config, "jobsFile">,
+  read: (path: string) => string = (path) => readFileSync(path, "utf8"),
+): JobsFile {
+  const embedded = typeof ECS_SENTINEL_JOBS_FILE === "undefined" ? undefined : ECS_SENTINEL_JOBS_FILE;
+  if (embedded) return parseJobsFile(embedded.text, embedded.fileName);
+  if (embedded === null || !config.jobsFile) return NO_JOBS;
+  return parseJobsFile(read(config.jobsFile), basename(config.jobsFile));
+}
+
+/** Run records in the state table, or in memory (with a warning) when there is none. */
+export function configuredRunStore(config: Pick<Config, "stateTable">, log: Log): JobRunStore {
+  if (config.stateTable)
+    return buildJobRunStore(DynamoDBDocumentClient.from(dynamoClient()), config.stateTable);
+  log.warn("STATE_TABLE is not set: job runs are remembered only as long as this process");
+  return memoryJobRunStore();
+}
+
+const CHANNELS = ["slack", "email"] as const;
+
+/**
+ * Job messages go through the notification pipeline (de-duplication, delivery, retries) but to the channels
+ * the job names and whatever their severity: the job's notify policy has already decided to send. Channels
+ * are built on the first message, so the task-state Lambda pays nothing for them on ordinary tasks.
+ */
+export function buildJobNotifier(
+  config: Config,
+  options: RuntimeOptions,
+  shared: { channels?: { slack?: SlackPort; email?: EmailPort }; store?: NotificationStore } = {},
+): JobNotifier {
+  let all: { slack?: SlackPort; email?: EmailPort } | undefined = shared.channels;
+  let store: NotificationStore | undefined = shared.store;
+  const bySelection = new Map<string, Notifier>();
+  const everySeverity: Config = { ...config, slackMinSeverity: "info", emailMinSeverity: "info" };
+  return async (message, target) => {
+    all ??= configuredChannels(config, options);
+    store ??= configuredStore(config, options.log);
+    const wanted = target.channels?.map((name) => name.trim().toLowerCase());
+    const unknown = wanted?.filter((name) => !(CHANNELS as readonly string[]).includes(name)) ?? [];
+    if (unknown.length > 0) options.log.warn("ignoring unknown job notify channels", { channels: unknown });
+    const selected = CHANNELS.filter((name) => (wanted ? wanted.includes(name) : true));
+    const key = selected.join(",");
+    let notifier = bySelection.get(key);
+    if (!notifier) {
+      const channels = {
+        ...(selected.includes("slack") && all.slack ? { slack: all.slack } : {}),
+        ...(selected.includes("email") && all.email ? { email: all.email } : {}),
+      };
+      notifier = asNotifier(buildNotifications(everySeverity, { ...options, channels, store }));
+      bySelection.set(key, notifier);
+    }
+    return notifier(message, { dedupeKey: target.dedupeKey });
+  };
+}
+
+/**
+ * The task-state flow's job hook: closes job runs and sends their messages. None without a state table
+ * (no run can be found) or in an offline dry run (no AWS call at all).
+ */
+export function jobHooks(config: Config, options: RuntimeOptions): TaskHook[] {
+  if (options.offline || !config.stateTable) return [];
+  return [
+    jobCompletionHook({
+      store: configuredRunStore(config, options.log),
+      notify: buildJobNotifier(config, options),
+      log: options.log,
+    }),
+  ];
+}
+
+/** Every dependency of the job use cases, from the configuration and a jobs file. */
+export function jobsFlowDeps(
+  config: Config,
+  options: RuntimeOptions,
+  jobsFile: JobsFile,
+): JobsFlowDeps & Pick<WatchdogFlowDeps, "sweepDigests"> {
+  const channels = configuredChannels(config, options);
+  const store = configuredStore(config, options.log);
+  const notifications = buildNotifications(config, { ...options, channels, store });
+  return {
+    jobs: jobsFile.jobs,
+    ecs: buildEcsJobsAdapter(ecsClient()),
+    store: configuredRunStore(config, options.log),
+    now: () => new Date(),
+    newRunId: () => randomUUID(),
+    sleep: (ms) => sleep(ms),
+    notify: buildJobNotifier(config, options, { channels, store }),
+    log: options.log,
+    dryRun: config.dryRun,
+    sweepDigests: (now) => notifications.sweepDigests(now),
+  };
+}
+
+/**
+ * For the run-job and watchdog handlers: configuration, jobs file and adapters are built once at cold start
+ * (an invalid jobs file or variable fails the init loudly); the returned function binds the invocation.
+ */
+export function lambdaJobsDeps(
+  config: Config = loadConfig(),
+): (context: Context) => ReturnType<typeof jobsFlowDeps> {
+  let current: Context | undefined;
+  const options: RuntimeOptions = {
+    log: lambdaLog,
+    deadline: () => current?.getRemainingTimeInMillis() ?? 30_000,
+  };
+  let jobsFile: JobsFile;
+  try {
+    jobsFile = deployedJobsFile(config);
+  } catch (error) {
+    if (error instanceof JobsFileError)
+      lambdaLog.error("the jobs file is invalid", { problems: error.problems });
+    throw error;
+  }
+  lambdaLog.info("jobs file loaded", { file: jobsFile.fileName, jobs: jobsFile.jobs.length });
+  const deps = jobsFlowDeps(config, options, jobsFile);
+  return (context) => {
+    current = context;
+    return deps;
+  };
+}
