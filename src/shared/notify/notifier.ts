@@ -206,6 +206,8 @@ export function buildNotificationService(deps: NotificationServiceDeps): Notific
       return claim.state;
     }
     let verdict: ThrottleVerdict | undefined = claim.verdict;
+    // What this attempt delivered, kept with the released claim if a later step fails.
+    let deliveredNow: ChannelName[] = [];
     try {
       let before: (() => Promise<void>) | undefined;
       if (!verdict) ({ verdict, before } = await decide());
@@ -234,6 +236,7 @@ export function buildNotificationService(deps: NotificationServiceDeps): Notific
       for (const [channel, result] of Object.entries(report.results)) {
         outcome[channel as ChannelName] =
           result.status === "sent" ? { status: "sent" } : { status: "skipped", reason: "duplicate" };
+        if (result.status === "sent") deliveredNow.push(channel as ChannelName);
       }
       await store.complete(dedupeKey, verdict, report.delivered, clock());
       return "done";
@@ -248,8 +251,11 @@ export function buildNotificationService(deps: NotificationServiceDeps): Notific
                 ? { status: "failed", error: `${result.error.name}: ${result.error.message}` }
                 : { status: "skipped", reason: "duplicate" };
         }
+        deliveredNow = Object.entries(report.results)
+          .filter(([, result]) => result.status === "sent")
+          .map(([channel]) => channel as ChannelName);
       }
-      await store.release(dedupeKey, owner, verdict, clock()).catch((releaseError: unknown) => {
+      await store.release(dedupeKey, owner, verdict, clock(), deliveredNow).catch((releaseError: unknown) => {
         logger.error("Could not release the claim; a retry waits for the lease to expire", {
           dedupeKey,
           error: releaseError instanceof Error ? releaseError.message : String(releaseError),

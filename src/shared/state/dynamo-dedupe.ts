@@ -138,14 +138,15 @@ export function dynamoDedupeStore(table: StateTable): DedupeStore {
       );
     },
 
-    async release(dedupeKey, owner, verdict, now) {
+    async release(dedupeKey, owner, verdict, now, delivered = []) {
       const setVerdict = verdict ? ", #verdict = :verdict" : "";
+      const addDelivered = delivered.length > 0 ? " ADD #delivered :channels" : "";
       try {
         await client.send(
           new UpdateItemCommand({
             TableName: tableName,
             Key: key(dedupeKey),
-            UpdateExpression: `SET #lease = :zero, #exp = :exp${setVerdict}`,
+            UpdateExpression: `SET #lease = :zero, #exp = :exp${setVerdict}${addDelivered}`,
             ConditionExpression: "#owner = :owner AND attribute_not_exists(#done)",
             ExpressionAttributeNames: pick(
               "#lease",
@@ -153,12 +154,14 @@ export function dynamoDedupeStore(table: StateTable): DedupeStore {
               "#owner",
               "#done",
               ...(verdict ? ["#verdict" as const] : []),
+              ...(delivered.length > 0 ? ["#delivered" as const] : []),
             ),
             ExpressionAttributeValues: {
               ":zero": num(0),
               ":exp": exp(now),
               ":owner": str(owner),
               ...(verdict ? { ":verdict": str(verdict) } : {}),
+              ...(delivered.length > 0 ? { ":channels": strSet(delivered) } : {}),
             },
           }),
         );

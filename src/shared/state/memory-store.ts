@@ -69,12 +69,13 @@ export function memoryStore(): MemoryStore {
       events.set(dedupeKey, record);
     },
 
-    async release(dedupeKey, owner, verdict) {
+    async release(dedupeKey, owner, verdict, _now, delivered = []) {
       op();
       const record = events.get(dedupeKey);
       if (!record || record.owner !== owner || record.doneAt !== undefined) return;
       record.leaseUntil = 0;
       if (verdict) record.verdict = verdict;
+      for (const channel of delivered) record.delivered.add(channel);
     },
 
     async hit(subject, now, windowMs) {

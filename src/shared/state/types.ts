@@ -31,7 +31,14 @@ export interface DedupeStore {
   /** Ends the claim for good; `delivered` lists channels this attempt delivered and has not recorded yet. */
   complete(dedupeKey: string, verdict: ThrottleVerdict, delivered: string[], now: number): Promise<void>;
   /** Ends the lease at once so the retry of a failed attempt is not dropped as a duplicate. */
-  release(dedupeKey: string, owner: string, verdict: ThrottleVerdict | undefined, now: number): Promise<void>;
+  release(
+    dedupeKey: string,
+    owner: string,
+    verdict: ThrottleVerdict | undefined,
+    now: number,
+    /** Channels this attempt delivered before it failed: a retry must not send to them again. */
+    delivered?: string[],
+  ): Promise<void>;
 }
 
 /** What is throttled together: same kind, same category, same caller scope (cluster + service or family). */
