@@ -301,11 +301,14 @@ const EMBEDDED_JOBS_GLOBAL = "ECS_SENTINEL_JOBS_FILE";
 
 /**
  * esbuild `define` for serverless.yml's custom.esbuild: embeds the validated jobs file in the bundles, so the
- * Lambda runs exactly the jobs its schedules were made from (null when there is no file).
+ * Lambda runs exactly the jobs its schedules were made from (null when there is no file). It is embedded as
+ * parsed data, so the Lambdas need no YAML parser (they validate it again at cold start).
  */
 async function bundleDefine(input = {}) {
   const loaded = loadJobsFile(await stackJobsFilePath(input));
-  const embedded = loaded ? { fileName: loaded.fileName, text: loaded.text } : null;
+  const embedded = loaded
+    ? { fileName: loaded.fileName, document: YAML.parse(loaded.text, { uniqueKeys: true }) }
+    : null;
   return { [EMBEDDED_JOBS_GLOBAL]: JSON.stringify(embedded) };
 }
 

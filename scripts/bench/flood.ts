@@ -75,7 +75,7 @@ export async function benchFlood(root: string, count = 1000): Promise<FloodResul
     const logsCalls: Record<string, number> = {};
     countCalls(dynamoClient() as unknown as Counted, stateCalls);
     countCalls(ecsClient() as unknown as Counted, ecsCalls);
-    countCalls(logsClient() as unknown as Counted, logsCalls);
+    countCalls((await logsClient()) as unknown as Counted, logsCalls);
 
     const config = loadConfig({
       ...process.env,

@@ -4,10 +4,11 @@
  */
 import type { Context } from "aws-lambda";
 import { handleRunJob, runJobLogKeys } from "../shared/flows/jobs.js";
-import { lambdaJobsDeps } from "../shared/jobs-wiring.js";
+import { lambdaJobsDeps } from "../shared/jobs-lambda.js";
 import { logger } from "../shared/logger.js";
 
-const deps = lambdaJobsDeps();
+// Top-level await: the jobs file is validated at cold start, before the first invocation.
+const deps = await lambdaJobsDeps();
 
 export const handler = async (event: unknown, context: Context) => {
   logger.addContext(context);

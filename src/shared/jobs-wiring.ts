@@ -4,13 +4,10 @@
  * and the task-state flow's completion hook (wiring.ts) build their job dependencies here.
  */
 import { randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { basename } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import type { Context } from "aws-lambda";
 import { dynamoClient, ecsClient } from "./aws.js";
-import { type Config, loadConfig } from "./config.js";
+import type { Config } from "./config.js";
 import {
   type JobNotifier,
   type JobsFlowDeps,
@@ -20,40 +17,15 @@ import {
 import { memoryJobRunStore } from "./flows/jobs-memory-store.js";
 import type { TaskHook } from "./flows/task-stopped.js";
 import { buildEcsJobsAdapter } from "./jobs/ecs-jobs.js";
-import { JobsFileError, parseJobsFile } from "./jobs/jobs-file.js";
 import type { JobRunStore } from "./jobs/ports.js";
 import { buildJobRunStore } from "./jobs/run-store.js";
 import type { JobsFile } from "./jobs/types.js";
 import type { Log } from "./log.js";
-import { lambdaLog } from "./logger.js";
 import { asNotifier } from "./notify/notifier.js";
 import type { Notifier } from "./notify/port.js";
 import type { EmailPort, SlackPort } from "./notify/transports/ports.js";
 import type { NotificationStore } from "./state/index.js";
 import { buildNotifications, configuredChannels, configuredStore, type RuntimeOptions } from "./wiring.js";
-
-/**
- * The jobs file embedded in the Lambda bundles by esbuild's `define` (serverless.yml, from
- * infra/schedules.cjs): the very file the schedules were made from. Null when the stack has no jobs file;
- * undeclared in code that is not bundled that way (tests, the CLI).
- */
-declare const ECS_SENTINEL_JOBS_FILE: { fileName: string; text: string } | null | undefined;
-
-const NO_JOBS: JobsFile = { fileName: "(no jobs file)", jobs: [] };
-
-/**
- * The jobs the Lambdas run: the embedded file, else the one JOBS_FILE names, else none. An invalid file
- * throws JobsFileError listing every problem, so a Lambda fails at cold start instead of at each run.
- */
-export function deployedJobsFile(
-  config: Pick<Config, "jobsFile">,
-  read: (path: string) => string = (path) => readFileSync(path, "utf8"),
-): JobsFile {
-  const embedded = typeof ECS_SENTINEL_JOBS_FILE === "undefined" ? undefined : ECS_SENTINEL_JOBS_FILE;
-  if (embedded) return parseJobsFile(embedded.text, embedded.fileName);
-  if (embedded === null || !config.jobsFile) return NO_JOBS;
-  return parseJobsFile(read(config.jobsFile), basename(config.jobsFile));
-}
 
 /** Run records in the state table, or in memory (with a warning) when there is none. */
 export function configuredRunStore(config: Pick<Config, "stateTable">, log: Log): JobRunStore {
@@ -135,33 +107,5 @@ export function jobsFlowDeps(
     log: options.log,
     dryRun: config.dryRun,
     sweepDigests: (now) => notifications.sweepDigests(now),
-  };
-}
-
-/**
- * For the run-job and watchdog handlers: configuration, jobs file and adapters are built once at cold start
- * (an invalid jobs file or variable fails the init loudly); the returned function binds the invocation.
- */
-export function lambdaJobsDeps(
-  config: Config = loadConfig(),
-): (context: Context) => ReturnType<typeof jobsFlowDeps> {
-  let current: Context | undefined;
-  const options: RuntimeOptions = {
-    log: lambdaLog,
-    deadline: () => current?.getRemainingTimeInMillis() ?? 30_000,
-  };
-  let jobsFile: JobsFile;
-  try {
-    jobsFile = deployedJobsFile(config);
-  } catch (error) {
-    if (error instanceof JobsFileError)
-      lambdaLog.error("the jobs file is invalid", { problems: error.problems });
-    throw error;
-  }
-  lambdaLog.info("jobs file loaded", { file: jobsFile.fileName, jobs: jobsFile.jobs.length });
-  const deps = jobsFlowDeps(config, options, jobsFile);
-  return (context) => {
-    current = context;
-    return deps;
   };
 }

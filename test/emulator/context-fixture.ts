@@ -87,7 +87,7 @@ export async function createContextWorld(server: SlackServer, tableName: string)
   await ecsClient().send(
     new UpdateServiceCommand({ cluster: clusterArn, service: "api", taskDefinition: failing }),
   );
-  await logsClient().send(new CreateLogGroupCommand({ logGroupName: LOG_GROUP }));
+  await (await logsClient()).send(new CreateLogGroupCommand({ logGroupName: LOG_GROUP }));
 
   const notifications = await emulatorNotifier(server, tableName);
   let clock = Date.parse("2024-05-02T00:00:00Z");
@@ -144,9 +144,9 @@ export async function createContextWorld(server: SlackServer, tableName: string)
 /** Writes a container's log stream `ecs/web/<taskId>` as the awslogs driver would. */
 export async function writeContainerLog(taskId: string, messages: readonly string[]): Promise<void> {
   const logStreamName = `ecs/web/${taskId}`;
-  await logsClient().send(new CreateLogStreamCommand({ logGroupName: LOG_GROUP, logStreamName }));
+  await (await logsClient()).send(new CreateLogStreamCommand({ logGroupName: LOG_GROUP, logStreamName }));
   const start = Date.now() - messages.length;
-  await logsClient().send(
+  await (await logsClient()).send(
     new PutLogEventsCommand({
       logGroupName: LOG_GROUP,
       logStreamName,

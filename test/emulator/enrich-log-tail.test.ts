@@ -36,7 +36,7 @@ const definition: TaskDefinitionLogsLike = {
 };
 
 async function createGroup(): Promise<void> {
-  await logsClient()
+  await (await logsClient())
     .send(new CreateLogGroupCommand({ logGroupName: GROUP }))
     .catch((error: Error) => {
       if (error.name !== "ResourceAlreadyExistsException") throw error;
@@ -44,9 +44,9 @@ async function createGroup(): Promise<void> {
 }
 
 async function writeStream(stream: string, messages: string[]): Promise<void> {
-  await logsClient().send(new CreateLogStreamCommand({ logGroupName: GROUP, logStreamName: stream }));
+  await (await logsClient()).send(new CreateLogStreamCommand({ logGroupName: GROUP, logStreamName: stream }));
   const start = Date.now() - messages.length;
-  await logsClient().send(
+  await (await logsClient()).send(
     new PutLogEventsCommand({
       logGroupName: GROUP,
       logStreamName: stream,

@@ -19,7 +19,7 @@ const payload = { text: "hello", blocks: [] };
 
 describe("Slack webhook URL from a secret (moto)", () => {
   it("posts to the URL stored as JSON in Secrets Manager", async () => {
-    await secretsClient().send(
+    await (await secretsClient()).send(
       new CreateSecretCommand({
         Name: "ecs-sentinel/slack",
         SecretString: JSON.stringify({ url: server.url }),
@@ -34,7 +34,7 @@ describe("Slack webhook URL from a secret (moto)", () => {
   });
 
   it("posts to the URL stored as an SSM SecureString", async () => {
-    await ssmClient().send(
+    await (await ssmClient()).send(
       new PutParameterCommand({ Name: "/ecs-sentinel/slack", Value: server.url, Type: "SecureString" }),
     );
     const source = webhookUrlSource({ SLACK_WEBHOOK_SECRET: "ssm:/ecs-sentinel/slack" }, deps);

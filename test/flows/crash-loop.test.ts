@@ -205,3 +205,34 @@ describe("failures of the hook", () => {
     expect(world.mutations()).toHaveLength(1);
   });
 });
+
+describe("a flood after the decision", () => {
+  it("skips the state table and the rollback runner for more failures of a deployment it has just decided", async () => {
+    // Arrange: a threshold of 2, so the second failure decides.
+    const store = memoryCrashLoopStore();
+    let decided = 0;
+    const hook = crashLoopHook({
+      store,
+      rollback: async () => {
+        decided++;
+        return undefined as never;
+      },
+      log: silentLog,
+      settings: { threshold: 2, windowMinutes: 15 },
+    });
+    const failure = (taskId: string) => {
+      const event = parsed(stoppedTask({ taskId, time: "2024-09-10T16:50:30Z" }));
+      return hook(event, diagnoseTask(event.detail));
+    };
+    await failure("t1");
+    await failure("t2");
+    const operationsAfterDecision = store.operations;
+
+    // Act: the flood goes on.
+    for (let i = 3; i <= 50; i++) await failure(`t${i}`);
+
+    // Assert
+    expect(decided).toBe(1);
+    expect(store.operations).toBe(operationsAfterDecision);
+  });
+});

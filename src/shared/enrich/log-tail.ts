@@ -7,7 +7,7 @@
  *
  * Cost: one GetLogEvents call per attempt (counted). Fetch a tail only when `shouldFetchLogTail` says so.
  */
-import { CloudWatchLogsClient, GetLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
+import type { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import { logsClient } from "../aws.js";
 import type { Category, Diagnosis } from "../diagnosis/types.js";
 import { arnName } from "../events/arns.js";
@@ -174,19 +174,21 @@ export function resolveLogLocation(input: LogLocationInput): LogLocation {
 }
 
 /** A CloudWatch Logs client for a region (awslogs-region may differ from the Lambda's). */
-export type LogsClientFor = (region: string | undefined) => CloudWatchLogsClient;
+export type LogsClientFor = (
+  region: string | undefined,
+) => CloudWatchLogsClient | Promise<CloudWatchLogsClient>;
 
 /**
  * The shared client for the Lambda's own region, one cached client per other region. Other-region clients
  * retry less: the tail's own budget and retry loop already bound the time spent.
  */
 export function logsClientsByRegion(
-  create: (region: string) => CloudWatchLogsClient = (region) =>
-    new CloudWatchLogsClient({ region, maxAttempts: 2 }),
+  create: (region: string) => Promise<CloudWatchLogsClient> = async (region) =>
+    new (await import("@aws-sdk/client-cloudwatch-logs")).CloudWatchLogsClient({ region, maxAttempts: 2 }),
   homeRegion = process.env.AWS_REGION,
-  home: () => CloudWatchLogsClient = logsClient,
+  home: () => Promise<CloudWatchLogsClient> = logsClient,
 ): LogsClientFor {
-  const others = new Map<string, CloudWatchLogsClient>();
+  const others = new Map<string, Promise<CloudWatchLogsClient>>();
   return (region) => {
     if (!region || region === homeRegion) return home();
     let client = others.get(region);
@@ -279,8 +281,12 @@ export async function fetchLogTail(request: LogTailRequest, deps: LogTailDeps): 
   const limit = request.lines ?? DEFAULT_TAIL_LINES;
 
   let client: CloudWatchLogsClient;
+  let GetLogEventsCommand: typeof import("@aws-sdk/client-cloudwatch-logs").GetLogEventsCommand;
   try {
-    client = deps.logs(region);
+    [client, { GetLogEventsCommand }] = await Promise.all([
+      deps.logs(region),
+      import("@aws-sdk/client-cloudwatch-logs"),
+    ]);
   } catch (error) {
     return unavailable(`could not create a CloudWatch Logs client (${String(error)})`);
   }

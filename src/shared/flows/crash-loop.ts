@@ -20,6 +20,12 @@ import { errorSummary, isTransientError } from "./transient-error.js";
 
 const DEPLOYMENT_ID = /^ecs-svc\/\S+$/;
 const MINUTE = 60_000;
+/**
+ * Once a deployment's crash loop has been decided (rolled back, or not and why), more failures of the same
+ * flood change nothing for a while: this container skips them without state or ECS calls, then decides again
+ * (a tag or cooldown may have changed).
+ */
+const DECISION_MEMORY_MS = 5 * MINUTE;
 
 export interface CrashLoopSettings {
   threshold: number;
@@ -65,6 +71,12 @@ function dateOf(value: string | undefined): Date | undefined {
 export function crashLoopHook(deps: CrashLoopDeps): TaskHook {
   const clock = deps.clock ?? (() => new Date());
   const { log, settings } = deps;
+  const decidedUntil = new Map<string, number>();
+  const remember = (deploymentId: string) => {
+    const now = Date.now();
+    for (const [id, until] of decidedUntil) if (until <= now) decidedUntil.delete(id);
+    decidedUntil.set(deploymentId, now + DECISION_MEMORY_MS);
+  };
 
   async function count(event: TaskStateChangeEvent, diagnosis: Diagnosis, subject: CrashLoopSubject) {
     const task = event.detail;
@@ -79,22 +91,31 @@ export function crashLoopHook(deps: CrashLoopDeps): TaskHook {
     if (distinct < settings.threshold) return;
     if (await deps.store.rollbackClaimed(key.deploymentId)) {
       log.info("rollback of this deployment already started; not deciding again", { ...key });
+      remember(key.deploymentId);
       return;
     }
-    await deps.rollback({
-      trigger: { kind: "crash-loop", deploymentId: key.deploymentId, failures },
-      serviceArn,
-      now,
-      account: event.account,
-      region: event.region,
-      time: event.time,
-    });
+    try {
+      await deps.rollback({
+        trigger: { kind: "crash-loop", deploymentId: key.deploymentId, failures },
+        serviceArn,
+        now,
+        account: event.account,
+        region: event.region,
+        time: event.time,
+      });
+    } catch (error) {
+      // A transient failure is retried by Lambda and must decide again; any other will not heal per stop.
+      if (!isTransientError(error)) remember(key.deploymentId);
+      throw error;
+    }
+    remember(key.deploymentId);
   }
 
   return async (event, diagnosis) => {
     // Cheap for everything else: no state or AWS call for expected stops or tasks no deployment started.
     const subject = crashLoopSubject(event, diagnosis);
     if (!subject) return undefined;
+    if ((decidedUntil.get(subject.key.deploymentId) ?? 0) > Date.now()) return undefined;
     try {
       await count(event, diagnosis, subject);
     } catch (error) {

@@ -13,101 +13,16 @@
  * See examples/jobs.yml for every field. Pure: text in, JobsFile or JobsFileError out.
  */
 import { parseDocument } from "yaml";
-import { isRecord, JOB_KEYS, PER_JOB_ONLY_KEYS, validateJob } from "./job-validation.js";
-import type { JobSpec, JobsFile } from "./types.js";
+import { JobsFileError, parseJobsDocument } from "./jobs-document.js";
+import type { JobsFile } from "./types.js";
 
-/** Every problem in a jobs file, one per line, each naming the job and field. */
-export class JobsFileError extends Error {
-  override readonly name = "JobsFileError";
-  constructor(readonly problems: string[]) {
-    super(problems.join("\n"));
-  }
-}
-
-const DEFAULTABLE_KEYS = JOB_KEYS.filter((key) => !(PER_JOB_ONLY_KEYS as readonly string[]).includes(key));
-
-function jobLabel(raw: unknown, index: number): string {
-  const name = isRecord(raw) ? raw.name : undefined;
-  return typeof name === "string" && name.trim() !== "" ? `job "${name}"` : `job #${index + 1}`;
-}
-
-/**
- * Merges the file's defaults under one job and remembers which top-level keys came from the defaults, so a
- * bad default is reported once as `defaults: FIELD` rather than once per job.
- */
-function mergeDefaults(job: Record<string, unknown>, defaults: Record<string, unknown>) {
-  const merged: Record<string, unknown> = { ...job };
-  const inherited = new Set<string>();
-  for (const key of DEFAULTABLE_KEYS) {
-    if (defaults[key] === undefined) continue;
-    if (key === "tags" && isRecord(job.tags) && isRecord(defaults.tags)) {
-      merged.tags = { ...defaults.tags, ...job.tags };
-    } else if (job[key] === undefined) {
-      merged[key] = defaults[key];
-      inherited.add(key);
-    }
-  }
-  return { merged, inherited };
-}
+export { JobsFileError } from "./jobs-document.js";
 
 /** Parses and validates jobs.yml; throws JobsFileError listing ALL problems. */
 export function parseJobsFile(text: string, fileName = "jobs.yml"): JobsFile {
-  const problems: string[] = [];
-  const seenProblems = new Set<string>();
-  const add = (problem: string) => {
-    if (!seenProblems.has(problem)) problems.push(problem);
-    seenProblems.add(problem);
-  };
-
   const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
   if (doc.errors.length > 0) {
     throw new JobsFileError(doc.errors.map((error) => `${fileName}: ${error.message.split("\n")[0]}`));
   }
-  const root: unknown = doc.toJS() ?? {};
-  if (!isRecord(root)) throw new JobsFileError([`${fileName}: expected a mapping with a "jobs" list`]);
-
-  for (const key of Object.keys(root)) {
-    if (key !== "jobs" && key !== "defaults") add(`${fileName}: ${key}: unknown top-level field`);
-  }
-  const defaults = root.defaults ?? {};
-  if (!isRecord(defaults)) add(`${fileName}: defaults: must be a mapping of job fields`);
-  else {
-    for (const key of Object.keys(defaults)) {
-      if (!(DEFAULTABLE_KEYS as readonly string[]).includes(key)) {
-        add(`${fileName}: defaults: ${key}: cannot have a default`);
-      }
-    }
-  }
-  const rawJobs = root.jobs ?? [];
-  if (!Array.isArray(rawJobs))
-    throw new JobsFileError([...problems, `${fileName}: jobs: must be a list of jobs`]);
-
-  const jobs: JobSpec[] = [];
-  const names = new Map<string, number>();
-  rawJobs.forEach((rawJob, index) => {
-    const label = jobLabel(rawJob, index);
-    if (!isRecord(rawJob)) {
-      add(`${fileName}: ${label}: must be a mapping of job fields`);
-      return;
-    }
-    const { merged, inherited } = mergeDefaults(rawJob, isRecord(defaults) ? defaults : {});
-    const job = validateJob(merged, (field, problem) => {
-      const topKey = field.split(/[.[]/)[0] ?? field;
-      add(
-        inherited.has(topKey)
-          ? `${fileName}: defaults: ${field}: ${problem}`
-          : `${fileName}: ${label}: ${field}: ${problem}`,
-      );
-    });
-    const name = typeof rawJob.name === "string" ? rawJob.name : undefined;
-    if (name !== undefined) {
-      const first = names.get(name);
-      if (first !== undefined) add(`${fileName}: ${label}: name: duplicates job #${first + 1}`);
-      else names.set(name, index);
-    }
-    if (job) jobs.push(job);
-  });
-
-  if (problems.length > 0) throw new JobsFileError(problems);
-  return { fileName, jobs };
+  return parseJobsDocument(doc.toJS(), fileName);
 }

@@ -4,16 +4,17 @@
  * string is the URL or JSON `{"url": ...}` / `{"webhookUrl": ...}`. Fetched once per container, cached with
  * a TTL, and forgotten when Slack answers 403/404 (see `invalidate`). The URL is the secret: never logged.
  */
-import { GetSecretValueCommand, type SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { GetParameterCommand, type SSMClient } from "@aws-sdk/client-ssm";
+import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import type { SSMClient } from "@aws-sdk/client-ssm";
 import { WebhookUrlError } from "./transports/errors.js";
 import { type LoggerPort, silentLogger } from "./transports/ports.js";
 
 export type WebhookUrlSource = (() => Promise<string>) & { invalidate: () => void };
 
 export interface WebhookSecretDeps {
-  secretsManager: () => SecretsManagerClient;
-  ssm: () => SSMClient;
+  /** Clients may be created lazily: the SDK packages load only when a secret is actually read. */
+  secretsManager: () => SecretsManagerClient | Promise<SecretsManagerClient>;
+  ssm: () => SSMClient | Promise<SSMClient>;
   ttlMs?: number;
   now?: () => number;
   logger?: LoggerPort;
@@ -68,16 +69,17 @@ export function parseSecretReference(name: string): SecretReference {
 
 async function fetchSecretString(reference: SecretReference, deps: WebhookSecretDeps): Promise<string> {
   if (reference.store === "ssm") {
-    const result = await deps
-      .ssm()
-      .send(new GetParameterCommand({ Name: reference.name, WithDecryption: true }));
+    const [{ GetParameterCommand }, client] = await Promise.all([import("@aws-sdk/client-ssm"), deps.ssm()]);
+    const result = await client.send(new GetParameterCommand({ Name: reference.name, WithDecryption: true }));
     const value = result.Parameter?.Value;
     if (!value) throw new WebhookUrlError(`SSM parameter ${reference.name} has no value`);
     return value;
   }
-  const result = await deps
-    .secretsManager()
-    .send(new GetSecretValueCommand({ SecretId: reference.secretId }));
+  const [{ GetSecretValueCommand }, client] = await Promise.all([
+    import("@aws-sdk/client-secrets-manager"),
+    deps.secretsManager(),
+  ]);
+  const result = await client.send(new GetSecretValueCommand({ SecretId: reference.secretId }));
   if (result.SecretString) return result.SecretString;
   if (result.SecretBinary) return new TextDecoder().decode(result.SecretBinary);
   throw new WebhookUrlError(`secret ${reference.secretId} has no value`);

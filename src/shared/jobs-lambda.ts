@@ -1,0 +1,66 @@
+/**
+ * The jobs side of the run-job and watchdog Lambdas: the jobs file they run and their dependencies. Kept apart
+ * from jobs-wiring.ts so that the task-state bundle, which only closes runs, carries no YAML parser.
+ */
+import { readFileSync } from "node:fs";
+import { basename } from "node:path";
+import type { Context } from "aws-lambda";
+import { type Config, loadConfig } from "./config.js";
+import { JobsFileError, parseJobsDocument } from "./jobs/jobs-document.js";
+import type { JobsFile } from "./jobs/types.js";
+import { jobsFlowDeps } from "./jobs-wiring.js";
+import { lambdaLog } from "./logger.js";
+import type { RuntimeOptions } from "./wiring.js";
+
+/**
+ * The jobs file embedded in the Lambda bundles by esbuild's `define` (serverless.yml, from
+ * infra/schedules.cjs): the very file the schedules were made from. Null when the stack has no jobs file;
+ * undeclared in code that is not bundled that way (tests, the CLI).
+ */
+declare const ECS_SENTINEL_JOBS_FILE: { fileName: string; document: unknown } | null | undefined;
+
+const NO_JOBS: JobsFile = { fileName: "(no jobs file)", jobs: [] };
+
+/**
+ * The jobs the Lambdas run: the embedded file, else the one JOBS_FILE names, else none. An invalid file
+ * throws JobsFileError listing every problem, so a Lambda fails at cold start instead of at each run.
+ */
+export async function deployedJobsFile(
+  config: Pick<Config, "jobsFile">,
+  read: (path: string) => string = (path) => readFileSync(path, "utf8"),
+): Promise<JobsFile> {
+  const embedded = typeof ECS_SENTINEL_JOBS_FILE === "undefined" ? undefined : ECS_SENTINEL_JOBS_FILE;
+  if (embedded) return parseJobsDocument(embedded.document, embedded.fileName);
+  if (embedded === null || !config.jobsFile) return NO_JOBS;
+  // Only outside a bundle (tests, local runs): the YAML parser is loaded just for this.
+  const { parseJobsFile } = await import("./jobs/jobs-file.js");
+  return parseJobsFile(read(config.jobsFile), basename(config.jobsFile));
+}
+
+/**
+ * For the run-job and watchdog handlers: configuration, jobs file and adapters are built once at cold start
+ * (an invalid jobs file or variable fails the init loudly); the returned function binds the invocation.
+ */
+export async function lambdaJobsDeps(
+  config: Config = loadConfig(),
+): Promise<(context: Context) => ReturnType<typeof jobsFlowDeps>> {
+  let current: Context | undefined;
+  const options: RuntimeOptions = {
+    log: lambdaLog,
+    deadline: () => current?.getRemainingTimeInMillis() ?? 30_000,
+  };
+  let jobsFile: JobsFile;
+  try {
+    jobsFile = await deployedJobsFile(config);
+  } catch (error) {
+    if (error instanceof JobsFileError)
+      lambdaLog.error("the jobs file is invalid", { problems: error.problems });
+    throw error;
+  }
+  lambdaLog.info("jobs file loaded", { file: jobsFile.fileName, jobs: jobsFile.jobs.length });
+  const deps = jobsFlowDeps(config, options, jobsFile);
+  return (context) => {
+    current = context;
+    return deps;
+  };
+}
