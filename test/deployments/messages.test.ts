@@ -14,7 +14,7 @@ import {
 } from "./fixtures.js";
 
 const SERVICE_ARN = "arn:aws:ecs:us-west-2:111122223333:service/default/servicetest";
-const CLUSTER_ARN = "arn:aws:ecs:us-west-2:111122223333:cluster/default";
+const CLUSTER = "default";
 const TASK_DEFINITION = "arn:aws:ecs:us-west-2:111122223333:task-definition/web:12";
 
 describe("deploymentMessage", () => {
@@ -29,7 +29,7 @@ describe("deploymentMessage", () => {
       category: "SERVICE_DEPLOYMENT_IN_PROGRESS",
       title: "servicetest: deployment started to web:12",
       service: "servicetest",
-      cluster: CLUSTER_ARN,
+      cluster: CLUSTER,
       region: "us-west-2",
       account: "111122223333",
       time: "2020-05-23T12:31:14Z",
@@ -125,7 +125,7 @@ describe("serviceActionMessage for the documented examples", () => {
       severity: "info",
       category: "SERVICE_STEADY_STATE",
       title: "servicetest: steady state",
-      cluster: CLUSTER_ARN,
+      cluster: CLUSTER,
       service: "servicetest",
     });
     expect(message.remediation).toEqual([]);
@@ -241,7 +241,7 @@ describe("serviceActionMessage for every documented eventName", () => {
     expect(message.title).toBe(`servicetest: ${headline}`);
     expect(message.cause.length).toBeGreaterThan(20);
     expect(message.service).toBe("servicetest");
-    expect(message.cluster).toBe(CLUSTER_ARN);
+    expect(message.cluster).toBe(CLUSTER);
     if (severity !== "info") expect(message.remediation.length).toBeGreaterThan(0);
   });
 
@@ -279,7 +279,7 @@ describe("serviceActionMessage for every documented eventName", () => {
 
     const message = serviceActionMessage(event);
 
-    expect(message.cluster).toBe(CLUSTER_ARN);
+    expect(message.cluster).toBe(CLUSTER);
   });
 
   it("finds the service of a task-set ARN (TASKSET_STEADY_STATE, resources adapted)", () => {
@@ -291,7 +291,7 @@ describe("serviceActionMessage for every documented eventName", () => {
     const message = serviceActionMessage(event);
 
     expect(message.service).toBe("servicetest");
-    expect(message.cluster).toBe(CLUSTER_ARN);
+    expect(message.cluster).toBe(CLUSTER);
   });
 
   it("names an unknown service when resources is empty, keeping the detail's cluster", () => {
@@ -301,7 +301,7 @@ describe("serviceActionMessage for every documented eventName", () => {
     const message = serviceActionMessage(event);
 
     expect(message.title).toBe("unknown service: steady state");
-    expect(message.cluster).toBe(CLUSTER_ARN);
+    expect(message.cluster).toBe(CLUSTER);
   });
 
   it("keeps SERVICE_ARN in sync with the fixtures", () => {

@@ -269,7 +269,7 @@ describe("deploymentReviewMessage", () => {
       severity: "warning",
       title: "web: review of web:12: 2 findings",
       service: "web",
-      cluster: `arn:aws:ecs:us-east-1:${ACCOUNT}:cluster/prod`,
+      cluster: "prod",
       region: "us-east-1",
     });
     expect(message?.evidence).toHaveLength(2);

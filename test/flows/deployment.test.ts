@@ -58,7 +58,7 @@ describe("service-action events", () => {
     });
     expect(h.notified[0]?.message).toMatchObject({
       title: "sd-example: cannot start tasks",
-      cluster: CLUSTER_ARN,
+      cluster: "example",
     });
   });
 
@@ -99,7 +99,7 @@ describe("deployment state changes", () => {
 
     expect(h.notified[0]?.message).toMatchObject({
       title: "sd-example: deployment completed",
-      cluster: CLUSTER_ARN,
+      cluster: "example",
       service: "sd-example",
     });
     expect(h.notified[0]?.meta).toEqual({

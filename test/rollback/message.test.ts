@@ -16,7 +16,7 @@ describe("rollbackMessage", () => {
       title: "web: rolling back ecs-svc/2222222222222222222 to web:11",
       cause: decision.reason,
       service: "web",
-      cluster: "arn:aws:ecs:us-east-1:111122223333:cluster/prod",
+      cluster: "prod",
       region: "us-east-1",
       account: "111122223333",
     });

@@ -50,7 +50,7 @@ function links(service: EventService, docs: readonly string[]): Link[] {
 
 function envelopeFields(event: Envelope, service: EventService) {
   return {
-    cluster: service.clusterArn,
+    cluster: service.clusterName,
     service: service.name,
     account: event.account ?? service.account,
     region: event.region ?? service.region,

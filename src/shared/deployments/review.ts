@@ -6,7 +6,7 @@
  */
 import type { ContainerDefinition, Service, TaskDefinition } from "@aws-sdk/client-ecs";
 import type { Severity } from "../diagnosis/types.js";
-import { parseServiceArn, parseTaskDefinitionArn } from "../events/arns.js";
+import { arnName, parseServiceArn, parseTaskDefinitionArn } from "../events/arns.js";
 import type { Fact, Message } from "../notify/message.js";
 import { DOCS } from "./docs.js";
 import { isMutableImage } from "./image-ref.js";
@@ -223,7 +223,7 @@ export function deploymentReviewMessage(input: ReviewInput): Message | undefined
     remediation: [...new Set(findings.map((f) => f.fix))],
     facts,
     links: [...new Set(findings.map((f) => f.docs))].map((url) => ({ label: "AWS docs", url })),
-    cluster: service.clusterArn,
+    cluster: arnName(service.clusterArn),
     service: serviceName,
     account: ref?.account,
     region: ref?.region,

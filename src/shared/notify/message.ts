@@ -60,6 +60,7 @@ export interface Message {
   facts: Fact[];
   /** Console deep links (task, service, logs) and documentation. */
   links: Link[];
+  /** Cluster NAME (not ARN): email filter policies and throttle keys compare it across message kinds. */
   cluster?: string;
   service?: string;
   /** Task definition family (or job name) the message is about when there is no service; names it in fallbacks. */

@@ -1,6 +1,11 @@
 /** The notification for a rollback decision (and, once acted on, its outcome). Pure. */
 import type { Severity } from "../diagnosis/types.js";
-import { clusterArnFromServiceArn, parseServiceArn, parseTaskDefinitionArn } from "../events/arns.js";
+import {
+  arnName,
+  clusterArnFromServiceArn,
+  parseServiceArn,
+  parseTaskDefinitionArn,
+} from "../events/arns.js";
 import type { Fact, Link, Message } from "../notify/message.js";
 import type { Decision, DecisionCode, RollbackOutcome } from "./types.js";
 
@@ -138,7 +143,7 @@ export function rollbackMessage(decision: Decision, context: RollbackMessageCont
     remediation: remediation(decision, context, cluster, service),
     facts,
     links: DOCS,
-    cluster: clusterArnFromServiceArn(decision.serviceArn),
+    cluster: arnName(clusterArnFromServiceArn(decision.serviceArn)),
     service,
     account: context.account ?? ref?.account,
     region: context.region ?? ref?.region,
