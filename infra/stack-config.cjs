@@ -19,6 +19,35 @@ const AUTO_ROLLBACK_TAG = "ecs-sentinel:auto-rollback";
 const SPOT_STOP_CODES = ["SpotInterruption", "TerminationNotice"];
 const CLUSTER_NAME = /^[A-Za-z0-9_-]{1,255}$/;
 const SERVICE_NAME = /^[A-Za-z0-9_-]{1,255}$/;
+const SEVERITIES = ["info", "warning", "critical"];
+const BOOLEAN_WORDS = ["1", "true", "yes", "on", "0", "false", "no", "off"];
+/** Region names as AWS writes them (us-east-1, ap-southeast-2, us-gov-west-1, eu-isoe-west-1). */
+const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+/**
+ * Values that end up inside Fn::Sub strings and IAM ARNs: no `$`, `{` or quotes (they would break the
+ * substitution) and, where a name must be exact, no `*` or `?` (they would widen the grant).
+ */
+const SECRETS_MANAGER_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
+const SSM_PARAMETER_NAME = /^[A-Za-z0-9_.\-/]{1,1011}$/;
+const SECRETS_MANAGER_ARN = /^arn:[a-z-]+:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]{1,512}$/;
+const LOG_GROUP_PATTERN = /^[A-Za-z0-9_.\-/#*?]{1,512}$/;
+const ROLE_NAME_PATTERN = /^[A-Za-z0-9+=,.@_\-/*?]{1,512}$/;
+
+/**
+ * The handlers' numeric settings and their defaults (src/shared/config.ts reads them at cold start and fails
+ * on a value that is not a positive number): checked here too, so a bad value fails the package instead of
+ * every cold start, which would send every event to the dead-letter queue.
+ */
+const TUNING_DEFAULTS = {
+  throttleWindowMinutes: 10,
+  crashLoopThreshold: 3,
+  crashLoopWindowMinutes: 15,
+  postCompletionMinutes: 30,
+  rollbackCooldownMinutes: 30,
+  logTailLines: 20,
+  historyRetentionDays: 30,
+  enrichBudgetMs: 4000,
+};
 
 class InvalidStackParameterError extends Error {
   constructor(parameter, message) {
@@ -37,6 +66,8 @@ function parseList(value) {
     .filter((entry) => entry.length > 0);
   return [...new Set(entries)];
 }
+
+const text = (value) => String(value ?? "").trim();
 
 function parseClusters(value) {
   const clusters = parseList(value);
@@ -84,6 +115,77 @@ function parseRollbackServices(value, watchedClusters) {
   });
 }
 
+/**
+ * The handler (src/shared/notify/webhook-secret.ts) reads `ssm:NAME` and `/NAME` as SSM parameters and
+ * anything else, ARNs included, as a Secrets Manager secret id. An exact name is required: a wildcard
+ * would grant every matching secret.
+ */
+function parseSlackWebhookSecret(value) {
+  const name = text(value);
+  if (name === "") return "";
+  const reject = (why) => {
+    throw new InvalidStackParameterError("slackWebhookSecret", why);
+  };
+  if (name.startsWith("arn:")) {
+    if (/^arn:[^:]+:ssm:/.test(name)) {
+      reject("an SSM parameter ARN would be read as a Secrets Manager secret id; write ssm:/NAME or /NAME");
+    }
+    if (!SECRETS_MANAGER_ARN.test(name)) reject(`"${name}" is not a Secrets Manager secret ARN`);
+    return name;
+  }
+  if (name.startsWith("ssm:") || name.startsWith("/")) {
+    if (!SSM_PARAMETER_NAME.test(name.replace(/^ssm:/, ""))) {
+      reject(`"${name}" is not an SSM parameter name (letters, digits, _ . - /)`);
+    }
+    return name;
+  }
+  if (!SECRETS_MANAGER_NAME.test(name)) {
+    reject(`"${name}" is not a Secrets Manager secret name (letters, digits, / _ + = . @ -)`);
+  }
+  return name;
+}
+
+function parsePattern(parameter, value, pattern, what) {
+  const candidate = text(value) || "*";
+  if (!pattern.test(candidate)) {
+    throw new InvalidStackParameterError(parameter, `"${candidate}" is not ${what}`);
+  }
+  return candidate;
+}
+
+/** Regions whose CloudWatch Logs the log tail may read besides the stack's own; `*` = any region. */
+function parseLogRegions(value) {
+  const regions = parseList(value);
+  for (const region of regions) {
+    if (region !== "*" && !REGION_NAME.test(region)) {
+      throw new InvalidStackParameterError("logRegions", `"${region}" is not a region name (e.g. eu-west-1)`);
+    }
+  }
+  return regions.includes("*") ? ["*"] : regions;
+}
+
+function parseTuning(raw) {
+  const tuning = {};
+  for (const [name, fallback] of Object.entries(TUNING_DEFAULTS)) {
+    const given = text(raw[name]);
+    const value = given === "" ? fallback : Number(given);
+    if (!Number.isFinite(value) || value <= 0) {
+      throw new InvalidStackParameterError(name, `must be a positive number, got "${given}"`);
+    }
+    tuning[name] = value;
+  }
+  return tuning;
+}
+
+function parseChoice(parameter, value, choices, fallback) {
+  const given = text(value).toLowerCase();
+  if (given === "") return fallback;
+  if (!choices.includes(given)) {
+    throw new InvalidStackParameterError(parameter, `must be one of ${choices.join(", ")}, got "${given}"`);
+  }
+  return given;
+}
+
 const CLUSTER_ARN = /^(arn:[^:]+:ecs:[^:]+:[^:]+:)cluster\/([A-Za-z0-9_-]{1,255})$/;
 const TASK_DEFINITION_ARN = /^(arn:[^:]+:ecs:[^:]+:[^:]+:task-definition\/)([A-Za-z0-9_-]{1,255})(:\d+)?$/;
 const TASK_DEFINITION_FAMILY = /^([A-Za-z0-9_-]{1,255})(:\d+)?$/;
@@ -121,8 +223,24 @@ function stackParams(raw) {
   return {
     watchedClusters,
     autoRollbackServices: parseRollbackServices(raw.autoRollbackServices, watchedClusters),
-    slackWebhookSecret: String(raw.slackWebhookSecret ?? "").trim(),
-    logGroupPattern: String(raw.logGroupPattern ?? "").trim() || "*",
+    slackWebhookSecret: parseSlackWebhookSecret(raw.slackWebhookSecret),
+    logGroupPattern: parsePattern(
+      "logGroupPattern",
+      raw.logGroupPattern,
+      LOG_GROUP_PATTERN,
+      "a log group name pattern",
+    ),
+    logRegions: parseLogRegions(raw.logRegions),
+    passRolePattern: parsePattern(
+      "passRolePattern",
+      raw.passRolePattern,
+      ROLE_NAME_PATTERN,
+      "an IAM role name pattern",
+    ),
+    tuning: parseTuning(raw),
+    dryRun: ["1", "true", "yes", "on"].includes(parseChoice("dryRun", raw.dryRun, BOOLEAN_WORDS, "false")),
+    slackMinSeverity: parseChoice("slackMinSeverity", raw.slackMinSeverity, SEVERITIES, "warning"),
+    emailMinSeverity: parseChoice("emailMinSeverity", raw.emailMinSeverity, SEVERITIES, "critical"),
     jobs: parseJobTargets(raw.jobs, watchedClusters),
   };
 }
@@ -187,16 +305,12 @@ const allow = (sid, action, resource, condition) => ({
   ...(condition ? { Condition: condition } : {}),
 });
 
-/**
- * The handler reads SLACK_WEBHOOK_SECRET as an SSM parameter when it is `ssm:NAME` or starts with `/`,
- * otherwise as a Secrets Manager secret id; grant exactly that one read.
- */
+/** Grants exactly the one read the handler makes of SLACK_WEBHOOK_SECRET (see parseSlackWebhookSecret). */
 function secretStatements(params) {
   const name = params.slackWebhookSecret;
   if (name === "") return [];
   if (name.startsWith("arn:")) {
-    const action = name.includes(":ssm:") ? "ssm:GetParameter" : "secretsmanager:GetSecretValue";
-    return [allow("ReadSlackWebhookSecret", [action], [name])];
+    return [allow("ReadSlackWebhookSecret", ["secretsmanager:GetSecretValue"], [name])];
   }
   if (name.startsWith("ssm:") || name.startsWith("/")) {
     const parameterPath = name.replace(/^ssm:/, "").replace(/^\/+/, "");
@@ -218,22 +332,26 @@ function secretStatements(params) {
   ];
 }
 
+/**
+ * What every function's stores call: de-duplication and throttling (notifications), job runs, crash-loop
+ * counts and rollback claims. TransactWriteItems (a job run and its task pointer) is authorised as the
+ * PutItem of each item. The table has no index, so the table ARN is the only resource.
+ */
+const STATE_TABLE_ACTIONS = [
+  "dynamodb:GetItem",
+  "dynamodb:PutItem",
+  "dynamodb:UpdateItem",
+  "dynamodb:DeleteItem",
+  "dynamodb:Query",
+];
+
 /** What every function needs: the state table, the notification topic (and its key), the DLQ, the secret. */
-function commonStatements(params) {
+function commonStatements(params, extraTableActions = []) {
   return [
     allow(
       "StateTableReadWrite",
-      [
-        "dynamodb:GetItem",
-        "dynamodb:PutItem",
-        "dynamodb:UpdateItem",
-        "dynamodb:DeleteItem",
-        "dynamodb:Query",
-        "dynamodb:BatchGetItem",
-        "dynamodb:BatchWriteItem",
-        "dynamodb:ConditionCheckItem",
-      ],
-      [{ "Fn::GetAtt": ["StateTable", "Arn"] }, sub(`\${StateTable.Arn}/index/*`)],
+      [...STATE_TABLE_ACTIONS, ...extraTableActions],
+      [{ "Fn::GetAtt": ["StateTable", "Arn"] }],
     ),
     allow("PublishNotifications", ["sns:Publish"], [{ Ref: "NotifyTopic" }]),
     // Publishing to a KMS-encrypted topic needs the publisher to use the topic's key.
@@ -251,44 +369,28 @@ function commonStatements(params) {
 /** DescribeTaskDefinition supports no resource-level permissions: `*` is the only accepted resource. */
 const describeTaskDefinition = () => allow("DescribeTaskDefinitions", ["ecs:DescribeTaskDefinition"], ["*"]);
 
+/**
+ * The log tail reads the container's awslogs group in the task definition's `awslogs-region`, which may
+ * differ from the stack's: the stack's region plus `logRegions` (or any region for `*`). GetLogEvents is
+ * authorised on the log stream only.
+ */
 function taskLogStatements(params) {
+  const regions = params.logRegions.includes("*") ? ["*"] : [`\${AWS::Region}`, ...params.logRegions];
   const group = params.logGroupPattern;
-  const logGroup = (suffix) =>
-    sub(`arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:${group}${suffix}`);
   return [
     allow(
       "ReadTaskLogs",
-      ["logs:GetLogEvents", "logs:FilterLogEvents"],
-      [logGroup(""), logGroup(":log-stream:*")],
+      ["logs:GetLogEvents"],
+      regions.map((region) =>
+        sub(`arn:\${AWS::Partition}:logs:${region}:\${AWS::AccountId}:log-group:${group}:log-stream:*`),
+      ),
     ),
   ];
 }
 
-function taskStateStatements(params) {
+/** Reads behind the deployment review, alert context, routing tags and the rollback policy's inputs. */
+function serviceReadStatements(params) {
   return [
-    ...commonStatements(params),
-    describeTaskDefinition(),
-    allow("ReadWatchedServices", ["ecs:DescribeServices", "ecs:ListTagsForResource"], serviceArns(params)),
-    ...taskLogStatements(params),
-  ];
-}
-
-/** `service/CLUSTER/SERVICE` paths rollback may touch: the listed services, else every watched service. */
-function rollbackServicePaths(params) {
-  if (params.autoRollbackServices.length === 0) return clusterScope(params).map((cluster) => `${cluster}/*`);
-  return params.autoRollbackServices.flatMap(({ cluster, service }) =>
-    (cluster === undefined ? clusterScope(params) : [cluster]).map((inCluster) => `${inCluster}/${service}`),
-  );
-}
-
-const rollbackServiceArns = (params) => rollbackServicePaths(params).map((path) => ecsArn(`service/${path}`));
-const rollbackDeploymentArns = (params) =>
-  rollbackServicePaths(params).map((path) => ecsArn(`service-deployment/${path}/*`));
-
-function deploymentEventsStatements(params) {
-  return [
-    ...commonStatements(params),
-    describeTaskDefinition(),
     allow(
       "ReadWatchedServices",
       ["ecs:DescribeServices", "ecs:ListTagsForResource", "ecs:ListServiceDeployments"],
@@ -304,18 +406,72 @@ function deploymentEventsStatements(params) {
       ["ecs:DescribeServiceRevisions"],
       [...serviceArns(params), ...serviceRevisionArns(params)],
     ),
-    allow(
-      "RollBackTaggedServices",
-      ["ecs:UpdateService", "ecs:StopServiceDeployment"],
-      rollbackServiceArns(params),
-      {
-        StringEquals: { [`aws:ResourceTag/${AUTO_ROLLBACK_TAG}`]: "true" },
-      },
-    ),
-    // StopServiceDeployment is authorised against both the service and the service-deployment. The tag
-    // condition above gates the service half; deployments are not tagged resources, so this half is
-    // scoped by ARN only and grants nothing without the tagged service.
-    allow("StopDeploymentsOfTaggedServices", ["ecs:StopServiceDeployment"], rollbackDeploymentArns(params)),
+  ];
+}
+
+/** `service/CLUSTER/SERVICE` paths of the listed services: a bare name in every watched cluster (or any). */
+function listedServicePaths(params) {
+  const paths = params.autoRollbackServices.flatMap(({ cluster, service }) =>
+    (cluster === undefined ? clusterScope(params) : [cluster]).map((inCluster) => `${inCluster}/${service}`),
+  );
+  return [...new Set(paths)];
+}
+
+const passRoleResource = (params) =>
+  sub(`arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/${params.passRolePattern}`);
+
+/**
+ * Rollback (failed deployments and crash loops) as the policy decides it: a service opts in with the tag
+ * `ecs-sentinel:auto-rollback=true` OR by being listed in autoRollbackServices, and an explicit `false` tag
+ * opts out of the list. IAM draws the same line, so a policy bug cannot reach further.
+ */
+function rollbackStatements(params) {
+  const listed = listedServicePaths(params);
+  return [
+    allow("RollBackTaggedServices", ["ecs:UpdateService", "ecs:StopServiceDeployment"], serviceArns(params), {
+      StringEquals: { [`aws:ResourceTag/${AUTO_ROLLBACK_TAG}`]: "true" },
+    }),
+    ...(listed.length > 0
+      ? [
+          allow(
+            "RollBackListedServices",
+            ["ecs:UpdateService", "ecs:StopServiceDeployment"],
+            listed.map((path) => ecsArn(`service/${path}`)),
+            // A missing tag satisfies a negated condition: only an explicit opt-out is refused.
+            { StringNotEqualsIgnoreCase: { [`aws:ResourceTag/${AUTO_ROLLBACK_TAG}`]: "false" } },
+          ),
+        ]
+      : []),
+    // StopServiceDeployment is authorised against both the service and the service-deployment. The
+    // statements above gate the service half; this half names deployments of watched services only and
+    // grants nothing without the service half.
+    allow("StopDeploymentsOfRollbackServices", ["ecs:StopServiceDeployment"], serviceDeploymentArns(params)),
+    // UpdateService to a task definition with a task or execution role passes those roles to ECS tasks
+    // (service authorization reference: UpdateService -> iam:PassRole, iam:PassedToService).
+    allow("PassTaskRolesOnRollback", ["iam:PassRole"], [passRoleResource(params)], {
+      StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" },
+    }),
+  ];
+}
+
+function taskStateStatements(params) {
+  return [
+    // BatchWriteItem: the incident history written with each alert's context.
+    ...commonStatements(params, ["dynamodb:BatchWriteItem"]),
+    describeTaskDefinition(),
+    ...serviceReadStatements(params),
+    // The crash-loop hook rolls back through the same runner as deploymentEvents.
+    ...rollbackStatements(params),
+    ...taskLogStatements(params),
+  ];
+}
+
+function deploymentEventsStatements(params) {
+  return [
+    ...commonStatements(params),
+    describeTaskDefinition(),
+    ...serviceReadStatements(params),
+    ...rollbackStatements(params),
   ];
 }
 
@@ -384,12 +540,9 @@ function runJobStatements(params) {
     ),
     // network.fromService reads the service's awsvpc configuration.
     allow("ReadWatchedServices", ["ecs:DescribeServices"], jobServiceArns(params)),
-    allow(
-      "PassJobTaskRoles",
-      ["iam:PassRole"],
-      [sub(`arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/*`)],
-      { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
-    ),
+    allow("PassJobTaskRoles", ["iam:PassRole"], [passRoleResource(params)], {
+      StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" },
+    }),
   ];
 }
 
@@ -410,7 +563,18 @@ function watchdogStatements(params) {
 
 // ---------------------------------------------------------------- osls entry points
 
-const PARAMETER_NAMES = ["watchedClusters", "autoRollbackServices", "slackWebhookSecret", "logGroupPattern"];
+const PARAMETER_NAMES = [
+  "watchedClusters",
+  "autoRollbackServices",
+  "slackWebhookSecret",
+  "logGroupPattern",
+  "logRegions",
+  "passRolePattern",
+  "dryRun",
+  "slackMinSeverity",
+  "emailMinSeverity",
+  ...Object.keys(TUNING_DEFAULTS),
+];
 
 async function resolveStackParams(resolveVariable) {
   const raw = {};
@@ -442,6 +606,7 @@ const fromParams =
 
 module.exports = {
   AUTO_ROLLBACK_TAG,
+  TUNING_DEFAULTS,
   InvalidStackParameterError,
   parseList,
   stackParams,

@@ -15,22 +15,51 @@ export interface JobTargets {
   taskDefinitions: string[];
 }
 
+/** The handlers' numeric settings (src/shared/config.ts), validated as positive numbers at package time. */
+export interface Tuning {
+  throttleWindowMinutes: number;
+  crashLoopThreshold: number;
+  crashLoopWindowMinutes: number;
+  postCompletionMinutes: number;
+  rollbackCooldownMinutes: number;
+  logTailLines: number;
+  historyRetentionDays: number;
+  enrichBudgetMs: number;
+}
+
+export type TuningName = keyof Tuning;
+export type Severity = "info" | "warning" | "critical";
+
 export interface StackParams {
   watchedClusters: string[];
   autoRollbackServices: RollbackService[];
+  /** Secrets Manager name or ARN, `ssm:NAME` or `/NAME`; "" = Slack off. Exact: no wildcards. */
   slackWebhookSecret: string;
   logGroupPattern: string;
+  /** Regions the log tail may read besides the stack's own; `["*"]` = any region. */
+  logRegions: string[];
+  /** IAM role names (pattern, after `role/`) the functions may pass to ECS tasks. */
+  passRolePattern: string;
+  tuning: Tuning;
+  dryRun: boolean;
+  slackMinSeverity: Severity;
+  emailMinSeverity: Severity;
   /** Null without a jobs file (or without jobs): the job functions are scoped by the watched clusters. */
   jobs: JobTargets | null;
 }
 
-export interface RawStackParams {
+export type RawStackParams = {
   watchedClusters?: string | null;
   autoRollbackServices?: string | null;
   slackWebhookSecret?: string | null;
   logGroupPattern?: string | null;
+  logRegions?: string | null;
+  passRolePattern?: string | null;
+  dryRun?: string | null;
+  slackMinSeverity?: string | null;
+  emailMinSeverity?: string | null;
   jobs?: Partial<JobTargets> | null;
-}
+} & { [name in TuningName]?: string | number | null };
 
 export interface EventPattern {
   source: string[];
@@ -48,6 +77,8 @@ export interface IamStatement {
 }
 
 export declare const AUTO_ROLLBACK_TAG: string;
+/** Defaults of the numeric settings; serverless.yml's params and src/shared/config.ts must agree. */
+export declare const TUNING_DEFAULTS: Readonly<Tuning>;
 
 export declare class InvalidStackParameterError extends Error {
   readonly parameter: string;

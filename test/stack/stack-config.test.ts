@@ -162,25 +162,30 @@ describe("IAM statements", () => {
     expect(read.Resource).toEqual([ecsArn("service/prod/*")]);
   });
 
-  it("allows rollback only on services tagged for it, narrowed to the listed services", () => {
+  it("allows rollback on tagged services of the watched clusters and on the listed services unless they opt out", () => {
     const statements = deploymentEventsStatements(
       stackParams({ watchedClusters: "prod,stage", autoRollbackServices: "prod/api,web" }),
     );
-    const rollback = statement(statements, "RollBackTaggedServices");
+    const tagged = statement(statements, "RollBackTaggedServices");
+    const listed = statement(statements, "RollBackListedServices");
 
-    expect(rollback.Action).toEqual(["ecs:UpdateService", "ecs:StopServiceDeployment"]);
-    expect(rollback.Condition).toEqual({
+    expect(tagged.Action).toEqual(["ecs:UpdateService", "ecs:StopServiceDeployment"]);
+    expect(tagged.Condition).toEqual({
       StringEquals: { [`aws:ResourceTag/${AUTO_ROLLBACK_TAG}`]: "true" },
     });
-    expect(rollback.Resource).toEqual([
+    expect(tagged.Resource).toEqual([ecsArn("service/prod/*"), ecsArn("service/stage/*")]);
+    expect(listed.Action).toEqual(["ecs:UpdateService", "ecs:StopServiceDeployment"]);
+    expect(listed.Condition).toEqual({
+      StringNotEqualsIgnoreCase: { [`aws:ResourceTag/${AUTO_ROLLBACK_TAG}`]: "false" },
+    });
+    expect(listed.Resource).toEqual([
       ecsArn("service/prod/api"),
       ecsArn("service/prod/web"),
       ecsArn("service/stage/web"),
     ]);
-    expect(statement(statements, "StopDeploymentsOfTaggedServices").Resource).toEqual([
-      ecsArn("service-deployment/prod/api/*"),
-      ecsArn("service-deployment/prod/web/*"),
-      ecsArn("service-deployment/stage/web/*"),
+    expect(statement(statements, "StopDeploymentsOfRollbackServices").Resource).toEqual([
+      ecsArn("service-deployment/prod/*/*"),
+      ecsArn("service-deployment/stage/*/*"),
     ]);
   });
 

@@ -176,10 +176,12 @@ describe("IAM", () => {
         expect(resources, owner).toMatch(/:service-deployment\//);
       }
     }
+    // deploymentEvents rolls back failed deployments; taskState's crash-loop hook rolls back crash loops.
+    const rollingBack = ["DeploymentEvents", "TaskState"];
     expect(writes.map(({ owner }) => owner)).toEqual(
-      expect.arrayContaining([functionRoleId(stack.template, "DeploymentEvents")]),
+      expect.arrayContaining(rollingBack.map((fn) => functionRoleId(stack.template, fn))),
     );
-    const otherRoles = FUNCTIONS.filter((fn) => fn !== "DeploymentEvents").map((fn) =>
+    const otherRoles = FUNCTIONS.filter((fn) => !rollingBack.includes(fn)).map((fn) =>
       functionRoleId(stack.template, fn),
     );
     for (const { owner } of writes) expect(otherRoles).not.toContain(owner);

@@ -1,0 +1,392 @@
+/**
+ * Enforces the claims of docs/security.md on the PACKAGED template (osls package, offline) of three
+ * deployments: the defaults, the documented one (watched clusters, a listed rollback service, a Slack secret)
+ * and a wide one (no watched cluster, a bare service name, other log regions, a narrower PassRole pattern).
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { DOCUMENTED_PARAMS, DOCUMENTED_STAGE } from "./support/documented-stack.js";
+import {
+  allIamStatements,
+  asArray,
+  FUNCTIONS,
+  type FunctionName,
+  functionActions,
+  functionRoleId,
+  functionStatements,
+  type Statement,
+  statementsAllowing,
+} from "./support/iam.js";
+import { type CfnTemplate, packageStack, projectRoot } from "./support/package-stack.js";
+import { permissionTable, tableIn } from "./support/permission-table.js";
+
+const WIDE_PARAMS = [
+  "autoRollbackServices=web",
+  "logRegions=eu-west-1,us-west-2",
+  "passRolePattern=app-*",
+  "slackWebhookSecret=ssm:/ops/slack",
+];
+
+/** Resource "*" is allowed only for these actions, for the reason given (docs/security.md lists them). */
+const STAR_RESOURCE_ALLOWED: Record<string, string> = {
+  "ecs:DescribeTaskDefinition": "supports no resource-level permissions",
+  "ecs:ListTasks":
+    "authorised on container instances, which Fargate tasks lack; scoped by ecs:cluster instead",
+};
+
+/** Every action each function may take: the list docs/security.md explains, one by one. */
+const EXPECTED_ACTIONS: Record<FunctionName, string[]> = {
+  TaskState: [
+    "dynamodb:BatchWriteItem",
+    "dynamodb:DeleteItem",
+    "dynamodb:GetItem",
+    "dynamodb:PutItem",
+    "dynamodb:Query",
+    "dynamodb:UpdateItem",
+    "ecs:DescribeServiceDeployments",
+    "ecs:DescribeServiceRevisions",
+    "ecs:DescribeServices",
+    "ecs:DescribeTaskDefinition",
+    "ecs:ListServiceDeployments",
+    "ecs:ListTagsForResource",
+    "ecs:StopServiceDeployment",
+    "ecs:UpdateService",
+    "iam:PassRole",
+    "kms:Decrypt",
+    "kms:GenerateDataKey",
+    "logs:CreateLogGroup",
+    "logs:CreateLogStream",
+    "logs:GetLogEvents",
+    "logs:PutLogEvents",
+    "secretsmanager:GetSecretValue",
+    "sns:Publish",
+    "sqs:SendMessage",
+  ],
+  DeploymentEvents: [
+    "dynamodb:DeleteItem",
+    "dynamodb:GetItem",
+    "dynamodb:PutItem",
+    "dynamodb:Query",
+    "dynamodb:UpdateItem",
+    "ecs:DescribeServiceDeployments",
+    "ecs:DescribeServiceRevisions",
+    "ecs:DescribeServices",
+    "ecs:DescribeTaskDefinition",
+    "ecs:ListServiceDeployments",
+    "ecs:ListTagsForResource",
+    "ecs:StopServiceDeployment",
+    "ecs:UpdateService",
+    "iam:PassRole",
+    "kms:Decrypt",
+    "kms:GenerateDataKey",
+    "logs:CreateLogGroup",
+    "logs:CreateLogStream",
+    "logs:PutLogEvents",
+    "secretsmanager:GetSecretValue",
+    "sns:Publish",
+    "sqs:SendMessage",
+  ],
+  RunJob: [
+    "dynamodb:DeleteItem",
+    "dynamodb:GetItem",
+    "dynamodb:PutItem",
+    "dynamodb:Query",
+    "dynamodb:UpdateItem",
+    "ecs:DescribeServices",
+    "ecs:DescribeTaskDefinition",
+    "ecs:DescribeTasks",
+    "ecs:ListTasks",
+    "ecs:RunTask",
+    "ecs:StopTask",
+    "ecs:TagResource",
+    "iam:PassRole",
+    "kms:Decrypt",
+    "kms:GenerateDataKey",
+    "logs:CreateLogGroup",
+    "logs:CreateLogStream",
+    "logs:PutLogEvents",
+    "secretsmanager:GetSecretValue",
+    "sns:Publish",
+    "sqs:SendMessage",
+  ],
+  Watchdog: [
+    "dynamodb:DeleteItem",
+    "dynamodb:GetItem",
+    "dynamodb:PutItem",
+    "dynamodb:Query",
+    "dynamodb:UpdateItem",
+    "ecs:DescribeTasks",
+    "ecs:ListTagsForResource",
+    "ecs:ListTasks",
+    "ecs:StopTask",
+    "kms:Decrypt",
+    "kms:GenerateDataKey",
+    "logs:CreateLogGroup",
+    "logs:CreateLogStream",
+    "logs:PutLogEvents",
+    "secretsmanager:GetSecretValue",
+    "sns:Publish",
+    "sqs:SendMessage",
+  ],
+};
+
+const ROLLBACK_WRITES = ["ecs:UpdateService", "ecs:StopServiceDeployment"];
+const OPT_IN = { StringEquals: { "aws:ResourceTag/ecs-sentinel:auto-rollback": "true" } };
+const NOT_OPTED_OUT = {
+  StringNotEqualsIgnoreCase: { "aws:ResourceTag/ecs-sentinel:auto-rollback": "false" },
+};
+const TO_ECS_TASKS = { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } };
+const sub = (arn: string) => ({ "Fn::Sub": arn });
+const ecsArn = (resource: string) =>
+  sub(`arn:\${AWS::Partition}:ecs:\${AWS::Region}:\${AWS::AccountId}:${resource}`);
+
+let plain: CfnTemplate;
+let documented: CfnTemplate;
+let wide: CfnTemplate;
+let all: Array<[string, CfnTemplate]>;
+
+beforeAll(async () => {
+  // In turn: parallel esbuild runs only compete for this machine's cores.
+  plain = (await packageStack("test")).template;
+  documented = (await packageStack(DOCUMENTED_STAGE, DOCUMENTED_PARAMS)).template;
+  wide = (await packageStack("test", WIDE_PARAMS)).template;
+  all = [
+    ["defaults", plain],
+    ["documented", documented],
+    ["wide", wide],
+  ];
+}, 600_000);
+
+function envOf(template: CfnTemplate, fn: FunctionName): Record<string, unknown> {
+  const environment = template.Resources[`${fn}LambdaFunction`]?.Properties.Environment as
+    | { Variables: Record<string, unknown> }
+    | undefined;
+  return environment?.Variables ?? {};
+}
+
+describe("what no function may do", () => {
+  it("grants no wildcard action in any deployment", () => {
+    for (const [name, template] of all) {
+      const wildcards = allIamStatements(template)
+        .flatMap(({ statement }) => asArray(statement.Action))
+        .filter((action) => action === "*" || action.endsWith(":*"));
+      expect(wildcards, name).toEqual([]);
+    }
+  });
+
+  it("uses Resource * only for actions AWS cannot scope, ListTasks only with a cluster condition", () => {
+    for (const [name, template] of all) {
+      for (const { owner, statement } of allIamStatements(template)) {
+        if (!asArray(statement.Resource).includes("*")) continue;
+        for (const action of asArray(statement.Action)) {
+          expect(Object.keys(STAR_RESOURCE_ALLOWED), `${name} ${owner}: ${action}`).toContain(action);
+        }
+        if (asArray(statement.Action).includes("ecs:ListTasks")) {
+          expect(statement.Condition?.ArnLike?.["ecs:cluster"], `${name} ${owner}`).toBeDefined();
+        }
+      }
+    }
+  });
+
+  it("grants each function exactly the actions the security review explains", () => {
+    for (const fn of FUNCTIONS) expect(functionActions(documented, fn), fn).toEqual(EXPECTED_ACTIONS[fn]);
+  });
+
+  it("lets only runJob start tasks, and neither runJob nor watchdog change a service", () => {
+    for (const [name, template] of all) {
+      for (const fn of ["TaskState", "DeploymentEvents", "Watchdog"] as const) {
+        expect(statementsAllowing(template, fn, "ecs:RunTask"), `${name} ${fn}`).toEqual([]);
+      }
+      for (const fn of ["RunJob", "Watchdog"] as const) {
+        for (const action of ROLLBACK_WRITES) {
+          expect(statementsAllowing(template, fn, action), `${name} ${fn} ${action}`).toEqual([]);
+        }
+      }
+      for (const fn of ["TaskState", "DeploymentEvents"] as const) {
+        expect(statementsAllowing(template, fn, "ecs:StopTask"), `${name} ${fn}`).toEqual([]);
+      }
+    }
+  });
+
+  it("keeps every ECS resource inside the watched clusters", () => {
+    const ecsResources = FUNCTIONS.flatMap((fn) => functionStatements(documented, fn))
+      .flatMap((statement) => [
+        ...asArray(statement.Resource),
+        ...Object.values(statement.Condition ?? {}).flatMap((keys) => Object.values(keys).flatMap(asArray)),
+      ])
+      .map((resource) => JSON.stringify(resource))
+      .filter((text) => text.includes(":ecs:"));
+    expect(ecsResources.length).toBeGreaterThan(0);
+
+    for (const text of ecsResources) {
+      expect(text).toMatch(
+        /:(cluster|service|task|service-deployment|service-revision)\/(prod|stage)\b|task-definition\//,
+      );
+    }
+  });
+
+  it("never gives a function's role to another function, and the unused default role only logs and dead letters", () => {
+    const roles = FUNCTIONS.map((fn) => functionRoleId(documented, fn));
+    const defaultRole = documented.Resources.IamRoleLambdaExecution;
+
+    expect(new Set(roles).size).toBe(FUNCTIONS.length);
+    expect(roles).not.toContain("IamRoleLambdaExecution");
+    if (defaultRole) {
+      const actions = allIamStatements(documented)
+        .filter(({ owner }) => owner === "IamRoleLambdaExecution")
+        .flatMap(({ statement }) => asArray(statement.Action));
+      expect(new Set(actions)).toEqual(
+        new Set([
+          "logs:CreateLogStream",
+          "logs:CreateLogGroup",
+          "logs:TagResource",
+          "logs:PutLogEvents",
+          "sqs:SendMessage",
+        ]),
+      );
+    }
+  });
+});
+
+describe("automatic rollback", () => {
+  const serviceHalf = (statement: Statement) =>
+    asArray(statement.Action).includes("ecs:UpdateService") ||
+    /:service\//.test(JSON.stringify(statement.Resource));
+
+  it("allows UpdateService and StopServiceDeployment on a service only with the opt-in tag or as a listed service not opted out", () => {
+    for (const [name, template] of all) {
+      const writes = allIamStatements(template).filter(({ statement }) =>
+        asArray(statement.Action).some((action) => ROLLBACK_WRITES.includes(action)),
+      );
+      for (const { owner, statement } of writes) {
+        if (serviceHalf(statement)) {
+          expect([OPT_IN, NOT_OPTED_OUT], `${name} ${owner}`).toContainEqual(statement.Condition);
+          expect(statement.Action, `${name} ${owner}`).toEqual(ROLLBACK_WRITES);
+        } else {
+          expect(statement.Action, `${name} ${owner}`).toEqual(["ecs:StopServiceDeployment"]);
+          expect(JSON.stringify(statement.Resource), `${name} ${owner}`).toMatch(/:service-deployment\//);
+        }
+      }
+    }
+  });
+
+  it("names exactly the listed services in the statement without the tag", () => {
+    const listed = (template: CfnTemplate, fn: FunctionName) =>
+      functionStatements(template, fn).filter(
+        (s) => JSON.stringify(s.Condition) === JSON.stringify(NOT_OPTED_OUT),
+      );
+
+    for (const fn of ["TaskState", "DeploymentEvents"] as const) {
+      expect(listed(plain, fn), fn).toEqual([]);
+      expect(
+        listed(documented, fn).flatMap((s) => asArray(s.Resource)),
+        fn,
+      ).toEqual([ecsArn("service/prod/api")]);
+      expect(
+        listed(wide, fn).flatMap((s) => asArray(s.Resource)),
+        fn,
+      ).toEqual([ecsArn("service/*/web")]);
+    }
+  });
+
+  it("allows PassRole only to ECS tasks, only to functions that RunTask or UpdateService, on the configured roles", () => {
+    for (const [name, template] of all) {
+      for (const { owner, statement } of allIamStatements(template)) {
+        if (!asArray(statement.Action).includes("iam:PassRole")) continue;
+        expect(statement.Condition, `${name} ${owner}`).toEqual(TO_ECS_TASKS);
+        expect(statement.Action, `${name} ${owner}`).toEqual(["iam:PassRole"]);
+      }
+      expect(statementsAllowing(template, "Watchdog", "iam:PassRole"), name).toEqual([]);
+    }
+    for (const fn of ["TaskState", "DeploymentEvents", "RunJob"] as const) {
+      const resources = statementsAllowing(wide, fn, "iam:PassRole").flatMap((s) => asArray(s.Resource));
+      expect(resources, fn).toEqual([sub(`arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/app-*`)]);
+    }
+  });
+});
+
+describe("secrets and logs", () => {
+  it("reads the Slack webhook only from the named secret or parameter, and nothing without one", () => {
+    const secretActions = ["secretsmanager:GetSecretValue", "ssm:GetParameter"];
+    const reads = (template: CfnTemplate) =>
+      allIamStatements(template).filter(({ statement }) =>
+        asArray(statement.Action).some((action) => secretActions.includes(action)),
+      );
+
+    expect(reads(plain)).toEqual([]);
+    for (const { statement } of reads(documented)) {
+      expect(statement.Resource).toEqual([
+        sub(
+          `arn:\${AWS::Partition}:secretsmanager:\${AWS::Region}:\${AWS::AccountId}:secret:ecs-sentinel/slack-webhook-??????`,
+        ),
+      ]);
+    }
+    for (const { statement } of reads(wide)) {
+      expect(statement.Action).toEqual(["ssm:GetParameter"]);
+      expect(statement.Resource).toEqual([
+        sub(`arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter/ops/slack`),
+      ]);
+    }
+    expect(reads(wide).length).toBe(FUNCTIONS.length);
+  });
+
+  it("reads container logs in the stack's region, plus only the regions logRegions names", () => {
+    const logReads = (template: CfnTemplate) =>
+      statementsAllowing(template, "TaskState", "logs:GetLogEvents").flatMap((s) => asArray(s.Resource));
+    const streams = (region: string) =>
+      sub(`arn:\${AWS::Partition}:logs:${region}:\${AWS::AccountId}:log-group:*:log-stream:*`);
+
+    expect(logReads(plain)).toEqual([streams(`\${AWS::Region}`)]);
+    expect(logReads(wide)).toEqual([streams(`\${AWS::Region}`), streams("eu-west-1"), streams("us-west-2")]);
+  });
+});
+
+describe("handler settings", () => {
+  it("passes each function the settings it reads and no others", () => {
+    const rollback = ["AUTO_ROLLBACK_SERVICES", "POST_COMPLETION_MINUTES", "ROLLBACK_COOLDOWN_MINUTES"];
+    const taskOnly = [
+      "CRASH_LOOP_THRESHOLD",
+      "CRASH_LOOP_WINDOW_MINUTES",
+      "LOG_TAIL_LINES",
+      "HISTORY_RETENTION_DAYS",
+      "ENRICH_BUDGET_MS",
+    ];
+
+    for (const fn of FUNCTIONS) {
+      const names = Object.keys(envOf(documented, fn));
+      expect(names, fn).toContain("THROTTLE_WINDOW_MINUTES");
+      const expectRollback = fn === "TaskState" || fn === "DeploymentEvents";
+      for (const name of rollback) expect(names.includes(name), `${fn} ${name}`).toBe(expectRollback);
+      for (const name of taskOnly) expect(names.includes(name), `${fn} ${name}`).toBe(fn === "TaskState");
+    }
+    expect(envOf(documented, "TaskState")).toMatchObject({
+      AUTO_ROLLBACK_SERVICES: "prod/api",
+      CRASH_LOOP_THRESHOLD: "3",
+      CRASH_LOOP_WINDOW_MINUTES: "15",
+      POST_COMPLETION_MINUTES: "30",
+      ROLLBACK_COOLDOWN_MINUTES: "30",
+      HISTORY_RETENTION_DAYS: "30",
+      ENRICH_BUDGET_MS: "4000",
+      THROTTLE_WINDOW_MINUTES: "10",
+    });
+  });
+
+  it("never puts a webhook URL in the environment, only the secret's name", () => {
+    for (const [name, template] of all) {
+      for (const fn of FUNCTIONS) {
+        const env = envOf(template, fn);
+        expect(env, `${name} ${fn}`).not.toHaveProperty("SLACK_WEBHOOK_URL");
+        expect(JSON.stringify(env), `${name} ${fn}`).not.toMatch(/hooks\.slack\.com/);
+      }
+    }
+  });
+});
+
+describe("docs/security.md", () => {
+  it("shows the permission table of the documented deployment's packaged template", () => {
+    const document = readFileSync(join(projectRoot, "docs", "security.md"), "utf8");
+
+    expect(tableIn(document)).toBe(permissionTable(documented));
+  });
+});
