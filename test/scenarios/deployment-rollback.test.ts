@@ -24,10 +24,10 @@ beforeEach(() => {
 
 const ROLLING_BACK = "ECS deployment circuit breaker: rolling back to deploymentId ecs-svc/1.";
 
-async function crashLoop(h: ReturnType<typeof scenarioHarness>, prefix = "t") {
-  await h.dispatch(stoppedTask({ taskId: `${prefix}1`, time: "2024-09-10T16:50:30Z" }));
-  await h.dispatch(stoppedTask({ taskId: `${prefix}2`, time: "2024-09-10T16:52:00Z" }));
-  await h.dispatch(stoppedTask({ taskId: `${prefix}3`, time: "2024-09-10T16:54:00Z" }));
+async function crashLoop(h: ReturnType<typeof scenarioHarness>, prefix = "t", taskDefinition?: string) {
+  await h.dispatch(stoppedTask({ taskId: `${prefix}1`, time: "2024-09-10T16:50:30Z", taskDefinition }));
+  await h.dispatch(stoppedTask({ taskId: `${prefix}2`, time: "2024-09-10T16:52:00Z", taskDefinition }));
+  await h.dispatch(stoppedTask({ taskId: `${prefix}3`, time: "2024-09-10T16:54:00Z", taskDefinition }));
 }
 
 const titles = (h: ReturnType<typeof scenarioHarness>) => h.delivered().map((m) => m.title);
@@ -202,12 +202,25 @@ describe("(c) the first deployment of a service", () => {
   });
 });
 
+describe("(h) tasks that only claim to be the deployment's", () => {
+  it("does not count failed tasks whose task definition is not the deployment's (RunTask can set startedBy and group)", async () => {
+    const world = ecsWorld(ecsMock);
+    const h = scenarioHarness();
+
+    await crashLoop(h, "spoof", "arn:aws:ecs:us-west-2:123456789012:task-definition/attacker:1");
+
+    expect(world.mutations()).toEqual([]);
+    expect(h.delivered().some((m) => m.kind === "rollback")).toBe(false);
+  });
+});
+
 describe("(d) a rollback that fails in turn", () => {
   it("is never rolled back: the crash loop of a rollback deployment is only reported", async () => {
     const world = ecsWorld(ecsMock, { newIsRollback: true, rolloutReason: ROLLING_BACK });
     const h = scenarioHarness();
 
-    await crashLoop(h);
+    // The rollback deployment runs the previous revision: its failing tasks carry that task definition.
+    await crashLoop(h, "t", OLD_TD);
 
     expect(world.mutations()).toEqual([]);
     const rollback = h.delivered().find((m) => m.kind === "rollback");

@@ -83,7 +83,12 @@ export function crashLoopHook(deps: CrashLoopDeps): TaskHook {
     const now = dateOf(event.time) ?? clock();
     const stoppedAt = dateOf(task.stoppedAt) ?? now;
     const { key, serviceArn } = subject;
-    await deps.store.recordFailure(key, { taskArn: task.taskArn, stoppedAt, category: diagnosis.category });
+    await deps.store.recordFailure(key, {
+      taskArn: task.taskArn,
+      stoppedAt,
+      category: diagnosis.category,
+      taskDefinitionArn: task.taskDefinitionArn,
+    });
     const since = new Date(now.getTime() - settings.windowMinutes * MINUTE);
     const failures = await deps.store.failuresSince(key, since);
     const distinct = new Set(failures.map((f) => f.taskArn)).size;

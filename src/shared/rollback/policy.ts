@@ -88,6 +88,11 @@ function evaluateTrigger(
   const counted = new Set(
     trigger.failures
       .filter((f) => f.startedBy === undefined || f.startedBy === trigger.deploymentId)
+      // A task that only claims the deployment's id (RunTask lets anyone set startedBy and group) is not its task.
+      .filter(
+        (f) =>
+          !current.taskDefinition || !f.taskDefinitionArn || f.taskDefinitionArn === current.taskDefinition,
+      )
       .filter((f) => isRollbackFailure(f.category))
       .filter((f) => now.getTime() - f.stoppedAt.getTime() <= windowMs)
       .map((f) => f.taskArn),

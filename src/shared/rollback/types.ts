@@ -13,6 +13,11 @@ export interface TaskFailure {
   category: Category;
   /** The task's `startedBy`; when present it must be the deployment id or the failure is ignored. */
   startedBy?: string;
+  /**
+   * The task's task definition. `startedBy` and `group` can be set by anyone allowed to call RunTask, so a
+   * failure counts only when its task definition is the deployment's own.
+   */
+  taskDefinitionArn?: string;
 }
 
 export type RollbackTrigger =

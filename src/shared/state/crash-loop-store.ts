@@ -24,6 +24,7 @@ export interface RecordedFailure {
   taskArn: string;
   stoppedAt: Date;
   category: Category;
+  taskDefinitionArn?: string;
 }
 
 export interface CrashLoopStore {
@@ -64,6 +65,7 @@ export function dynamoCrashLoopStore(options: DynamoCrashLoopStoreOptions): Cras
             taskArn: str(failure.taskArn),
             category: str(failure.category),
             stoppedAt: str(failure.stoppedAt.toISOString()),
+            ...(failure.taskDefinitionArn ? { taskDefinitionArn: str(failure.taskDefinitionArn) } : {}),
             expiresAt: { N: String(expiresAtSeconds(now(), retentionMs)) },
           },
         }),
@@ -113,7 +115,14 @@ function failureOf(item: Item, deploymentId: string): TaskFailure | undefined {
   const stoppedAt = new Date(readStr(item, "stoppedAt") ?? "");
   const category = readStr(item, "category") as Category | undefined;
   if (!taskArn || !category || Number.isNaN(stoppedAt.getTime())) return undefined;
-  return { taskArn, stoppedAt, category, startedBy: deploymentId };
+  const taskDefinitionArn = readStr(item, "taskDefinitionArn");
+  return {
+    taskArn,
+    stoppedAt,
+    category,
+    startedBy: deploymentId,
+    ...(taskDefinitionArn ? { taskDefinitionArn } : {}),
+  };
 }
 
 /** The same semantics in memory: the CLI without a table, dry runs and unit tests. */
