@@ -1,6 +1,7 @@
 /** The readable `diagnose` report and its JSON Lines form. Pure. */
 import type { Diagnosis } from "../shared/diagnosis/types.js";
 import { arnName } from "../shared/events/arns.js";
+import { stripControl } from "../shared/notify/text.js";
 import type { Palette } from "./colors.js";
 
 /** The JSON Lines record: the contract's required fields first, then the rest of the diagnosis. */
@@ -19,10 +20,9 @@ export function diagnosisJson(d: Diagnosis): string {
   });
 }
 
-// Terminal text is untrusted too: strip control characters so a reason cannot rewrite the screen.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
-const clean = (s: string) => s.replace(CONTROL, "");
+// Terminal text is untrusted too: control and bidi characters are stripped so a reason cannot rewrite the
+// screen or reorder what it shows.
+const clean = (s: string) => stripControl(s);
 
 export function diagnosisReport(d: Diagnosis, p: Palette): string {
   const severityTag =
