@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
 import { captureIo } from "../support/cli-io.js";
 
-const sharedEvents = join(import.meta.dirname, "../../../shared/ecs-events");
+const sharedEvents = join(import.meta.dirname, "../fixtures/ecs-events");
 const scaling = readFileSync(join(sharedEvents, "task-stopped-scaling-activity-fargate.real.json"), "utf8");
 const scalingEvent = JSON.parse(scaling) as { detail: Record<string, unknown> };
 

@@ -11,7 +11,7 @@ import {
   serviceFromGroup,
 } from "../../src/shared/events/index.js";
 
-const sharedEvents = join(import.meta.dirname, "../../../shared/ecs-events");
+const sharedEvents = join(import.meta.dirname, "../fixtures/ecs-events");
 const load = (name: string): Record<string, unknown> =>
   JSON.parse(readFileSync(join(sharedEvents, name), "utf8")) as Record<string, unknown>;
 

@@ -12,7 +12,7 @@ const EVENT_DIRS = [
   join(ROOT, "test/fixtures/stopped-tasks"),
   join(ROOT, "test/deployments/fixtures"),
   join(ROOT, "examples/events"),
-  resolve(ROOT, "../shared/ecs-events"),
+  join(ROOT, "test/fixtures/ecs-events"),
 ];
 
 export interface RealEvent {
