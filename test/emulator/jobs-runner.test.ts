@@ -1,6 +1,7 @@
 /**
  * The job runner, store and watchdog against moto: RunTask / ListTasks / DescribeTasks / StopTask through
- * buildEcsJobsAdapter, run records through buildJobRunStore in a real DynamoDB table.
+ * buildEcsJobsAdapter, run records through buildJobRunStore in a real DynamoDB table, and the claim that
+ * lets a Scheduler execution start one task however often it is delivered.
  */
 import { CreateTableCommand } from "@aws-sdk/client-dynamodb";
 import { CreateServiceCommand, DescribeTasksCommand } from "@aws-sdk/client-ecs";
@@ -8,12 +9,17 @@ import { DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
 import { beforeAll, describe, expect, it } from "vitest";
 import { dynamoClient, ecsClient } from "../../src/shared/aws.js";
 import { parseTask } from "../../src/shared/events/parse.js";
+import { handleRunJob, type JobsFlowDeps } from "../../src/shared/flows/jobs.js";
 import { completeRun } from "../../src/shared/jobs/completion.js";
 import { buildEcsJobsAdapter } from "../../src/shared/jobs/ecs-jobs.js";
 import { runJob } from "../../src/shared/jobs/run-job.js";
 import { buildJobRunStore } from "../../src/shared/jobs/run-store.js";
+import type { JobSpec } from "../../src/shared/jobs/types.js";
 import { runWatchdog } from "../../src/shared/jobs/watchdog.js";
+import { silentLog } from "../../src/shared/log.js";
+import { recordingNotifier } from "../flows/jobs-support.js";
 import { makeJob } from "../jobs/fixtures.js";
+import { countingDynamoClient } from "../state/support/state-table.js";
 import {
   advanceTask,
   createCluster,
@@ -233,5 +239,91 @@ describe("jobs on the emulator", () => {
       watchingSince: "2025-03-01T00:00:00.000Z",
       lastMissedAlarm: "2025-03-10T03:00:00.000Z",
     });
+  });
+});
+
+describe("repeated deliveries of one Scheduler execution on the emulator", () => {
+  /**
+   * The run-job flow with its store on a client that sends one DynamoDB request at a time: moto does not
+   * apply a conditional write atomically under concurrent requests, real DynamoDB does (see state-table.ts).
+   */
+  function flow(jobs: JobSpec[]) {
+    const serialised = DynamoDBDocumentClient.from(countingDynamoClient().client);
+    const notify = recordingNotifier();
+    const flowDeps: JobsFlowDeps = {
+      jobs,
+      ecs: buildEcsJobsAdapter(ecsClient()),
+      store: buildJobRunStore(serialised, TABLE),
+      now: () => new Date(),
+      newRunId: () => `run-${++runIds}`,
+      sleep: async () => {},
+      notify,
+      log: silentLog,
+      dryRun: false,
+    };
+    return { flowDeps, notify, doc: serialised };
+  }
+
+  it("starts one task when the same execution is delivered four times at once, with overlap allow", async () => {
+    const job = fargateJob({ name: "concurrent", overlap: "allow" });
+    const { flowDeps, doc } = flow([job]);
+    const invocation = { job: "concurrent", executionId: "exec-concurrent-1" };
+
+    const results = await Promise.all([1, 2, 3, 4].map(() => handleRunJob(invocation, flowDeps)));
+
+    const started = results.filter((r) => r.status === "done" && r.result.action === "run");
+    const duplicates = results.filter((r) => r.status === "dropped" && r.duplicate);
+    expect(started).toHaveLength(1);
+    expect(duplicates).toHaveLength(3);
+    expect(await flowDeps.ecs.listJobTasks(CLUSTER, "job/concurrent")).toHaveLength(1);
+    expect(await flowDeps.store.recentRuns("concurrent", 10)).toEqual([
+      expect.objectContaining({ runId: "exec-concurrent-1", status: "running" }),
+    ]);
+    const claim = await doc.send(
+      new GetCommand({
+        TableName: TABLE,
+        Key: { pk: "job#concurrent", sk: "execution#exec-concurrent-1" },
+      }),
+    );
+    const inThreeDays = Date.now() / 1000 + 3 * 86_400;
+    expect(claim.Item?.expiresAt).toBeGreaterThan(inThreeDays - 60);
+    expect(claim.Item?.expiresAt).toBeLessThan(inThreeDays + 60);
+  });
+
+  it("does not start a second task for a redelivery that arrives after the first task stopped", async () => {
+    const job = fargateJob({ name: "redelivered", overlap: "skip" });
+    const { flowDeps } = flow([job]);
+    const invocation = { job: "redelivered", executionId: "exec-redelivered-1" };
+    const first = await handleRunJob(invocation, flowDeps);
+    const taskArn = first.status === "done" ? (first.result.run.taskArn ?? "") : "";
+    let task = await describeOne(taskArn);
+    while (task?.lastStatus !== "STOPPED") task = await advanceTask(CLUSTER, taskArn);
+
+    const redelivered = await handleRunJob(invocation, flowDeps);
+
+    expect(first.status === "done" && first.result.action).toBe("run");
+    expect(redelivered).toMatchObject({
+      status: "dropped",
+      duplicate: { executionId: "exec-redelivered-1" },
+    });
+    // moto keeps desiredStatus RUNNING on a task that stopped by itself, so the stopped task is still listed.
+    const listed = await flowDeps.ecs.listJobTasks(CLUSTER, "job/redelivered");
+    expect(listed.map((listedTask) => listedTask.taskArn)).toEqual([taskArn]);
+    expect(await flowDeps.store.recentRuns("redelivered", 10)).toHaveLength(1);
+  });
+
+  it("notifies a failed start once, however often the execution is delivered", async () => {
+    const job = fargateJob({ name: "unstartable", taskDefinition: "does-not-exist" });
+    const { flowDeps, notify } = flow([job]);
+    const invocation = { job: "unstartable", executionId: "exec-unstartable-1" };
+
+    const results = await Promise.all([1, 2, 3].map(() => handleRunJob(invocation, flowDeps)));
+
+    expect(results.filter((r) => r.status === "done" && r.result.action === "failed-to-start")).toHaveLength(
+      1,
+    );
+    expect(notify.sent.map((sent) => sent.dedupeKey)).toEqual([
+      "job#unstartable#exec-unstartable-1#failed-to-start",
+    ]);
   });
 });

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { handleRunJob, parseRunJobInput, RunJobInputError, startJob } from "../../src/shared/flows/jobs.js";
+import { memoryJobRunStore } from "../../src/shared/flows/jobs-memory-store.js";
+import type { Log } from "../../src/shared/log.js";
 import { makeJob } from "../jobs/fixtures.js";
 import { flowDeps } from "./jobs-support.js";
 
@@ -125,6 +127,72 @@ describe("handleRunJob", () => {
     const result = await handleRunJob({ job: "nightly" }, deps);
 
     expect(result.status === "done" && result.notifyError).toBe("Error: Slack unavailable");
+  });
+});
+
+function recordingLog(): Log & { lines: { level: string; message: string; fields: object }[] } {
+  const lines: { level: string; message: string; fields: object }[] = [];
+  const at =
+    (level: string) =>
+    (message: string, ...extra: object[]) =>
+      lines.push({ level, message, fields: Object.assign({}, ...extra) });
+  return { lines, debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") };
+}
+
+describe("handleRunJob with a repeated Scheduler execution", () => {
+  const invocation = { job: "nightly", scheduledTime: "2025-03-10T03:00:00Z", executionId: "exec-1" };
+
+  it("calls RunTask once for two deliveries of the same execution when overlap is allow", async () => {
+    const log = recordingLog();
+    const { deps, ecs } = flowDeps([makeJob({ overlap: "allow" })], { store: memoryJobRunStore(), log });
+
+    const first = await handleRunJob(invocation, deps);
+    const second = await handleRunJob(invocation, deps);
+
+    expect(first.status === "done" && first.result.action).toBe("run");
+    expect(second).toEqual({
+      status: "dropped",
+      reason: "execution exec-1 of job nightly already handled",
+      duplicate: { executionId: "exec-1" },
+    });
+    expect(ecs.runTaskCalls).toHaveLength(1);
+    expect(log.lines).toContainEqual({
+      level: "info",
+      message: "execution already handled",
+      fields: { job: "nightly", executionId: "exec-1" },
+    });
+    expect(await deps.store.recentRuns("nightly", 5)).toHaveLength(1);
+  });
+
+  it("notifies a failed start once, and a retried delivery neither retries RunTask nor notifies again", async () => {
+    const { deps, ecs, notify } = flowDeps([makeJob({ startRetries: 0 })], { store: memoryJobRunStore() });
+    ecs.runTaskAnswers = [{ failures: [{ reason: "RESOURCE:MEMORY" }] }];
+
+    const first = await handleRunJob(invocation, deps);
+    const retried = await handleRunJob(invocation, deps);
+
+    expect(first.status === "done" && first.result.action).toBe("failed-to-start");
+    expect(retried.status).toBe("dropped");
+    expect(ecs.runTaskCalls).toHaveLength(1);
+    expect(notify.sent.map((sent) => sent.dedupeKey)).toEqual(["job#nightly#exec-1#failed-to-start"]);
+  });
+
+  it("runs each manual invocation without an execution id, with overlap allow", async () => {
+    const { deps, ecs } = flowDeps([makeJob({ overlap: "allow" })], { store: memoryJobRunStore() });
+
+    await handleRunJob({ job: "nightly" }, deps);
+    await startJob(makeJob({ overlap: "allow" }), deps, { force: true });
+
+    expect(ecs.runTaskCalls).toHaveLength(2);
+  });
+
+  it("treats the same execution id of two different jobs as two executions", async () => {
+    const { deps, ecs } = flowDeps([makeJob(), makeJob({ name: "weekly" })], { store: memoryJobRunStore() });
+
+    await handleRunJob({ job: "nightly", executionId: "exec-1" }, deps);
+    await handleRunJob({ job: "weekly", executionId: "exec-1" }, deps);
+
+    expect(ecs.runTaskCalls.map((call) => call.startedBy)).toEqual(["job/nightly", "job/weekly"]);
   });
 });
 

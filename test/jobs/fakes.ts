@@ -53,6 +53,8 @@ export class MemoryRunStore implements JobRunStore {
   readonly runs = new Map<string, JobRun>();
   readonly pointers = new Map<string, string>();
   readonly watch = new Map<string, WatchState>();
+  /** Claimed executions, as `job|executionId`. */
+  readonly executions = new Set<string>();
 
   private key(run: JobRun) {
     return `${run.job}|${run.startedAt}|${run.runId}`;
@@ -79,6 +81,13 @@ export class MemoryRunStore implements JobRunStore {
       .filter((run) => run.job === job)
       .sort((a, b) => b.startedAt.localeCompare(a.startedAt))
       .slice(0, limit);
+  }
+
+  async claimExecution(job: string, executionId: string) {
+    const claim = `${job}|${executionId}`;
+    if (this.executions.has(claim)) return false;
+    this.executions.add(claim);
+    return true;
   }
 
   async getWatchState(job: string) {

@@ -23,7 +23,14 @@ function setup(job: JobSpec) {
       sleeps.push(ms);
     },
   };
-  return { ecs, store, sleeps, run: (options = {}) => runJob(job, deps, options) };
+  return {
+    ecs,
+    store,
+    sleeps,
+    run: (options = {}) => runJob(job, deps, options),
+    /** One delivery of a Scheduler execution. */
+    deliver: (executionId: string) => runJob(job, deps, { executionId }),
+  };
 }
 
 const spotJob = makeJob({
@@ -183,5 +190,92 @@ describe("runJob", () => {
     expect(skipped.action).toBe("skip");
     expect(forced.action).toBe("run");
     expect(ecs.runTaskCalls).toHaveLength(1);
+  });
+});
+
+describe("runJob with a Scheduler execution id", () => {
+  const OLD_TASK = { taskArn: "arn:aws:ecs:eu-west-1:123456789012:task/batch/old", lastStatus: "RUNNING" };
+
+  it("uses the execution id as run id and claims the execution", async () => {
+    const { store, deliver } = setup(makeJob());
+
+    const result = await deliver("exec-1");
+
+    expect(result.action).toBe("run");
+    expect(result.action !== "already-handled" && result.run.runId).toBe("exec-1");
+    expect([...store.executions]).toEqual(["nightly|exec-1"]);
+  });
+
+  it("starts nothing and records nothing for a second delivery of the same execution", async () => {
+    const { ecs, store, deliver } = setup(makeJob({ overlap: "allow" }));
+    await deliver("exec-1");
+
+    const again = await deliver("exec-1");
+
+    expect(again).toEqual({ action: "already-handled", job: "nightly", executionId: "exec-1" });
+    expect(ecs.runTaskCalls).toHaveLength(1);
+    expect(await store.recentRuns("nightly", 5)).toHaveLength(1);
+  });
+
+  it("does not let a second delivery stop the task its first delivery started when overlap is replace", async () => {
+    const { ecs, deliver } = setup(makeJob({ overlap: "replace" }));
+    await deliver("exec-1");
+    ecs.running = [{ ...OLD_TASK, taskArn: "arn:aws:ecs:eu-west-1:123456789012:task/batch/new" }];
+
+    const again = await deliver("exec-1");
+
+    expect(again.action).toBe("already-handled");
+    expect(ecs.stopCalls).toEqual([]);
+    expect(ecs.runTaskCalls).toHaveLength(1);
+  });
+
+  it("keeps the claim when RunTask fails, so a retried delivery does not try again", async () => {
+    const { ecs, deliver } = setup(spotJob);
+    ecs.runTaskAnswers = [NO_CAPACITY];
+
+    const first = await deliver("exec-1");
+    const retried = await deliver("exec-1");
+
+    expect(first.action).toBe("failed-to-start");
+    expect(retried.action).toBe("already-handled");
+    expect(ecs.runTaskCalls).toHaveLength(4);
+  });
+
+  it("answers a second delivery of a skipped execution as already handled, even once the overlap is gone", async () => {
+    const { ecs, deliver } = setup(makeJob());
+    ecs.running = [OLD_TASK];
+    const skipped = await deliver("exec-1");
+    ecs.running = [];
+
+    const again = await deliver("exec-1");
+
+    expect(skipped.action).toBe("skip");
+    expect(again.action).toBe("already-handled");
+    expect(ecs.runTaskCalls).toEqual([]);
+  });
+
+  it("leaves the execution unclaimed when reading ECS fails, so the retried delivery runs it", async () => {
+    const { ecs, deliver } = setup(makeJob());
+    const listJobTasks = ecs.listJobTasks.bind(ecs);
+    ecs.listJobTasks = async () => {
+      throw Object.assign(new Error("Rate exceeded"), { name: "ThrottlingException" });
+    };
+    await expect(deliver("exec-1")).rejects.toThrow("Rate exceeded");
+    ecs.listJobTasks = listJobTasks;
+
+    const retried = await deliver("exec-1");
+
+    expect(retried.action).toBe("run");
+    expect(ecs.runTaskCalls).toHaveLength(1);
+  });
+
+  it("claims nothing for runs without an execution id, so each one starts a task", async () => {
+    const { ecs, store, run } = setup(makeJob({ overlap: "allow" }));
+
+    await run();
+    await run();
+
+    expect(ecs.runTaskCalls).toHaveLength(2);
+    expect(store.executions.size).toBe(0);
   });
 });

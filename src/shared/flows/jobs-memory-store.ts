@@ -1,6 +1,7 @@
 /**
  * A JobRunStore that lives as long as the process: for `ecs-sentinel jobs run` and local runs without a
- * STATE_TABLE. Same contract as the DynamoDB store (closeRun only closes an open run).
+ * STATE_TABLE. Same contract as the DynamoDB store (closeRun only closes an open run, an execution is
+ * claimed once).
  */
 import type { JobRunStore, WatchState } from "../jobs/ports.js";
 import type { JobRun } from "../jobs/run-record.js";
@@ -9,6 +10,7 @@ export function memoryJobRunStore(): JobRunStore {
   const runs = new Map<string, JobRun>();
   const byTask = new Map<string, string>();
   const watch = new Map<string, WatchState>();
+  const executions = new Set<string>();
   const key = (run: JobRun) => `${run.job}\u0000${run.startedAt}\u0000${run.runId}`;
   return {
     async saveRun(run) {
@@ -29,6 +31,12 @@ export function memoryJobRunStore(): JobRunStore {
         .filter((run) => run.job === job)
         .sort((a, b) => b.startedAt.localeCompare(a.startedAt))
         .slice(0, limit);
+    },
+    async claimExecution(job, executionId) {
+      const claim = `${job}\u0000${executionId}`;
+      if (executions.has(claim)) return false;
+      executions.add(claim);
+      return true;
     },
     async getWatchState(job) {
       return watch.get(job);

@@ -102,7 +102,12 @@ export interface DryRunPlan {
 }
 
 export type RunJobFlowResult =
-  | { status: "dropped"; reason: string }
+  | {
+      status: "dropped";
+      reason: string;
+      /** Set when the invocation is another delivery of an execution already handled (claimed). */
+      duplicate?: { executionId: string };
+    }
   | { status: "dry-run"; job: string; plan: DryRunPlan }
   | {
       status: "done";
@@ -115,7 +120,10 @@ export type RunJobFlowResult =
 
 export interface StartJobOptions {
   scheduledTime?: string;
-  /** Scheduler's execution id: retries of one invocation share it, and it becomes the run id. */
+  /**
+   * Scheduler's execution id: retries of one invocation share it, and it becomes the run id. The execution
+   * is claimed before anything is started, so a second delivery of it does nothing (see run-job.ts).
+   */
   executionId?: string;
   /** Run a disabled job (a person asked for it). */
   force?: boolean;
@@ -191,7 +199,11 @@ function runMessage(job: JobSpec, result: RunJobResult): Message | undefined {
   return undefined;
 }
 
-/** Starts one run of `job` now (Scheduler or a person), records it and notifies per the job's policy. */
+/**
+ * Starts one run of `job` now (Scheduler or a person), records it and notifies per the job's policy. A
+ * repeated delivery of a Scheduler execution is dropped ("execution already handled"). DRY_RUN claims
+ * nothing: it starts nothing either.
+ */
 export async function startJob(
   job: JobSpec,
   deps: JobsFlowDeps,
@@ -203,12 +215,20 @@ export async function startJob(
     deps.log.info("dry run: job not started", { job: job.name, action: plan.action, reason: plan.reason });
     return { status: "dry-run", job: job.name, plan };
   }
-  const executionId = options.executionId;
-  const runDeps: RunJobDeps = executionId ? { ...deps, newRunId: () => executionId } : deps;
-  const result = await runJob(job, runDeps, {
+  const result = await runJob(job, deps, {
     ...(options.scheduledTime ? { scheduledTime: options.scheduledTime } : {}),
+    ...(options.executionId ? { executionId: options.executionId } : {}),
     ...(options.force ? { force: true } : {}),
   });
+  if (result.action === "already-handled") {
+    // Scheduler or Lambda delivered this execution again: its first delivery started (or skipped) it.
+    deps.log.info("execution already handled", { job: job.name, executionId: result.executionId });
+    return {
+      status: "dropped",
+      reason: `execution ${result.executionId} of job ${job.name} already handled`,
+      duplicate: { executionId: result.executionId },
+    };
+  }
   deps.log.info("job run", {
     job: job.name,
     action: result.action,

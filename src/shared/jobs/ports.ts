@@ -49,6 +49,12 @@ export interface JobRunStore {
   findRunByTask(taskArn: string): Promise<JobRun | undefined>;
   /** Newest first. */
   recentRuns(job: string, limit: number): Promise<JobRun[]>;
+  /**
+   * Claims one scheduled execution of `job` for this invocation, atomically: true for the first claim, false
+   * for every later one (a duplicate delivery). Claims are kept (not released on failure) until they expire,
+   * days after any retry of the execution could still arrive.
+   */
+  claimExecution(job: string, executionId: string): Promise<boolean>;
   getWatchState(job: string): Promise<WatchState | undefined>;
   saveWatchState(state: WatchState): Promise<void>;
 }

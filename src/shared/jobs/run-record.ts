@@ -40,6 +40,8 @@ export const runKeys = {
   taskPointerPk: (taskArn: string) => `task#${taskArn}`,
   taskPointerSk: "job-run",
   watchSk: "watch",
+  /** The claim of one Scheduler execution (pk is the job's), so a duplicate delivery starts nothing. */
+  executionSk: (executionId: string) => `execution#${executionId}`,
 };
 
 export function isOpen(run: JobRun): boolean {

@@ -3,6 +3,7 @@
  *   run          pk=job#NAME   sk=run#STARTED_AT_ISO#RUN_ID   (newest last, so Query backwards = newest first)
  *   task pointer pk=task#ARN   sk=job-run                     -> the run's keys, for the task-state handler
  *   watch state  pk=job#NAME   sk=watch                       -> what the watchdog remembers
+ *   claim        pk=job#NAME   sk=execution#EXECUTION_ID      -> a Scheduler execution already handled
  */
 import {
   type DynamoDBDocumentClient,
@@ -19,6 +20,11 @@ const DAY_SECONDS = 86_400;
 export interface JobRunStoreOptions {
   /** How long run records live (default 90 days). */
   retentionDays?: number;
+  /**
+   * How long an execution claim lives (default 3 days): longer than any redelivery of one execution
+   * (Scheduler retries for up to 24 hours, Lambda's async retries for up to 6 hours).
+   */
+  executionClaimDays?: number;
   /** Clock for TTLs (tests). */
   now?: () => Date;
 }
@@ -44,6 +50,7 @@ export function buildJobRunStore(
   options: JobRunStoreOptions = {},
 ): JobRunStore {
   const retentionSeconds = (options.retentionDays ?? 90) * DAY_SECONDS;
+  const claimSeconds = (options.executionClaimDays ?? 3) * DAY_SECONDS;
   const now = options.now ?? (() => new Date());
   const expiresAt = (seconds: number) => Math.ceil(now().getTime() / 1000) + seconds;
   const runItem = (run: JobRun) => ({
@@ -125,6 +132,31 @@ export function buildJobRunStore(
         }),
       );
       return (response.Items ?? []).map(toRun).filter((run): run is JobRun => run !== undefined);
+    },
+
+    async claimExecution(job, executionId) {
+      try {
+        await doc.send(
+          new PutCommand({
+            TableName: table,
+            Item: {
+              pk: runKeys.pk(job),
+              sk: runKeys.executionSk(executionId),
+              type: "job-execution",
+              job,
+              executionId,
+              claimedAt: now().toISOString(),
+              expiresAt: expiresAt(claimSeconds),
+            },
+            // TTL deletion lags: an expired claim still in the table still counts as claimed.
+            ConditionExpression: "attribute_not_exists(pk)",
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionalCheckFailed(error)) return false;
+        throw error;
+      }
     },
 
     async getWatchState(job) {
