@@ -30,7 +30,7 @@ describe("completeRun", () => {
       account: "123456789012",
     });
     expect(completion.message.links[0]?.url).toBe(
-      "https://eu-west-1.console.aws.amazon.com/ecs/v2/clusters/batch/tasks/0123456789abcdef0123456789abcdef?region=eu-west-1",
+      "https://eu-west-1.console.aws.amazon.com/ecs/v2/clusters/batch/tasks/0123456789abcdef0123456789abcdef/configuration?region=eu-west-1",
     );
   });
 

@@ -3,15 +3,11 @@
  * jobs that ask for every outcome) and, under DRY_RUN, a run the watchdog would have stopped. Pure.
  */
 import { formatDuration } from "../jobs/duration.js";
-import { runFacts, taskConsoleLink } from "../jobs/job-messages.js";
+import { clusterName, runFacts, taskConsoleLink } from "../jobs/job-messages.js";
 import type { JobRun } from "../jobs/run-record.js";
 import type { JobSpec } from "../jobs/types.js";
 import type { OverdueTask } from "../jobs/watchdog.js";
 import type { Message } from "../notify/message.js";
-
-function clusterName(cluster: string): string {
-  return cluster.slice(cluster.lastIndexOf("/") + 1);
-}
 
 export function skippedMessage(run: JobRun): Message {
   return {

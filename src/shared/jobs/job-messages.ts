@@ -1,4 +1,6 @@
 /** Messages (the channel-independent model in notify/message.ts) for job outcomes and watchdog alarms. Pure. */
+import { arnName } from "../events/arns.js";
+import { ecsTaskUrl, parseArn } from "../notify/console-links.js";
 import type { Fact, Link, Message } from "../notify/message.js";
 import { formatDuration } from "./duration.js";
 import type { JobRun } from "./run-record.js";
@@ -27,18 +29,16 @@ function arnParts(arn: string | undefined): { region?: string; account?: string 
   return { region: parts[3] || undefined, account: parts[4] || undefined };
 }
 
-function clusterName(cluster: string): string {
-  return cluster.slice(cluster.lastIndexOf("/") + 1);
+/** A cluster name from a name or an ARN. */
+export function clusterName(cluster: string): string {
+  return arnName(cluster) ?? cluster;
 }
 
+/** The task in the console (any partition with one), or nothing when its ARN cannot be linked. */
 export function taskConsoleLink(cluster: string, taskArn: string): Link | undefined {
-  const { region } = arnParts(taskArn);
-  if (!region) return undefined;
-  const taskId = taskArn.slice(taskArn.lastIndexOf("/") + 1);
-  return {
-    label: "Task in the ECS console",
-    url: `https://${region}.console.aws.amazon.com/ecs/v2/clusters/${encodeURIComponent(clusterName(cluster))}/tasks/${taskId}?region=${region}`,
-  };
+  const arn = parseArn(taskArn);
+  const url = arn && ecsTaskUrl(arn, clusterName(cluster), arnName(taskArn) ?? "");
+  return url ? { label: "Task in the ECS console", url } : undefined;
 }
 
 export function runFacts(run: JobRun): Fact[] {
