@@ -7,7 +7,8 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { diagnoseTask } from "../../src/shared/diagnosis/index.js";
 import { CATEGORIES, type Category } from "../../src/shared/diagnosis/types.js";
-import { DETAIL_TYPES, type EcsTask, parseEcsEvent, parseTask } from "../../src/shared/events/index.js";
+import { DETAIL_TYPES, type EcsTask, parseEcsEvent } from "../../src/shared/events/index.js";
+import { type StopReason, taskFromStopReason } from "./stop-reason-table.js";
 
 const FIXTURES_DIR = fileURLToPath(new URL("../fixtures/stopped-tasks/", import.meta.url));
 const STOP_REASONS_FILE = fileURLToPath(new URL("../fixtures/stop-reasons.json", import.meta.url));
@@ -23,20 +24,6 @@ interface Expectation {
   source: string;
   change: string;
   note?: string;
-}
-
-interface StopReason {
-  stoppedReason: string;
-  stopCode?: string;
-  containerReason?: string;
-  exitCode?: number;
-  group?: string;
-  /** Only for the Spot notice, which arrives while the task is still RUNNING. */
-  lastStatus?: string;
-  expected: Category;
-  source: string;
-  note?: string;
-  fixture?: string;
 }
 
 function readJson(path: string): unknown {
@@ -55,23 +42,6 @@ function loadStoppedTask(file: string): EcsTask {
     throw new Error(`${file} is a ${event["detail-type"]} event, not a task state change`);
   }
   return event.detail;
-}
-
-/** The smallest task that carries a table entry's evidence: one container named `app`. */
-function taskFromStopReason(entry: StopReason, index: number): EcsTask {
-  const status = entry.lastStatus ?? "STOPPED";
-  return parseTask({
-    taskArn: `arn:aws:ecs:us-east-1:111122223333:task/prod/${index.toString(16).padStart(32, "0")}`,
-    clusterArn: "arn:aws:ecs:us-east-1:111122223333:cluster/prod",
-    lastStatus: status,
-    desiredStatus: "STOPPED",
-    group: entry.group,
-    stopCode: entry.stopCode,
-    stoppedReason: entry.stoppedReason || undefined,
-    containers: [
-      { name: "app", lastStatus: status, exitCode: entry.exitCode, reason: entry.containerReason },
-    ],
-  });
 }
 
 const fixtureCases = Object.entries(expectations).map(([file, expectation]) => ({ file, ...expectation }));

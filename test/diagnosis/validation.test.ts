@@ -7,8 +7,8 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { diagnoseTask } from "../../src/shared/diagnosis/index.js";
-import { CATEGORIES, type Category, type Diagnosis } from "../../src/shared/diagnosis/types.js";
-import { type EcsTask, parseTask } from "../../src/shared/events/index.js";
+import { CATEGORIES, type Diagnosis } from "../../src/shared/diagnosis/types.js";
+import { type StopReason, taskFromStopReason } from "./stop-reason-table.js";
 
 const VALIDATION_FILE = fileURLToPath(new URL("../fixtures/stop-reasons-validation.json", import.meta.url));
 const TUNING_FILE = fileURLToPath(new URL("../fixtures/stop-reasons.json", import.meta.url));
@@ -17,18 +17,6 @@ const MIN_ENTRIES = 120;
 const MIN_AGREEMENT = 0.95;
 /** The generic "Essential container in task exited" wrapper is shared by both tables and says nothing by itself. */
 const GENERIC_WRAPPER = /^essential container in task exited\.?$/i;
-
-interface StopReason {
-  stoppedReason: string;
-  stopCode?: string;
-  containerReason?: string;
-  exitCode?: number;
-  group?: string;
-  lastStatus?: string;
-  expected: Category;
-  source: string;
-  note?: string;
-}
 
 function readTable(path: string): StopReason[] {
   return JSON.parse(readFileSync(path, "utf8")) as StopReason[];
@@ -41,28 +29,11 @@ const tuningTexts = new Set(
     .filter((text): text is string => text !== undefined && !GENERIC_WRAPPER.test(text)),
 );
 
-/** The smallest task that carries an entry's evidence: one container named `app` (as in corpus.test.ts). */
-function taskFrom(entry: StopReason, index: number): EcsTask {
-  const status = entry.lastStatus ?? "STOPPED";
-  return parseTask({
-    taskArn: `arn:aws:ecs:us-east-1:111122223333:task/prod/${index.toString(16).padStart(32, "0")}`,
-    clusterArn: "arn:aws:ecs:us-east-1:111122223333:cluster/prod",
-    lastStatus: status,
-    desiredStatus: "STOPPED",
-    group: entry.group,
-    stopCode: entry.stopCode,
-    stoppedReason: entry.stoppedReason || undefined,
-    containers: [
-      { name: "app", lastStatus: status, exitCode: entry.exitCode, reason: entry.containerReason },
-    ],
-  });
-}
-
 function diagnoseEntry(predicate: (entry: StopReason) => boolean): Diagnosis {
   const index = entries.findIndex(predicate);
   const entry = entries[index];
   if (!entry) throw new Error("no validation entry matches the sample");
-  return diagnoseTask(taskFrom(entry, index));
+  return diagnoseTask(taskFromStopReason(entry, index));
 }
 
 function mentions(entry: StopReason, text: string): boolean {
@@ -101,7 +72,7 @@ describe("independent validation table", () => {
 
   it(`agrees with at least ${MIN_AGREEMENT * 100}% of the validation entries`, () => {
     const disagreements = entries.flatMap((entry, index) => {
-      const diagnosis = diagnoseTask(taskFrom(entry, index));
+      const diagnosis = diagnoseTask(taskFromStopReason(entry, index));
       return diagnosis.category === entry.expected
         ? []
         : [
@@ -138,7 +109,7 @@ describe("remediation quality on validation samples", () => {
   it("gives CPU architecture advice when a container reason says exec format error", () => {
     // No ECS stop reason with this wording turned up in the search; this is runc's own wording under ECS's prefix.
     const diagnosis = diagnoseTask(
-      taskFrom(
+      taskFromStopReason(
         {
           stoppedReason: "Essential container in task exited",
           stopCode: "EssentialContainerExited",
@@ -181,7 +152,10 @@ describe("remediation quality on validation samples", () => {
 describe("generalised rule families", () => {
   function categoryOf(stoppedReason: string): string {
     return diagnoseTask(
-      taskFrom({ stoppedReason, stopCode: "TaskFailedToStart", expected: "unknown", source: "" }, 0),
+      taskFromStopReason(
+        { stoppedReason, stopCode: "TaskFailedToStart", expected: "unknown", source: "" },
+        0,
+      ),
     ).category;
   }
 

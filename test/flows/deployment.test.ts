@@ -11,13 +11,7 @@ import {
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
 import { SERVICE_ACTION_EVENT_NAMES } from "../../src/shared/deployments/service-action-catalog.js";
-import {
-  CLUSTER_ARN,
-  ecsWorld,
-  NEW_TASK_DEFINITION,
-  NEW_TD,
-  SERVICE_ARN,
-} from "../scenarios/support/ecs-world.js";
+import { ecsWorld, NEW_TASK_DEFINITION, NEW_TD, SERVICE_ARN } from "../scenarios/support/ecs-world.js";
 import { deploymentEvent, taskStartImpaired } from "../scenarios/support/events.js";
 import { decisions, scenarioHarness } from "../scenarios/support/harness.js";
 

@@ -6,7 +6,6 @@
 import { EventParseError } from "../events/errors.js";
 import { type EcsEvent, parseEcsEvent } from "../events/parse.js";
 import { DETAIL_TYPES } from "../events/schemas.js";
-import type { Log } from "../log.js";
 import { handleTaskStateChange, type TaskFlowDeps, type TaskFlowResult } from "./task-stopped.js";
 
 export type FlowDeps = TaskFlowDeps & {
