@@ -6,7 +6,7 @@
 import type { ECSClient } from "@aws-sdk/client-ecs";
 import { dynamoClient, ecsClient } from "./aws.js";
 import type { Config } from "./config.js";
-import { buildTaskDefinitionLoader } from "./enrich/task-definition-cache.js";
+import { buildTaskDefinitionLoader, type TaskDefinitionLoader } from "./enrich/task-definition-cache.js";
 import { crashLoopHook } from "./flows/crash-loop.js";
 import { type DeploymentEventHandler, deploymentFlow } from "./flows/deployment.js";
 import { ecsReviewLoader } from "./flows/deployment-review-loader.js";
@@ -32,7 +32,13 @@ export interface DeploymentWiringOptions {
   /** `replay --dry-run`: no AWS call at all; review and rollback print what they would do. */
   offline?: { print: Print };
   /** Adapters to use instead of the configured ones (tests: a mocked ECS client, the emulator's table). */
-  adapters?: { ecs?: ECSClient; rollbackStore?: RollbackStore; crashLoopStore?: CrashLoopStore };
+  adapters?: {
+    ecs?: ECSClient;
+    rollbackStore?: RollbackStore;
+    crashLoopStore?: CrashLoopStore;
+    /** The container's task definition cache, shared with diagnosis and alert context. */
+    loadTaskDefinition?: TaskDefinitionLoader;
+  };
 }
 
 export interface DeploymentDeps {
@@ -113,7 +119,10 @@ export function deploymentDeps(config: Config, options: DeploymentWiringOptions)
     deploymentEvent: deploymentFlow({
       notify,
       log,
-      loadReview: ecsReviewLoader(ecs, buildTaskDefinitionLoader(ecs)),
+      loadReview: ecsReviewLoader(
+        ecs,
+        options.adapters?.loadTaskDefinition ?? buildTaskDefinitionLoader(ecs),
+      ),
       rollback,
     }),
     hooks: [crashLoopHook({ store: stores.crashLoop, rollback, log, settings: crashLoopSettings(config) })],

@@ -98,7 +98,12 @@ export function flowDeps(
 ): FlowDeps {
   const notify = asNotifier(notifications);
   const loadTaskDefinition = buildTaskDefinitionLoader(ecsClient());
-  const deployments = deploymentDeps(config, { log: options.log, notify, offline: options.offline });
+  const deployments = deploymentDeps(config, {
+    log: options.log,
+    notify,
+    offline: options.offline,
+    adapters: { loadTaskDefinition },
+  });
   return {
     notify,
     log: options.log,
