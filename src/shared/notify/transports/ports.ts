@@ -7,20 +7,9 @@ export type EmailPort = (email: EmailMessage) => Promise<void>;
 export type ChannelName = "slack" | "email";
 export const CHANNEL_NAMES: readonly ChannelName[] = ["slack", "email"];
 
-/** Structurally compatible with Powertools' Logger (`logger.warn("msg", { extra })`). */
-export interface LoggerPort {
-  debug(message: string, ...extra: object[]): void;
-  info(message: string, ...extra: object[]): void;
-  warn(message: string, ...extra: object[]): void;
-  error(message: string, ...extra: object[]): void;
-}
-
-export const silentLogger: LoggerPort = {
-  debug() {},
-  info() {},
-  warn() {},
-  error() {},
-};
+/** The project's one logging port (src/shared/log.ts), under the name the notification modules use. */
+export type { Log as LoggerPort } from "../../log.js";
+export { silentLog as silentLogger } from "../../log.js";
 
 /** Milliseconds left in the invocation (e.g. `context.getRemainingTimeInMillis`). */
 export type Deadline = () => number;
