@@ -2,6 +2,7 @@
  * Job messages the jobs core has no builder for, because only the flows produce them: a skipped run (sent to
  * jobs that ask for every outcome) and, under DRY_RUN, a run the watchdog would have stopped. Pure.
  */
+import { arnName } from "../events/arns.js";
 import { formatDuration } from "../jobs/duration.js";
 import { clusterName, runFacts, taskConsoleLink } from "../jobs/job-messages.js";
 import type { JobRun } from "../jobs/run-record.js";
@@ -39,7 +40,7 @@ export function wouldStopOverdueMessage(job: JobSpec, task: OverdueTask, now: Da
     title: `Job ${job.name} has run ${formatDuration(task.runningSeconds)}, past its maxRuntime (dry run: not stopped)`,
     cause: `DRY_RUN is on, so the watchdog did not stop the task; it would have stopped it with "${task.reason}".`,
     evidence: [
-      `task ${task.taskArn.slice(task.taskArn.lastIndexOf("/") + 1)} running for ${formatDuration(task.runningSeconds)}`,
+      `task ${arnName(task.taskArn) ?? task.taskArn} running for ${formatDuration(task.runningSeconds)}`,
     ],
     remediation: [
       "Check the task's logs for where it spends the time.",

@@ -47,12 +47,9 @@ export function runFacts(run: JobRun): Fact[] {
     { label: "Run", value: run.runId },
     { label: "Cluster", value: clusterName(run.cluster) },
   ];
-  if (run.taskArn) facts.push({ label: "Task", value: run.taskArn.slice(run.taskArn.lastIndexOf("/") + 1) });
+  if (run.taskArn) facts.push({ label: "Task", value: arnName(run.taskArn) ?? run.taskArn });
   if (run.taskDefinitionArn) {
-    facts.push({
-      label: "Task definition",
-      value: run.taskDefinitionArn.slice(run.taskDefinitionArn.lastIndexOf("/") + 1),
-    });
+    facts.push({ label: "Task definition", value: arnName(run.taskDefinitionArn) ?? run.taskDefinitionArn });
   }
   if (run.capacity) facts.push({ label: "Capacity", value: run.capacity });
   if (run.scheduledTime) facts.push({ label: "Scheduled", value: run.scheduledTime });

@@ -3,6 +3,7 @@
  * to run, skip or replace, and build the RunTask request. Pure: no AWS imports (RunTaskRequest mirrors the
  * fields of ECS RunTaskCommandInput we use, so the adapter passes it straight through).
  */
+import { arnName } from "../events/arns.js";
 import type { CapacityChoice } from "./start-attempts.js";
 import { JOB_TAG, type JobSpec, RUN_ID_TAG } from "./types.js";
 
@@ -152,7 +153,7 @@ export function buildRunTaskRequest(job: JobSpec, state: PlanState): RunTaskRequ
 }
 
 function taskId(arn: string): string {
-  return arn.slice(arn.lastIndexOf("/") + 1);
+  return arnName(arn) ?? arn;
 }
 
 function since(task: RunningJobTask, now: Date): string {
