@@ -8,7 +8,8 @@
  *
  * The Serverless Framework calls the named export with the CLI options and a variable resolver; the jobs
  * file is `--jobs-file PATH`, else the stack parameter `jobsFile`, else $JOBS_FILE, else ./jobs.yml (relative
- * to the working directory). No file, no resources. Emits one AWS::Scheduler::Schedule per job (target: the run-job function, retries, DLQ) and,
+ * to the working directory). A missing file is an error (never "no schedules", which a deploy would turn
+ * into deleting the existing ones). Emits one AWS::Scheduler::Schedule per job (target: the run-job function, retries, DLQ) and,
  * for `resources`, an AWS::Scheduler::ScheduleGroup and the role Scheduler assumes to invoke the function
  * (and to write undeliverable invocations to the DLQ).
  *
@@ -265,12 +266,12 @@ function fullJobsFileParser() {
 const loadedFiles = new Map();
 /**
  * Reads and fully validates the jobs file at `filePath`: `{ fileName, text, jobs }` (jobs with defaults
- * applied), or null when there is no file. Throws ScheduleConfigError listing every problem.
+ * applied); null for no path. Throws ScheduleConfigError listing every problem.
  */
 function loadJobsFile(filePath) {
   if (loadedFiles.has(filePath)) return loadedFiles.get(filePath);
   let loaded = null;
-  if (fs.existsSync(filePath)) {
+  if (filePath) {
     const fileName = path.basename(filePath);
     const text = fs.readFileSync(filePath, "utf8");
     readScheduledJobs(text, fileName);
@@ -299,23 +300,37 @@ function jobTargets(jobs) {
 /** The esbuild global the run-job and watchdog bundles read the jobs file from (see src/shared/jobs-wiring.ts). */
 const EMBEDDED_JOBS_GLOBAL = "ECS_SENTINEL_JOBS_FILE";
 
-/**
- * esbuild `define` for serverless.yml's custom.esbuild: embeds the validated jobs file in the bundles, so the
- * Lambda runs exactly the jobs its schedules were made from (null when there is no file). It is embedded as
- * parsed data, so the Lambdas need no YAML parser (they validate it again at cold start).
- */
-async function bundleDefine(input = {}) {
-  const loaded = loadJobsFile(await stackJobsFilePath(input));
+/** esbuild `define` embedding a loaded jobs file (parsed data, so the Lambdas need no YAML parser). */
+function embeddedJobsDefine(loaded) {
   const embedded = loaded
     ? { fileName: loaded.fileName, document: YAML.parse(loaded.text, { uniqueKeys: true }) }
     : null;
   return { [EMBEDDED_JOBS_GLOBAL]: JSON.stringify(embedded) };
 }
 
+/**
+ * esbuild `define` for a serverless.yml of its own: embeds the validated jobs file in the bundles, so the
+ * Lambda runs exactly the jobs its schedules were made from. ecs-sentinel's serverless.yml uses
+ * stack-config.cjs's `serverless.bundleDefine`, which validates the stack parameters too.
+ */
+async function bundleDefine(input = {}) {
+  return embeddedJobsDefine(loadJobsFile(await existingJobsFile(input)));
+}
+
+/** The jobs file the options name; a missing one is an error, never "zero jobs" (a deploy would delete them). */
+async function existingJobsFile(input) {
+  const filePath = await stackJobsFilePath(input);
+  if (!fs.existsSync(filePath)) {
+    throw new ScheduleConfigError([
+      `${filePath}: no such jobs file: create it (see examples/jobs.yml), or leave the schedules out of the stack`,
+    ]);
+  }
+  return filePath;
+}
+
 /** Schedules need only the schedule fields; bundleDefine validates the whole file when the stack packages. */
 async function fromJobsFile(input, settings) {
-  const filePath = await stackJobsFilePath(input);
-  if (!fs.existsSync(filePath)) return { Resources: {} };
+  const filePath = await existingJobsFile(input);
   return buildScheduleResources(fs.readFileSync(filePath, "utf8"), {
     ...settings,
     fileName: path.basename(filePath),
@@ -336,6 +351,7 @@ module.exports = {
   schedules: async (input = {}) => fromJobsFile(input, SHARED_SCHEDULER),
   /** ${file(./infra/schedules.cjs):bundleDefine} — the jobs file for the bundles (esbuild `define`). */
   bundleDefine,
+  embeddedJobsDefine,
   buildScheduleResources,
   readScheduledJobs,
   jobsFilePath,

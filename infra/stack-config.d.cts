@@ -1,4 +1,4 @@
-/** Types of infra/stack-config.cjs, for the TypeScript tests that call its pure builders. */
+/** Types of infra/stack-config.cjs (and the stack-params.cjs names it re-exports), for the TypeScript tests that call its pure builders. */
 
 /** A CloudFormation value: a literal or an intrinsic function object. */
 export type CfnValue = string | { [intrinsic: string]: unknown };
@@ -31,20 +31,24 @@ export type TuningName = keyof Tuning;
 export type Severity = "info" | "warning" | "critical";
 
 export interface StackParams {
+  /** watchedClusters=*: the explicit opt-in to every cluster (then watchedClusters is empty). */
+  everyCluster: boolean;
   watchedClusters: string[];
   autoRollbackServices: RollbackService[];
   /** Secrets Manager name or ARN, `ssm:NAME` or `/NAME`; "" = Slack off. Exact: no wildcards. */
   slackWebhookSecret: string;
-  logGroupPattern: string;
+  /** Log group name patterns the log tail may read; default `/ecs/*`. */
+  logGroupPatterns: string[];
   /** Regions the log tail may read besides the stack's own; `["*"]` = any region. */
   logRegions: string[];
-  /** IAM role names (pattern, after `role/`) the functions may pass to ECS tasks. */
-  passRolePattern: string;
+  alertEmail: string;
+  /** IAM role name patterns (after `role/`) the functions may pass to ECS tasks; empty = no PassRole. */
+  passRolePatterns: string[];
   tuning: Tuning;
   dryRun: boolean;
   slackMinSeverity: Severity;
   emailMinSeverity: Severity;
-  /** Null without a jobs file (or without jobs): the job functions are scoped by the watched clusters. */
+  /** Null without jobs: run-job and the watchdog get no ECS task permission. */
   jobs: JobTargets | null;
 }
 
@@ -52,6 +56,7 @@ export type RawStackParams = {
   watchedClusters?: string | null;
   autoRollbackServices?: string | null;
   slackWebhookSecret?: string | null;
+  alertEmail?: string | null;
   logGroupPattern?: string | null;
   logRegions?: string | null;
   passRolePattern?: string | null;
@@ -59,6 +64,8 @@ export type RawStackParams = {
   slackMinSeverity?: string | null;
   emailMinSeverity?: string | null;
   jobs?: Partial<JobTargets> | null;
+  /** Problems found while reading the inputs (unknown names, a missing jobs file), reported with the rest. */
+  problems?: string[];
 } & { [name in TuningName]?: string | number | null };
 
 export interface EventPattern {
@@ -80,10 +87,14 @@ export declare const AUTO_ROLLBACK_TAG: string;
 /** Defaults of the numeric settings; serverless.yml's params and src/shared/config.ts must agree. */
 export declare const TUNING_DEFAULTS: Readonly<Tuning>;
 
+/** Every problem of the stack parameters at once. */
 export declare class InvalidStackParameterError extends Error {
-  readonly parameter: string;
-  constructor(parameter: string, message: string);
+  readonly problems: string[];
+  constructor(problems: string[]);
 }
+
+/** The parameter names serverless.yml declares under params.default. */
+export declare const PARAMETER_NAMES: readonly string[];
 
 export declare function parseList(value: string | null | undefined): string[];
 export declare function stackParams(raw: RawStackParams): StackParams;

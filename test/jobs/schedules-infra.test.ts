@@ -136,13 +136,13 @@ describe("infra/schedules.cjs", () => {
     });
   });
 
-  it("emits nothing for a file without jobs, or when there is no jobs file", async () => {
+  it("emits nothing for a file without jobs, and fails on a missing file instead of emitting no schedules", async () => {
     const dir = mkdtempSync(join(tmpdir(), "jobs-"));
 
     expect(schedulesModule.buildScheduleResources("jobs: []\n")).toEqual({ Resources: {} });
-    expect(await schedulesModule.resources({ options: { "jobs-file": join(dir, "missing.yml") } })).toEqual({
-      Resources: {},
-    });
+    await expect(
+      schedulesModule.resources({ options: { "jobs-file": join(dir, "missing.yml") } }),
+    ).rejects.toThrow(/no such jobs file/);
   });
 
   it("reads the jobs file named by --jobs-file, then $JOBS_FILE, then ./jobs.yml", async () => {

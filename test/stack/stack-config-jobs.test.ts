@@ -33,6 +33,8 @@ const unresolvable = async () => {
 describe("job-scoped permissions", () => {
   it("allows RunTask on every revision of the jobs' families, wherever an ARN puts them", () => {
     const params = stackParams({
+      watchedClusters: "batch",
+      passRolePattern: "app-*",
       jobs: {
         clusters: ["batch"],
         taskDefinitions: [
@@ -53,20 +55,25 @@ describe("job-scoped permissions", () => {
     expect(runTask?.Condition).toEqual({ ArnEquals: { "ecs:cluster": [ecsArn("cluster/batch")] } });
   });
 
-  it("falls back to any task definition of the account when a reference cannot be read", () => {
-    const params = stackParams({
-      jobs: { clusters: ["batch"], taskDefinitions: ["migrate", "not a family!"] },
-    });
+  it("refuses a task definition reference it cannot scope, instead of allowing every task definition", () => {
+    const build = () =>
+      stackParams({
+        watchedClusters: "batch",
+        passRolePattern: "app-*",
+        jobs: { clusters: ["batch"], taskDefinitions: ["migrate", "not a family!"] },
+      });
 
-    expect(statement(runJobStatements(params), "RunJobTasks")?.Resource).toEqual([
-      ecsArn("task-definition/*"),
-    ]);
+    expect(build).toThrow(/jobsFile="not a family!" names a task definition that is not FAMILY/);
   });
 
   it("scopes the watchdog's StopTask and ListTasks to the jobs' clusters, a cluster ARN as written", () => {
     const cluster = "arn:aws:ecs:eu-west-1:111122223333:cluster/batch";
     const statements = watchdogStatements(
-      stackParams({ jobs: { clusters: [cluster], taskDefinitions: ["x"] } }),
+      stackParams({
+        watchedClusters: "*",
+        passRolePattern: "app-*",
+        jobs: { clusters: [cluster], taskDefinitions: ["x"] },
+      }),
     );
 
     expect(statement(statements, "WatchTasks")?.Resource).toEqual([
@@ -79,19 +86,27 @@ describe("job-scoped permissions", () => {
 
   it("rejects a job whose cluster is not watched, since its completion would never arrive", () => {
     const build = () =>
-      stackParams({ watchedClusters: "prod", jobs: { clusters: ["batch"], taskDefinitions: ["migrate"] } });
+      stackParams({
+        watchedClusters: "prod",
+        passRolePattern: "app-*",
+        jobs: { clusters: ["batch"], taskDefinitions: ["migrate"] },
+      });
 
     expect(build).toThrow(InvalidStackParameterError);
-    expect(build).toThrow(/job cluster "batch" is not in watchedClusters/);
+    expect(build).toThrow(/jobsFile="batch" is a job cluster not in watchedClusters/);
   });
 
-  it("keeps the watched-cluster scope when the jobs file has no job", () => {
+  it("gives run-job and the watchdog no ECS task permission when the jobs file has no job", () => {
     const params = stackParams({ watchedClusters: "prod", jobs: { clusters: [], taskDefinitions: [] } });
+    const ecsTaskActions = (statements: IamStatement[]) =>
+      statements
+        .flatMap((s) => s.Action)
+        .filter((action) => /^ecs:(RunTask|StopTask|DescribeTasks|ListTasks|TagResource)$/.test(action));
 
     expect(params.jobs).toBeNull();
-    expect(statement(runJobStatements(params), "RunJobTasks")?.Resource).toEqual([
-      ecsArn("task-definition/*"),
-    ]);
+    expect(ecsTaskActions(runJobStatements(params))).toEqual([]);
+    expect(ecsTaskActions(watchdogStatements(params))).toEqual([]);
+    expect(runJobStatements(params).flatMap((s) => s.Action)).not.toContain("iam:PassRole");
   });
 });
 

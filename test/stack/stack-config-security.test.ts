@@ -28,6 +28,9 @@ const logStreams = (region: string, group = "*") => ({
   "Fn::Sub": `arn:\${AWS::Partition}:logs:${region}:\${AWS::AccountId}:log-group:${group}:log-stream:*`,
 });
 
+/** A valid deployment (one watched cluster) with `raw` on top. */
+const watching = (raw: Parameters<typeof stackParams>[0] = {}) =>
+  stackParams({ watchedClusters: "prod", ...raw });
 const bySid = (statements: IamStatement[], sid: string) => statements.find((s) => s.Sid === sid);
 const actionsOf = (statements: IamStatement[]) => statements.flatMap((s) => s.Action);
 const ROLLBACK_SIDS = [
@@ -39,7 +42,11 @@ const ROLLBACK_SIDS = [
 
 describe("rollback permissions", () => {
   it("gives taskState the same rollback statements as deploymentEvents, for the crash-loop hook", () => {
-    const params = stackParams({ watchedClusters: "prod", autoRollbackServices: "prod/api" });
+    const params = stackParams({
+      watchedClusters: "prod",
+      autoRollbackServices: "prod/api",
+      passRolePattern: "app-*",
+    });
     const rollbackOf = (statements: IamStatement[]) =>
       statements.filter((s) => ROLLBACK_SIDS.includes(s.Sid) || s.Sid.startsWith("Read"));
 
@@ -65,19 +72,41 @@ describe("rollback permissions", () => {
     expect(bySid(statements, "RollBackTaggedServices")?.Resource).toEqual([ecsArn("service/prod/*")]);
   });
 
-  it("names a bare listed service in any cluster when no cluster is watched", () => {
+  it("names a bare listed service in each watched cluster only", () => {
     const listed = bySid(
       deploymentEventsStatements(
-        stackParams({ autoRollbackServices: "web,arn:aws:ecs:us-east-1:1:service/a/b" }),
+        stackParams({
+          watchedClusters: "prod,stage",
+          autoRollbackServices: "web,arn:aws:ecs:us-east-1:1:service/prod/b",
+        }),
       ),
       "RollBackListedServices",
     );
 
-    expect(listed?.Resource).toEqual([ecsArn("service/*/web"), ecsArn("service/a/b")]);
+    expect(listed?.Resource).toEqual([
+      ecsArn("service/prod/web"),
+      ecsArn("service/stage/web"),
+      ecsArn("service/prod/b"),
+    ]);
+  });
+
+  it("refuses a bare listed service when every cluster is watched, and accepts CLUSTER/SERVICE then", () => {
+    expect(() => stackParams({ watchedClusters: "*", autoRollbackServices: "web" })).toThrow(
+      /autoRollbackServices="web" is a bare service name and watchedClusters=\*: write CLUSTER\/web/,
+    );
+    const listed = bySid(
+      deploymentEventsStatements(stackParams({ watchedClusters: "*", autoRollbackServices: "batch/web" })),
+      "RollBackListedServices",
+    );
+    expect(listed?.Resource).toEqual([ecsArn("service/batch/web")]);
   });
 
   it("passes task roles only to ECS tasks, limited to the passRolePattern", () => {
-    const params = stackParams({ passRolePattern: "app-*" });
+    const params = stackParams({
+      watchedClusters: "batch",
+      passRolePattern: "app-*",
+      jobs: { clusters: ["batch"], taskDefinitions: ["migrate"] },
+    });
     const role = { "Fn::Sub": `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/app-*` };
     const condition = { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } };
 
@@ -92,6 +121,22 @@ describe("rollback permissions", () => {
     expect(actionsOf(watchdogStatements(params))).not.toContain("iam:PassRole");
   });
 
+  it("grants no PassRole at all without a passRolePattern, and requires one when there are jobs", () => {
+    const params = watching();
+
+    for (const build of [
+      taskStateStatements,
+      deploymentEventsStatements,
+      runJobStatements,
+      watchdogStatements,
+    ]) {
+      expect(actionsOf(build(params))).not.toContain("iam:PassRole");
+    }
+    expect(() => watching({ jobs: { clusters: ["prod"], taskDefinitions: ["migrate"] } })).toThrow(
+      /passRolePattern is required when the jobs file has jobs/,
+    );
+  });
+
   it("uses the auto-rollback tag key the rollback policy reads", () => {
     expect(AUTO_ROLLBACK_TAG).toBe("ecs-sentinel:auto-rollback");
   });
@@ -99,7 +144,7 @@ describe("rollback permissions", () => {
 
 describe("state table permissions", () => {
   it("allows item reads, writes and queries on the table only; batch writes only for taskState's history", () => {
-    const params = stackParams({});
+    const params = watching();
     const tableActions = (statements: IamStatement[]) => bySid(statements, "StateTableReadWrite");
     const itemActions = [
       "dynamodb:GetItem",
@@ -122,7 +167,7 @@ describe("state table permissions", () => {
 
 describe("log tail permissions", () => {
   it("reads log streams only in the stack's region by default", () => {
-    const logs = bySid(taskStateStatements(stackParams({ logGroupPattern: "/ecs/*" })), "ReadTaskLogs");
+    const logs = bySid(taskStateStatements(watching()), "ReadTaskLogs");
 
     expect(logs?.Action).toEqual(["logs:GetLogEvents"]);
     expect(logs?.Resource).toEqual([logStreams(`\${AWS::Region}`, "/ecs/*")]);
@@ -130,10 +175,13 @@ describe("log tail permissions", () => {
 
   it("adds the regions logRegions names, or any region for *", () => {
     const some = bySid(
-      taskStateStatements(stackParams({ logRegions: "eu-west-1, us-gov-west-1" })),
+      taskStateStatements(watching({ logRegions: "eu-west-1, us-gov-west-1", logGroupPattern: "*" })),
       "ReadTaskLogs",
     );
-    const any = bySid(taskStateStatements(stackParams({ logRegions: "eu-west-1,*" })), "ReadTaskLogs");
+    const any = bySid(
+      taskStateStatements(watching({ logRegions: "eu-west-1,*", logGroupPattern: "*" })),
+      "ReadTaskLogs",
+    );
 
     expect(some?.Resource).toEqual([
       logStreams(`\${AWS::Region}`),
@@ -144,11 +192,11 @@ describe("log tail permissions", () => {
   });
 
   it("rejects a logRegions entry that is not a region name", () => {
-    expect(() => stackParams({ logRegions: `eu-west-1,\${AWS::Region}` })).toThrow(/logRegions/);
+    expect(() => watching({ logRegions: `eu-west-1,\${AWS::Region}` })).toThrow(/logRegions/);
   });
 
   it("gives no function but taskState access to container logs", () => {
-    const params = stackParams({});
+    const params = watching();
     for (const build of [deploymentEventsStatements, runJobStatements, watchdogStatements]) {
       expect(actionsOf(build(params)).filter((action) => action.startsWith("logs:"))).toEqual([]);
     }
@@ -173,22 +221,21 @@ describe("parameters that reach ARNs", () => {
   ])("rejects %s", (_what, raw, parameter) => {
     let thrown: unknown;
     try {
-      stackParams(raw);
+      watching(raw);
     } catch (error) {
       thrown = error;
     }
 
     expect(thrown).toBeInstanceOf(InvalidStackParameterError);
-    expect((thrown as InvalidStackParameterError).parameter).toBe(parameter);
+    expect((thrown as InvalidStackParameterError).problems).toEqual([
+      expect.stringMatching(new RegExp(`^${parameter}=`)),
+    ]);
   });
 
   it("grants a Secrets Manager secret given by ARN on exactly that ARN", () => {
     const arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:slack-AbCdEf";
 
-    const secret = bySid(
-      watchdogStatements(stackParams({ slackWebhookSecret: arn })),
-      "ReadSlackWebhookSecret",
-    );
+    const secret = bySid(watchdogStatements(watching({ slackWebhookSecret: arn })), "ReadSlackWebhookSecret");
 
     expect(secret?.Action).toEqual(["secretsmanager:GetSecretValue"]);
     expect(secret?.Resource).toEqual([arn]);
@@ -220,15 +267,15 @@ describe("handler settings", () => {
   });
 
   it("rejects a setting that is not a positive number before anything is deployed", () => {
-    expect(() => stackParams({ crashLoopThreshold: "0" })).toThrow(/crashLoopThreshold.*positive/);
-    expect(() => stackParams({ enrichBudgetMs: "fast" })).toThrow(/enrichBudgetMs/);
-    expect(stackParams({ crashLoopThreshold: "5" }).tuning.crashLoopThreshold).toBe(5);
+    expect(() => watching({ crashLoopThreshold: "0" })).toThrow(/crashLoopThreshold.*positive/);
+    expect(() => watching({ enrichBudgetMs: "fast" })).toThrow(/enrichBudgetMs/);
+    expect(watching({ crashLoopThreshold: "5" }).tuning.crashLoopThreshold).toBe(5);
   });
 
   it("rejects a severity or a dry-run flag the handlers would refuse at cold start", () => {
-    expect(() => stackParams({ slackMinSeverity: "loud" })).toThrow(/slackMinSeverity/);
-    expect(() => stackParams({ dryRun: "maybe" })).toThrow(/dryRun/);
-    expect(stackParams({ dryRun: "yes", emailMinSeverity: "WARNING" })).toMatchObject({
+    expect(() => watching({ slackMinSeverity: "loud" })).toThrow(/slackMinSeverity/);
+    expect(() => watching({ dryRun: "maybe" })).toThrow(/dryRun/);
+    expect(watching({ dryRun: "yes", emailMinSeverity: "WARNING" })).toMatchObject({
       dryRun: true,
       emailMinSeverity: "warning",
     });

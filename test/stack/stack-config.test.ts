@@ -70,14 +70,41 @@ describe("stackParams", () => {
     );
   });
 
-  it("defaults the log group pattern to every group of the account", () => {
-    expect(stackParams({}).logGroupPattern).toBe("*");
+  it("defaults the log group pattern to the awslogs groups ECS names /ecs/FAMILY, never every group", () => {
+    expect(stackParams({ watchedClusters: "prod" }).logGroupPatterns).toEqual(["/ecs/*"]);
+  });
+
+  it("refuses to package without watched clusters, naming both ways out", () => {
+    expect(() => stackParams({})).toThrow(
+      /watchedClusters is empty: name the clusters to watch \(watchedClusters=prod,batch\), or pass watchedClusters=\*/,
+    );
+  });
+
+  it("watches every cluster only when told so with *, and never * mixed with names", () => {
+    expect(stackParams({ watchedClusters: "*" })).toMatchObject({ everyCluster: true, watchedClusters: [] });
+    expect(() => stackParams({ watchedClusters: "prod,*" })).toThrow(/cannot be combined with names/);
+  });
+
+  it("lists every problem at once, each with its parameter and value", () => {
+    let thrown: unknown;
+    try {
+      stackParams({ watchedClusters: "prod", alertEmail: "oncall", logTailLines: "many", dryRun: "maybe" });
+    } catch (error) {
+      thrown = error;
+    }
+
+    expect(thrown).toBeInstanceOf(InvalidStackParameterError);
+    expect((thrown as InvalidStackParameterError).problems).toEqual([
+      'alertEmail="oncall" is not an email address',
+      'logTailLines="many" must be a positive number',
+      'dryRun="maybe" must be one of 1, true, yes, on, 0, false, no, off',
+    ]);
   });
 });
 
 describe("event patterns", () => {
-  it("matches every cluster's stopped tasks when no cluster is watched", () => {
-    const pattern = taskStoppedPattern(stackParams({}));
+  it("matches every cluster's stopped tasks when watchedClusters is *", () => {
+    const pattern = taskStoppedPattern(stackParams({ watchedClusters: "*" }));
 
     expect(pattern).toEqual({
       source: ["aws.ecs"],
@@ -113,8 +140,8 @@ describe("event patterns", () => {
     ]);
   });
 
-  it("leaves deployment events unfiltered when no cluster is watched", () => {
-    expect(deploymentPattern(stackParams({})).resources).toBeUndefined();
+  it("leaves deployment events unfiltered when watchedClusters is *", () => {
+    expect(deploymentPattern(stackParams({ watchedClusters: "*" })).resources).toBeUndefined();
   });
 });
 
@@ -122,14 +149,14 @@ describe("IAM statements", () => {
   const allBuilders = [taskStateStatements, deploymentEventsStatements, runJobStatements, watchdogStatements];
 
   it("grants no secret read when Slack is off", () => {
-    const sids = taskStateStatements(stackParams({})).map((s) => s.Sid);
+    const sids = taskStateStatements(stackParams({ watchedClusters: "prod" })).map((s) => s.Sid);
 
     expect(sids).not.toContain("ReadSlackWebhookSecret");
   });
 
   it("grants GetSecretValue on the named Secrets Manager secret only", () => {
     const secret = statement(
-      taskStateStatements(stackParams({ slackWebhookSecret: "slack/webhook" })),
+      taskStateStatements(stackParams({ watchedClusters: "prod", slackWebhookSecret: "slack/webhook" })),
       "ReadSlackWebhookSecret",
     );
 
@@ -143,7 +170,7 @@ describe("IAM statements", () => {
 
   it("grants GetParameter on the named SSM parameter when the secret is ssm:/NAME", () => {
     const secret = statement(
-      watchdogStatements(stackParams({ slackWebhookSecret: "ssm:/ops/slack" })),
+      watchdogStatements(stackParams({ watchedClusters: "prod", slackWebhookSecret: "ssm:/ops/slack" })),
       "ReadSlackWebhookSecret",
     );
 
@@ -189,8 +216,14 @@ describe("IAM statements", () => {
     ]);
   });
 
-  it("restricts RunTask to the watched clusters and PassRole to ECS tasks", () => {
-    const statements = runJobStatements(stackParams({ watchedClusters: "batch" }));
+  it("restricts RunTask to the jobs' clusters and PassRole to ECS tasks", () => {
+    const statements = runJobStatements(
+      stackParams({
+        watchedClusters: "batch,prod",
+        passRolePattern: "app-*",
+        jobs: { clusters: ["batch"], taskDefinitions: ["migrate"] },
+      }),
+    );
 
     expect(statement(statements, "RunJobTasks").Condition).toEqual({
       ArnEquals: { "ecs:cluster": [ecsArn("cluster/batch")] },
