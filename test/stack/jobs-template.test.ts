@@ -37,7 +37,11 @@ let stack: PackagedStack;
 const scratch = mkdtempSync(join(tmpdir(), "jobs-template-"));
 
 beforeAll(async () => {
-  stack = await packageStack("test", [`jobsFile=${EXAMPLE_PATH}`]);
+  stack = await packageStack("test", [
+    `jobsFile=${EXAMPLE_PATH}`,
+    "watchedClusters=production",
+    "passRolePattern=app-*",
+  ]);
 }, 300_000);
 
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -194,7 +198,11 @@ describe("an invalid jobs file", () => {
       ].join("\n"),
     );
 
-    const failure = await packageStack("test", [`jobsFile=${broken}`]).catch((error: unknown) => error);
+    const failure = await packageStack("test", [
+      `jobsFile=${broken}`,
+      "watchedClusters=batch",
+      "passRolePattern=app-*",
+    ]).catch((error: unknown) => error);
 
     expect(failure).toBeInstanceOf(PackageFailedError);
     const output = (failure as Error).message;

@@ -1,12 +1,13 @@
 /**
  * Enforces the claims of docs/security.md on the PACKAGED template (osls package, offline) of three
- * deployments: the defaults, the documented one (watched clusters, a listed rollback service, a Slack secret)
- * and a wide one (no watched cluster, a bare service name, other log regions, a narrower PassRole pattern).
+ * deployments: the minimal one (one watched cluster, no jobs), the documented one (watched clusters, a listed
+ * rollback service, a Slack secret, a jobs file, a PassRole pattern) and a wide one (every cluster, every log
+ * group in other regions too, a PassRole pattern, no jobs).
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { DOCUMENTED_PARAMS, DOCUMENTED_STAGE } from "./support/documented-stack.js";
+import { DOCUMENTED_PARAMS, DOCUMENTED_STAGE, MINIMAL_PARAMS } from "./support/documented-stack.js";
 import {
   allIamStatements,
   asArray,
@@ -22,7 +23,10 @@ import { type CfnTemplate, packageStack, projectRoot } from "./support/package-s
 import { permissionTable, tableIn } from "./support/permission-table.js";
 
 const WIDE_PARAMS = [
-  "autoRollbackServices=web",
+  "watchedClusters=*",
+  "jobsFile=none",
+  "logGroupPattern=*",
+  "autoRollbackServices=batch/web",
   "logRegions=eu-west-1,us-west-2",
   "passRolePattern=app-*",
   "slackWebhookSecret=ssm:/ops/slack",
@@ -148,11 +152,11 @@ let all: Array<[string, CfnTemplate]>;
 
 beforeAll(async () => {
   // In turn: parallel esbuild runs only compete for this machine's cores.
-  plain = (await packageStack("test")).template;
+  plain = (await packageStack("test", MINIMAL_PARAMS)).template;
   documented = (await packageStack(DOCUMENTED_STAGE, DOCUMENTED_PARAMS)).template;
   wide = (await packageStack("test", WIDE_PARAMS)).template;
   all = [
-    ["defaults", plain],
+    ["minimal", plain],
     ["documented", documented],
     ["wide", wide],
   ];
@@ -226,25 +230,16 @@ describe("what no function may do", () => {
     }
   });
 
-  it("never gives a function's role to another function, and the unused default role only logs and dead letters", () => {
-    const roles = FUNCTIONS.map((fn) => functionRoleId(documented, fn));
-    const defaultRole = documented.Resources.IamRoleLambdaExecution;
+  it("never gives a function's role to another function, and deploys no unused default role", () => {
+    for (const [name, template] of all) {
+      const roles = FUNCTIONS.map((fn) => functionRoleId(template, fn));
 
-    expect(new Set(roles).size).toBe(FUNCTIONS.length);
-    expect(roles).not.toContain("IamRoleLambdaExecution");
-    if (defaultRole) {
-      const actions = allIamStatements(documented)
-        .filter(({ owner }) => owner === "IamRoleLambdaExecution")
-        .flatMap(({ statement }) => asArray(statement.Action));
-      expect(new Set(actions)).toEqual(
-        new Set([
-          "logs:CreateLogStream",
-          "logs:CreateLogGroup",
-          "logs:TagResource",
-          "logs:PutLogEvents",
-          "sqs:SendMessage",
-        ]),
-      );
+      expect(new Set(roles).size, name).toBe(FUNCTIONS.length);
+      expect(template.Resources, name).not.toHaveProperty("IamRoleLambdaExecution");
+      expect(
+        allIamStatements(template).map(({ owner }) => owner),
+        name,
+      ).not.toContain("IamRoleLambdaExecution");
     }
   });
 });
@@ -286,7 +281,7 @@ describe("automatic rollback", () => {
       expect(
         listed(wide, fn).flatMap((s) => asArray(s.Resource)),
         fn,
-      ).toEqual([ecsArn("service/*/web")]);
+      ).toEqual([ecsArn("service/batch/web")]);
     }
   });
 
@@ -299,10 +294,16 @@ describe("automatic rollback", () => {
       }
       expect(statementsAllowing(template, "Watchdog", "iam:PassRole"), name).toEqual([]);
     }
+    const appRoles = [sub(`arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/app-*`)];
     for (const fn of ["TaskState", "DeploymentEvents", "RunJob"] as const) {
-      const resources = statementsAllowing(wide, fn, "iam:PassRole").flatMap((s) => asArray(s.Resource));
-      expect(resources, fn).toEqual([sub(`arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/app-*`)]);
+      const resources = statementsAllowing(documented, fn, "iam:PassRole").flatMap((s) =>
+        asArray(s.Resource),
+      );
+      expect(resources, fn).toEqual(appRoles);
     }
+    // No passRolePattern: no PassRole at all. No jobs: run-job passes nothing even with one.
+    for (const fn of FUNCTIONS) expect(statementsAllowing(plain, fn, "iam:PassRole"), fn).toEqual([]);
+    expect(statementsAllowing(wide, "RunJob", "iam:PassRole")).toEqual([]);
   });
 });
 
@@ -331,13 +332,13 @@ describe("secrets and logs", () => {
     expect(reads(wide).length).toBe(FUNCTIONS.length);
   });
 
-  it("reads container logs in the stack's region, plus only the regions logRegions names", () => {
+  it("reads container logs of /ecs/ log groups in the stack's region by default, plus only the regions logRegions names", () => {
     const logReads = (template: CfnTemplate) =>
       statementsAllowing(template, "TaskState", "logs:GetLogEvents").flatMap((s) => asArray(s.Resource));
-    const streams = (region: string) =>
-      sub(`arn:\${AWS::Partition}:logs:${region}:\${AWS::AccountId}:log-group:*:log-stream:*`);
+    const streams = (region: string, group = "*") =>
+      sub(`arn:\${AWS::Partition}:logs:${region}:\${AWS::AccountId}:log-group:${group}:log-stream:*`);
 
-    expect(logReads(plain)).toEqual([streams(`\${AWS::Region}`)]);
+    expect(logReads(plain)).toEqual([streams(`\${AWS::Region}`, "/ecs/*")]);
     expect(logReads(wide)).toEqual([streams(`\${AWS::Region}`), streams("eu-west-1"), streams("us-west-2")]);
   });
 });

@@ -3,6 +3,7 @@
  * least-privilege roles, the state table and topic, failure handling, and the EventBridge patterns.
  */
 import { beforeAll, describe, expect, it } from "vitest";
+import { MINIMAL_PARAMS } from "./support/documented-stack.js";
 import {
   type CfnResource,
   type CfnTemplate,
@@ -69,8 +70,12 @@ let watched: PackagedStack;
 
 beforeAll(async () => {
   // In turn, not in parallel: two esbuild runs at once only compete for this machine's two cores.
-  stack = await packageStack("test");
-  watched = await packageStack("test", ["watchedClusters=prod,stage", "alertEmail=ops@example.com"]);
+  stack = await packageStack("test", MINIMAL_PARAMS);
+  watched = await packageStack("test", [
+    "watchedClusters=prod,stage",
+    "alertEmail=ops@example.com",
+    "jobsFile=none",
+  ]);
   console.info(
     `osls package: ${Math.round(stack.elapsedMs)} ms; artifacts (bytes): ${JSON.stringify(stack.artifactBytes)}`,
   );
@@ -85,11 +90,13 @@ describe("functions", () => {
     }
   });
 
-  it("gives every function its own role", () => {
+  it("gives every function its own role and leaves osls's unused default role out of the template", () => {
     const roles = FUNCTIONS.map((fn) => functionRoleId(stack.template, fn));
 
     expect(new Set(roles).size).toBe(FUNCTIONS.length);
     for (const role of roles) expect(stack.template.Resources[role]?.Type).toBe("AWS::IAM::Role");
+    expect(stack.template.Resources).not.toHaveProperty("IamRoleLambdaExecution");
+    expect(JSON.stringify(stack.template)).not.toContain('"IamRoleLambdaExecution"');
   });
 
   it("points every function at the state table and topic through overridable references", () => {

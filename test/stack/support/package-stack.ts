@@ -40,6 +40,8 @@ export interface PackagedStack {
   /** Zipped artifact contents, by function name. */
   artifacts: Record<string, Buffer>;
   elapsedMs: number;
+  /** What osls printed (stdout and stderr): warnings, for instance. */
+  output: string;
 }
 
 const offlineEnv = (): NodeJS.ProcessEnv => ({
@@ -119,7 +121,7 @@ export async function packageStack(stage: string, params: string[] = []): Promis
       artifactBytes[name] = statSync(join(outDir, file)).size;
       artifacts[name] = readFileSync(join(outDir, file));
     }
-    return { template, artifactBytes, artifacts, elapsedMs };
+    return { template, artifactBytes, artifacts, elapsedMs, output: run.output };
   } finally {
     rmSync(workDir, { recursive: true, force: true });
   }

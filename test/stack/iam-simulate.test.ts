@@ -1,0 +1,179 @@
+/**
+ * The packaged IAM evaluated request by request (@cloud-copilot/iam-simulate: AWS's evaluation logic and
+ * service authorization data, offline), for what it allows by default and with a scoped deployment.
+ */
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { MINIMAL_PARAMS } from "./support/documented-stack.js";
+import { type CfnTemplate, packageStack, projectRoot } from "./support/package-stack.js";
+import { ACCOUNT, decide, REGION } from "./support/simulate.js";
+
+const ecs = (resource: string) => `arn:aws:ecs:${REGION}:${ACCOUNT}:${resource}`;
+const role = (name: string) => `arn:aws:iam::${ACCOUNT}:role/${name}`;
+const logStream = (group: string) =>
+  `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${group}:log-stream:app/app/abc`;
+const TAG = "aws:ResourceTag/ecs-sentinel:auto-rollback";
+const TO_TASKS = { "iam:PassedToService": "ecs-tasks.amazonaws.com" };
+
+/** Jobs in prod only (fixture), prod and stage watched, a bare listed service, task roles app-*. */
+const SCOPED_PARAMS = [
+  "watchedClusters=prod,stage",
+  "autoRollbackServices=api",
+  "passRolePattern=app-*",
+  `jobsFile=${join(projectRoot, "test/stack/fixtures/documented-jobs.yml")}`,
+];
+
+let minimal: CfnTemplate;
+let scoped: CfnTemplate;
+
+beforeAll(async () => {
+  minimal = (await packageStack("test", MINIMAL_PARAMS)).template;
+  scoped = (await packageStack("test", SCOPED_PARAMS)).template;
+}, 600_000);
+
+describe("by default (one watched cluster, no jobs, nothing else set)", () => {
+  it("RunTask with no jobs is denied, for any task definition in any cluster", async () => {
+    for (const cluster of ["prod", "other"]) {
+      const decision = await decide(minimal, "RunJob", {
+        action: "ecs:RunTask",
+        resource: ecs("task-definition/app-migrate:1"),
+        context: { "ecs:cluster": ecs(`cluster/${cluster}`) },
+      });
+      expect(decision, cluster).toBe("ImplicitlyDenied");
+    }
+  });
+
+  it("StopTask with no jobs is denied to run-job and the watchdog, even in the watched cluster", async () => {
+    for (const fn of ["RunJob", "Watchdog"] as const) {
+      const decision = await decide(minimal, fn, {
+        action: "ecs:StopTask",
+        resource: ecs("task/prod/0123456789abcdef"),
+        context: { "ecs:cluster": ecs("cluster/prod") },
+      });
+      expect(decision, fn).toBe("ImplicitlyDenied");
+    }
+  });
+
+  it("PassRole of any role is denied without a passRolePattern", async () => {
+    for (const fn of ["TaskState", "DeploymentEvents", "RunJob"] as const) {
+      const decision = await decide(minimal, fn, {
+        action: "iam:PassRole",
+        resource: role("app-task"),
+        context: TO_TASKS,
+      });
+      expect(decision, fn).toBe("ImplicitlyDenied");
+    }
+  });
+
+  it("GetLogEvents on a non-/ecs/ log group is denied by default, and allowed on an /ecs/ one", async () => {
+    const read = (group: string) =>
+      decide(minimal, "TaskState", { action: "logs:GetLogEvents", resource: logStream(group) });
+
+    expect(await read("/aws/lambda/payments")).toBe("ImplicitlyDenied");
+    expect(await read("secrets-audit")).toBe("ImplicitlyDenied");
+    expect(await read("/ecs/api")).toBe("Allowed");
+  });
+
+  it("UpdateService outside the watched cluster is denied even with the opt-in tag", async () => {
+    const decision = await decide(minimal, "DeploymentEvents", {
+      action: "ecs:UpdateService",
+      resource: ecs("service/other/api"),
+      context: { [TAG]: "true" },
+    });
+    expect(decision).toBe("ImplicitlyDenied");
+  });
+});
+
+describe("a scoped deployment (jobs in prod, prod and stage watched, autoRollbackServices=api)", () => {
+  const runTask = (family: string, cluster: string) =>
+    decide(scoped, "RunJob", {
+      action: "ecs:RunTask",
+      resource: ecs(`task-definition/${family}:7`),
+      context: { "ecs:cluster": ecs(`cluster/${cluster}`) },
+    });
+
+  it("RunTask of a job's task definition in the job's cluster is allowed", async () => {
+    expect(await runTask("app-migrate", "prod")).toBe("Allowed");
+  });
+
+  it("RunTask on a cluster not named by jobs is denied, even a watched one", async () => {
+    expect(await runTask("app-migrate", "stage")).toBe("ImplicitlyDenied");
+    expect(await runTask("app-migrate", "other")).toBe("ImplicitlyDenied");
+  });
+
+  it("RunTask of a task definition no job names is denied", async () => {
+    expect(await runTask("admin-shell", "prod")).toBe("ImplicitlyDenied");
+  });
+
+  it("StopTask outside the jobs' clusters is denied, inside allowed", async () => {
+    for (const fn of ["RunJob", "Watchdog"] as const) {
+      const stop = (cluster: string) =>
+        decide(scoped, fn, {
+          action: "ecs:StopTask",
+          resource: ecs(`task/${cluster}/0123456789abcdef`),
+          context: { "ecs:cluster": ecs(`cluster/${cluster}`) },
+        });
+      expect(await stop("prod"), fn).toBe("Allowed");
+      expect(await stop("stage"), fn).toBe("ImplicitlyDenied");
+    }
+  });
+
+  it("PassRole of an unrelated role is denied; of a task role matching passRolePattern, only to ECS tasks", async () => {
+    for (const fn of ["TaskState", "DeploymentEvents", "RunJob"] as const) {
+      const pass = (name: string, context: Record<string, string>) =>
+        decide(scoped, fn, { action: "iam:PassRole", resource: role(name), context });
+      expect(await pass("admin", TO_TASKS), fn).toBe("ImplicitlyDenied");
+      expect(await pass("app-migrate-task", TO_TASKS), fn).toBe("Allowed");
+      expect(await pass("app-migrate-task", { "iam:PassedToService": "lambda.amazonaws.com" }), fn).toBe(
+        "ImplicitlyDenied",
+      );
+    }
+    expect(
+      await decide(scoped, "Watchdog", {
+        action: "iam:PassRole",
+        resource: role("app-task"),
+        context: TO_TASKS,
+      }),
+    ).toBe("ImplicitlyDenied");
+  });
+
+  it("UpdateService on an untagged, unlisted service is denied", async () => {
+    for (const fn of ["TaskState", "DeploymentEvents"] as const) {
+      const decision = await decide(scoped, fn, {
+        action: "ecs:UpdateService",
+        resource: ecs("service/prod/web"),
+      });
+      expect(decision, fn).toBe("ImplicitlyDenied");
+    }
+  });
+
+  it("UpdateService on a watched service tagged auto-rollback=true is allowed", async () => {
+    const decision = await decide(scoped, "DeploymentEvents", {
+      action: "ecs:UpdateService",
+      resource: ecs("service/stage/web"),
+      context: { [TAG]: "true" },
+    });
+    expect(decision).toBe("Allowed");
+  });
+
+  it("a bare autoRollbackServices name is allowed in each watched cluster and denied outside them", async () => {
+    const update = (cluster: string) =>
+      decide(scoped, "DeploymentEvents", {
+        action: "ecs:UpdateService",
+        resource: ecs(`service/${cluster}/api`),
+      });
+
+    expect(await update("prod")).toBe("Allowed");
+    expect(await update("stage")).toBe("Allowed");
+    expect(await update("other")).toBe("ImplicitlyDenied");
+  });
+
+  it("a listed service tagged auto-rollback=false is denied", async () => {
+    const decision = await decide(scoped, "TaskState", {
+      action: "ecs:UpdateService",
+      resource: ecs("service/prod/api"),
+      context: { [TAG]: "false" },
+    });
+    expect(decision).toBe("ImplicitlyDenied");
+  });
+});
