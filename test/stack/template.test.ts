@@ -308,12 +308,14 @@ describe("event patterns", () => {
   it("routes stopped tasks and the Spot interruption notice to taskState", () => {
     const details = detailOf(stack.template);
 
-    expect(details).toContainEqual({ lastStatus: ["STOPPED"] });
-    expect(details).toContainEqual({
-      lastStatus: ["RUNNING"],
-      desiredStatus: ["STOPPED"],
-      stopCode: ["SpotInterruption", "TerminationNotice"],
-    });
+    expect(details).toContainEqual(expect.objectContaining({ lastStatus: ["STOPPED"] }));
+    expect(details).toContainEqual(
+      expect.objectContaining({
+        lastStatus: ["RUNNING"],
+        desiredStatus: ["STOPPED"],
+        stopCode: ["SpotInterruption", "TerminationNotice"],
+      }),
+    );
   });
 
   it("routes deployment state changes and service actions", () => {
