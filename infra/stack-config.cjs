@@ -20,13 +20,9 @@ const {
   TUNING_DEFAULTS,
 } = require("./stack-params.cjs");
 
-const ECS_SOURCE = "aws.ecs";
-const TASK_STATE_CHANGE = "ECS Task State Change";
-const DEPLOYMENT_STATE_CHANGE = "ECS Deployment State Change";
-const SERVICE_ACTION = "ECS Service Action";
+const { deploymentPattern, spotNoticePattern, taskStoppedPattern } = require("./event-patterns.cjs");
+
 const AUTO_ROLLBACK_TAG = "ecs-sentinel:auto-rollback";
-/** Older docs and events use TerminationNotice; current Fargate Spot notices use SpotInterruption. */
-const SPOT_STOP_CODES = ["SpotInterruption", "TerminationNotice"];
 
 // ARNs are CloudFormation Fn::Sub strings so the template stays account- and region-neutral.
 const sub = (text) => ({ "Fn::Sub": text });
@@ -34,50 +30,11 @@ const ecsArn = (resource) => sub(`arn:\${AWS::Partition}:ecs:\${AWS::Region}:\${
 /** The watched clusters, or `*` for watchedClusters=* (the explicit opt-in to every cluster). */
 const clusterScope = (params) => (params.everyCluster ? ["*"] : params.watchedClusters);
 
-const clusterArns = (params) => clusterScope(params).map((cluster) => ecsArn(`cluster/${cluster}`));
 const serviceArns = (params) => clusterScope(params).map((cluster) => ecsArn(`service/${cluster}/*`));
 const serviceDeploymentArns = (params) =>
   clusterScope(params).map((cluster) => ecsArn(`service-deployment/${cluster}/*/*`));
 const serviceRevisionArns = (params) =>
   clusterScope(params).map((cluster) => ecsArn(`service-revision/${cluster}/*/*`));
-
-// ---------------------------------------------------------------- event patterns
-
-/** Matches task events of the watched clusters only (all clusters when none are given). */
-function withClusterFilter(detail, params) {
-  if (params.everyCluster) return detail;
-  return { ...detail, clusterArn: clusterArns(params) };
-}
-
-function taskStoppedPattern(params) {
-  return {
-    source: [ECS_SOURCE],
-    "detail-type": [TASK_STATE_CHANGE],
-    detail: withClusterFilter({ lastStatus: ["STOPPED"] }, params),
-  };
-}
-
-/** The Spot notice arrives while the task still runs: RUNNING with desiredStatus STOPPED. */
-function spotNoticePattern(params) {
-  return {
-    source: [ECS_SOURCE],
-    "detail-type": [TASK_STATE_CHANGE],
-    detail: withClusterFilter(
-      { lastStatus: ["RUNNING"], desiredStatus: ["STOPPED"], stopCode: SPOT_STOP_CODES },
-      params,
-    ),
-  };
-}
-
-/** Deployment and service-action events carry no clusterArn: the service ARN in `resources` names the cluster. */
-function deploymentPattern(params) {
-  const pattern = { source: [ECS_SOURCE], "detail-type": [DEPLOYMENT_STATE_CHANGE, SERVICE_ACTION] };
-  if (params.everyCluster) return pattern;
-  return {
-    ...pattern,
-    resources: params.watchedClusters.map((cluster) => ({ prefix: ecsArn(`service/${cluster}/`) })),
-  };
-}
 
 // ---------------------------------------------------------------- IAM statements
 

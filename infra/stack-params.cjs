@@ -41,6 +41,8 @@ const NO_JOBS_FILE = "none";
 /** The awslogs-group the ECS console gives a task definition: `/ecs/<family>`. */
 const DEFAULT_LOG_GROUP_PATTERN = "/ecs/*";
 
+const { closestName, editDistance } = require("./did-you-mean.cjs");
+
 const CLUSTER_NAME = /^[A-Za-z0-9_-]{1,255}$/;
 const SERVICE_NAME = /^[A-Za-z0-9_-]{1,255}$/;
 const SEVERITIES = ["info", "warning", "critical"];
@@ -90,45 +92,12 @@ class InvalidStackParameterError extends Error {
   }
 }
 
-/** Optimal string alignment distance (Damerau-Levenshtein with adjacent transpositions), case-insensitive. */
-function editDistance(a, b) {
-  const s = a.toLowerCase();
-  const t = b.toLowerCase();
-  const d = Array.from({ length: s.length + 1 }, (_, i) => [i, ...Array(t.length).fill(0)]);
-  for (let j = 0; j <= t.length; j++) d[0][j] = j;
-  for (let i = 1; i <= s.length; i++) {
-    for (let j = 1; j <= t.length; j++) {
-      const cost = s[i - 1] === t[j - 1] ? 0 : 1;
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && s[i - 1] === t[j - 2] && s[i - 2] === t[j - 1]) {
-        d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-      }
-    }
-  }
-  return d[s.length][t.length];
-}
-
-/** The known name closest to `name`, when it is close enough to be a typo of it. */
-function closestName(name, known = PARAMETER_NAMES) {
-  let best;
-  let bestDistance = Number.POSITIVE_INFINITY;
-  for (const candidate of known) {
-    const distance = editDistance(name, candidate);
-    if (distance < bestDistance) {
-      best = candidate;
-      bestDistance = distance;
-    }
-  }
-  const tolerance = Math.max(2, Math.floor(name.length / 3));
-  return bestDistance <= tolerance ? best : undefined;
-}
-
 /** "unknown parameter, did you mean X?" for each name outside PARAMETER_NAMES; `where` says where it was set. */
 function unknownParameterProblems(names, where) {
   return names
     .filter((name) => !PARAMETER_NAMES.includes(name))
     .map((name) => {
-      const suggestion = closestName(name);
+      const suggestion = closestName(name, PARAMETER_NAMES);
       const hint = suggestion
         ? `did you mean "${suggestion}"?`
         : `known parameters: ${PARAMETER_NAMES.join(", ")}`;
