@@ -55,11 +55,24 @@ function unusedDefaultProblems(defaults: Record<string, unknown>, inherited: Set
   return problems;
 }
 
+/** Every problem of a jobs file, and the jobs that have none (for warnings about them). */
+export interface JobsDocumentCheck {
+  jobs: JobSpec[];
+  problems: string[];
+}
+
 /**
  * Validates a jobs file already parsed from YAML (or embedded in a bundle as JSON); throws JobsFileError
  * listing ALL problems.
  */
 export function parseJobsDocument(root: unknown, fileName = "jobs.yml"): JobsFile {
+  const { jobs, problems } = checkJobsDocument(root, fileName);
+  if (problems.length > 0) throw new JobsFileError(problems);
+  return { fileName, jobs };
+}
+
+/** Validates a parsed jobs file without throwing: all problems, and the jobs that are valid on their own. */
+export function checkJobsDocument(root: unknown, fileName = "jobs.yml"): JobsDocumentCheck {
   const problems: string[] = [];
   const seenProblems = new Set<string>();
   const add = (problem: string) => {
@@ -68,7 +81,7 @@ export function parseJobsDocument(root: unknown, fileName = "jobs.yml"): JobsFil
   };
 
   if (root === null || root === undefined) root = {};
-  if (!isRecord(root)) throw new JobsFileError([`${fileName}: expected a mapping with a "jobs" list`]);
+  if (!isRecord(root)) return { jobs: [], problems: [`${fileName}: expected a mapping with a "jobs" list`] };
 
   const topLevel = fieldNames(FILE_FIELDS);
   for (const key of Object.keys(root)) {
@@ -88,7 +101,7 @@ export function parseJobsDocument(root: unknown, fileName = "jobs.yml"): JobsFil
   }
   const rawJobs = root.jobs ?? [];
   if (!Array.isArray(rawJobs))
-    throw new JobsFileError([...problems, `${fileName}: jobs: must be a list of jobs`]);
+    return { jobs: [], problems: [...problems, `${fileName}: jobs: must be a list of jobs`] };
 
   const jobs: JobSpec[] = [];
   const names = new Map<string, number>();
@@ -110,18 +123,15 @@ export function parseJobsDocument(root: unknown, fileName = "jobs.yml"): JobsFil
       );
     });
     const name = typeof rawJob.name === "string" ? rawJob.name : undefined;
-    if (name !== undefined) {
-      const first = names.get(name);
-      if (first !== undefined) add(`${fileName}: ${label}: name: duplicates job #${first + 1}`);
-      else names.set(name, index);
-    }
-    if (job) jobs.push(job);
+    const first = name === undefined ? undefined : names.get(name);
+    if (first !== undefined) add(`${fileName}: ${label}: name: duplicates job #${first + 1}`);
+    else if (name !== undefined) names.set(name, index);
+    if (job && first === undefined) jobs.push(job);
   });
 
   if (isRecord(defaults)) {
     for (const problem of unusedDefaultProblems(defaults, inheritedByAny))
       add(`${fileName}: defaults: ${problem}`);
   }
-  if (problems.length > 0) throw new JobsFileError(problems);
-  return { fileName, jobs };
+  return { jobs, problems };
 }
