@@ -4,6 +4,7 @@
  * mistakes shows all five at once. Pure.
  */
 import { parseDuration } from "./duration.js";
+import { crossFieldProblems } from "./job-cross-checks.js";
 import {
   ASSIGN_PUBLIC_IP,
   CONTAINER_CPU,
@@ -347,6 +348,13 @@ export function validateJob(raw: Raw, report: Report): JobSpec | undefined {
   if (usesFargate(capacitySpec) && raw.network === undefined) {
     track("network", "is required for Fargate (subnets and securityGroups, or fromService)");
   }
+  const crossInput = { capacity: capacitySpec, network: networkSpec, containers: sized.containers };
+  for (const [field, problem] of crossFieldProblems({
+    ...crossInput,
+    taskCpu: sized.cpu,
+    taskMemory: sized.memory,
+  }))
+    track(field, problem);
   const overlap =
     oneOf<OverlapPolicy>(raw.overlap, OVERLAP_POLICIES, "overlap", track) ?? JOB_DEFAULTS.overlap;
   const maxRuntimeSeconds = duration(raw.maxRuntime, "maxRuntime", track);
