@@ -307,11 +307,14 @@ export const JOB_FIELDS: readonly FieldDef[] = [
   },
 ];
 
+/** The fields `defaults` may set. */
+export const DEFAULT_FIELDS: readonly FieldDef[] = JOB_FIELDS.filter((field) => !field.perJobOnly);
+
 /** The top level of the file. */
 export const FILE_FIELDS: readonly FieldDef[] = [
   {
     name: "defaults",
-    type: { kind: "object", fields: JOB_FIELDS.filter((field) => !field.perJobOnly) },
+    type: { kind: "object", fields: DEFAULT_FIELDS },
     description: "Values for every job that does not set the field itself (tags are merged).",
     example: "{ cluster: production, timezone: Europe/Berlin }",
   },
