@@ -20,6 +20,7 @@ import {
   localDate,
   localMsOf,
   localWindow,
+  type ZoneTransition,
   zoneTransitions,
 } from "./dst.js";
 import { atInstant, formatInZone } from "./schedule.js";
@@ -30,6 +31,22 @@ const DAY = 86_400_000;
 export const DST_HORIZON_DAYS = 366;
 /** Local times listed one by one in a warning; more are shown as a range. */
 const LISTED_TIMES = 4;
+
+/** The offset changes of a zone in the year after a fixed time (memoized: many jobs share a zone). */
+export type TransitionsAhead = (timezone: string) => ZoneTransition[];
+
+export function transitionsAhead(now: Date, horizonDays = DST_HORIZON_DAYS): TransitionsAhead {
+  const byZone = new Map<string, ZoneTransition[]>();
+  const until = new Date(now.getTime() + horizonDays * DAY);
+  return (timezone) => {
+    let found = byZone.get(timezone);
+    if (!found) {
+      found = zoneTransitions(timezone, now, until);
+      byZone.set(timezone, found);
+    }
+    return found;
+  };
+}
 
 export interface JobWarning {
   field: string;
@@ -58,10 +75,10 @@ export function cronDstWarning(
   schedule: CronSchedule,
   timezone: string,
   now: Date,
-  horizonDays = DST_HORIZON_DAYS,
+  transitions: TransitionsAhead = transitionsAhead(now),
 ): string | undefined {
   const hits: { window: LocalWindow; times: number[] }[] = [];
-  for (const transition of zoneTransitions(timezone, now, new Date(now.getTime() + horizonDays * DAY))) {
+  for (const transition of transitions(timezone)) {
     const window = localWindow(transition);
     const times = cronTimesIn(schedule, window);
     if (times.length > 0) hits.push({ window, times });
@@ -106,10 +123,10 @@ export function atWarnings(schedule: AtSchedule, timezone: string, now: Date): s
 }
 
 /** Every warning about one job, by field. */
-export function jobWarnings(job: JobSpec, now: Date): JobWarning[] {
+export function jobWarnings(job: JobSpec, now: Date, transitions = transitionsAhead(now)): JobWarning[] {
   const { schedule, timezone } = job;
   if (schedule.kind === "cron") {
-    const warning = cronDstWarning(schedule, timezone, now);
+    const warning = cronDstWarning(schedule, timezone, now, transitions);
     return warning ? [{ field: "schedule", problem: warning }] : [];
   }
   if (schedule.kind === "at") {
@@ -120,8 +137,9 @@ export function jobWarnings(job: JobSpec, now: Date): JobWarning[] {
 
 /** Every warning about the jobs of a valid file, one line each, naming the file, job and field. */
 export function jobsFileWarnings(file: JobsFile, now: Date): string[] {
+  const transitions = transitionsAhead(now);
   return file.jobs.flatMap((job) =>
-    jobWarnings(job, now).map(
+    jobWarnings(job, now, transitions).map(
       ({ field, problem }) => `${file.fileName}: job "${job.name}": ${field}: ${problem}`,
     ),
   );

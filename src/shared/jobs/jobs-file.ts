@@ -10,7 +10,8 @@
  *       taskDefinition: app-migrate      # family (latest ACTIVE) | family:rev | ARN
  *       ...
  *
- * See examples/jobs.yml for every field. Pure: text in, JobsFile or JobsFileError out.
+ * Every field: src/shared/jobs/job-fields.ts (the README table and schemas/jobs.schema.json are generated from
+ * it); examples/jobs.yml shows them in use. Pure: text in, JobsFile or JobsFileError out.
  */
 import { parseDocument } from "yaml";
 import { JobsFileError, parseJobsDocument } from "./jobs-document.js";
