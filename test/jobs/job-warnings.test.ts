@@ -79,6 +79,17 @@ describe("daylight-saving warnings", () => {
   });
 });
 
+describe("schedules that never run", () => {
+  it.each([
+    ["a past year", "cron(0 3 * * ? 2026)"],
+    ["a day that does not exist", "cron(0 3 31 2 ? *)"],
+  ])("warns about a cron with %s", (_, schedule) => {
+    expect(warningsOf(schedule, "Europe/Berlin")).toEqual([
+      `jobs.yml: job "nightly": schedule: ${schedule} has no run after now, so the schedule will never run`,
+    ]);
+  });
+});
+
 describe("one-time schedule warnings", () => {
   it("warns when at() is already past: the schedule would never run", () => {
     const warnings = warningsOf("at(2026-12-24T18:00:00)", "Europe/Berlin");

@@ -8,6 +8,7 @@
  *   (https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html#daylist-savings-time and
  *   https://repost.aws/knowledge-center/eventbridge-scheduler-adjust-dst). rate() schedules count elapsed time
  *   and are not affected.
+ * - A cron schedule with no run after now (a past year, a 31 February).
  * - A one-time at() that is already past (it would never run), or that names a local time which does not exist
  *   or occurs twice.
  *
@@ -23,7 +24,7 @@ import {
   type ZoneTransition,
   zoneTransitions,
 } from "./dst.js";
-import { atInstant, formatInZone } from "./schedule.js";
+import { atInstant, croner, formatInZone } from "./schedule.js";
 import type { AtSchedule, CronSchedule, JobSpec, JobsFile } from "./types.js";
 
 const DAY = 86_400_000;
@@ -126,6 +127,14 @@ export function atWarnings(schedule: AtSchedule, timezone: string, now: Date): s
 export function jobWarnings(job: JobSpec, now: Date, transitions = transitionsAhead(now)): JobWarning[] {
   const { schedule, timezone } = job;
   if (schedule.kind === "cron") {
+    if (!croner(schedule, timezone).nextRun(now)) {
+      return [
+        {
+          field: "schedule",
+          problem: `${schedule.expression} has no run after now, so the schedule will never run`,
+        },
+      ];
+    }
     const warning = cronDstWarning(schedule, timezone, now, transitions);
     return warning ? [{ field: "schedule", problem: warning }] : [];
   }
