@@ -12,9 +12,10 @@
  * for `resources`, an AWS::Scheduler::ScheduleGroup and the role Scheduler assumes to invoke the function
  * (and to write undeliverable invocations to the DLQ).
  *
- * Only the fields a schedule needs are validated here (name, schedule, timezone, enabled), with the very
- * rules and messages of the TypeScript parser: both use src/shared/jobs/schedule-syntax.cjs. The rest of a
- * job is validated by parseJobsFile at run time and by `ecs-sentinel jobs validate`.
+ * Before any schedule is emitted the whole file is checked by loadJobsFile with the code of `ecs-sentinel jobs
+ * validate` (every error at once fails the packaging; warnings are printed). buildScheduleResources itself reads
+ * only the fields a schedule needs (name, schedule, timezone, enabled), with the rules and messages of the
+ * TypeScript parser: both use src/shared/jobs/schedule-syntax.cjs.
  */
 const fs = require("node:fs");
 const path = require("node:path");
