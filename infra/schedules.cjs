@@ -13,9 +13,10 @@
  * for `resources`, an AWS::Scheduler::ScheduleGroup and the role Scheduler assumes to invoke the function
  * (and to write undeliverable invocations to the DLQ).
  *
- * Only the fields a schedule needs are validated here (name, schedule, timezone, enabled), with the very
- * rules and messages of the TypeScript parser: both use src/shared/jobs/schedule-syntax.cjs. The rest of a
- * job is validated by parseJobsFile at run time and by `ecs-sentinel jobs validate`.
+ * Before any schedule is emitted the whole file is checked by loadJobsFile with the code of `ecs-sentinel jobs
+ * validate` (every error at once fails the packaging; warnings are printed). buildScheduleResources itself reads
+ * only the fields a schedule needs (name, schedule, timezone, enabled), with the rules and messages of the
+ * TypeScript parser: both use src/shared/jobs/schedule-syntax.cjs.
  */
 const fs = require("node:fs");
 const path = require("node:path");
@@ -240,16 +241,17 @@ async function stackJobsFilePath(input = {}) {
   return jobsFilePath(options);
 }
 
-let cachedParser;
+let cachedChecker;
 /**
- * parseJobsFile of src/shared/jobs/jobs-file.ts, bundled on the fly with esbuild (which the stack's packaging
- * already needs), so a deploy rejects exactly what the run-job Lambda would reject at cold start.
+ * checkJobsText of src/shared/jobs/jobs-check.ts (what `ecs-sentinel jobs validate` runs), bundled on the fly
+ * with esbuild (which the stack's packaging already needs), so a deploy rejects exactly what the run-job Lambda
+ * would reject at cold start, and warns about what `jobs validate` warns about.
  */
-function fullJobsFileParser() {
-  if (cachedParser) return cachedParser;
+function fullJobsFileChecker() {
+  if (cachedChecker) return cachedChecker;
   const { buildSync } = require("esbuild");
   const bundled = buildSync({
-    entryPoints: [path.join(__dirname, "../src/shared/jobs/jobs-file.ts")],
+    entryPoints: [path.join(__dirname, "../src/shared/jobs/jobs-check.ts")],
     bundle: true,
     format: "cjs",
     platform: "node",
@@ -259,28 +261,31 @@ function fullJobsFileParser() {
   });
   const loaded = { exports: {} };
   new Function("module", "exports", "require", bundled.outputFiles[0].text)(loaded, loaded.exports, require);
-  cachedParser = loaded.exports.parseJobsFile;
-  return cachedParser;
+  cachedChecker = loaded.exports.checkJobsText;
+  return cachedChecker;
+}
+
+/** Where packaging prints warnings: osls shows the process's stderr. */
+function printWarning(line) {
+  process.stderr.write(`ecs-sentinel: warning: ${line}\n`);
 }
 
 const loadedFiles = new Map();
 /**
- * Reads and fully validates the jobs file at `filePath`: `{ fileName, text, jobs }` (jobs with defaults
- * applied); null for no path. Throws ScheduleConfigError listing every problem.
+ * Reads and fully validates the jobs file at `filePath`: `{ fileName, text, jobs, warnings }` (jobs with
+ * defaults applied), or null for no path. Throws ScheduleConfigError listing every problem of the file, all at
+ * once; prints each warning (daylight-saving changes, at() in the past) through `warn`, once.
  */
-function loadJobsFile(filePath) {
+function loadJobsFile(filePath, { now = new Date(), warn = printWarning } = {}) {
   if (loadedFiles.has(filePath)) return loadedFiles.get(filePath);
   let loaded = null;
   if (filePath) {
     const fileName = path.basename(filePath);
     const text = fs.readFileSync(filePath, "utf8");
-    readScheduledJobs(text, fileName);
-    try {
-      loaded = { fileName, text, jobs: fullJobsFileParser()(text, fileName).jobs };
-    } catch (error) {
-      if (Array.isArray(error?.problems)) throw new ScheduleConfigError(error.problems);
-      throw error;
-    }
+    const { file, errors, warnings } = fullJobsFileChecker()(text, fileName, now);
+    if (errors.length > 0) throw new ScheduleConfigError(errors);
+    for (const warning of warnings) warn(warning);
+    loaded = { fileName, text, jobs: file.jobs, warnings };
   }
   loadedFiles.set(filePath, loaded);
   return loaded;
@@ -328,9 +333,10 @@ async function existingJobsFile(input) {
   return filePath;
 }
 
-/** Schedules need only the schedule fields; bundleDefine validates the whole file when the stack packages. */
+/** The schedules of the jobs file; the whole file is validated first, so a broken file lists every problem. */
 async function fromJobsFile(input, settings) {
   const filePath = await existingJobsFile(input);
+  loadJobsFile(filePath);
   return buildScheduleResources(fs.readFileSync(filePath, "utf8"), {
     ...settings,
     fileName: path.basename(filePath),

@@ -16,10 +16,11 @@ import type { JobSpec, JobsFile } from "../shared/jobs/types.js";
 import { jobsFlowDeps } from "../shared/jobs-wiring.js";
 import { stderrLog } from "../shared/log.js";
 import { type CliIo, UsageError } from "./io.js";
+import { validateJobsCommand } from "./jobs-validate.js";
 import { essentialExitCode, type WaitPorts, waitForTask } from "./jobs-wait.js";
 
 export const JOBS_HELP = `Usage: ecs-sentinel jobs list [--file FILE] [--json] [--count N]
-       ecs-sentinel jobs validate [--file FILE]
+       ecs-sentinel jobs validate [--file FILE] [--strict]
        ecs-sentinel jobs run NAME [--wait] [--force] [--file FILE]
 
 Scheduled one-off ECS tasks, declared in a jobs file (see examples/jobs.yml). The deployed stack turns every
@@ -27,7 +28,9 @@ job into an EventBridge Scheduler schedule; these commands read the same file wi
 
 Commands:
   list       each job, its schedule and time zone, and its next run times in that zone
-  validate   check the file: every problem is printed, one per line, naming the job and the field
+  validate   check the file: every error and warning is printed, one per line, naming the job and the
+             field (unknown fields name the nearest known one); warnings: a local time inside a
+             daylight-saving change of the job's time zone in the next 12 months, an at() in the past
   run NAME   start the job now, exactly as its schedule would (overlap policy, capacity retries and
              fallback, run record, notifications); DRY_RUN=true only shows what would run
 
@@ -38,9 +41,11 @@ Options:
   --wait       run: follow the task until it stops, printing its status changes, and exit with the
                essential container's exit code; Ctrl-C stops waiting, not the task
   --force      run: run a job that is disabled (enabled: false)
+  --strict     validate: warnings fail the check too (exit 1)
   -h, --help   show this help
 
-Exit status: list/validate 0 valid, 2 invalid file or wrong usage. run: 0 started (with --wait: the
+Exit status: list/validate 0 valid (validate: warnings allowed), 2 invalid file or wrong usage;
+validate --strict 1 when there are warnings. run: 0 started (with --wait: the
 essential container's exit code), 1 not started (skipped, failed to start) or an AWS call failed,
 130 interrupted while waiting. Rate schedules are counted from now: only AWS knows their phase.
 Environment for run: AWS_REGION, AWS_ENDPOINT_URL, STATE_TABLE, SLACK_WEBHOOK_URL, NOTIFY_TOPIC_ARN, DRY_RUN.`;
@@ -217,6 +222,7 @@ export async function runJobs(
       count: { type: "string" },
       wait: { type: "boolean", default: false },
       force: { type: "boolean", default: false },
+      strict: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -232,6 +238,11 @@ export async function runJobs(
   };
   if (values.json || values.count !== undefined) onlyFor(values.json ? "--json" : "--count", "list");
   if (values.wait || values.force) onlyFor(values.wait ? "--wait" : "--force", "run");
+  if (values.strict) onlyFor("--strict", "validate");
+  if (command === "validate") {
+    if (rest.length > 0) throw new UsageError("validate takes no arguments");
+    return validateJobsCommand(path, { strict: values.strict, now: deps.now() }, io);
+  }
 
   let file: JobsFile;
   try {
@@ -242,12 +253,6 @@ export async function runJobs(
   }
 
   switch (command) {
-    case "validate": {
-      if (rest.length > 0) throw new UsageError("validate takes no arguments");
-      const enabled = file.jobs.filter((job) => job.enabled).length;
-      io.stdout.write(`${path}: ${file.jobs.length} job(s) valid, ${enabled} enabled\n`);
-      return 0;
-    }
     case "list": {
       if (rest.length > 0) throw new UsageError("list takes no arguments");
       const count = values.count === undefined ? 3 : Number(values.count);

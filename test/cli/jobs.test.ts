@@ -94,6 +94,64 @@ describe("jobs validate", () => {
     expect(code).toBe(2);
     expect(io.err()).toContain("missing.yml: cannot read the jobs file (ENOENT)");
   });
+
+  it("warns about a Berlin 02:30 schedule and still exits 0", async () => {
+    const text =
+      "jobs:\n  - { name: nightly, schedule: cron(30 2 * * ? *), timezone: Europe/Berlin, cluster: c, taskDefinition: t }\n";
+    const io = captureIo({ files: { "jobs.yml": text } });
+
+    const code = await runJobs(["validate"], io, cliDeps().deps);
+
+    expect(code).toBe(0);
+    expect(io.out()).toBe("jobs.yml: 1 job(s) valid, 1 enabled, 1 warning(s)\n");
+    expect(io.err()).toBe(
+      'warning: jobs.yml: job "nightly": schedule: runs at 02:30 Europe/Berlin: ' +
+        "on 2025-03-30 that time does not exist (clocks go 02:00→03:00) and EventBridge Scheduler skips that run; " +
+        "on 2025-10-26 that time occurs twice (clocks go 03:00→02:00) and EventBridge Scheduler runs it only once; " +
+        "pick a time outside 02:00–03:00 or use UTC\n",
+    );
+  });
+
+  it("exits 1 on warnings with --strict", async () => {
+    const text =
+      "jobs:\n  - { name: once, schedule: at(2025-01-01T00:00:00), cluster: c, taskDefinition: t }\n";
+    const io = captureIo({ files: { "jobs.yml": text } });
+
+    const code = await runJobs(["validate", "--strict"], io, cliDeps().deps);
+
+    expect(code).toBe(1);
+    expect(io.err()).toContain(
+      'warning: jobs.yml: job "once": schedule: at(2025-01-01T00:00:00) is in the past',
+    );
+    expect(io.err()).toContain("--strict: warnings fail the check.");
+  });
+
+  it("prints the errors and the warnings of the valid jobs together", async () => {
+    const text = [
+      "jobs:",
+      "  - { name: nightly, schedule: cron(30 2 * * ? *), timezone: Europe/Berlin, cluster: c, taskDefinition: t }",
+      "  - { name: weekly, schedule: rate(7 days), cluster: c, taskDefinition: t, maxRunTime: 2h }",
+    ].join("\n");
+    const io = captureIo({ files: { "jobs.yml": text } });
+
+    const code = await runJobs(["validate"], io, cliDeps().deps);
+
+    expect(code).toBe(2);
+    const lines = io.err().trim().split("\n");
+    expect(lines).toEqual([
+      'jobs.yml: job "weekly": maxRunTime: unknown field; did you mean "maxRuntime"?',
+      expect.stringMatching(/^warning: jobs\.yml: job "nightly": schedule: runs at 02:30 Europe\/Berlin/),
+      "1 problem(s) found, 1 warning(s).",
+    ]);
+  });
+
+  it("accepts --strict only for validate", async () => {
+    const io = captureIo({ files: { "jobs.yml": JOB_YML } });
+
+    await expect(runJobs(["list", "--strict"], io, cliDeps().deps)).rejects.toThrow(
+      '--strict is an option of "jobs validate"',
+    );
+  });
 });
 
 describe("jobs list", () => {

@@ -263,7 +263,7 @@ describe("parseJobsFile", () => {
     const text = "defaults:\n  schedule: rate(1 hour)\njob: []\n";
 
     expect(problemsOf(text)).toEqual([
-      "jobs.yml: job: unknown top-level field",
+      'jobs.yml: job: unknown top-level field; did you mean "jobs"?',
       "jobs.yml: defaults: schedule: cannot have a default",
     ]);
   });

@@ -15,6 +15,10 @@ interface SchedulesModule {
   resources(input: { options?: Record<string, string> }): Promise<{ Resources: Record<string, CfnResource> }>;
   schedules(input: { options?: Record<string, string> }): Promise<{ Resources: Record<string, CfnResource> }>;
   jobsFilePath(options?: Record<string, string>, env?: Record<string, string>, cwd?: string): string;
+  loadJobsFile(
+    filePath: string,
+    options?: { now?: Date; warn?: (line: string) => void },
+  ): { jobs: { name: string }[]; warnings: string[] } | null;
 }
 
 const schedulesModule = createRequire(import.meta.url)("../../infra/schedules.cjs") as SchedulesModule;
@@ -148,7 +152,7 @@ describe("infra/schedules.cjs", () => {
   it("reads the jobs file named by --jobs-file, then $JOBS_FILE, then ./jobs.yml", async () => {
     const dir = mkdtempSync(join(tmpdir(), "jobs-"));
     const file = join(dir, "my-jobs.yml");
-    writeFileSync(file, "jobs:\n  - { name: x, schedule: rate(1 day) }\n");
+    writeFileSync(file, "jobs:\n  - { name: x, schedule: rate(1 day), cluster: c, taskDefinition: t }\n");
 
     const fromOption = await schedulesModule.schedules({ options: { "jobs-file": file } });
 
@@ -170,6 +174,50 @@ describe("infra/schedules.cjs", () => {
       'jobs.yml: job "bad zone": name: "bad zone" may only contain letters, digits, "-" and "_"',
       'jobs.yml: job "bad zone": timezone: unknown time zone "Mars/Base"',
       'jobs.yml: job "nightly-migration": name: duplicates job #1',
+    ]);
+  });
+
+  it("fails the packaging with every problem of the file at once, not only the schedule fields", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "jobs-"));
+    const file = join(dir, "jobs.yml");
+    const text = [
+      "jobs:",
+      "  - { name: nightly, schedule: cron(0 3 * *), cluster: c, taskDefinition: t, maxRunTime: 2h }",
+      "  - { name: weekly, schedule: rate(7 days), taskDefinition: t, overlap: sometimes }",
+    ].join("\n");
+    writeFileSync(file, text);
+
+    const failure = await schedulesModule
+      .schedules({ options: { "jobs-file": file } })
+      .catch((error) => error);
+
+    expect(failure).toMatchObject({ name: "ScheduleConfigError" });
+    expect(failure.problems).toEqual([
+      'jobs.yml: job "nightly": maxRunTime: unknown field; did you mean "maxRuntime"?',
+      expect.stringMatching(/^jobs\.yml: job "nightly": schedule: invalid cron expression/),
+      'jobs.yml: job "weekly": cluster: is required',
+      expect.stringMatching(/^jobs\.yml: job "weekly": overlap: must be one of/),
+    ]);
+  });
+
+  it("prints the warnings of a valid file when it packages, once", () => {
+    const dir = mkdtempSync(join(tmpdir(), "jobs-"));
+    const file = join(dir, "jobs.yml");
+    writeFileSync(
+      file,
+      "jobs:\n  - { name: nightly, schedule: cron(30 2 * * ? *), timezone: Europe/Berlin, cluster: c, taskDefinition: t }\n",
+    );
+    const printed: string[] = [];
+    const options = { now: new Date("2027-01-15T00:00:00Z"), warn: (line: string) => printed.push(line) };
+
+    const loaded = schedulesModule.loadJobsFile(file, options);
+    schedulesModule.loadJobsFile(file, options);
+
+    expect(loaded?.jobs.map((job) => job.name)).toEqual(["nightly"]);
+    expect(printed).toEqual([
+      expect.stringContaining(
+        'jobs.yml: job "nightly": schedule: runs at 02:30 Europe/Berlin: on 2027-03-28 that time does not exist',
+      ),
     ]);
   });
 });

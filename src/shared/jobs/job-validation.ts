@@ -4,7 +4,21 @@
  * mistakes shows all five at once. Pure.
  */
 import { parseDuration } from "./duration.js";
+import { crossFieldProblems } from "./job-cross-checks.js";
+import {
+  ASSIGN_PUBLIC_IP,
+  CONTAINER_CPU,
+  CONTAINER_MEMORY,
+  type FieldDef,
+  fieldNames,
+  JOB_FIELDS,
+  START_RETRIES,
+  STRATEGY_BASE,
+  STRATEGY_WEIGHT,
+  subFields,
+} from "./job-fields.js";
 import { checkJobName, checkTimeZone, parseScheduleExpression } from "./schedule-syntax.cjs";
+import { unknownFieldProblem } from "./suggest.js";
 import {
   type CapacityProviderItem,
   type CapacitySpec,
@@ -24,26 +38,17 @@ import {
 export type Report = (field: string, problem: string) => void;
 type Raw = Record<string, unknown>;
 
-/** Keys a job may have; all but name, description and schedule may also come from `defaults`. */
-export const JOB_KEYS = [
-  "name",
-  "description",
-  "schedule",
-  "timezone",
-  "cluster",
-  "taskDefinition",
-  "overrides",
-  "capacity",
-  "network",
-  "overlap",
-  "maxRuntime",
-  "startRetries",
-  "missedRunGrace",
-  "notify",
-  "tags",
-  "enabled",
-] as const;
-export const PER_JOB_ONLY_KEYS = ["name", "description", "schedule"] as const;
+/** Keys a job may have (job-fields.ts); all but the per-job ones may also come from `defaults`. */
+export const JOB_KEYS: readonly string[] = fieldNames(JOB_FIELDS);
+export const PER_JOB_ONLY_KEYS: readonly string[] = fieldNames(
+  JOB_FIELDS.filter((field) => field.perJobOnly),
+);
+const OVERRIDES = subFields(JOB_FIELDS, "overrides");
+const CONTAINERS = subFields(OVERRIDES, "containers");
+const CAPACITY = subFields(JOB_FIELDS, "capacity");
+const STRATEGY = subFields(CAPACITY, "capacityProviderStrategy");
+const NETWORK = subFields(JOB_FIELDS, "network");
+const NOTIFY = subFields(JOB_FIELDS, "notify");
 
 const TASK_DEFINITION_ARN =
   /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:task-definition\/[A-Za-z0-9_-]{1,255}:\d+$/;
@@ -61,9 +66,11 @@ function describe(value: unknown): string {
   return `${typeof value} ${JSON.stringify(value)}`;
 }
 
-function unknownKeys(raw: Raw, allowed: readonly string[], field: string, report: Report): void {
+/** Reports every key of `raw` that `fields` does not define, with the nearest known name. */
+function unknownKeys(raw: Raw, fields: readonly FieldDef[], field: string, report: Report): void {
+  const allowed = fieldNames(fields);
   for (const key of Object.keys(raw)) {
-    if (!allowed.includes(key)) report(field ? `${field}.${key}` : key, "unknown field");
+    if (!allowed.includes(key)) report(field ? `${field}.${key}` : key, unknownFieldProblem(key, allowed));
   }
 }
 
@@ -143,12 +150,18 @@ function containerOverride(raw: unknown, field: string, report: Report): Contain
     report(field, `must be a mapping with a container name, got ${describe(raw)}`);
     return undefined;
   }
-  unknownKeys(raw, ["name", "command", "environment", "cpu", "memory"], field, report);
+  unknownKeys(raw, CONTAINERS, field, report);
   const name = text(raw.name, `${field}.name`, report, true);
   const command = stringList(raw.command, `${field}.command`, report);
   const environment = stringMap(raw.environment, `${field}.environment`, report);
-  const cpu = positiveInteger(raw.cpu, `${field}.cpu`, report, 0, 65_536);
-  const memory = positiveInteger(raw.memory, `${field}.memory`, report, 6, 1_048_576);
+  const cpu = positiveInteger(raw.cpu, `${field}.cpu`, report, CONTAINER_CPU.minimum, CONTAINER_CPU.maximum);
+  const memory = positiveInteger(
+    raw.memory,
+    `${field}.memory`,
+    report,
+    CONTAINER_MEMORY.minimum,
+    CONTAINER_MEMORY.maximum,
+  );
   if (name === undefined) return undefined;
   return { name, command, environment, cpu, memory };
 }
@@ -159,7 +172,7 @@ function overrides(raw: unknown, report: Report) {
     report("overrides", `must be a mapping (containers, cpu, memory), got ${describe(raw)}`);
     return { containers: [] };
   }
-  unknownKeys(raw, ["containers", "cpu", "memory"], "overrides", report);
+  unknownKeys(raw, OVERRIDES, "overrides", report);
   const containers: ContainerOverrideSpec[] = [];
   if (raw.containers !== undefined && !Array.isArray(raw.containers)) {
     report("overrides.containers", `must be a list, got ${describe(raw.containers)}`);
@@ -189,10 +202,22 @@ function capacityItem(raw: unknown, field: string, report: Report): CapacityProv
     report(field, `must be a mapping with capacityProvider, got ${describe(raw)}`);
     return undefined;
   }
-  unknownKeys(raw, ["capacityProvider", "weight", "base"], field, report);
+  unknownKeys(raw, STRATEGY, field, report);
   const capacityProvider = text(raw.capacityProvider, `${field}.capacityProvider`, report, true);
-  const weight = positiveInteger(raw.weight, `${field}.weight`, report, 0, 1000);
-  const base = positiveInteger(raw.base, `${field}.base`, report, 0, 100_000);
+  const weight = positiveInteger(
+    raw.weight,
+    `${field}.weight`,
+    report,
+    STRATEGY_WEIGHT.minimum,
+    STRATEGY_WEIGHT.maximum,
+  );
+  const base = positiveInteger(
+    raw.base,
+    `${field}.base`,
+    report,
+    STRATEGY_BASE.minimum,
+    STRATEGY_BASE.maximum,
+  );
   return capacityProvider === undefined ? undefined : { capacityProvider, weight, base };
 }
 
@@ -202,7 +227,7 @@ function capacity(raw: unknown, report: Report): CapacitySpec | undefined {
     report("capacity", `must be a mapping (launchType, or capacityProviderStrategy), got ${describe(raw)}`);
     return undefined;
   }
-  unknownKeys(raw, ["launchType", "capacityProviderStrategy", "fallback"], "capacity", report);
+  unknownKeys(raw, CAPACITY, "capacity", report);
   const hasStrategy = raw.capacityProviderStrategy !== undefined;
   if (raw.launchType !== undefined && hasStrategy) {
     report("capacity", "set either launchType or capacityProviderStrategy, not both");
@@ -237,7 +262,7 @@ function network(raw: unknown, report: Report): NetworkSpec | undefined {
     report("network", `must be a mapping (subnets, securityGroups, assignPublicIp, or fromService)`);
     return undefined;
   }
-  unknownKeys(raw, ["subnets", "securityGroups", "assignPublicIp", "fromService"], "network", report);
+  unknownKeys(raw, NETWORK, "network", report);
   if (raw.fromService !== undefined) {
     if (raw.subnets !== undefined || raw.securityGroups !== undefined || raw.assignPublicIp !== undefined) {
       report("network", "set either fromService or subnets/securityGroups/assignPublicIp, not both");
@@ -249,7 +274,7 @@ function network(raw: unknown, report: Report): NetworkSpec | undefined {
   if (raw.subnets === undefined) report("network.subnets", "is required (or use network.fromService)");
   const securityGroups = stringList(raw.securityGroups, "network.securityGroups", report) ?? [];
   const assignPublicIp =
-    oneOf(raw.assignPublicIp, ["ENABLED", "DISABLED"] as const, "network.assignPublicIp", report) ??
+    oneOf(raw.assignPublicIp, ASSIGN_PUBLIC_IP, "network.assignPublicIp", report) ??
     JOB_DEFAULTS.assignPublicIp;
   return subnets === undefined ? undefined : { kind: "explicit", subnets, securityGroups, assignPublicIp };
 }
@@ -261,7 +286,7 @@ function notify(raw: unknown, report: Report): NotifySpec {
     report("notify", `must be a mapping (on, channels), got ${describe(raw)}`);
     return fallback;
   }
-  unknownKeys(raw, ["on", "channels"], "notify", report);
+  unknownKeys(raw, NOTIFY, "notify", report);
   const on = oneOf(raw.on, NOTIFY_ON, "notify.on", report) ?? JOB_DEFAULTS.notifyOn;
   const channels = stringList(raw.channels, "notify.channels", report);
   return channels ? { on, channels } : { on };
@@ -304,7 +329,7 @@ export function validateJob(raw: Raw, report: Report): JobSpec | undefined {
     failed = true;
     report(field, problem);
   };
-  unknownKeys(raw, JOB_KEYS, "", track);
+  unknownKeys(raw, JOB_FIELDS, "", track);
 
   const nameCheck = checkJobName(raw.name);
   if (!nameCheck.ok) track("name", nameCheck.problem);
@@ -323,11 +348,19 @@ export function validateJob(raw: Raw, report: Report): JobSpec | undefined {
   if (usesFargate(capacitySpec) && raw.network === undefined) {
     track("network", "is required for Fargate (subnets and securityGroups, or fromService)");
   }
+  const crossInput = { capacity: capacitySpec, network: networkSpec, containers: sized.containers };
+  for (const [field, problem] of crossFieldProblems({
+    ...crossInput,
+    taskCpu: sized.cpu,
+    taskMemory: sized.memory,
+  }))
+    track(field, problem);
   const overlap =
     oneOf<OverlapPolicy>(raw.overlap, OVERLAP_POLICIES, "overlap", track) ?? JOB_DEFAULTS.overlap;
   const maxRuntimeSeconds = duration(raw.maxRuntime, "maxRuntime", track);
   const startRetries =
-    positiveInteger(raw.startRetries, "startRetries", track, 0, 10) ?? JOB_DEFAULTS.startRetries;
+    positiveInteger(raw.startRetries, "startRetries", track, START_RETRIES.minimum, START_RETRIES.maximum) ??
+    JOB_DEFAULTS.startRetries;
   const missedRunGraceSeconds =
     duration(raw.missedRunGrace, "missedRunGrace", track) ?? JOB_DEFAULTS.missedRunGraceSeconds;
   const notifySpec = notify(raw.notify, track);

@@ -10,7 +10,8 @@
  *       taskDefinition: app-migrate      # family (latest ACTIVE) | family:rev | ARN
  *       ...
  *
- * See examples/jobs.yml for every field. Pure: text in, JobsFile or JobsFileError out.
+ * Every field: src/shared/jobs/job-fields.ts (the README table and schemas/jobs.schema.json are generated from
+ * it); examples/jobs.yml shows them in use. Pure: text in, JobsFile or JobsFileError out.
  */
 import { parseDocument } from "yaml";
 import { JobsFileError, parseJobsDocument } from "./jobs-document.js";
@@ -18,11 +19,16 @@ import type { JobsFile } from "./types.js";
 
 export { JobsFileError } from "./jobs-document.js";
 
+/** YAML syntax errors, one per line, each with its line and column. */
+export function yamlProblems(text: string, fileName: string): { root: unknown; problems: string[] } {
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
+  const problems = doc.errors.map((error) => `${fileName}: ${error.message.split("\n")[0]}`);
+  return { root: problems.length > 0 ? undefined : doc.toJS(), problems };
+}
+
 /** Parses and validates jobs.yml; throws JobsFileError listing ALL problems. */
 export function parseJobsFile(text: string, fileName = "jobs.yml"): JobsFile {
-  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
-  if (doc.errors.length > 0) {
-    throw new JobsFileError(doc.errors.map((error) => `${fileName}: ${error.message.split("\n")[0]}`));
-  }
-  return parseJobsDocument(doc.toJS(), fileName);
+  const { root, problems } = yamlProblems(text, fileName);
+  if (problems.length > 0) throw new JobsFileError(problems);
+  return parseJobsDocument(root, fileName);
 }
