@@ -12,18 +12,18 @@ const INPUT = {
 };
 
 describe("digestMessage", () => {
-  it("says how many more tasks of the service stopped and when the last one did", () => {
+  it("says how many more stops of the service it sums up and the window of their stop times", () => {
     const message = digestMessage(INPUT);
 
     expect(message.kind).toBe("digest");
-    expect(message.title).toBe("api: 37 more tasks stopped (out-of-memory), last at 10:42 UTC");
+    expect(message.title).toBe("api: 37 more out-of-memory stops between 10:02 and 10:42 UTC");
     expect(message.cause).toMatch(
-      /^37 more tasks of `api` stopped: out-of-memory, between 10:02 and 10:42 UTC\./,
+      /^37 more out-of-memory stops of `api` between 10:02 and 10:42 UTC, besides the one already sent\./,
     );
   });
 
   it("speaks of one task in the singular", () => {
-    expect(digestMessage({ ...INPUT, count: 1 }).title).toContain("1 more task stopped");
+    expect(digestMessage({ ...INPUT, count: 1 }).title).toContain("1 more out-of-memory stop between");
   });
 
   it("names a standalone task family without its group prefix", () => {
