@@ -176,9 +176,10 @@ export function dynamoThrottleStore(table: StateTable): ThrottleStore {
     let set = "#lastAt = :now, #exp = :exp";
     let condition = "#windowEnd > :now";
     if (stop && stopTimes !== "none") {
-      Object.assign(names, { "#first": "firstStopAt", "#last": "lastStopAt" });
+      names["#first"] = "firstStopAt";
       values[":at"] = num(stop.at);
       if (stopTimes === "latest") {
+        names["#last"] = "lastStopAt";
         set += ", #last = :at, #first = if_not_exists(#first, :at)";
         condition += " AND (attribute_not_exists(#last) OR #last <= :at)";
       } else {

@@ -55,3 +55,38 @@ describe("digestMessage", () => {
     expect(message.facts).toContainEqual({ label: "Last", value: "2024-05-14 10:42:59 UTC" });
   });
 });
+
+describe("digestMessage: the tasks it sums up", () => {
+  const task = (id: string) => `arn:aws:ecs:us-east-1:123456789012:task/prod/${id}`;
+
+  it("lists up to the tasks given, each linked to its console page, and how many more there are", () => {
+    const tasks = ["a1", "b2", "c3", "d4", "e5"].map((id) => id.repeat(16));
+
+    const message = digestMessage({ ...INPUT, count: 12, tasks: tasks.map(task) });
+
+    expect(message.facts).toContainEqual({
+      label: "Tasks",
+      value: `${tasks.join(", ")} and 7 more`,
+    });
+    expect(message.links.map((link) => link.url)).toEqual(
+      tasks.map(
+        (id) =>
+          `https://us-east-1.console.aws.amazon.com/ecs/v2/clusters/prod/tasks/${id}/configuration?region=us-east-1`,
+      ),
+    );
+  });
+
+  it("dates the window with days when its stops span midnight, and says 'at' for one moment", () => {
+    const spanning = digestMessage({
+      ...INPUT,
+      firstAt: "2024-05-14T23:50:00Z",
+      lastAt: "2024-05-15T00:10:00Z",
+    });
+    const single = digestMessage({ ...INPUT, count: 1, lastAt: INPUT.firstAt });
+
+    expect(spanning.title).toBe(
+      "api: 37 more out-of-memory stops between 2024-05-14 23:50 and 2024-05-15 00:10 UTC",
+    );
+    expect(single.title).toBe("api: 1 more out-of-memory stop at 10:02 UTC");
+  });
+});
