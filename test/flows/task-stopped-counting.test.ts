@@ -81,7 +81,7 @@ describe("task flow: one task is one stop", () => {
     const first = fixture("out-of-memory--fargate-exit-137");
     const late = copyOf(first, {
       id: first.id,
-      time: new Date(Date.parse(first.time) + 3_600_000).toISOString(),
+      time: new Date(Date.parse(first.time ?? "") + 3_600_000).toISOString(),
     });
 
     await handleTaskStateChange(first, h.deps);
