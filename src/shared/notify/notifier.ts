@@ -61,8 +61,7 @@ export interface DigestOutcome {
   settled: boolean;
 }
 
-export type { NotifyMeta };
-export { digestToMessage };
+export { digestToMessage, type NotifyMeta };
 
 export interface SweepOutcome {
   pointers: number;
@@ -311,12 +310,10 @@ export function buildNotificationService(deps: NotificationServiceDeps): Notific
         cluster: message.cluster,
         serviceArn: meta.serviceArn,
       };
-      // Windows run on the event's own time when it has one (never later than the clock: a skewed or
-      // future-dated event must not hold a window open), so a replay counts what the live run counted.
-      const at =
-        meta.occurredAt !== undefined && Number.isFinite(meta.occurredAt) ? meta.occurredAt : undefined;
-      const now = at === undefined ? clock() : Math.min(at, clock());
-      const stop = meta.taskArn ? { taskArn: meta.taskArn, at: at ?? now } : undefined;
+      // Windows run on the event's own time (capped by the clock: a future-dated event must not hold a
+      // window open), so a replay counts what the live run counted.
+      const now = Math.min(Number.isFinite(meta.occurredAt) ? Number(meta.occurredAt) : clock(), clock());
+      const stop = meta.taskArn ? { taskArn: meta.taskArn, at: now } : undefined;
       const hit = await store.hit(subject, now, windowMs, stop);
       if (hit.verdict === "counted" || !hit.digest) return { verdict: hit.verdict };
       const digest = hit.digest;
