@@ -36,7 +36,7 @@ describe("ecs-sentinel replay --dry-run", () => {
     expect(crashes.length).toBeGreaterThanOrEqual(3);
     expect(io.out().match(/→ slack: would post/g)).toHaveLength(2);
     expect(io.out()).toMatch(/not sent: slack throttled, email throttled/);
-    expect(io.out()).toMatch(/api: 2 more tasks stopped \(app-exit\)/);
+    expect(io.out()).toMatch(/api: 2 more app-exit stops between 10:02 and 10:04 UTC/);
   });
 
   it("prints the exact Slack JSON and email body with --payloads", async () => {

@@ -202,7 +202,7 @@ describe("DynamoDB faults", () => {
   it("throws before sending when flood control fails after the claim, leaving a lease that ends before Lambda's retry", async () => {
     const service = "ddb-fails-after-claim";
     const event = stoppedTaskEvent(service);
-    const detail = event.detail as { taskArn: string; version: number };
+    const detail = event.detail as { taskArn: string };
     inject(dynamoClient(), {
       when: (input) => isFloodControl(input) || isRelease(input),
       times: Number.POSITIVE_INFINITY,
@@ -214,7 +214,8 @@ describe("DynamoDB faults", () => {
     const { Item } = await dynamoClient().send(
       new GetItemCommand({
         TableName: pipeline.stateTable,
-        Key: { pk: { S: `event#task#${detail.taskArn}#v${detail.version}#STOPPED` }, sk: { S: "event" } },
+        // One key per task (issue #11, item 5): whatever the event's id or version.
+        Key: { pk: { S: `event#task#${detail.taskArn}#stop` }, sk: { S: "event" } },
         ConsistentRead: true,
       }),
     );

@@ -73,7 +73,7 @@ describe("flood control against moto", () => {
     ]);
     expect(secondSweep.digests).toEqual([]);
     expect(slackTexts()).toHaveLength(6);
-    expect(slackTexts().filter((t) => /299 more tasks/.test(t))).toHaveLength(1);
+    expect(slackTexts().filter((t) => /299 more out-of-memory stops/.test(t))).toHaveLength(1);
     const published = await readPublishedSnsMessages(wiring.topicArn);
     expect(published).toHaveLength(6);
   }, 60_000);

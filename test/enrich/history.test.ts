@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Diagnosis } from "../../src/shared/diagnosis/types.js";
 import { shouldEnrich } from "../../src/shared/enrich/call-counter.js";
 import {
+  distinctTasks,
   formatWindow,
   type HistoryStop,
   historyKeys,
@@ -221,5 +222,30 @@ describe("shouldEnrich", () => {
     expect(shouldEnrich({ severity: "critical" })).toBe(true);
     expect(shouldEnrich({ severity: "warning" })).toBe(true);
     expect(shouldEnrich({ severity: "info" })).toBe(false);
+  });
+});
+
+describe("one stop per task in the history", () => {
+  const stop = (taskId: string, stoppedAt: string) => ({
+    cluster: "prod",
+    group: "service:batch-worker",
+    taskArn: `arn:aws:ecs:us-east-1:111122223333:task/prod/${taskId}`,
+    taskId,
+    stoppedAt,
+    category: "spot-interruption" as const,
+    subCause: "",
+    severity: "warning" as const,
+    title: "Spot capacity reclaimed",
+  });
+
+  it("counts a task recorded twice (its Spot notice and its STOPPED event) once, keeping the later record", () => {
+    const notice = stop("a", "2023-05-02T15:28:04.000Z");
+    const stopped = stop("a", "2023-05-02T15:29:11.177Z");
+    const other = stop("b", "2023-05-02T15:30:00.000Z");
+
+    const rows = summarizeHistory([notice, stopped, other]);
+
+    expect(distinctTasks([notice, stopped, other])).toEqual([stopped, other]);
+    expect(rows).toMatchObject([{ category: "spot-interruption", count: 2, firstAt: stopped.stoppedAt }]);
   });
 });

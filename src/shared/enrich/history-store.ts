@@ -16,6 +16,7 @@ import {
   clusterName,
   clusterPartitionKey,
   DEFAULT_HISTORY_RETENTION_MS,
+  distinctTasks,
   groupPartitionKey,
   type HistoryStop,
   historyKeys,
@@ -48,7 +49,7 @@ export interface RecentStopsQuery {
 export interface HistoryStore {
   /** Records the stop twice (by group, by cluster); a redelivered event overwrites its own record. */
   recordDiagnosis(diagnosis: Diagnosis): Promise<HistoryStop>;
-  /** Stops since the given time, oldest first. */
+  /** Stops since the given time, oldest first, one per task. */
   recentStops(query: RecentStopsQuery): Promise<HistoryStop[]>;
 }
 
@@ -157,11 +158,12 @@ export function createHistoryStore(options: HistoryStoreOptions): HistoryStore {
       const items = await query(pk, new Date(sinceMs).toISOString(), request.limit ?? DEFAULT_RECENT_LIMIT);
       // TTL deletes expired items lazily (up to days later): do not show what should be gone.
       const nowSeconds = now() / 1000;
-      return items
+      const stops = items
         .filter((item) => typeof item.expiresAt !== "number" || item.expiresAt > nowSeconds)
         .map(toStop)
         .filter((stop): stop is HistoryStop => stop !== undefined)
         .reverse();
+      return distinctTasks(stops);
     },
   };
 }

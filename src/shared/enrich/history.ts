@@ -69,6 +69,20 @@ export function historyKeys(stop: HistoryStop): { byGroup: HistoryKey; byCluster
   };
 }
 
+/**
+ * One stop per task: records of the same task (written before every copy of a stop shared one key, e.g. a
+ * Spot notice dated by its processing time and the task's STOPPED event) count once. The latest-dated record
+ * is kept: it is the STOPPED event's, with the most information. Input order is kept otherwise.
+ */
+export function distinctTasks(stops: readonly HistoryStop[]): HistoryStop[] {
+  const latest = new Map<string, HistoryStop>();
+  for (const stop of stops) {
+    const seen = latest.get(stop.taskArn);
+    if (!seen || stop.stoppedAt > seen.stoppedAt) latest.set(stop.taskArn, stop);
+  }
+  return stops.filter((stop) => latest.get(stop.taskArn) === stop);
+}
+
 /** The history record of a diagnosis; a stop without `stoppedAt` (the Spot notice) is dated `nowMs`. */
 export function stopFromDiagnosis(diagnosis: Diagnosis, nowMs: number): HistoryStop {
   const taskId = arnName(diagnosis.taskArn) ?? diagnosis.taskArn;
@@ -131,7 +145,7 @@ export function historyLine(
   const windowMs = options.windowMs ?? DEFAULT_HISTORY_WINDOW_MS;
   const current = stopFromDiagnosis(diagnosis, nowMs);
   const since = nowMs - windowMs;
-  const earlier = stops.filter((stop) => {
+  const earlier = distinctTasks(stops).filter((stop) => {
     const at = Date.parse(stop.stoppedAt);
     return (
       stop.taskArn !== current.taskArn &&
@@ -177,7 +191,8 @@ function countsOf(values: readonly string[]): Array<{ key: string; count: number
 /** Recent stops grouped by category, the most frequent first (rows for `ecs-sentinel history`). */
 export function summarizeHistory(stops: readonly HistoryStop[]): HistorySummaryRow[] {
   const byCategory = new Map<Category, HistoryStop[]>();
-  for (const stop of stops) byCategory.set(stop.category, [...(byCategory.get(stop.category) ?? []), stop]);
+  for (const stop of distinctTasks(stops))
+    byCategory.set(stop.category, [...(byCategory.get(stop.category) ?? []), stop]);
   const rows = [...byCategory].map(([category, group]): HistorySummaryRow => {
     const sorted = [...group].sort((a, b) => a.stoppedAt.localeCompare(b.stoppedAt));
     const first = sorted[0] as HistoryStop;

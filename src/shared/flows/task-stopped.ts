@@ -65,10 +65,29 @@ export function serviceArnOf(task: EcsTask): string | undefined {
   return `${cluster.replace(":cluster/", ":service/")}/${service}`;
 }
 
-/** Same task state delivered twice -> same key. `version` orders a task's events; the notice and the stop differ. */
+/**
+ * One task = one incident. ECS sends more than one STOPPED event for a task (each with a new event id and a
+ * higher `detail.version`, later ones sometimes with exit codes filled in), EventBridge may deliver any of
+ * them twice, and a Spot task gets an interruption notice (RUNNING, desired STOPPED) before its STOPPED
+ * event. All of these share one key, derived from the task ARN alone, so the task is notified once and
+ * counted once by flood control, whichever copy comes first and however late a redelivery is (within the
+ * state table's TTL). A notice followed by the task's STOPPED event is one incident: the notice (the earlier
+ * and more useful warning) is the message; the STOPPED event sends nothing more and is what the incident
+ * history records. A later, more complete event never sends a second message; the history keeps the
+ * latest copy of the task's record.
+ */
 export function taskDedupeKey(event: TaskStateChangeEvent): string {
-  const { taskArn, version, lastStatus } = event.detail;
-  return version !== undefined ? `task#${taskArn}#v${version}#${lastStatus ?? ""}` : `event#${event.id}`;
+  return `task#${event.detail.taskArn}#stop`;
+}
+
+function timeOf(value: string | undefined): number | undefined {
+  const ms = value ? Date.parse(value) : Number.NaN;
+  return Number.isFinite(ms) ? ms : undefined;
+}
+
+/** When the task stopped, from the event: `stoppedAt`, else (the Spot notice) the event's time. */
+export function stopTimeOf(event: TaskStateChangeEvent): number | undefined {
+  return timeOf(event.detail.stoppedAt) ?? timeOf(event.time);
 }
 
 export function taskThrottleKey(diagnosis: Diagnosis): string {
@@ -116,8 +135,18 @@ export async function handleTaskStateChange(
   });
   const enrichment = enrichmentFor(enabled, diagnosis);
   // Recorded while the hooks run: a job's failure belongs in the history even when its hook sends the alert.
+  // Only a STOPPED event is recorded (a Spot notice's task is still running; its STOPPED event follows), dated
+  // by the event when it has no stoppedAt, so every copy of the task's stop has the same record key.
+  const stopped = task.lastStatus === "STOPPED";
+  const occurredAt = stopTimeOf(event);
+  const record =
+    occurredAt !== undefined && !diagnosis.stoppedAt
+      ? { ...diagnosis, stoppedAt: new Date(occurredAt).toISOString() }
+      : diagnosis;
   const recording =
-    enrichment && remaining ? recordStop(diagnosis, enrichment, remaining, deps.log) : Promise.resolve();
+    enrichment && remaining && stopped
+      ? recordStop(record, enrichment, remaining, deps.log)
+      : Promise.resolve();
   let notifiedByHook = false;
   try {
     for (const hook of deps.hooks ?? []) {
@@ -138,7 +167,7 @@ export async function handleTaskStateChange(
       ? async () => {
           const context: AlertContext = await gatherAlertContext(
             task,
-            diagnosis,
+            record,
             enrichment,
             remaining,
             deps.log,
@@ -151,6 +180,8 @@ export async function handleTaskStateChange(
       dedupeKey: taskDedupeKey(event),
       throttleKey: taskThrottleKey(diagnosis),
       serviceArn: serviceArnOf(task),
+      taskArn: task.taskArn,
+      ...(occurredAt !== undefined ? { occurredAt } : {}),
       prepare,
     }),
     recording,

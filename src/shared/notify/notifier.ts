@@ -17,12 +17,11 @@ import { randomUUID } from "node:crypto";
 import { DEFAULT_THROTTLE_WINDOW_MS } from "../state/throttle-window.js";
 import type { NotificationStore, PendingDigest, ThrottleSubject, ThrottleVerdict } from "../state/types.js";
 import { type ChannelDelivery, deliver } from "./deliver.js";
-import { digestMessage } from "./digest-message.js";
+import { digestToMessage } from "./digest-message.js";
 import type { EmailMessage, Message, SlackPayload } from "./message.js";
 import type { Notifier, NotifyMeta, ChannelOutcome as PortChannelOutcome } from "./port.js";
 import {
   DEFAULT_ROUTING,
-  isSeverity,
   parseServiceOverrides,
   type RoutingConfig,
   routeMessage,
@@ -62,7 +61,7 @@ export interface DigestOutcome {
   settled: boolean;
 }
 
-export type { NotifyMeta };
+export { digestToMessage, type NotifyMeta };
 
 export interface SweepOutcome {
   pointers: number;
@@ -100,24 +99,6 @@ const MAX_LEASE_MS = 15 * 60_000;
 const DEFAULT_LEASE_MS = 5 * 60_000;
 /** The sweep stops starting new digests when less than this is left of the invocation. */
 const SWEEP_RESERVE_MS = 5_000;
-
-/** The digest as the renderers' digest message ("37 more tasks of `api` stopped: ..."). */
-export function digestToMessage(digest: PendingDigest): Message {
-  const message = digestMessage({
-    group: digest.group,
-    category: digest.category,
-    count: digest.count,
-    firstAt: new Date(digest.since).toISOString(),
-    lastAt: new Date(digest.lastAt).toISOString(),
-  });
-  const severity = isSeverity(digest.severity) ? digest.severity : message.severity;
-  return {
-    ...message,
-    severity,
-    cluster: message.cluster ?? digest.cluster,
-    service: message.service ?? digest.service,
-  };
-}
 
 /** `service:api` / `family:nightly` for the digest, from the message (the throttle key itself is opaque). */
 function groupOf(message: Message, scope: string): string {
@@ -329,7 +310,11 @@ export function buildNotificationService(deps: NotificationServiceDeps): Notific
         cluster: message.cluster,
         serviceArn: meta.serviceArn,
       };
-      const hit = await store.hit(subject, clock(), windowMs);
+      // Windows run on the event's own time (capped by the clock: a future-dated event must not hold a
+      // window open), so a replay counts what the live run counted.
+      const now = Math.min(Number.isFinite(meta.occurredAt) ? Number(meta.occurredAt) : clock(), clock());
+      const stop = meta.taskArn ? { taskArn: meta.taskArn, at: now } : undefined;
+      const hit = await store.hit(subject, now, windowMs, stop);
       if (hit.verdict === "counted" || !hit.digest) return { verdict: hit.verdict };
       const digest = hit.digest;
       // The digest of the ended window goes first; if it fails the sweep retries it, the message still goes.

@@ -2,12 +2,23 @@
 import type { Message } from "./message.js";
 
 export interface NotifyMeta {
-  /** Same key = same event: delivered at most once per channel (event id, or task ARN + detail.version). */
+  /**
+   * Same key = same incident: delivered at most once per channel, counted at most once by flood control
+   * (the event id; for a stopped task its task ARN, whatever the event id, `version` or copy).
+   */
   dedupeKey: string;
   /** Same key within the flood window = counted into a digest instead of sent (group + category). */
   throttleKey?: string;
   /** The service the message is about, for per-service routing tags. */
   serviceArn?: string;
+  /**
+   * When it happened, from the event's own data (epoch ms; a stop's `stoppedAt`, else the event time).
+   * Flood windows follow it rather than the processing time, so a replay, a late redelivery and the live
+   * run count the same stops into the same windows. Default: the notifier's clock.
+   */
+  occurredAt?: number;
+  /** The stopped task the message is about: a digest that counts it lists it (and dates it `occurredAt`). */
+  taskArn?: string;
   /**
    * Adds costly context (log tail, what changed, history) once the message is known to go out: not for a
    * duplicate, a throttled copy in a flood, or a message no channel takes. Its failure sends the message as is.

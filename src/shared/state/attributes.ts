@@ -10,6 +10,7 @@ export type Item = Record<string, AttributeValue>;
 export const str = (value: string): AttributeValue => ({ S: value });
 export const num = (value: number): AttributeValue => ({ N: String(value) });
 export const strSet = (values: string[]): AttributeValue => ({ SS: values });
+export const strList = (values: readonly string[]): AttributeValue => ({ L: values.map(str) });
 
 export function readStr(item: Item | undefined, name: string): string | undefined {
   const value = item?.[name];
@@ -26,6 +27,12 @@ export function readNum(item: Item | undefined, name: string): number | undefine
 export function readStrSet(item: Item | undefined, name: string): string[] {
   const value = item?.[name];
   return value && "SS" in value && value.SS ? [...value.SS] : [];
+}
+
+export function readStrList(item: Item | undefined, name: string): string[] {
+  const value = item?.[name];
+  if (!value || !("L" in value) || !value.L) return [];
+  return value.L.flatMap((entry) => ("S" in entry && entry.S !== undefined ? [entry.S] : []));
 }
 
 /** Drops undefined values so optional fields are simply absent from the stored item. */

@@ -3,6 +3,8 @@
  *   pk `crashloop#<cluster>#<service>#<deploymentId>`, sk `<stoppedAt ISO>#<taskId>`, TTL `expiresAt`.
  * The sort key orders failures by time, so "failures since T" is one Query, and recording the same task
  * twice (a redelivered event, a Lambda retry) writes the same item again: the count cannot grow by it.
+ * A task recorded under two times (a later event of the same task dated differently, e.g. one without
+ * `stoppedAt`) is still one failure: reads keep one per task, its earliest, so a crash loop of N is N tasks.
  */
 import { type DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand } from "@aws-sdk/client-dynamodb";
 import type { Category } from "../diagnosis/types.js";
@@ -30,7 +32,7 @@ export interface RecordedFailure {
 export interface CrashLoopStore {
   /** Idempotent: the same task recorded twice is one failure. */
   recordFailure(key: CrashLoopKey, failure: RecordedFailure): Promise<void>;
-  /** Failures whose stoppedAt is at or after `since`, oldest first. */
+  /** Failures whose stoppedAt is at or after `since`, oldest first, one per task. */
   failuresSince(key: CrashLoopKey, since: Date): Promise<TaskFailure[]>;
   /** Whether a rollback of the deployment was already claimed: later failures need not load the service. */
   rollbackClaimed(deploymentId: string): Promise<boolean>;
@@ -92,7 +94,7 @@ export function dynamoCrashLoopStore(options: DynamoCrashLoopStoreOptions): Cras
         startKey = out.LastEvaluatedKey;
         if (!startKey) break;
       }
-      return failures;
+      return oncePerTask(failures);
     },
 
     async rollbackClaimed(deploymentId) {
@@ -108,6 +110,16 @@ export function dynamoCrashLoopStore(options: DynamoCrashLoopStoreOptions): Cras
       return out.Item !== undefined;
     },
   };
+}
+
+/** The first (earliest) failure of each task; input is oldest first. */
+function oncePerTask(failures: TaskFailure[]): TaskFailure[] {
+  const seen = new Set<string>();
+  return failures.filter((failure) => {
+    if (seen.has(failure.taskArn)) return false;
+    seen.add(failure.taskArn);
+    return true;
+  });
 }
 
 function failureOf(item: Item, deploymentId: string): TaskFailure | undefined {
@@ -146,10 +158,12 @@ export function memoryCrashLoopStore(
       operations++;
       const items = failures.get(crashLoopPk(key)) ?? new Map<string, TaskFailure>();
       const from = since.toISOString();
-      return [...items.entries()]
-        .filter(([sk]) => sk >= from)
-        .sort(([a], [b]) => a.localeCompare(b))
-        .map(([, failure]) => failure);
+      return oncePerTask(
+        [...items.entries()]
+          .filter(([sk]) => sk >= from)
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([, failure]) => failure),
+      );
     },
     async rollbackClaimed(deploymentId) {
       operations++;

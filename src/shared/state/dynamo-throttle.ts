@@ -6,6 +6,11 @@
  * PutItem on `version` (and `pending`, in case a skewed clock still counted into an ended window).
  * When a window opens, a pointer `digest-due` / `<windowEndIso>#<key>` is written so the sweep can Query
  * the windows that have ended (`sk <= now`) without a Scan; the sweep deletes pointers it has handled.
+ *
+ * A counted stop also moves the window's stop times (`firstStopAt`/`lastStopAt`, conditional writes, so
+ * concurrent counts keep the true earliest and latest) and, for the first few, appends its task ARN to
+ * `tasks`. In a flood that arrives in order the count is still one UpdateItem; a stop older than the
+ * latest costs one or two more, and each of the first MAX_DIGEST_TASKS stops of a window one more.
  */
 import { randomUUID } from "node:crypto";
 import {
@@ -15,13 +20,14 @@ import {
   QueryCommand,
   UpdateItemCommand,
 } from "@aws-sdk/client-dynamodb";
-import { compact, type Item, num, readNum, readStr, str } from "./attributes.js";
+import { compact, type Item, num, readNum, readStr, readStrList, str, strList } from "./attributes.js";
 import { DIGEST_DUE_PK, expiresAtSeconds, isConditionalCheckFailed, keys, type StateTable } from "./table.js";
-import { closeWindow, digestOf, openWindow, type WindowState } from "./throttle-window.js";
+import { closeWindow, digestOf, MAX_DIGEST_TASKS, openWindow, type WindowState } from "./throttle-window.js";
 import {
   type DuePointer,
   type HitResult,
   type PendingDigest,
+  type StopSample,
   type ThrottleStore,
   type ThrottleSubject,
   throttleKeyOf,
@@ -59,8 +65,16 @@ function stateFromItem(item: Item | undefined): WindowState | undefined {
     due: readNum(item, "due") ?? 0,
     dueSince: readNum(item, "dueSince"),
     dueLastAt: readNum(item, "dueLastAt"),
+    firstStopAt: readNum(item, "firstStopAt"),
+    lastStopAt: readNum(item, "lastStopAt"),
+    tasks: readStrList(item, "tasks"),
+    dueFirstStopAt: readNum(item, "dueFirstStopAt"),
+    dueLastStopAt: readNum(item, "dueLastStopAt"),
+    dueTasks: readStrList(item, "dueTasks"),
   };
 }
+
+const optList = (values: string[] | undefined) => (values && values.length > 0 ? strList(values) : undefined);
 
 const optNum = (value: number | undefined) => (value === undefined ? undefined : num(value));
 const optStr = (value: string | undefined) => (value === undefined ? undefined : str(value));
@@ -92,6 +106,12 @@ export function dynamoThrottleStore(table: StateTable): ThrottleStore {
       due: num(state.due),
       dueSince: optNum(state.dueSince),
       dueLastAt: optNum(state.dueLastAt),
+      firstStopAt: optNum(state.firstStopAt),
+      lastStopAt: optNum(state.lastStopAt),
+      tasks: optList(state.tasks),
+      dueFirstStopAt: optNum(state.dueFirstStopAt),
+      dueLastStopAt: optNum(state.dueLastStopAt),
+      dueTasks: optList(state.dueTasks),
       expiresAt: num(expiresAtSeconds(now, table.retentionMs)),
     });
   }
@@ -130,32 +150,99 @@ export function dynamoThrottleStore(table: StateTable): ThrottleStore {
     }
   }
 
-  async function count(throttleKey: string, now: number) {
+  /**
+   * One conditional ADD into the open window. `stopTimes` says how this attempt moves the window's stop
+   * times: `latest` (the usual case: not older than the latest stop so far), `earliest` (older than the
+   * earliest so far), or `none`. Fails (returning the item) when the window has ended or the stop-time
+   * condition does not hold.
+   */
+  async function count(
+    throttleKey: string,
+    now: number,
+    stop: StopSample | undefined,
+    stopTimes: "latest" | "earliest" | "none",
+  ) {
+    const names: Record<string, string> = {
+      "#pending": "pending",
+      "#lastAt": "lastAt",
+      "#exp": "expiresAt",
+      "#windowEnd": "windowEnd",
+    };
+    const values: Item = {
+      ":one": num(1),
+      ":now": num(now),
+      ":exp": num(expiresAtSeconds(now, table.retentionMs)),
+    };
+    let set = "#lastAt = :now, #exp = :exp";
+    let condition = "#windowEnd > :now";
+    if (stop && stopTimes !== "none") {
+      names["#first"] = "firstStopAt";
+      values[":at"] = num(stop.at);
+      if (stopTimes === "latest") {
+        names["#last"] = "lastStopAt";
+        set += ", #last = :at, #first = if_not_exists(#first, :at)";
+        condition += " AND (attribute_not_exists(#last) OR #last <= :at)";
+      } else {
+        set += ", #first = :at";
+        condition += " AND #first > :at";
+      }
+    }
+    try {
+      const output = await client.send(
+        new UpdateItemCommand({
+          TableName: tableName,
+          Key: stateKey(throttleKey),
+          UpdateExpression: `ADD #pending :one SET ${set}`,
+          ConditionExpression: condition,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ReturnValues: stop ? "ALL_NEW" : "NONE",
+          ReturnValuesOnConditionCheckFailure: "ALL_OLD",
+        }),
+      );
+      return { counted: true as const, state: stateFromItem(output.Attributes) };
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw error;
+      return { counted: false as const, state: stateFromItem(error.Item) };
+    }
+  }
+
+  /** Counts a stop into the open window: stop times first as the latest, else as the earliest, else as neither. */
+  async function countStop(throttleKey: string, now: number, stop: StopSample | undefined) {
+    const order = stop ? (["latest", "earliest", "none"] as const) : (["none"] as const);
+    let attempt: Awaited<ReturnType<typeof count>> = { counted: false, state: undefined };
+    for (const stopTimes of order) {
+      attempt = await count(throttleKey, now, stop, stopTimes);
+      // Counted, or the window is gone/ended: the stop-time variants would fail the same way.
+      if (attempt.counted || !(attempt.state?.windowEnd !== undefined && attempt.state.windowEnd > now))
+        return attempt;
+    }
+    return attempt;
+  }
+
+  /** Lists the stop's task in the window it was counted into, while the window keeps fewer than the maximum. */
+  async function listTask(throttleKey: string, state: WindowState | undefined, stop: StopSample) {
+    if (!state || state.windowStart === undefined || (state.tasks?.length ?? 0) >= MAX_DIGEST_TASKS) return;
     try {
       await client.send(
         new UpdateItemCommand({
           TableName: tableName,
           Key: stateKey(throttleKey),
-          UpdateExpression: "ADD #pending :one SET #lastAt = :now, #exp = :exp",
-          ConditionExpression: "#windowEnd > :now",
-          ExpressionAttributeNames: {
-            "#pending": "pending",
-            "#lastAt": "lastAt",
-            "#exp": "expiresAt",
-            "#windowEnd": "windowEnd",
-          },
+          UpdateExpression: "SET #tasks = list_append(if_not_exists(#tasks, :empty), :task)",
+          ConditionExpression:
+            "#windowStart = :start AND (attribute_not_exists(#tasks) OR size(#tasks) < :max)",
+          ExpressionAttributeNames: { "#tasks": "tasks", "#windowStart": "windowStart" },
           ExpressionAttributeValues: {
-            ":one": num(1),
-            ":now": num(now),
-            ":exp": num(expiresAtSeconds(now, table.retentionMs)),
+            ":empty": { L: [] },
+            ":task": strList([stop.taskArn]),
+            ":start": num(state.windowStart),
+            ":max": num(MAX_DIGEST_TASKS),
           },
-          ReturnValuesOnConditionCheckFailure: "ALL_OLD",
         }),
       );
-      return { counted: true as const };
     } catch (error) {
+      // The list filled up, or the window closed meanwhile: the stop stays counted, just not listed.
       if (!isConditionalCheckFailed(error)) throw error;
-      return { counted: false as const, state: stateFromItem(error.Item) };
     }
   }
 
@@ -183,11 +270,14 @@ export function dynamoThrottleStore(table: StateTable): ThrottleStore {
   }
 
   return {
-    async hit(subject, now, windowMs): Promise<HitResult> {
+    async hit(subject, now, windowMs, stop): Promise<HitResult> {
       const throttleKey = throttleKeyOf(subject);
       for (let round = 0; round < MAX_CAS_ROUNDS; round++) {
-        const attempt = await count(throttleKey, now);
-        if (attempt.counted) return { verdict: "counted" };
+        const attempt = await countStop(throttleKey, now, stop);
+        if (attempt.counted) {
+          if (stop) await listTask(throttleKey, attempt.state, stop);
+          return { verdict: "counted" };
+        }
         const { next, digest } = openWindow(attempt.state, subject, now, windowMs);
         if (!(await swap(throttleKey, attempt.state, next, now))) continue;
         await writePointer(throttleKey, next.windowEnd ?? now + windowMs);
@@ -202,13 +292,18 @@ export function dynamoThrottleStore(table: StateTable): ThrottleStore {
           new UpdateItemCommand({
             TableName: tableName,
             Key: stateKey(digest.throttleKey),
-            UpdateExpression: "SET #due = :zero, #version = #version + :one REMOVE #dueSince, #dueLastAt",
+            UpdateExpression:
+              "SET #due = :zero, #version = #version + :one " +
+              "REMOVE #dueSince, #dueLastAt, #dueFirst, #dueLast, #dueTasks",
             ConditionExpression: "#dueSince = :since",
             ExpressionAttributeNames: {
               "#due": "due",
               "#version": "version",
               "#dueSince": "dueSince",
               "#dueLastAt": "dueLastAt",
+              "#dueFirst": "dueFirstStopAt",
+              "#dueLast": "dueLastStopAt",
+              "#dueTasks": "dueTasks",
             },
             ExpressionAttributeValues: { ":zero": num(0), ":one": num(1), ":since": num(digest.since) },
           }),

@@ -2,7 +2,14 @@
  * The state store in memory, with the same semantics as the DynamoDB one (operations are synchronous,
  * hence atomic). For the CLI without a table and for unit tests; state lives as long as the process.
  */
-import { closeWindow, digestOf, isWindowOpen, openWindow, type WindowState } from "./throttle-window.js";
+import {
+  closeWindow,
+  countInto,
+  digestOf,
+  isWindowOpen,
+  openWindow,
+  type WindowState,
+} from "./throttle-window.js";
 import { type DuePointer, type NotificationStore, type ThrottleVerdict, throttleKeyOf } from "./types.js";
 
 interface EventRecord {
@@ -78,13 +85,12 @@ export function memoryStore(): MemoryStore {
       for (const channel of delivered) record.delivered.add(channel);
     },
 
-    async hit(subject, now, windowMs) {
+    async hit(subject, now, windowMs, stop) {
       op();
       const throttleKey = throttleKeyOf(subject);
       const state = windows.get(throttleKey);
       if (state && isWindowOpen(state, now)) {
-        state.pending++;
-        state.lastAt = now;
+        windows.set(throttleKey, countInto(state, now, stop));
         return { verdict: "counted" };
       }
       const { next, digest } = openWindow(state, subject, now, windowMs);
@@ -104,6 +110,9 @@ export function memoryStore(): MemoryStore {
         due: 0,
         dueSince: undefined,
         dueLastAt: undefined,
+        dueFirstStopAt: undefined,
+        dueLastStopAt: undefined,
+        dueTasks: undefined,
         version: state.version + 1,
       });
     },

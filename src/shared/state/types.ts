@@ -61,6 +61,12 @@ export function throttleKeyOf(subject: Pick<ThrottleSubject, "kind" | "category"
   return `${subject.kind}#${subject.category}#${subject.scope}`;
 }
 
+/** A stopped task counted into a window: which task, and when it stopped (event data, epoch ms). */
+export interface StopSample {
+  taskArn: string;
+  at: number;
+}
+
 /** A closed window whose counted messages still have to be summarised in one digest. */
 export interface PendingDigest extends ThrottleSubject {
   throttleKey: string;
@@ -69,6 +75,14 @@ export interface PendingDigest extends ThrottleSubject {
   since: number;
   /** Epoch ms of the last counted message. */
   lastAt: number;
+  /**
+   * Earliest and latest stop time (epoch ms, from the events) of the counted stops; absent when the counted
+   * messages were not stops. The message sent on its own when the window opened is not among them.
+   */
+  firstStopAt?: number;
+  lastStopAt?: number;
+  /** Up to MAX_DIGEST_TASKS task ARNs of the counted stops; `count` says how many there are in all. */
+  tasks?: string[];
   /** Stable across retries and concurrent senders of the same digest. */
   dedupeKey: string;
 }
@@ -84,8 +98,11 @@ export interface DuePointer {
 }
 
 export interface ThrottleStore {
-  /** Counts the message if its key has an open window, else opens one (returning any pending digest). */
-  hit(subject: ThrottleSubject, now: number, windowMs: number): Promise<HitResult>;
+  /**
+   * Counts the message if its key has an open window, else opens one (returning any pending digest).
+   * `now` is the time the window logic runs on; `stop` is the stopped task the message is about, if any.
+   */
+  hit(subject: ThrottleSubject, now: number, windowMs: number, stop?: StopSample): Promise<HitResult>;
   /** Marks a digest as delivered; its count will not be reported again. */
   settleDigest(digest: PendingDigest): Promise<void>;
   /** Pointers of windows that ended at or before `now`. */

@@ -187,7 +187,7 @@ describe("notify: flood control", () => {
     expect(next.digest).toMatchObject({ count: 4, settled: true });
     expect(h.slack.map((p) => p.text)).toEqual([
       "api: container `web` ran out of memory",
-      expect.stringContaining("4 more tasks"),
+      expect.stringContaining("4 more out-of-memory stops"),
       "api: container `web` ran out of memory",
     ]);
   });
@@ -214,7 +214,7 @@ describe("notify: flood control", () => {
     expect(early.digests).toEqual([]);
     expect(due.digests).toMatchObject([{ count: 3, settled: true }]);
     expect(again).toMatchObject({ pointers: 0, digests: [] });
-    expect(h.slack.at(-1)?.text).toContain("3 more tasks");
+    expect(h.slack.at(-1)?.text).toContain("3 more out-of-memory stops");
   });
 
   it("keeps a digest whose delivery failed for the next sweep", async () => {
@@ -228,8 +228,8 @@ describe("notify: flood control", () => {
 
     expect(failed.failed).toBe(1);
     expect(retried.digests).toMatchObject([{ count: 2, settled: true }]);
-    expect(h.slack.filter((p) => p.text.includes("more tasks"))).toHaveLength(1);
-    expect(h.email.filter((m) => m.subject.includes("more tasks"))).toHaveLength(1);
+    expect(h.slack.filter((p) => p.text.includes("more out-of-memory stops"))).toHaveLength(1);
+    expect(h.email.filter((m) => m.subject.includes("more out-of-memory stops"))).toHaveLength(1);
   });
 });
 

@@ -107,7 +107,7 @@ describe("renderSlack", () => {
     const payload = renderSlack(digest);
 
     expect(payload.text).toBe(
-      "[WARNING] out-of-memory · api · 37 more tasks stopped (out-of-memory), last at 10:42 UTC",
+      "[WARNING] out-of-memory · api · 37 more out-of-memory stops between 10:02 and 10:42 UTC",
     );
     expect(slackLimitViolations(payload)).toEqual([]);
   });
