@@ -75,7 +75,8 @@ describe("(a) a deployment crash-loops after it starts", () => {
     expect(h.notified.filter((n) => n.message.kind === "task-stopped")).toHaveLength(3);
     expect(decisions(h.log)).toEqual([
       expect.objectContaining({
-        service: "sd-example",
+        ecsService: "sd-example",
+        cluster: "example",
         deploymentId: "ecs-svc/2",
         trigger: "crash-loop",
         action: "rollback",
