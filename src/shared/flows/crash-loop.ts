@@ -21,7 +21,7 @@ import type { CrashLoopKey, CrashLoopStore } from "../state/crash-loop-store.js"
 import { failureOf, isDeliveryFailure, reportCheckFailure } from "./decision-failure.js";
 import type { RollbackRunner } from "./rollback-runner.js";
 import { serviceArnOf, type TaskHook } from "./task-stopped.js";
-import { isTransientError } from "./transient-error.js";
+import { errorSummary, isTransientError } from "./transient-error.js";
 
 const DEPLOYMENT_ID = /^ecs-svc\/\S+$/;
 const MINUTE = 60_000;
@@ -137,7 +137,7 @@ export function crashLoopHook(deps: CrashLoopDeps): TaskHook {
     } catch (error) {
       if (isDeliveryFailure(error)) throw error;
       const cause = failureOf(error);
-      await reportCheckFailure(
+      const report = reportCheckFailure(
         deps,
         {
           check: "crash-loop check",
@@ -151,7 +151,16 @@ export function crashLoopHook(deps: CrashLoopDeps): TaskHook {
         },
         event.id,
       );
-      if (cause.transient) throw error;
+      // A transient failure is retried with the event, and so is its report: the original error decides.
+      if (cause.transient) {
+        await report.catch((reportError: unknown) => {
+          log.warn("could not report the crash-loop check failure; the retry reports it", {
+            error: errorSummary(reportError),
+          });
+        });
+        throw error;
+      }
+      await report;
     }
     return undefined;
   };

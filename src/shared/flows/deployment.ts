@@ -156,8 +156,17 @@ export function deploymentFlow(deps: DeploymentFlowDeps): DeploymentEventHandler
     } catch (error) {
       if (isDeliveryFailure(error)) throw error;
       const cause = failureOf(error);
-      const notified = await reportCheckFailure(deps, { ...failure, ...cause }, event.id);
-      if (cause.transient) throw error;
+      const report = reportCheckFailure(deps, { ...failure, ...cause }, event.id);
+      if (cause.transient) {
+        // Retried with the event, and so is its report: the original error decides.
+        await report.catch((reportError: unknown) => {
+          log.warn("could not report the rollback check failure; the retry reports it", {
+            error: errorSummary(reportError),
+          });
+        });
+        throw error;
+      }
+      const notified = await report;
       return {
         notified,
         failure: cause.error,
