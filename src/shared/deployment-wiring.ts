@@ -73,6 +73,7 @@ function offlineDeploymentDeps(
     store: memoryCrashLoopStore(),
     rollback,
     log: options.log,
+    notify: options.notify,
     settings: crashLoopSettings(config),
   });
   return {
@@ -125,6 +126,8 @@ export function deploymentDeps(config: Config, options: DeploymentWiringOptions)
       ),
       rollback,
     }),
-    hooks: [crashLoopHook({ store: stores.crashLoop, rollback, log, settings: crashLoopSettings(config) })],
+    hooks: [
+      crashLoopHook({ store: stores.crashLoop, rollback, log, notify, settings: crashLoopSettings(config) }),
+    ],
   };
 }

@@ -21,6 +21,9 @@ beforeEach(() => {
   ecsMock.reset();
 });
 
+const mustNotNotify = async (): Promise<never> => {
+  throw new Error("must not notify");
+};
 const parsed = (raw: Record<string, unknown>) => parseEcsEvent(raw) as TaskStateChangeEvent;
 const taskMessages = (h: ReturnType<typeof scenarioHarness>) =>
   h.notified.filter((n) => n.message.kind === "task-stopped");
@@ -60,6 +63,7 @@ describe("which stops count", () => {
         throw new Error("must not be called");
       },
       log: silentLog,
+      notify: mustNotNotify,
       settings: { threshold: 1, windowMinutes: 15 },
     });
     const raw = stoppedTask({ taskId: "t1", time: "2024-09-10T16:50:30Z" });
@@ -218,6 +222,7 @@ describe("a flood after the decision", () => {
         return undefined as never;
       },
       log: silentLog,
+      notify: mustNotNotify,
       settings: { threshold: 2, windowMinutes: 15 },
     });
     const failure = (taskId: string) => {

@@ -205,30 +205,42 @@ describe("deployment review", () => {
   });
 
   it.each([
-    ["access is denied", accessDenied],
-    ["ECS throttles", throttling],
-  ])("never blocks the deployment message when %s", async (_, error) => {
-    ecsMock.on(DescribeServicesCommand).rejects(error());
-    const h = scenarioHarness();
+    ["access is denied", accessDenied, "warning"],
+    ["ECS throttles", throttling, "info"],
+  ])(
+    "never blocks the deployment message when %s, and says the review failed",
+    async (_, error, severity) => {
+      ecsMock.on(DescribeServicesCommand).rejects(error());
+      const h = scenarioHarness();
 
-    const result = await h.dispatch(
-      deploymentEvent("SERVICE_DEPLOYMENT_IN_PROGRESS", { time: "2024-09-10T16:49:05Z" }),
-    );
+      const result = await h.dispatch(
+        deploymentEvent("SERVICE_DEPLOYMENT_IN_PROGRESS", { time: "2024-09-10T16:49:05Z" }),
+      );
 
-    expect(result.status).toBe("handled");
-    expect(h.delivered().map((m) => m.title)).toEqual(["sd-example: deployment started"]);
-    expect(h.log.lines).toContainEqual(
-      expect.objectContaining({
-        level: "warn",
-        message: expect.stringContaining("deployment review skipped"),
-        fields: expect.objectContaining({ deploymentId: "ecs-svc/2" }),
-      }),
-    );
-  });
+      expect(result.status).toBe("handled");
+      expect(h.delivered().map((m) => m.title)).toEqual([
+        "sd-example: deployment started",
+        "sd-example: deployment review failed",
+      ]);
+      expect(h.delivered()[1]).toMatchObject({
+        severity,
+        cause: expect.stringMatching(
+          /^deployment review failed for `sd-example`: .+ — the review was skipped/,
+        ),
+      });
+      expect(h.log.lines).toContainEqual(
+        expect.objectContaining({
+          level: "warn",
+          message: expect.stringContaining("deployment review skipped"),
+          fields: expect.objectContaining({ deploymentId: "ecs-svc/2" }),
+        }),
+      );
+    },
+  );
 });
 
 describe("rollback on a failed deployment", () => {
-  it("logs every decision with service, deploymentId, action, code and reason", async () => {
+  it("logs every decision with ecsService, cluster, deploymentId, action, code and reason", async () => {
     ecsWorld(ecsMock, {
       rollout: "FAILED",
       rolloutReason: "failed",
@@ -240,7 +252,8 @@ describe("rollback on a failed deployment", () => {
 
     expect(decisions(h.log)).toEqual([
       expect.objectContaining({
-        service: "sd-example",
+        ecsService: "sd-example",
+        cluster: "example",
         deploymentId: "ecs-svc/2",
         action: "none",
         code: "ecs-rolls-back",
@@ -261,11 +274,13 @@ describe("rollback on a failed deployment", () => {
     expect(world.mutations().map((m) => m.api)).toEqual(["UpdateService"]);
     expect(h.delivered().map((m) => m.title)).toEqual([
       "sd-example: deployment failed",
+      "sd-example: rollback check failed",
       "sd-example: rolled back ecs-svc/2 to large-ngingx:1",
     ]);
+    expect(h.delivered()[1]).toMatchObject({ severity: "warning" });
   });
 
-  it("logs a non-transient error and reports the event as handled", async () => {
+  it("logs and notifies a non-transient error, and reports the event as handled", async () => {
     ecsMock.on(DescribeServicesCommand).rejects(accessDenied());
     const h = scenarioHarness();
 
@@ -275,11 +290,15 @@ describe("rollback on a failed deployment", () => {
       status: "handled",
       summary: expect.stringContaining("rollback check failed"),
     });
-    expect(h.delivered().map((m) => m.title)).toEqual(["sd-example: deployment failed"]);
+    expect(h.delivered().map((m) => m.title)).toEqual([
+      "sd-example: deployment failed",
+      "sd-example: rollback check failed",
+    ]);
+    expect(h.delivered()[1]).toMatchObject({ severity: "critical" });
     expect(h.log.lines).toContainEqual(
       expect.objectContaining({
         level: "error",
-        message: "rollback check failed",
+        message: "rollback check failed; nothing was changed",
         fields: expect.objectContaining({ error: expect.stringContaining("AccessDeniedException") }),
       }),
     );

@@ -2,7 +2,7 @@
  * Realistic sequences of ECS events replayed through dispatchEvent with the deployment side wired as in the
  * Lambdas: which ECS calls change the service, and which messages people get.
  */
-import { ECSClient } from "@aws-sdk/client-ecs";
+import { ClusterNotFoundException, ECSClient } from "@aws-sdk/client-ecs";
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
 import {
@@ -75,7 +75,8 @@ describe("(a) a deployment crash-loops after it starts", () => {
     expect(h.notified.filter((n) => n.message.kind === "task-stopped")).toHaveLength(3);
     expect(decisions(h.log)).toEqual([
       expect.objectContaining({
-        service: "sd-example",
+        ecsService: "sd-example",
+        cluster: "example",
         deploymentId: "ecs-svc/2",
         trigger: "crash-loop",
         action: "rollback",
@@ -325,5 +326,28 @@ describe("(g) dry run (DRY_RUN=true)", () => {
 
     expect(await h.rollbackStore.lastRollbackAt(SERVICE_ARN)).toBeUndefined();
     expect(await h.rollbackStore.claimRollback("ecs-svc/2", SERVICE_ARN)).toBe(true);
+  });
+});
+
+describe("(i) a failed deployment of a service whose cluster does not exist", () => {
+  it("tells Slack and the email topic that the rollback check failed and nothing was changed", async () => {
+    ecsMock.rejects(
+      new ClusterNotFoundException({
+        message: "Cluster not found.",
+        $metadata: { httpStatusCode: 400, requestId: "0e1c2f8e-3a4b-4c5d-8e9f-0a1b2c3d4e5f", attempts: 1 },
+      }),
+    );
+    const h = scenarioHarness();
+
+    const result = await h.dispatch(
+      deploymentEvent("SERVICE_DEPLOYMENT_FAILED", { time: "2024-09-10T16:55:00Z" }),
+    );
+
+    const sentence =
+      "rollback check failed for `sd-example`: ClusterNotFoundException: Cluster not found. — nothing was changed";
+    expect(result).toMatchObject({ status: "handled" });
+    expect(JSON.stringify(h.slack)).toContain(sentence);
+    expect(h.email.map((e) => e.body).join("\n")).toContain(sentence);
+    expect(titles(h)).toEqual(["sd-example: deployment failed", "sd-example: rollback check failed"]);
   });
 });

@@ -5,15 +5,20 @@
  * or within M minutes after completion").
  *
  * It runs before the stopped-task notification and never takes it over. Its own failures must not lose that
- * notification: non-transient errors (access denied, a missing service) are logged and swallowed; transient
- * ones (throttling, 5xx) are rethrown so Lambda retries the event, which the notification dedupe makes safe.
+ * notification, nor be lost themselves: a check that fails is logged and notified ("crash-loop check failed
+ * for `api`: ... — nothing was changed", once per event); then non-transient errors (access denied, a missing
+ * service) are swallowed, transient ones (throttling, 5xx) rethrown so Lambda retries the event, which the
+ * notification dedupe makes safe. A notification that fails to go out is rethrown as is.
  */
 import type { Diagnosis } from "../diagnosis/types.js";
 import { arnName, serviceFromGroup } from "../events/arns.js";
 import type { TaskStateChangeEvent } from "../events/parse.js";
 import type { Log } from "../log.js";
+import { crashLoopLogKeys } from "../log-keys.js";
+import type { Notifier } from "../notify/port.js";
 import { isRollbackFailure } from "../rollback/failure-categories.js";
 import type { CrashLoopKey, CrashLoopStore } from "../state/crash-loop-store.js";
+import { failureOf, isDeliveryFailure, reportCheckFailure } from "./decision-failure.js";
 import type { RollbackRunner } from "./rollback-runner.js";
 import { serviceArnOf, type TaskHook } from "./task-stopped.js";
 import { errorSummary, isTransientError } from "./transient-error.js";
@@ -36,6 +41,8 @@ export interface CrashLoopDeps {
   store: CrashLoopStore;
   rollback: RollbackRunner;
   log: Log;
+  /** Tells people when the crash-loop decision could not be made. */
+  notify: Notifier;
   settings: CrashLoopSettings;
   /** Used when the event carries no time (never in EventBridge events). */
   clock?: () => Date;
@@ -92,10 +99,14 @@ export function crashLoopHook(deps: CrashLoopDeps): TaskHook {
     const since = new Date(now.getTime() - settings.windowMinutes * MINUTE);
     const failures = await deps.store.failuresSince(key, since);
     const distinct = new Set(failures.map((f) => f.taskArn)).size;
-    log.info("crash-loop count", { ...key, failures: distinct, threshold: settings.threshold });
+    log.info("crash-loop count", {
+      ...crashLoopLogKeys(key),
+      failures: distinct,
+      threshold: settings.threshold,
+    });
     if (distinct < settings.threshold) return;
     if (await deps.store.rollbackClaimed(key.deploymentId)) {
-      log.info("rollback of this deployment already started; not deciding again", { ...key });
+      log.info("rollback of this deployment already started; not deciding again", crashLoopLogKeys(key));
       remember(key.deploymentId);
       return;
     }
@@ -124,11 +135,32 @@ export function crashLoopHook(deps: CrashLoopDeps): TaskHook {
     try {
       await count(event, diagnosis, subject);
     } catch (error) {
-      if (isTransientError(error)) throw error;
-      log.error("crash-loop check failed; the stopped-task notification still goes out", {
-        ...subject.key,
-        error: errorSummary(error),
-      });
+      if (isDeliveryFailure(error)) throw error;
+      const cause = failureOf(error);
+      const report = reportCheckFailure(
+        deps,
+        {
+          check: "crash-loop check",
+          trigger: "crash-loop",
+          serviceArn: subject.serviceArn,
+          deploymentId: subject.key.deploymentId,
+          account: event.account,
+          region: event.region,
+          time: event.time,
+          ...cause,
+        },
+        event.id,
+      );
+      // A transient failure is retried with the event, and so is its report: the original error decides.
+      if (cause.transient) {
+        await report.catch((reportError: unknown) => {
+          log.warn("could not report the crash-loop check failure; the retry reports it", {
+            error: errorSummary(reportError),
+          });
+        });
+        throw error;
+      }
+      await report;
     }
     return undefined;
   };

@@ -11,13 +11,16 @@
  * deployment message goes out before any rollback, so a rollback failure never hides the event itself.
  */
 import { dedupeKey, deploymentMessage, serviceActionMessage } from "../deployments/messages.js";
-import { deploymentReviewMessage } from "../deployments/review.js";
+import { deploymentReviewMessage, type ReviewInput } from "../deployments/review.js";
+import { reviewFailedMessage, reviewSkippedMessage } from "../deployments/review-notices.js";
 import { isRollbackReason } from "../deployments/rollback-reason.js";
 import { type EventService, eventService } from "../deployments/service-ref.js";
 import type { DeploymentStateChangeEvent, EcsEvent, ServiceActionEvent } from "../events/parse.js";
 import { DETAIL_TYPES } from "../events/schemas.js";
 import type { Log } from "../log.js";
+import { serviceLogKeys } from "../log-keys.js";
 import type { ChannelOutcome, Notifier } from "../notify/port.js";
+import { failureOf, isDeliveryFailure, reportCheckFailure } from "./decision-failure.js";
 import type { ReviewLoader } from "./deployment-review-loader.js";
 import type { DispatchResult } from "./dispatch.js";
 import type { RollbackRun, RollbackRunner } from "./rollback-runner.js";
@@ -39,6 +42,12 @@ export interface DeploymentOutcomes {
   review?: ChannelOutcome[];
   rollback?: RollbackRun;
 }
+
+/** What the review of a new deployment gave: its input, why it was skipped, or why it failed. */
+type ReviewResult =
+  | { status: "ready"; input: ReviewInput }
+  | { status: "skipped"; reason: string }
+  | { status: "failed"; error: string; transient: boolean };
 
 export type DeploymentEventHandler = (event: EcsEvent) => Promise<DispatchResult>;
 
@@ -71,34 +80,70 @@ export function deploymentFlow(deps: DeploymentFlowDeps): DeploymentEventHandler
     };
   }
 
-  /** Best effort: a review that cannot load (access denied, throttling) is logged and skipped. */
-  async function loadReview(event: DeploymentStateChangeEvent, service: EventService) {
+  /**
+   * Best effort: a review that cannot load (access denied, throttling) never blocks or retries the event; it
+   * is logged and people are told the review was skipped and why.
+   */
+  async function loadReview(
+    event: DeploymentStateChangeEvent,
+    service: EventService,
+  ): Promise<ReviewResult | undefined> {
     if (!deps.loadReview || !service.serviceArn) return undefined;
+    const deploymentId = event.detail.deploymentId;
     try {
-      return await deps.loadReview(service.serviceArn, event.detail.deploymentId);
+      return await deps.loadReview(service.serviceArn, deploymentId);
     } catch (error) {
+      const failure = { error: errorSummary(error), transient: isTransientError(error) };
       log.warn("deployment review skipped: could not load the service or its task definition", {
-        service: service.name,
-        deploymentId: event.detail.deploymentId,
-        error: errorSummary(error),
+        ...serviceLogKeys(service.serviceArn),
+        deploymentId,
+        ...failure,
       });
-      return undefined;
+      return { status: "failed", ...failure };
     }
   }
 
-  /** Runs the rollback; only transient errors propagate (Lambda retries; the message dedupe makes it safe). */
+  function reviewNotice(event: DeploymentStateChangeEvent, review: ReviewResult | undefined) {
+    if (!review) return undefined;
+    if (review.status === "ready") return deploymentReviewMessage(review.input);
+    if (review.status === "skipped") {
+      log.info("deployment review skipped", {
+        ...serviceLogKeys(eventService(event.resources).serviceArn),
+        deploymentId: event.detail.deploymentId,
+        reason: review.reason,
+      });
+      return reviewSkippedMessage(event, review.reason);
+    }
+    return reviewFailedMessage(event, review);
+  }
+
+  /**
+   * Runs the rollback. A decision that cannot be made is notified once per event and logged; a transient
+   * error then propagates (Lambda retries; the message dedupe makes that safe), any other is reported as the
+   * outcome. A notification that fails to go out propagates as is.
+   */
   async function rollback(
     event: DeploymentStateChangeEvent,
     service: EventService,
   ): Promise<RollbackRun | undefined> {
     const { deploymentId, reason } = event.detail;
-    if (!deps.rollback || !service.serviceArn) return undefined;
-    if (!deploymentId) {
-      log.warn("failed deployment without a deploymentId: cannot decide on a rollback", {
-        service: service.name,
-      });
-      return undefined;
-    }
+    if (!deps.rollback) return undefined;
+    const failure = {
+      check: "rollback check" as const,
+      trigger: "deployment-failed" as const,
+      serviceArn: service.serviceArn,
+      serviceName: service.name,
+      deploymentId,
+      account: event.account,
+      region: event.region,
+      time: event.time,
+    };
+    const cannotDecide = async (why: string): Promise<RollbackRun> => {
+      const notified = await reportCheckFailure(deps, { ...failure, error: why, transient: false }, event.id);
+      return { notified, failure: why, summary: `rollback check failed: ${why} — nothing was changed` };
+    };
+    if (!service.serviceArn) return cannotDecide("the event names no service ARN in its resources");
+    if (!deploymentId) return cannotDecide("the event names no deploymentId");
     try {
       return await deps.rollback({
         trigger: { kind: "deployment-failed", deploymentId, reason: reason ?? "" },
@@ -109,9 +154,24 @@ export function deploymentFlow(deps: DeploymentFlowDeps): DeploymentEventHandler
         time: event.time,
       });
     } catch (error) {
-      if (isTransientError(error)) throw error;
-      log.error("rollback check failed", { service: service.name, deploymentId, error: errorSummary(error) });
-      return { summary: `rollback check failed: ${errorSummary(error)}` };
+      if (isDeliveryFailure(error)) throw error;
+      const cause = failureOf(error);
+      const report = reportCheckFailure(deps, { ...failure, ...cause }, event.id);
+      if (cause.transient) {
+        // Retried with the event, and so is its report: the original error decides.
+        await report.catch((reportError: unknown) => {
+          log.warn("could not report the rollback check failure; the retry reports it", {
+            error: errorSummary(reportError),
+          });
+        });
+        throw error;
+      }
+      const notified = await report;
+      return {
+        notified,
+        failure: cause.error,
+        summary: `rollback check failed: ${cause.error} — nothing was changed`,
+      };
     }
   }
 
@@ -122,7 +182,8 @@ export function deploymentFlow(deps: DeploymentFlowDeps): DeploymentEventHandler
     const startsNewRevision = detail.eventName === "SERVICE_DEPLOYMENT_IN_PROGRESS" && !isRollback;
 
     const review = startsNewRevision ? await loadReview(event, service) : undefined;
-    const message = deploymentMessage(event, { taskDefinition: review?.taskDefinition.taskDefinitionArn });
+    const reviewed = review?.status === "ready" ? review.input.taskDefinition.taskDefinitionArn : undefined;
+    const message = deploymentMessage(event, { taskDefinition: reviewed });
     const outcomes: DeploymentOutcomes = {
       message: await notify(message, {
         dedupeKey: dedupeKey(event),
@@ -132,7 +193,8 @@ export function deploymentFlow(deps: DeploymentFlowDeps): DeploymentEventHandler
     };
     const notes: string[] = [];
 
-    const reviewMessage = review ? deploymentReviewMessage(review) : undefined;
+    // One review message per event: the findings, or why there was no review (never another revision's).
+    const reviewMessage = reviewNotice(event, review);
     if (reviewMessage) {
       outcomes.review = await notify(
         { ...reviewMessage, account: reviewMessage.account ?? event.account, time: event.time },

@@ -5,8 +5,8 @@
  *   rollback for the cooldown -> log the decision -> notify every decision whose trigger held.
  * Orchestration over injected ports; AWS errors propagate so the caller chooses between retry and log.
  */
-import { parseServiceArn } from "../events/arns.js";
 import type { Log } from "../log.js";
+import { serviceLogKeys } from "../log-keys.js";
 import type { ChannelOutcome, Notifier } from "../notify/port.js";
 import type { RollbackInputs } from "../rollback/ecs-rollback.js";
 import { rollbackMessage } from "../rollback/message.js";
@@ -43,6 +43,8 @@ export interface RollbackRun {
   decision?: Decision;
   outcome?: RollbackOutcome;
   notified?: ChannelOutcome[];
+  /** Why no decision could be made (the check failed); it was notified. */
+  failure?: string;
   /** One line for people: what was decided, or what would be done. */
   summary: string;
 }
@@ -104,7 +106,7 @@ export function rollbackRunner(deps: RollbackRunnerDeps): RollbackRunner {
       // The rollback happened: failing to remember it for the cooldown must not hide it from people.
       await store.recordRollback(decision.serviceArn, at).catch((error: unknown) => {
         log.error("could not record the rollback for the cooldown", {
-          serviceArn: decision.serviceArn,
+          ...serviceLogKeys(decision.serviceArn),
           error: errorSummary(error),
         });
       });
@@ -115,10 +117,8 @@ export function rollbackRunner(deps: RollbackRunnerDeps): RollbackRunner {
   return async (request) => {
     const decision = await decide(request);
     const outcome = await execute(decision, request.now);
-    const ref = parseServiceArn(request.serviceArn);
     const fields = {
-      service: ref?.service ?? request.serviceArn,
-      cluster: ref?.cluster,
+      ...serviceLogKeys(request.serviceArn),
       deploymentId: decision.deploymentId,
       trigger: decision.trigger,
       action: decision.action,
