@@ -39,8 +39,7 @@ NOTIFY_TOPIC_ARN, STATE_TABLE, AWS_ENDPOINT_URL), and starts only when every FIL
 it prints, per message, the outcome on each channel: sent ("would post" in a dry run), failed (with the
 error), or not sent because duplicate (already delivered), throttled (counted into the flood digest),
 muted (ecs-sentinel:mute tag), or routed-out (below the channel's minimum severity, or not in the
-service's ecs-sentinel:channels tag); then the
-actions taken (rollback decisions). A task that has not stopped yet is reported as such, not diagnosed.
+service's ecs-sentinel:channels tag); then the actions taken (rollback decisions). A task that has not stopped yet is reported as such, not diagnosed.
 Exit status: 0 every event handled; 2 an input could not be read or an event was dropped (a real run then
 sends nothing); 1 a delivery or an AWS call failed.`;
 
