@@ -1,5 +1,4 @@
 /** `ecs-sentinel history`: the recent stops of a cluster or service, by category, from the state table. */
-import { parseArgs } from "node:util";
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { dynamoClient } from "../shared/aws.js";
 import {
@@ -11,6 +10,7 @@ import {
 } from "../shared/enrich/history.js";
 import { createHistoryStore } from "../shared/enrich/history-store.js";
 import { singleLine } from "../shared/notify/text.js";
+import { parseCommandArgs } from "./args.js";
 import { type CliIo, UsageError } from "./io.js";
 
 export const HISTORY_HELP = `Usage: ecs-sentinel history [--cluster C] [--service S] [--since 24h] [--json]
@@ -57,7 +57,7 @@ function rowReport(row: HistorySummaryRow): string[] {
 }
 
 export async function runHistory(argv: string[], io: CliIo, deps: HistoryCommandDeps = {}): Promise<number> {
-  const { values } = parseArgs({
+  const { values } = parseCommandArgs({
     args: argv,
     allowPositionals: false,
     options: {

@@ -1,6 +1,6 @@
 /**
  * Turns what a person feeds `diagnose` into tasks: an EventBridge event, a bare task (`detail`),
- * a DescribeTasks response (`{"tasks": [...]}`), a JSON array of these, or JSON Lines of them.
+ * a DescribeTasks response (`{"tasks": [...], "failures": [...]}`), a JSON array of these, or JSON Lines of them.
  */
 import { DETAIL_TYPES, type EcsTask, EventParseError, parseTask } from "../shared/events/index.js";
 
@@ -37,7 +37,52 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-export type TaskOrProblem = TaskInput | { problem: string; origin: string };
+/** A DescribeTasks failure: ECS could not describe this task (MISSING: it forgot it, about an hour after it stopped). */
+export interface DescribeFailure {
+  arn?: string;
+  reason: string;
+  detail?: string;
+}
+
+export interface FailureInput {
+  failure: DescribeFailure;
+  origin: string;
+}
+
+export type TaskOrProblem = TaskInput | FailureInput | { problem: string; origin: string };
+
+const optionalString = (value: unknown) => (typeof value === "string" && value ? value : undefined);
+
+/** One entry of DescribeTasks `failures[]`: {"arn": "...", "reason": "MISSING", "detail": "..."}. */
+export function parseFailure(value: unknown, origin: string): DescribeFailure {
+  if (!isObject(value)) throw new InputError(`${origin}: expected a DescribeTasks failure object`);
+  for (const key of ["arn", "reason", "detail"] as const) {
+    if (value[key] !== undefined && value[key] !== null && typeof value[key] !== "string")
+      throw new InputError(`${origin}.${key}: expected a string`);
+  }
+  const failure: DescribeFailure = { reason: optionalString(value.reason) ?? "unknown" };
+  const arn = optionalString(value.arn);
+  const detail = optionalString(value.detail);
+  if (arn) failure.arn = arn;
+  if (detail) failure.detail = detail;
+  return failure;
+}
+
+function describeTasksResponse(doc: Record<string, unknown>, origin: string): TaskOrProblem[] {
+  const at = (key: string, i: number) => `${origin}${origin ? "." : ""}${key}[${i}]`;
+  const tasks = Array.isArray(doc.tasks) ? doc.tasks : [];
+  const failures = Array.isArray(doc.failures) ? doc.failures : [];
+  return [
+    ...tasks.flatMap((task, i) => tasksFromDocument(task, at("tasks", i))),
+    ...failures.map((failure, i): TaskOrProblem => {
+      try {
+        return { failure: parseFailure(failure, at("failures", i)), origin: at("failures", i) };
+      } catch (error) {
+        return { problem: describeInputProblem(error), origin: at("failures", i) };
+      }
+    }),
+  ];
+}
 
 /**
  * Extracts tasks from one parsed document. A bad element does not spoil its neighbours: it becomes a
@@ -56,14 +101,10 @@ export function tasksFromDocument(doc: unknown, origin: string): TaskOrProblem[]
       }
       return [{ task: parseTask(doc.detail, `${origin}${origin ? "." : ""}detail`), origin }];
     }
-    if (Array.isArray(doc.tasks)) {
-      return doc.tasks.flatMap((task, i) =>
-        tasksFromDocument(task, `${origin}${origin ? "." : ""}tasks[${i}]`),
-      );
-    }
+    if (Array.isArray(doc.tasks) || Array.isArray(doc.failures)) return describeTasksResponse(doc, origin);
     if ("taskArn" in doc) return [{ task: parseTask(doc, origin), origin }];
     throw new InputError(
-      `${origin || "input"}: not a task event, a task or a DescribeTasks response (no "detail-type", "tasks" or "taskArn")`,
+      `${origin || "input"}: not a task event, a task or a DescribeTasks response (no "detail-type", "tasks", "failures" or "taskArn")`,
     );
   } catch (error) {
     return [{ problem: describeInputProblem(error), origin }];

@@ -3,39 +3,40 @@ import { DescribeTaskDefinitionCommand, DescribeTasksCommand, type ECSClient } f
 import type { DiagnosisContext } from "../shared/diagnosis/types.js";
 import { contextFromTaskDefinition } from "../shared/enrich/task-definition-context.js";
 import { type EcsTask, parseTask } from "../shared/events/index.js";
+import { type DescribeFailure, parseFailure } from "./inputs.js";
+import { notStopped } from "./task-state.js";
 
-export class TaskNotFoundError extends Error {
-  override readonly name = "TaskNotFoundError";
-}
+export type LiveTask =
+  | { kind: "task"; task: EcsTask; context: DiagnosisContext }
+  /** DescribeTasks answered with `failures[]` (MISSING: ECS forgot the task, about an hour after it stopped). */
+  | { kind: "failure"; failure: DescribeFailure };
 
-export async function fetchLiveTask(
-  ecs: ECSClient,
-  cluster: string,
-  taskId: string,
-): Promise<{ task: EcsTask; context: DiagnosisContext }> {
+export async function fetchLiveTask(ecs: ECSClient, cluster: string, taskId: string): Promise<LiveTask> {
   const described = await ecs.send(new DescribeTasksCommand({ cluster, tasks: [taskId], include: ["TAGS"] }));
   const raw = described.tasks?.[0];
   if (!raw) {
     const failure = described.failures?.[0];
-    const why = failure
-      ? `${failure.reason ?? "unknown"}${failure.detail ? ` (${failure.detail})` : ""}`
-      : "not found";
-    throw new TaskNotFoundError(
-      `task ${taskId} in cluster ${cluster}: ${why}. ECS keeps stopped tasks for about an hour only.`,
-    );
+    return {
+      kind: "failure",
+      failure: failure
+        ? { arn: taskId, ...parseFailure(failure, "failures[0]") }
+        : { arn: taskId, reason: "MISSING", detail: "DescribeTasks returned neither the task nor a failure" },
+    };
   }
   const task = parseTask(raw, "tasks[0]");
-  if (!task.taskDefinitionArn) return { task, context: {} };
+  // A task that has not stopped gets no diagnosis, so its task definition is not needed.
+  if (!task.taskDefinitionArn || notStopped(task)) return { kind: "task", task, context: {} };
   try {
     const definition = await ecs.send(
       new DescribeTaskDefinitionCommand({ taskDefinition: task.taskDefinitionArn }),
     );
     return {
+      kind: "task",
       task,
       context: definition.taskDefinition ? contextFromTaskDefinition(definition.taskDefinition) : {},
     };
   } catch {
     // The diagnosis stands without memory limits; missing permission here must not hide it.
-    return { task, context: {} };
+    return { kind: "task", task, context: {} };
   }
 }

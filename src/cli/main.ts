@@ -5,6 +5,8 @@ import { type CliIo, processIo, UsageError } from "./io.js";
 import { JOBS_HELP, runJobs } from "./jobs.js";
 import { LOCAL_SETUP_HELP, runLocalSetup } from "./local-setup.js";
 import { REPLAY_HELP, runReplay } from "./replay.js";
+import { didYouMean } from "./suggest.js";
+import { cliVersion } from "./version.js";
 
 const HELP = `Usage: ecs-sentinel <command> [options]
 
@@ -16,6 +18,7 @@ Commands:
   jobs list|validate|run NAME [--wait]   scheduled one-off tasks of a jobs file (--file, default jobs.yml)
   local-setup                            create the state table and topic on AWS_ENDPOINT_URL (emulator)
   help [COMMAND]                         help for a command
+  version                                the version (also --version, -V)
 
 Run "ecs-sentinel <command> --help" for a command's options.
 Environment: AWS_REGION, AWS_ENDPOINT_URL(_<SERVICE>), SLACK_WEBHOOK_URL or SLACK_WEBHOOK_SECRET,
@@ -31,22 +34,43 @@ const commands: Record<string, { run: Command; help: string }> = {
   jobs: { run: (argv, io) => runJobs(argv, io), help: JOBS_HELP },
 };
 
+/** Own keys only: "constructor" or "toString" is not a command. */
+const commandNamed = (name: string) => (Object.hasOwn(commands, name) ? commands[name] : undefined);
+
+const VERSION_WORDS = ["version", "--version", "-V"];
+const KNOWN_WORDS = [...Object.keys(commands), "help", ...VERSION_WORDS, "--help", "-h"];
+
+function unknownCommand(name: string, io: CliIo): number {
+  const what = name.startsWith("-") ? "option" : "command";
+  io.stderr.write(
+    `ecs-sentinel: unknown ${what} "${name}".${didYouMean(name, KNOWN_WORDS)} Run "ecs-sentinel --help".\n`,
+  );
+  return 2;
+}
+
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === "-h" || name === "--help") {
     io.stdout.write(`${HELP}\n`);
     return name ? 0 : 2;
   }
-  if (name === "help") {
-    const topic = rest[0] ? commands[rest[0]] : undefined;
-    io.stdout.write(`${topic ? topic.help : HELP}\n`);
+  if (VERSION_WORDS.includes(name)) {
+    io.stdout.write(`ecs-sentinel ${cliVersion()}\n`);
     return 0;
   }
-  const command = commands[name];
-  if (!command) {
-    io.stderr.write(`ecs-sentinel: unknown command "${name}". Run "ecs-sentinel --help".\n`);
-    return 2;
+  if (name === "help") {
+    const [topic] = rest;
+    if (topic === undefined) {
+      io.stdout.write(`${HELP}\n`);
+      return 0;
+    }
+    const command = commandNamed(topic);
+    if (!command) return unknownCommand(topic, io);
+    io.stdout.write(`${command.help}\n`);
+    return 0;
   }
+  const command = commandNamed(name);
+  if (!command) return unknownCommand(name, io);
   try {
     return await command.run(rest, io);
   } catch (error) {

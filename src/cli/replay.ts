@@ -4,18 +4,21 @@
  * with an in-memory state store and channels that print what they would send, so routing, de-duplication and
  * flood control behave as deployed.
  */
-import { parseArgs } from "node:util";
 import { loadConfig } from "../shared/config.js";
+import { parseTask } from "../shared/events/index.js";
 import { type DispatchResult, dispatchEvent, type FlowDeps } from "../shared/flows/dispatch.js";
 import { stderrLog } from "../shared/log.js";
-import type { EmailMessage, Message, SlackPayload } from "../shared/notify/message.js";
-import { buildNotificationService, type NotificationService } from "../shared/notify/notifier.js";
-import { renderConsole, renderEmail, renderSlack } from "../shared/notify/render/index.js";
+import type { EmailMessage, SlackPayload } from "../shared/notify/message.js";
+import { buildNotificationService } from "../shared/notify/notifier.js";
+import { renderEmail, renderSlack } from "../shared/notify/render/index.js";
 import { memoryStore } from "../shared/state/index.js";
 import { buildNotifications, flowDeps } from "../shared/wiring.js";
+import { fileHint, parseCommandArgs } from "./args.js";
 import { wantsColor } from "./colors.js";
 import { describeInputProblem, parseJsonDocuments } from "./inputs.js";
 import { type CliIo, UsageError } from "./io.js";
+import { reportingService } from "./replay-report.js";
+import { type NotStopped, notStopped } from "./task-state.js";
 
 export const REPLAY_HELP = `Usage: ecs-sentinel replay [--dry-run] [--payloads] [--verbose] FILE...
 
@@ -32,8 +35,20 @@ Options:
   -h, --help   show this help
 
 Without --dry-run it uses the configured channels and AWS endpoints (see README: SLACK_WEBHOOK_URL,
-NOTIFY_TOPIC_ARN, STATE_TABLE, AWS_ENDPOINT_URL).
-Exit status: 0 every event handled; 2 an input could not be read or an event was dropped; 1 a delivery failed.`;
+NOTIFY_TOPIC_ARN, STATE_TABLE, AWS_ENDPOINT_URL), and starts only when every FILE could be read. Both ways
+it prints, per message, the outcome on each channel: sent ("would post" in a dry run), failed (with the
+error), or not sent because duplicate (already delivered), throttled (counted into the flood digest),
+muted (ecs-sentinel:mute tag), or routed-out (below the channel's minimum severity, or not in the
+service's ecs-sentinel:channels tag); then the actions taken (rollback decisions). A task that has not stopped yet is reported as such, not diagnosed.
+Exit status: 0 every event handled; 2 an input could not be read or an event was dropped (a real run then
+sends nothing); 1 a delivery or an AWS call failed.`;
+
+const OPTIONS = {
+  "dry-run": { type: "boolean", default: false },
+  payloads: { type: "boolean", default: false },
+  verbose: { type: "boolean", default: false },
+  help: { type: "boolean", short: "h", default: false },
+} as const;
 
 interface LoadedEvent {
   source: string;
@@ -54,7 +69,8 @@ async function loadEvents(
         events.push({ source: flat.length > 1 ? `${file}[${i}]` : file, event });
       });
     } catch (error) {
-      problems.push(`${file}: ${describeInputProblem(error)}`);
+      const hint = (error as { code?: unknown } | null)?.code === "ENOENT" ? fileHint(file, OPTIONS) : "";
+      problems.push(`${file}: ${describeInputProblem(error)}${hint}`);
     }
   }
   return { events, problems };
@@ -66,28 +82,36 @@ function eventTime(event: unknown): number | undefined {
   return Number.isFinite(ms) ? ms : undefined;
 }
 
-function summarize(result: DispatchResult): string {
+/** Why a task event was ignored, in the words `diagnose` uses for a task that has not stopped. */
+function ignoredTask(event: unknown): string | undefined {
+  const detail = (event as { detail?: unknown } | null)?.detail;
+  let state: NotStopped | undefined;
+  try {
+    state = notStopped(parseTask(detail));
+  } catch {
+    return undefined;
+  }
+  if (!state) return undefined;
+  const desired = state.desiredStatus ? ` (desired ${state.desiredStatus})` : "";
+  const stop = state.stopping && state.stopCode ? `; stopping: ${state.stopCode}` : "";
+  return `not stopped (yet): ${state.lastStatus}${desired}: ${state.waitingFor}${stop}; nothing to diagnose`;
+}
+
+function summarize(result: DispatchResult, event: unknown): string {
   switch (result.status) {
     case "diagnosed":
       return `${result.diagnosis.category} (${result.diagnosis.severity})`;
     case "handled":
       return result.summary;
+    case "ignored":
+      return ignoredTask(event) ?? `ignored: ${result.reason}`;
     default:
       return `${result.status}: ${result.reason}`;
   }
 }
 
-/**
- * Channels that print instead of sending, and a notifier that shows a message once when at least one
- * channel would get it (a throttled or routed-out message is one line, so a replayed flood stays readable).
- */
-function dryRunNotifications(
-  io: CliIo,
-  payloads: boolean,
-  clock: () => number,
-  log: ReturnType<typeof stderrLog>,
-) {
-  const color = wantsColor(io.stdout, io.env);
+/** Channels that print what they would send; the lines are shown with the message's report. */
+function dryRunService(io: CliIo, payloads: boolean, clock: () => number, log: ReturnType<typeof stderrLog>) {
   const indent = (text: string) => text.replace(/^/gm, "      ");
   let pending: string[] = [];
   const slack = async (payload: SlackPayload) => {
@@ -106,11 +130,7 @@ function dryRunNotifications(
       payloads ? `${indent(message.body)}\n` : "      (body: the text above; --payloads prints it as sent)\n",
     );
   };
-  const flush = () => {
-    for (const line of pending) io.stdout.write(line);
-    pending = [];
-  };
-  const service: NotificationService = buildNotificationService({
+  const service = buildNotificationService({
     channels: { slack, email },
     render: { slack: renderSlack, email: renderEmail },
     store: memoryStore(),
@@ -118,45 +138,19 @@ function dryRunNotifications(
     logger: log,
     clock,
   });
-  // Printing wraps the service (not the flows' Notifier), so every flow flowDeps builds on it prints too.
-  const notify: NotificationService["notify"] = async (message: Message, meta) => {
-    const outcome = await service.notify(message, meta);
-    const notSent = (["slack", "email"] as const).flatMap((channel) => {
-      const o = outcome.channels[channel];
-      if (!o || o.status === "sent") return [];
-      return [`${channel} ${o.status === "skipped" ? o.reason : o.status === "failed" ? o.error : o.status}`];
-    });
-    if (pending.length > 0) {
-      io.stdout.write(`\n${renderConsole(message, { color })}`);
-      flush();
-      if (notSent.length > 0) io.stdout.write(`  → not sent to: ${notSent.join(", ")}\n`);
-    } else {
-      io.stdout.write(
-        `  ${message.severity} · ${message.title}\n  → not sent: ${notSent.join(", ") || "no channel"}\n`,
-      );
-    }
-    return outcome;
+  const takePending = () => {
+    const lines = pending;
+    pending = [];
+    return lines;
   };
-  const sweepDigests = async (now: number) => {
-    const sweep = await service.sweepDigests(now);
-    if (pending.length > 0)
-      io.stdout.write("\n━━ digests of flood windows still open at the end of the replay\n");
-    flush();
-    return sweep;
-  };
-  return { service: { notify, sweepDigests } };
+  return { service, takePending };
 }
 
 export async function runReplay(argv: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCommandArgs({
     args: argv,
     allowPositionals: true,
-    options: {
-      "dry-run": { type: "boolean", default: false },
-      payloads: { type: "boolean", default: false },
-      verbose: { type: "boolean", default: false },
-      help: { type: "boolean", short: "h", default: false },
-    },
+    options: OPTIONS,
   });
   if (values.help) {
     io.stdout.write(`${REPLAY_HELP}\n`);
@@ -167,13 +161,23 @@ export async function runReplay(argv: string[], io: CliIo): Promise<number> {
   const log = stderrLog(values.verbose);
   const { events, problems } = await loadEvents(positionals, io);
   for (const problem of problems) io.stderr.write(`ecs-sentinel: ${problem}\n`);
+  if (problems.length > 0 && !dryRun) {
+    // A mistyped file name must not leave a real replay half done: nothing is sent until every input reads.
+    io.stderr.write("ecs-sentinel: nothing replayed (a real replay starts only when every file reads)\n");
+    return 2;
+  }
 
   const config = loadConfig(io.env);
   let now = Date.now();
   const options = { log, deadline: () => 120_000 };
-  const notifications = dryRun
-    ? dryRunNotifications(io, values.payloads, () => now, log)
-    : { service: buildNotifications(config, options) };
+  const color = wantsColor(io.stdout, io.env);
+  const write = (text: string) => io.stdout.write(text);
+  const dry = dryRun ? dryRunService(io, values.payloads, () => now, log) : undefined;
+  const notifications = {
+    service: dry
+      ? reportingService(dry.service, { write, color, takePending: dry.takePending })
+      : reportingService(buildNotifications(config, options), { write, color }),
+  };
   // A dry run calls no AWS API: review and rollback print what they would load and do.
   const offline = dryRun ? { print: (line: string) => io.stdout.write(line) } : undefined;
   const deps: FlowDeps = {
@@ -191,7 +195,7 @@ export async function runReplay(argv: string[], io: CliIo): Promise<number> {
     try {
       const result = await dispatchEvent(event, deps);
       if (result.status === "dropped") dropped++;
-      io.stdout.write(`  = ${summarize(result)}\n`);
+      io.stdout.write(`  = ${summarize(result, event)}\n`);
     } catch (error) {
       failed++;
       io.stderr.write(`ecs-sentinel: ${source}: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -16,6 +16,7 @@ export function diagnosisJson(d: Diagnosis): string {
     remediation,
     evidence,
     docs,
+    status: "diagnosed",
     ...rest,
   });
 }

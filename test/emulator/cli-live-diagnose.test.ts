@@ -29,17 +29,39 @@ describe("ecs-sentinel diagnose --cluster --task against the emulator's ECS", ()
     );
   });
 
-  it("says a task that ECS does not know is not found, in one line, exit 1", async () => {
+  it("reports a task ECS does not know (DescribeTasks failure MISSING) with the history suggestion, exit 2", async () => {
     await createCluster("live");
     const io = captureIo();
 
     const code = await main(
-      ["diagnose", "--cluster", "live", "--task", "0123456789abcdef0123456789abcdef"],
+      ["diagnose", "--json", "--cluster", "live", "--task", "0123456789abcdef0123456789abcdef"],
       io,
     );
 
-    expect(code).toBe(1);
-    expect(io.err().trim().split("\n")).toHaveLength(1);
-    expect(io.err()).toMatch(/0123456789abcdef0123456789abcdef in cluster live: .*about an hour/);
+    expect(code).toBe(2);
+    expect(io.err()).toBe("");
+    const record = JSON.parse(io.out().trim()) as Record<string, unknown>;
+    expect(record).toMatchObject({
+      status: "failure",
+      reason: "MISSING",
+      suggestion: "ecs-sentinel history --cluster live",
+    });
+    expect(String(record.taskArn)).toContain("0123456789abcdef0123456789abcdef");
+    expect(record).not.toHaveProperty("category");
+  });
+
+  it("reports a running task as not stopped, with no category, exit 3", async () => {
+    const cluster = await createCluster("live");
+    const taskDefinition = await registerTaskDefinition({ family: "live-web", containerName: "web" });
+    const [task] = await runTask({ cluster, taskDefinition });
+    const taskArn = task?.taskArn ?? "";
+    const io = captureIo();
+
+    const code = await main(["diagnose", "--json", "--cluster", "live", "--task", taskArn], io);
+
+    expect(code).toBe(3);
+    const record = JSON.parse(io.out().trim()) as Record<string, unknown>;
+    expect(record).toMatchObject({ taskArn, status: "not-stopped", desiredStatus: "RUNNING" });
+    expect(record).not.toHaveProperty("category");
   });
 });
