@@ -16,6 +16,7 @@ import type { JobSpec, JobsFile } from "../shared/jobs/types.js";
 import { jobsFlowDeps } from "../shared/jobs-wiring.js";
 import { stderrLog } from "../shared/log.js";
 import { type CliIo, UsageError } from "./io.js";
+import { runJobsHistory } from "./jobs-history.js";
 import { essentialExitCode, type WaitPorts, waitForTask } from "./jobs-wait.js";
 
 export const JOBS_HELP = `Usage: ecs-sentinel jobs list [--file FILE] [--json] [--count N]
@@ -208,6 +209,7 @@ export async function runJobs(
   io: CliIo,
   deps: JobsCliDeps = defaultDeps(io),
 ): Promise<number> {
+  if (argv[0] === "history") return runJobsHistory(argv.slice(1), io);
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,

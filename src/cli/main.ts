@@ -5,6 +5,7 @@ import { type CliIo, processIo, UsageError } from "./io.js";
 import { JOBS_HELP, runJobs } from "./jobs.js";
 import { LOCAL_SETUP_HELP, runLocalSetup } from "./local-setup.js";
 import { REPLAY_HELP, runReplay } from "./replay.js";
+import { runWatchdogCli, WATCHDOG_HELP } from "./watchdog.js";
 
 const HELP = `Usage: ecs-sentinel <command> [options]
 
@@ -29,6 +30,7 @@ const commands: Record<string, { run: Command; help: string }> = {
   "local-setup": { run: runLocalSetup, help: LOCAL_SETUP_HELP },
   history: { run: runHistory, help: HISTORY_HELP },
   jobs: { run: (argv, io) => runJobs(argv, io), help: JOBS_HELP },
+  watchdog: { run: runWatchdogCli, help: WATCHDOG_HELP },
 };
 
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
