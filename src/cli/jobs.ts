@@ -16,12 +16,15 @@ import type { JobSpec, JobsFile } from "../shared/jobs/types.js";
 import { jobsFlowDeps } from "../shared/jobs-wiring.js";
 import { stderrLog } from "../shared/log.js";
 import { type CliIo, UsageError } from "./io.js";
+import { runJobsHistory } from "./jobs-history.js";
 import { validateJobsCommand } from "./jobs-validate.js";
 import { essentialExitCode, type WaitPorts, waitForTask } from "./jobs-wait.js";
+import { didYouMean } from "./suggest.js";
 
 export const JOBS_HELP = `Usage: ecs-sentinel jobs list [--file FILE] [--json] [--count N]
        ecs-sentinel jobs validate [--file FILE] [--strict]
        ecs-sentinel jobs run NAME [--wait] [--force] [--file FILE]
+       ecs-sentinel jobs history NAME [--limit N] [--json]
 
 Scheduled one-off ECS tasks, declared in a jobs file (see examples/jobs.yml). The deployed stack turns every
 job into an EventBridge Scheduler schedule; these commands read the same file with the same code.
@@ -33,6 +36,8 @@ Commands:
              daylight-saving change of the job's time zone in the next 12 months, an at() in the past
   run NAME   start the job now, exactly as its schedule would (overlap policy, capacity retries and
              fallback, run record, notifications); DRY_RUN=true only shows what would run
+  history NAME past runs of the job from the state table, newest first: start, end, exit code,
+             duration, result, task id, trigger ("jobs history --help" for its options)
 
 Options:
   --file FILE  the jobs file (default: $JOBS_FILE, else ./jobs.yml)
@@ -208,11 +213,14 @@ async function runCommand(
   return options.wait ? followRun(started, io, deps) : 0;
 }
 
+const JOBS_COMMANDS = ["list", "validate", "run"];
+
 export async function runJobs(
   argv: string[],
   io: CliIo,
   deps: JobsCliDeps = defaultDeps(io),
 ): Promise<number> {
+  if (argv[0] === "history") return runJobsHistory(argv.slice(1), io);
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -231,7 +239,13 @@ export async function runJobs(
     io.stdout.write(`${JOBS_HELP}\n`);
     return 0;
   }
-  if (!command) throw new UsageError("give a command: list, validate or run NAME");
+  if (!command) throw new UsageError("give a command: list, validate, run NAME or history NAME");
+  // Checked before the file is read: a mistyped command is a usage error, never a missing-file error.
+  if (!JOBS_COMMANDS.includes(command)) {
+    throw new UsageError(
+      `unknown jobs command "${command}".${didYouMean(command, [...JOBS_COMMANDS, "history"])} Use list, validate, run or history`,
+    );
+  }
   const path = values.file ?? io.env.JOBS_FILE ?? "jobs.yml";
   const onlyFor = (flag: string, allowed: string) => {
     if (command !== allowed) throw new UsageError(`${flag} is an option of "jobs ${allowed}"`);
@@ -272,6 +286,6 @@ export async function runJobs(
       return runCommand(name, file, { wait: values.wait, force: values.force }, io, deps);
     }
     default:
-      throw new UsageError(`unknown jobs command "${command}": use list, validate or run`);
+      throw new UsageError(`unknown jobs command "${command}": use list, validate, run or history`);
   }
 }

@@ -7,6 +7,7 @@ import { LOCAL_SETUP_HELP, runLocalSetup } from "./local-setup.js";
 import { REPLAY_HELP, runReplay } from "./replay.js";
 import { didYouMean } from "./suggest.js";
 import { cliVersion } from "./version.js";
+import { runWatchdogCli, WATCHDOG_HELP } from "./watchdog.js";
 
 const HELP = `Usage: ecs-sentinel <command> [options]
 
@@ -16,7 +17,10 @@ Commands:
   replay [--dry-run] FILE...             feed events through the Lambda code path, in order
   history [--cluster C] [--since 24h]    recent stops by category (state table)
   jobs list|validate|run NAME [--wait]   scheduled one-off tasks of a jobs file (--file, default jobs.yml)
-  local-setup                            create the state table and topic on AWS_ENDPOINT_URL (emulator)
+  jobs history NAME                      past runs of a job (state table)
+  watchdog --once [--dry-run]            one sweep of the watchdog: overdue runs, missed runs, digests
+  local-setup [--seed]                   create the state table and topic (and, with --seed, the ECS side)
+                                         on AWS_ENDPOINT_URL (emulator)
   help [COMMAND]                         help for a command
   version                                the version (also --version, -V)
 
@@ -32,6 +36,7 @@ const commands: Record<string, { run: Command; help: string }> = {
   "local-setup": { run: runLocalSetup, help: LOCAL_SETUP_HELP },
   history: { run: runHistory, help: HISTORY_HELP },
   jobs: { run: (argv, io) => runJobs(argv, io), help: JOBS_HELP },
+  watchdog: { run: runWatchdogCli, help: WATCHDOG_HELP },
 };
 
 /** Own keys only: "constructor" or "toString" is not a command. */

@@ -4,15 +4,15 @@
  */
 import type { Context } from "aws-lambda";
 import { handleWatchdog } from "../shared/flows/jobs.js";
-import { lambdaJobsDeps } from "../shared/jobs-lambda.js";
+import { memoisedJobsDeps } from "../shared/jobs-lambda.js";
 import { logger } from "../shared/logger.js";
 
-// Top-level await: the jobs file is validated at cold start, before the first invocation.
-const deps = await lambdaJobsDeps();
+// No top-level await: `serverless invoke local` loads handlers with require() (see memoisedJobsDeps).
+const deps = memoisedJobsDeps();
 
 export const handler = async (_event: unknown, context: Context) => {
   logger.addContext(context);
-  const result = await handleWatchdog(deps(context));
+  const result = await handleWatchdog(await deps(context));
   logger.info("watchdog done", {
     stopped: result.stopped.length,
     wouldStop: result.wouldStop.length,

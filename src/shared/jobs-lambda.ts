@@ -37,13 +37,16 @@ export async function deployedJobsFile(
   return parseJobsFile(read(config.jobsFile), basename(config.jobsFile));
 }
 
+/** The dependencies of one invocation of the run-job or watchdog Lambda. */
+export type LambdaJobsDeps = ReturnType<typeof jobsFlowDeps>;
+
 /**
- * For the run-job and watchdog handlers: configuration, jobs file and adapters are built once at cold start
- * (an invalid jobs file or variable fails the init loudly); the returned function binds the invocation.
+ * For the run-job and watchdog handlers: configuration, jobs file and adapters, built once per container (an
+ * invalid jobs file or variable fails loudly, naming every problem); the returned function binds the invocation.
  */
 export async function lambdaJobsDeps(
   config: Config = loadConfig(),
-): Promise<(context: Context) => ReturnType<typeof jobsFlowDeps>> {
+): Promise<(context: Context) => LambdaJobsDeps> {
   let current: Context | undefined;
   const options: RuntimeOptions = {
     log: lambdaLog,
@@ -63,4 +66,28 @@ export async function lambdaJobsDeps(
     current = context;
     return deps;
   };
+}
+
+/**
+ * The handlers' initialisation without a top-level await: `serverless invoke local` loads a handler module
+ * with require(), which Node refuses for a module graph with top-level await (ERR_REQUIRE_ASYNC_MODULE).
+ * Initialisation starts when the module loads (Lambda's init phase) and is awaited by every invocation; a
+ * failure (an invalid jobs file, a bad variable) rejects the first invocation and is retried by the next one,
+ * which fails the same way while the cause remains: loud on every invocation, never silently without jobs.
+ */
+export function memoisedJobsDeps(
+  init: () => Promise<(context: Context) => LambdaJobsDeps> = () => lambdaJobsDeps(),
+): (context: Context) => Promise<LambdaJobsDeps> {
+  let ready: Promise<(context: Context) => LambdaJobsDeps> | undefined;
+  const start = () => {
+    const attempt = init();
+    ready = attempt;
+    attempt.catch(() => {
+      // Rejected: the next invocation initialises again. The rejection itself reaches the invocation.
+      if (ready === attempt) ready = undefined;
+    });
+    return attempt;
+  };
+  start();
+  return async (context) => (await (ready ?? start()))(context);
 }

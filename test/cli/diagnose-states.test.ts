@@ -14,7 +14,7 @@ const detailOf = (text: string) => (JSON.parse(text) as { detail: Record<string,
 
 // Adapted from out-of-memory--fargate-exit-137.json: lastStatus STOPPING instead of STOPPED (the same task
 // on its way down, before ECS has the final state of its containers).
-const stopping = { ...detailOf(oom), lastStatus: "STOPPING" };
+const stopping: Record<string, unknown> = { ...detailOf(oom), lastStatus: "STOPPING" };
 
 // The DescribeTasks failure shape of the API reference (Failure: arn, reason, detail).
 const missing = { arn: "arn:aws:ecs:us-east-1:123456789012:task/prod/abc", reason: "MISSING" };

@@ -25,6 +25,8 @@ export interface MotoServerOptions {
   projectRoot: string;
   /** How long to wait for the server to answer before giving up. */
   readyTimeoutMs?: number;
+  /** Extra environment of the server, e.g. MOTO_ACCOUNT_ID (the account moto answers as). */
+  env?: Record<string, string>;
 }
 
 export interface RunningMotoServer {
@@ -85,6 +87,7 @@ async function startOnPort(options: MotoServerOptions, port: number): Promise<Ru
     [join(options.projectRoot, "scripts/emulator.sh"), "serve", "--port", String(port)],
     {
       cwd: options.projectRoot,
+      env: { ...process.env, ...options.env },
       detached: true,
       stdio: ["ignore", "ignore", "pipe"],
     },
