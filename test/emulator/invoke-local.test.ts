@@ -35,6 +35,7 @@ function invokeLocal(fn: string, input: string[]): Promise<{ code: number | null
         ...input,
         "--param=watchedClusters=prod",
         `--param=jobsFile=${join(workDir, "jobs.yml")}`,
+        "--param=passRolePattern=ecs-sentinel-local-*",
       ],
       {
         cwd: workDir,
