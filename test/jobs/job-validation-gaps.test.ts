@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { editDistance } from "../../src/shared/edit-distance.js";
 import { JobsFileError, parseJobsFile } from "../../src/shared/jobs/jobs-file.js";
-import { editDistance, nearestName } from "../../src/shared/jobs/suggest.js";
+import { nearestName } from "../../src/shared/jobs/suggest.js";
 
 const BASE = "name: a, schedule: rate(1 hour), cluster: c, taskDefinition: t";
 
