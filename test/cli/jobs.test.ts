@@ -95,6 +95,16 @@ describe("jobs validate", () => {
     expect(io.err()).toContain("missing.yml: cannot read the jobs file (ENOENT)");
   });
 
+  it("names a mistyped jobs command and the nearest one before reading any file", async () => {
+    const io = captureIo();
+
+    const code = await main(["jobs", "lst"], io);
+
+    expect(code).toBe(2);
+    expect(io.err()).toContain('unknown jobs command "lst". Did you mean "list"?');
+    expect(io.err()).not.toContain("cannot read the jobs file");
+  });
+
   it("warns about a Berlin 02:30 schedule and still exits 0", async () => {
     const text =
       "jobs:\n  - { name: nightly, schedule: cron(30 2 * * ? *), timezone: Europe/Berlin, cluster: c, taskDefinition: t }\n";
