@@ -1,6 +1,6 @@
 /** `ecs-sentinel history`: the recent stops of a cluster or service, by category, from the state table. */
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { dynamoClient } from "../shared/aws.js";
+import { dynamoClient } from "../app/aws.js";
 import {
   formatWindow,
   type HistorySummaryRow,

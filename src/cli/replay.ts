@@ -4,7 +4,9 @@
  * with an in-memory state store and channels that print what they would send, so routing, de-duplication and
  * flood control behave as deployed.
  */
-import { loadConfig } from "../shared/config.js";
+import { loadConfig } from "../app/config.js";
+import { flowDeps } from "../app/events.js";
+import { buildNotifications } from "../app/notifications.js";
 import { parseTask } from "../shared/events/index.js";
 import { type DispatchResult, dispatchEvent, type FlowDeps } from "../shared/flows/dispatch.js";
 import { stderrLog } from "../shared/log.js";
@@ -12,7 +14,6 @@ import type { EmailMessage, SlackPayload } from "../shared/notify/message.js";
 import { buildNotificationService } from "../shared/notify/notifier.js";
 import { renderEmail, renderSlack } from "../shared/notify/render/index.js";
 import { memoryStore } from "../shared/state/index.js";
-import { buildNotifications, flowDeps } from "../shared/wiring.js";
 import { fileHint, parseCommandArgs } from "./args.js";
 import { wantsColor } from "./colors.js";
 import { describeInputProblem, parseJsonDocuments } from "./inputs.js";

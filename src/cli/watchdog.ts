@@ -6,12 +6,12 @@
  */
 import { basename } from "node:path";
 import { parseArgs } from "node:util";
-import { loadConfig } from "../shared/config.js";
+import { loadConfig } from "../app/config.js";
+import { jobsFlowDeps } from "../app/jobs.js";
 import { handleWatchdog, type JobNotifier, type WatchdogFlowDeps } from "../shared/flows/jobs.js";
 import { JobsFileError, parseJobsFile } from "../shared/jobs/jobs-file.js";
 import type { JobRunStore } from "../shared/jobs/ports.js";
 import type { JobsFile } from "../shared/jobs/types.js";
-import { jobsFlowDeps } from "../shared/jobs-wiring.js";
 import { stderrLog } from "../shared/log.js";
 import { type CliIo, UsageError } from "./io.js";
 

@@ -5,7 +5,7 @@ import {
   PutLogEventsCommand,
 } from "@aws-sdk/client-cloudwatch-logs";
 import { describe, expect, it, vi } from "vitest";
-import { logsClient } from "../../src/shared/aws.js";
+import { logsClient } from "../../src/app/aws.js";
 import { CallCounter, ENRICH_OPERATIONS } from "../../src/shared/enrich/call-counter.js";
 import {
   fetchLogTail,

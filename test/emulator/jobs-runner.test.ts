@@ -7,7 +7,7 @@ import { CreateTableCommand } from "@aws-sdk/client-dynamodb";
 import { CreateServiceCommand, DescribeTasksCommand } from "@aws-sdk/client-ecs";
 import { DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
 import { beforeAll, describe, expect, it } from "vitest";
-import { dynamoClient, ecsClient } from "../../src/shared/aws.js";
+import { dynamoClient, ecsClient } from "../../src/app/aws.js";
 import { parseTask } from "../../src/shared/events/parse.js";
 import { handleRunJob, type JobsFlowDeps } from "../../src/shared/flows/jobs.js";
 import { completeRun } from "../../src/shared/jobs/completion.js";

@@ -13,8 +13,8 @@ import {
 } from "@aws-sdk/client-ecs";
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
-import { loadConfig } from "../../src/shared/config.js";
-import { deploymentDeps } from "../../src/shared/deployment-wiring.js";
+import { loadConfig } from "../../src/app/config.js";
+import { deploymentDeps } from "../../src/app/deployments.js";
 import { dispatchEvent } from "../../src/shared/flows/dispatch.js";
 import type { Notifier } from "../../src/shared/notify/port.js";
 import { DeliveryError } from "../../src/shared/notify/transports/errors.js";

@@ -2,7 +2,7 @@
  * Context for a failure alert: the culprit's last log lines, what changed since the service's last successful
  * revision, and how often this has happened lately. The three are gathered in parallel within one budget, and
  * each one that fails or runs out of time is left out (the log tail says why): context never holds up or
- * blocks the alert. Orchestration over injected ports; the AWS adapters are built in enrichment-adapters.ts.
+ * blocks the alert. Orchestration over injected ports; the AWS adapters are built in src/app/enrichment.ts.
  */
 import type { Diagnosis } from "../diagnosis/types.js";
 import { shouldEnrich } from "../enrich/call-counter.js";

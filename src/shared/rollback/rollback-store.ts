@@ -5,8 +5,7 @@
  *             rollback is ever started per deployment, however many Lambdas see the trigger at once;
  * - cooldown: pk `rollback-cooldown#<serviceArn>`, sk `last`: when the service was last rolled back.
  */
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
-import { dynamoClient } from "../aws.js";
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 
 /** Port: true for the first caller for this deployment, false for every later one. */
 export type ClaimRollback = (deploymentId: string, serviceArn: string) => Promise<boolean>;
@@ -23,7 +22,7 @@ export interface RollbackStore {
 
 export interface RollbackStoreOptions {
   tableName: string;
-  client?: DynamoDBDocumentClient;
+  client: DynamoDBDocumentClient;
   /** Claims are kept this long (default 30 days), far beyond any redelivery of the same event. */
   claimTtlDays?: number;
   /** Cooldown items are kept this long (default 7 days); must exceed the cooldown. */
@@ -42,7 +41,7 @@ function isConditionFailure(error: unknown): boolean {
 
 export function dynamoRollbackStore(options: RollbackStoreOptions): RollbackStore {
   const { tableName, claimTtlDays = 30, cooldownTtlDays = 7, now = () => new Date() } = options;
-  const client = options.client ?? DynamoDBDocumentClient.from(dynamoClient());
+  const { client } = options;
   const epoch = (date: Date) => Math.floor(date.getTime() / 1000);
 
   return {

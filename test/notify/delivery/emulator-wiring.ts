@@ -3,7 +3,7 @@
  * store against moto, a real local Slack webhook, and a clock the test moves.
  */
 import { CreateTopicCommand } from "@aws-sdk/client-sns";
-import { snsClient } from "../../../src/shared/aws.js";
+import { snsClient } from "../../../src/app/aws.js";
 import type { Message } from "../../../src/shared/notify/message.js";
 import {
   buildNotificationService,

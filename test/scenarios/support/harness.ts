@@ -4,8 +4,8 @@
  * state stores, fake channels that keep what they received, and a clock that follows the dispatched events.
  */
 import { ECSClient } from "@aws-sdk/client-ecs";
-import { loadConfig } from "../../../src/shared/config.js";
-import { deploymentDeps } from "../../../src/shared/deployment-wiring.js";
+import { loadConfig } from "../../../src/app/config.js";
+import { deploymentDeps } from "../../../src/app/deployments.js";
 import { type DispatchResult, dispatchEvent, type FlowDeps } from "../../../src/shared/flows/dispatch.js";
 import type { Log } from "../../../src/shared/log.js";
 import type { EmailMessage, Message, SlackPayload } from "../../../src/shared/notify/message.js";

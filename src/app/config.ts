@@ -2,7 +2,7 @@
  * Environment parsed once at cold start. A missing or bad variable fails loudly here, with its name,
  * instead of half-way through an event.
  */
-import { SEVERITIES, type Severity } from "./diagnosis/types.js";
+import { SEVERITIES, type Severity } from "../shared/diagnosis/types.js";
 
 export class ConfigError extends Error {
   override readonly name = "ConfigError";

@@ -1,31 +1,32 @@
 /**
  * Composition of the jobs side from the configuration: the jobs file the Lambdas run, the ECS and DynamoDB
  * adapters, and the notifier job messages go through. The run-job and watchdog handlers, `ecs-sentinel jobs`
- * and the task-state flow's completion hook (wiring.ts) build their job dependencies here.
+ * and the task-state flow's completion hook (events.ts) build their job dependencies here.
  */
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { dynamoClient, ecsClient } from "./aws.js";
-import type { Config } from "./config.js";
 import {
   type JobNotifier,
   type JobsFlowDeps,
   jobCompletionHook,
   type WatchdogFlowDeps,
-} from "./flows/jobs.js";
-import { memoryJobRunStore } from "./flows/jobs-memory-store.js";
-import type { TaskHook } from "./flows/task-stopped.js";
-import { buildEcsJobsAdapter } from "./jobs/ecs-jobs.js";
-import type { JobRunStore } from "./jobs/ports.js";
-import { buildJobRunStore } from "./jobs/run-store.js";
-import type { JobsFile } from "./jobs/types.js";
-import type { Log } from "./log.js";
-import { asNotifier } from "./notify/notifier.js";
-import type { Notifier } from "./notify/port.js";
-import type { EmailPort, SlackPort } from "./notify/transports/ports.js";
-import type { NotificationStore } from "./state/index.js";
-import { buildNotifications, configuredChannels, configuredStore, type RuntimeOptions } from "./wiring.js";
+} from "../shared/flows/jobs.js";
+import { memoryJobRunStore } from "../shared/flows/jobs-memory-store.js";
+import type { TaskHook } from "../shared/flows/task-stopped.js";
+import { buildEcsJobsAdapter } from "../shared/jobs/ecs-jobs.js";
+import type { JobRunStore } from "../shared/jobs/ports.js";
+import { buildJobRunStore } from "../shared/jobs/run-store.js";
+import type { JobsFile } from "../shared/jobs/types.js";
+import type { Log } from "../shared/log.js";
+import { asNotifier } from "../shared/notify/notifier.js";
+import type { Notifier } from "../shared/notify/port.js";
+import type { EmailPort, SlackPort } from "../shared/notify/transports/ports.js";
+import type { NotificationStore } from "../shared/state/index.js";
+import { dynamoClient, ecsClient } from "./aws.js";
+import type { Config } from "./config.js";
+import { buildNotifications, configuredChannels, configuredStore } from "./notifications.js";
+import type { RuntimeOptions } from "./runtime.js";
 
 /** Run records in the state table, or in memory (with a warning) when there is none. */
 export function configuredRunStore(config: Pick<Config, "stateTable">, log: Log): JobRunStore {

@@ -15,7 +15,7 @@ import {
   type ECSClient,
   RegisterTaskDefinitionCommand,
 } from "@aws-sdk/client-ecs";
-import { ecsClient } from "./shared/aws.js";
+import { ecsClient } from "../app/aws.js";
 
 export class SeedRefusedError extends Error {
   override readonly name = "SeedRefusedError";

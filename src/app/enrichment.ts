@@ -1,16 +1,21 @@
 /**
- * Builds the alert context ports from AWS clients: CloudWatch Logs for tails, ECS for services and task
+ * Composition of alert context (enrichment): builds the alert context ports from AWS clients: CloudWatch Logs for tails, ECS for services and task
  * definitions, the state table for history. Every adapter counts its calls on one counter.
  */
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { ECSClient } from "@aws-sdk/client-ecs";
-import { dynamoClient, ecsClient } from "../aws.js";
-import { type CallCounter, enrichmentCalls } from "../enrich/call-counter.js";
-import { createHistoryStore } from "../enrich/history-store.js";
-import { fetchLogTail, type LogsClientFor, logsClientsByRegion } from "../enrich/log-tail.js";
-import { buildTaskDefinitionLoader, type TaskDefinitionLoader } from "../enrich/task-definition-cache.js";
-import type { TaskEnrichment } from "./enrichment.js";
-import { buildServiceDeploymentsLookup } from "./service-deployments.js";
+import { type CallCounter, enrichmentCalls } from "../shared/enrich/call-counter.js";
+import { createHistoryStore } from "../shared/enrich/history-store.js";
+import { fetchLogTail, type LogsClientFor, logsClientsByRegion } from "../shared/enrich/log-tail.js";
+import {
+  buildTaskDefinitionLoader,
+  type TaskDefinitionLoader,
+} from "../shared/enrich/task-definition-cache.js";
+import { contextFromTaskDefinition } from "../shared/enrich/task-definition-context.js";
+import type { FlowDeps } from "../shared/flows/dispatch.js";
+import type { TaskEnrichment } from "../shared/flows/enrichment.js";
+import { buildServiceDeploymentsLookup } from "../shared/flows/service-deployments.js";
+import { dynamoClient, ecsClient, logsClient } from "./aws.js";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** GetLogEvents returns at most 10,000 events per call. */
@@ -82,9 +87,19 @@ export function configuredEnrichment(
   if (runtime.offline || !config.region) return undefined;
   return buildTaskEnrichment(config, {
     ecs: ecsClient(),
-    logs: logsClientsByRegion(),
+    logs: logsClientsByRegion(undefined, undefined, logsClient),
     dynamo: dynamoClient(),
     loadTaskDefinition: runtime.loadTaskDefinition,
     remainingMs: runtime.deadline,
   });
+}
+
+/** Task definitions are immutable by ARN: one loader (and cache) per container. */
+export function taskDefinitionContextLoader(
+  load: TaskDefinitionLoader = buildTaskDefinitionLoader(ecsClient()),
+): FlowDeps["taskDefinitionContext"] {
+  return async (arn) => {
+    const definition = await load(arn);
+    return definition ? contextFromTaskDefinition(definition) : undefined;
+  };
 }

@@ -1,30 +1,38 @@
 /**
  * Composition of the deployment side (deployment/service events, review, rollback, crash-loop hook) from the
  * configuration: the real ECS and DynamoDB adapters for the Lambdas and `replay`, or, for `replay --dry-run`,
- * adapters that call no AWS API and print what they would do. wiring.ts plugs the result into FlowDeps.
+ * adapters that call no AWS API and print what they would do. events.ts plugs the result into FlowDeps.
  */
 import type { ECSClient } from "@aws-sdk/client-ecs";
-import { dynamoClient, ecsClient } from "./aws.js";
-import type { Config } from "./config.js";
-import { buildTaskDefinitionLoader, type TaskDefinitionLoader } from "./enrich/task-definition-cache.js";
-import { crashLoopHook } from "./flows/crash-loop.js";
-import { type DeploymentEventHandler, deploymentFlow } from "./flows/deployment.js";
-import { ecsReviewLoader } from "./flows/deployment-review-loader.js";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import {
+  buildTaskDefinitionLoader,
+  type TaskDefinitionLoader,
+} from "../shared/enrich/task-definition-cache.js";
+import { crashLoopHook } from "../shared/flows/crash-loop.js";
+import { type DeploymentEventHandler, deploymentFlow } from "../shared/flows/deployment.js";
+import { ecsReviewLoader } from "../shared/flows/deployment-review-loader.js";
 import {
   deploymentSightings,
   dryRunReviewLoader,
   dryRunRollbackRunner,
   type Print,
-} from "./flows/dry-run-deployments.js";
-import { rollbackRunner } from "./flows/rollback-runner.js";
-import type { TaskHook } from "./flows/task-stopped.js";
-import type { Log } from "./log.js";
-import type { Notifier } from "./notify/port.js";
-import { ecsRollback } from "./rollback/ecs-rollback.js";
-import { dynamoRollbackStore, type RollbackStore } from "./rollback/rollback-store.js";
-import type { RollbackConfig } from "./rollback/types.js";
-import { type CrashLoopStore, dynamoCrashLoopStore, memoryCrashLoopStore } from "./state/crash-loop-store.js";
-import { memoryRollbackStore } from "./state/memory-rollback-store.js";
+} from "../shared/flows/dry-run-deployments.js";
+import { rollbackRunner } from "../shared/flows/rollback-runner.js";
+import type { TaskHook } from "../shared/flows/task-stopped.js";
+import type { Log } from "../shared/log.js";
+import type { Notifier } from "../shared/notify/port.js";
+import { ecsRollback } from "../shared/rollback/ecs-rollback.js";
+import { dynamoRollbackStore, type RollbackStore } from "../shared/rollback/rollback-store.js";
+import type { RollbackConfig } from "../shared/rollback/types.js";
+import {
+  type CrashLoopStore,
+  dynamoCrashLoopStore,
+  memoryCrashLoopStore,
+} from "../shared/state/crash-loop-store.js";
+import { memoryRollbackStore } from "../shared/state/memory-rollback-store.js";
+import { dynamoClient, ecsClient } from "./aws.js";
+import type { Config } from "./config.js";
 
 export interface DeploymentWiringOptions {
   log: Log;
@@ -92,7 +100,10 @@ function stateStores(config: Config, options: DeploymentWiringOptions) {
   if (rollbackStore && crashLoopStore) return { rollback: rollbackStore, crashLoop: crashLoopStore };
   if (config.stateTable) {
     return {
-      rollback: dynamoRollbackStore({ tableName: config.stateTable }),
+      rollback: dynamoRollbackStore({
+        tableName: config.stateTable,
+        client: DynamoDBDocumentClient.from(dynamoClient()),
+      }),
       crashLoop: dynamoCrashLoopStore({ client: dynamoClient(), tableName: config.stateTable }),
     };
   }

@@ -1,16 +1,16 @@
 /**
  * The jobs side of the run-job and watchdog Lambdas: the jobs file they run and their dependencies. Kept apart
- * from jobs-wiring.ts so that the task-state bundle, which only closes runs, carries no YAML parser.
+ * from jobs.ts so that the task-state bundle, which only closes runs, carries no YAML parser.
  */
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import type { Context } from "aws-lambda";
+import { JobsFileError, parseJobsDocument } from "../shared/jobs/jobs-document.js";
+import type { JobsFile } from "../shared/jobs/types.js";
 import { type Config, loadConfig } from "./config.js";
-import { JobsFileError, parseJobsDocument } from "./jobs/jobs-document.js";
-import type { JobsFile } from "./jobs/types.js";
-import { jobsFlowDeps } from "./jobs-wiring.js";
+import { jobsFlowDeps } from "./jobs.js";
 import { lambdaLog } from "./logger.js";
-import type { RuntimeOptions } from "./wiring.js";
+import { lambdaRuntime } from "./runtime.js";
 
 /**
  * The jobs file embedded in the Lambda bundles by esbuild's `define` (serverless.yml, from
@@ -33,7 +33,7 @@ export async function deployedJobsFile(
   if (embedded) return parseJobsDocument(embedded.document, embedded.fileName);
   if (embedded === null || !config.jobsFile) return NO_JOBS;
   // Only outside a bundle (tests, local runs): the YAML parser is loaded just for this.
-  const { parseJobsFile } = await import("./jobs/jobs-file.js");
+  const { parseJobsFile } = await import("../shared/jobs/jobs-file.js");
   return parseJobsFile(read(config.jobsFile), basename(config.jobsFile));
 }
 
@@ -47,11 +47,7 @@ export type LambdaJobsDeps = ReturnType<typeof jobsFlowDeps>;
 export async function lambdaJobsDeps(
   config: Config = loadConfig(),
 ): Promise<(context: Context) => LambdaJobsDeps> {
-  let current: Context | undefined;
-  const options: RuntimeOptions = {
-    log: lambdaLog,
-    deadline: () => current?.getRemainingTimeInMillis() ?? 30_000,
-  };
+  const runtime = lambdaRuntime();
   let jobsFile: JobsFile;
   try {
     jobsFile = await deployedJobsFile(config);
@@ -61,9 +57,9 @@ export async function lambdaJobsDeps(
     throw error;
   }
   lambdaLog.info("jobs file loaded", { file: jobsFile.fileName, jobs: jobsFile.jobs.length });
-  const deps = jobsFlowDeps(config, options, jobsFile);
+  const deps = jobsFlowDeps(config, runtime.options, jobsFile);
   return (context) => {
-    current = context;
+    runtime.bind(context);
     return deps;
   };
 }

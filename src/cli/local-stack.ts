@@ -3,7 +3,7 @@
  * the same CloudFormation definitions the deployed stack uses (infra/state.yml), so local runs and the
  * deployed stack cannot drift apart. Idempotent: a second run reuses what the first created.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
@@ -18,7 +18,7 @@ import {
 } from "@aws-sdk/client-dynamodb";
 import { CreateTopicCommand, type CreateTopicCommandInput } from "@aws-sdk/client-sns";
 import { parseDocument } from "yaml";
-import { dynamoClient, snsClient } from "./shared/aws.js";
+import { dynamoClient, snsClient } from "../app/aws.js";
 
 export class LocalSetupError extends Error {
   override readonly name = "LocalSetupError";
@@ -48,8 +48,16 @@ interface CfnResource {
   Properties?: Record<string, unknown>;
 }
 
-// src/local-setup.ts and the bundled dist/cli.js both sit one level below the package root.
-const defaultProjectRoot = () => fileURLToPath(new URL("..", import.meta.url));
+/**
+ * The package root: the bundled dist/cli.js sits one level below it, src/cli/local-stack.ts two levels. The
+ * nearer folder holding serverless.yml wins; without one (an installed package) it is the folder one level up.
+ */
+const defaultProjectRoot = () => {
+  const candidates = [new URL("..", import.meta.url), new URL("../..", import.meta.url)].map((url) =>
+    fileURLToPath(url),
+  );
+  return candidates.find((dir) => existsSync(join(dir, "serverless.yml"))) ?? (candidates[0] as string);
+};
 
 function readYaml(path: string): unknown {
   let text: string;
