@@ -1,7 +1,7 @@
 /**
  * Composition of the deployment side (deployment/service events, review, rollback, crash-loop hook) from the
- * configuration: the real ECS and DynamoDB adapters for the Lambdas and `replay`, or, for `replay --dry-run`,
- * adapters that call no AWS API and print what they would do. events.ts plugs the result into FlowDeps.
+ * configuration: the real ECS and DynamoDB adapters for the Lambdas and `replay` (`replay --dry-run` is wired
+ * in dry-run.ts). events.ts plugs the result into FlowDeps.
  */
 import type { ECSClient } from "@aws-sdk/client-ecs";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
@@ -12,12 +12,6 @@ import {
 import { crashLoopHook } from "../shared/flows/crash-loop.js";
 import { type DeploymentEventHandler, deploymentFlow } from "../shared/flows/deployment.js";
 import { ecsReviewLoader } from "../shared/flows/deployment-review-loader.js";
-import {
-  deploymentSightings,
-  dryRunReviewLoader,
-  dryRunRollbackRunner,
-  type Print,
-} from "../shared/flows/dry-run-deployments.js";
 import { rollbackRunner } from "../shared/flows/rollback-runner.js";
 import type { TaskHook } from "../shared/flows/task-stopped.js";
 import type { Log } from "../shared/log.js";
@@ -37,8 +31,6 @@ import type { Config } from "./config.js";
 export interface DeploymentWiringOptions {
   log: Log;
   notify: Notifier;
-  /** `replay --dry-run`: no AWS call at all; review and rollback print what they would do. */
-  offline?: { print: Print };
   /** Adapters to use instead of the configured ones (tests: a mocked ECS client, the emulator's table). */
   adapters?: {
     ecs?: ECSClient;
@@ -66,33 +58,8 @@ export function rollbackConfigOf(config: Config): Partial<RollbackConfig> {
   };
 }
 
-function crashLoopSettings(config: Config) {
+export function crashLoopSettings(config: Config) {
   return { threshold: config.crashLoopThreshold, windowMinutes: config.crashLoopWindowMinutes };
-}
-
-function offlineDeploymentDeps(
-  config: Config,
-  options: DeploymentWiringOptions,
-  print: Print,
-): DeploymentDeps {
-  const sightings = deploymentSightings();
-  const rollback = dryRunRollbackRunner(sightings, print);
-  const crashLoop = crashLoopHook({
-    store: memoryCrashLoopStore(),
-    rollback,
-    log: options.log,
-    notify: options.notify,
-    settings: crashLoopSettings(config),
-  });
-  return {
-    deploymentEvent: deploymentFlow({
-      notify: options.notify,
-      log: options.log,
-      loadReview: dryRunReviewLoader(sightings, print),
-      rollback,
-    }),
-    hooks: [sightings.observe, crashLoop],
-  };
 }
 
 function stateStores(config: Config, options: DeploymentWiringOptions) {
@@ -115,7 +82,6 @@ function stateStores(config: Config, options: DeploymentWiringOptions) {
 }
 
 export function deploymentDeps(config: Config, options: DeploymentWiringOptions): DeploymentDeps {
-  if (options.offline) return offlineDeploymentDeps(config, options, options.offline.print);
   const { log, notify } = options;
   const ecs = options.adapters?.ecs ?? ecsClient();
   const stores = stateStores(config, options);

@@ -78,13 +78,13 @@ export function buildTaskEnrichment(
 
 /**
  * The context ports of a deployed handler (or a live `replay`): the shared SDK clients. Off, with no AWS call,
- * where no AWS is configured (no region) and in offline dry runs.
+ * where no AWS is configured (no region). A dry run (dry-run.ts) has none.
  */
 export function configuredEnrichment(
   config: EnrichmentSettings & { region?: string },
-  runtime: { offline?: unknown; deadline: () => number; loadTaskDefinition: TaskDefinitionLoader },
+  runtime: { deadline: () => number; loadTaskDefinition: TaskDefinitionLoader },
 ): TaskEnrichment | undefined {
-  if (runtime.offline || !config.region) return undefined;
+  if (!config.region) return undefined;
   return buildTaskEnrichment(config, {
     ecs: ecsClient(),
     logs: logsClientsByRegion(undefined, undefined, logsClient),

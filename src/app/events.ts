@@ -25,7 +25,6 @@ export function flowDeps(
   const deployments = deploymentDeps(config, {
     log: options.log,
     notify,
-    offline: options.offline,
     adapters: { loadTaskDefinition },
   });
   return {

@@ -75,10 +75,10 @@ export function buildJobNotifier(
 
 /**
  * The task-state flow's job hook: closes job runs and sends their messages. None without a state table
- * (no run can be found) or in an offline dry run (no AWS call at all).
+ * (no run can be found). A dry run (dry-run.ts) has none either.
  */
 export function jobHooks(config: Config, options: RuntimeOptions): TaskHook[] {
-  if (options.offline || !config.stateTable) return [];
+  if (!config.stateTable) return [];
   return [
     jobCompletionHook({
       store: configuredRunStore(config, options.log),

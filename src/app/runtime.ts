@@ -10,8 +10,6 @@ export interface RuntimeOptions {
   log: Log;
   /** Milliseconds left for this invocation (Lambda's context), used to bound retries. */
   deadline: () => number;
-  /** `replay --dry-run`: the deployment side calls no AWS API and prints what it would do instead. */
-  offline?: { print: (line: string) => void };
 }
 
 /** When no invocation is bound (cold start, local runs), retries are bounded as if 30 s were left. */

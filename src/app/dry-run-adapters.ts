@@ -1,16 +1,53 @@
 /**
- * Review and rollback for `ecs-sentinel replay --dry-run`: no AWS call at all. What a decision needs that
+ * The printing adapters `replay --dry-run` swaps in (app/dry-run.ts): channels that print what they would send,
+ * and review and rollback with no AWS call at all. What a decision needs that
  * only AWS knows (tags, circuit breaker, deployment history) is reported as "would load service X to
  * decide"; what the replayed events themselves show (which revision each deployment's tasks ran) is used to
  * say where a rollback would go.
  */
-import { arnName, parseServiceArn, parseTaskDefinitionArn } from "../events/arns.js";
-import { AUTO_ROLLBACK_TAG } from "../rollback/types.js";
-import type { ReviewLoader } from "./deployment-review-loader.js";
-import type { RollbackRunner } from "./rollback-runner.js";
-import { serviceArnOf, type TaskHook } from "./task-stopped.js";
+import { arnName, parseServiceArn, parseTaskDefinitionArn } from "../shared/events/arns.js";
+import type { ReviewLoader } from "../shared/flows/deployment-review-loader.js";
+import type { RollbackRunner } from "../shared/flows/rollback-runner.js";
+import { serviceArnOf, type TaskHook } from "../shared/flows/task-stopped.js";
+import type { EmailMessage, SlackPayload } from "../shared/notify/message.js";
+import type { EmailPort, SlackPort } from "../shared/notify/transports/ports.js";
+import { AUTO_ROLLBACK_TAG } from "../shared/rollback/types.js";
 
 export type Print = (line: string) => void;
+
+/**
+ * Channels that print what they would send; the lines wait in `takePending` until the replay report shows them
+ * with the message's outcome. `payloads`: the full Slack JSON (indented) and the full email body.
+ */
+export function printingChannels(payloads: boolean): {
+  channels: { slack: SlackPort; email: EmailPort };
+  takePending: () => string[];
+} {
+  const indent = (text: string) => text.replace(/^/gm, "      ");
+  let pending: string[] = [];
+  const slack = async (payload: SlackPayload) => {
+    pending.push(`  → slack: would post (Block Kit, ${payload.blocks.length} blocks): ${payload.text}\n`);
+    // One line by default: ready to paste into Slack's Block Kit Builder.
+    pending.push(
+      payloads ? `${indent(JSON.stringify(payload, null, 2))}\n` : `      ${JSON.stringify(payload)}\n`,
+    );
+  };
+  const email = async (message: EmailMessage) => {
+    const attributes = Object.entries(message.attributes)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(", ");
+    pending.push(`  → email: would publish "${message.subject}" [${attributes}]\n`);
+    pending.push(
+      payloads ? `${indent(message.body)}\n` : "      (body: the text above; --payloads prints it as sent)\n",
+    );
+  };
+  const takePending = () => {
+    const lines = pending;
+    pending = [];
+    return lines;
+  };
+  return { channels: { slack, email }, takePending };
+}
 
 interface Sighting {
   deploymentId: string;
