@@ -5,13 +5,13 @@
  */
 import type { ECSClient } from "@aws-sdk/client-ecs";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { ecsReviewLoader } from "../shared/deployments/review-loader.js";
 import {
   buildTaskDefinitionLoader,
   type TaskDefinitionLoader,
 } from "../shared/enrich/task-definition-cache.js";
 import { crashLoopHook } from "../shared/flows/crash-loop.js";
 import { type DeploymentEventHandler, deploymentFlow } from "../shared/flows/deployment.js";
-import { ecsReviewLoader } from "../shared/flows/deployment-review-loader.js";
 import { rollbackRunner } from "../shared/flows/rollback-runner.js";
 import type { TaskHook } from "../shared/flows/task-stopped.js";
 import type { Log } from "../shared/log.js";

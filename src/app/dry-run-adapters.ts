@@ -5,8 +5,9 @@
  * decide"; what the replayed events themselves show (which revision each deployment's tasks ran) is used to
  * say where a rollback would go.
  */
+
+import type { ReviewLoader } from "../shared/deployments/review-loader.js";
 import { arnName, parseServiceArn, parseTaskDefinitionArn } from "../shared/events/arns.js";
-import type { ReviewLoader } from "../shared/flows/deployment-review-loader.js";
 import type { RollbackRunner } from "../shared/flows/rollback-runner.js";
 import { serviceArnOf, type TaskHook } from "../shared/flows/task-stopped.js";
 import type { EmailMessage, SlackPayload } from "../shared/notify/message.js";

@@ -7,6 +7,7 @@ import type { ECSClient } from "@aws-sdk/client-ecs";
 import { type CallCounter, enrichmentCalls } from "../shared/enrich/call-counter.js";
 import { createHistoryStore } from "../shared/enrich/history-store.js";
 import { fetchLogTail, type LogsClientFor, logsClientsByRegion } from "../shared/enrich/log-tail.js";
+import { buildServiceDeploymentsLookup } from "../shared/enrich/service-deployments.js";
 import {
   buildTaskDefinitionLoader,
   type TaskDefinitionLoader,
@@ -14,7 +15,6 @@ import {
 import { contextFromTaskDefinition } from "../shared/enrich/task-definition-context.js";
 import type { FlowDeps } from "../shared/flows/dispatch.js";
 import type { TaskEnrichment } from "../shared/flows/enrichment.js";
-import { buildServiceDeploymentsLookup } from "../shared/flows/service-deployments.js";
 import { dynamoClient, ecsClient, logsClient } from "./aws.js";
 
 const DAY_MS = 24 * 60 * 60 * 1000;

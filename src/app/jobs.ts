@@ -6,15 +6,12 @@
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import {
-  type JobNotifier,
-  type JobsFlowDeps,
-  jobCompletionHook,
-  type WatchdogFlowDeps,
-} from "../shared/flows/jobs.js";
-import { memoryJobRunStore } from "../shared/flows/jobs-memory-store.js";
+import { jobCompletionHook } from "../shared/flows/job-completion.js";
+import type { JobNotifier, JobsFlowDeps } from "../shared/flows/job-run.js";
+import type { WatchdogFlowDeps } from "../shared/flows/job-watchdog.js";
 import type { TaskHook } from "../shared/flows/task-stopped.js";
 import { buildEcsJobsAdapter } from "../shared/jobs/ecs-jobs.js";
+import { memoryJobRunStore } from "../shared/jobs/memory-run-store.js";
 import type { JobRunStore } from "../shared/jobs/ports.js";
 import { buildJobRunStore } from "../shared/jobs/run-store.js";
 import type { JobsFile } from "../shared/jobs/types.js";

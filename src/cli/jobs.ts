@@ -8,7 +8,7 @@ import { loadConfig } from "../app/config.js";
 import { jobsFlowDeps } from "../app/jobs.js";
 import { buildDescribeTask } from "../shared/enrich/describe-task.js";
 import { parseTask } from "../shared/events/parse.js";
-import { type JobsFlowDeps, type RunJobFlowResult, startJob } from "../shared/flows/jobs.js";
+import { type JobsFlowDeps, type RunJobFlowResult, startJob } from "../shared/flows/job-run.js";
 import { completeRun } from "../shared/jobs/completion.js";
 import { formatDuration } from "../shared/jobs/duration.js";
 import { JobsFileError, parseJobsFile } from "../shared/jobs/jobs-file.js";

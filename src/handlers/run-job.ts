@@ -5,7 +5,7 @@
  */
 import { memoisedJobsDeps } from "../app/jobs-lambda.js";
 import { withLogContext } from "../app/logger.js";
-import { handleRunJob, runJobLogKeys } from "../shared/flows/jobs.js";
+import { handleRunJob, runJobLogKeys } from "../shared/flows/job-run.js";
 
 // No top-level await: `serverless invoke local` loads handlers with require() (see memoisedJobsDeps).
 const deps = memoisedJobsDeps();

@@ -4,7 +4,7 @@
  */
 import { memoisedJobsDeps } from "../app/jobs-lambda.js";
 import { logger, withLogContext } from "../app/logger.js";
-import { handleWatchdog } from "../shared/flows/jobs.js";
+import { handleWatchdog } from "../shared/flows/job-watchdog.js";
 
 // No top-level await: `serverless invoke local` loads handlers with require() (see memoisedJobsDeps).
 const deps = memoisedJobsDeps();

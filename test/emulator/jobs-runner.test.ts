@@ -9,7 +9,7 @@ import { DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
 import { beforeAll, describe, expect, it } from "vitest";
 import { dynamoClient, ecsClient } from "../../src/app/aws.js";
 import { parseTask } from "../../src/shared/events/parse.js";
-import { handleRunJob, type JobsFlowDeps } from "../../src/shared/flows/jobs.js";
+import { handleRunJob, type JobsFlowDeps } from "../../src/shared/flows/job-run.js";
 import { completeRun } from "../../src/shared/jobs/completion.js";
 import { buildEcsJobsAdapter } from "../../src/shared/jobs/ecs-jobs.js";
 import { runJob } from "../../src/shared/jobs/run-job.js";

@@ -1,7 +1,7 @@
 /** Shared set-up for the job flow tests: fake ports, a recording notifier, stopped-task events. */
 import type { TaskStateChangeEvent } from "../../src/shared/events/parse.js";
 import type { EcsTask } from "../../src/shared/events/schemas.js";
-import type { JobNotifier, JobsFlowDeps } from "../../src/shared/flows/jobs.js";
+import type { JobNotifier, JobsFlowDeps } from "../../src/shared/flows/job-run.js";
 import type { JobSpec } from "../../src/shared/jobs/types.js";
 import { silentLog } from "../../src/shared/log.js";
 import type { Message } from "../../src/shared/notify/message.js";

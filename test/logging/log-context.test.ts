@@ -12,7 +12,7 @@ const watchdogResult = { stopped: [], wouldStop: [], missed: [], errors: [], dig
 vi.mock("../../src/app/jobs-lambda.js", () => ({
   memoisedJobsDeps: () => async () => ({}),
 }));
-vi.mock("../../src/shared/flows/jobs.js", async () => {
+vi.mock("../../src/shared/flows/job-watchdog.js", async () => {
   const { logger } = await import("../../src/app/logger.js");
   return {
     // A key appended while the watchdog runs (as any code under it may): it must not outlive the invocation.

@@ -12,6 +12,7 @@
  */
 import { dedupeKey, deploymentMessage, serviceActionMessage } from "../deployments/messages.js";
 import { deploymentReviewMessage, type ReviewInput } from "../deployments/review.js";
+import type { ReviewLoader } from "../deployments/review-loader.js";
 import { reviewFailedMessage, reviewSkippedMessage } from "../deployments/review-notices.js";
 import { isRollbackReason } from "../deployments/rollback-reason.js";
 import { type EventService, eventService } from "../deployments/service-ref.js";
@@ -21,7 +22,6 @@ import type { Log } from "../log.js";
 import { serviceLogKeys } from "../log-keys.js";
 import type { ChannelOutcome, Notifier } from "../notify/port.js";
 import { failureOf, isDeliveryFailure, reportCheckFailure } from "./decision-failure.js";
-import type { ReviewLoader } from "./deployment-review-loader.js";
 import type { DispatchResult } from "./dispatch.js";
 import type { RollbackRun, RollbackRunner } from "./rollback-runner.js";
 import { errorSummary, isTransientError } from "./transient-error.js";

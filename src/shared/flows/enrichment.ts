@@ -15,11 +15,11 @@ import {
   REASONS,
   shouldFetchLogTail,
 } from "../enrich/log-tail.js";
+import type { ServiceDeploymentsLookup } from "../enrich/service-deployments.js";
 import type { TaskDefinitionLoader } from "../enrich/task-definition-cache.js";
 import type { EcsTask } from "../events/schemas.js";
 import type { Log } from "../log.js";
 import type { ChangesSection, LogTailSection } from "../notify/message.js";
-import type { ServiceDeploymentsLookup } from "./service-deployments.js";
 import { changesMatter, changesSection, lastSuccessfulRevision, unchangedSection } from "./what-changed.js";
 
 /** Kept free for rendering and sending once the context is gathered (Slack retries need seconds too). */

@@ -22,8 +22,14 @@
  * `jobs run`, `--force`) are not claimed: each invocation is a new run.
  */
 import type { EcsJobsPort, JobRunStore } from "./ports.js";
+import {
+  type AwsVpcNetwork,
+  buildRunTaskRequest,
+  planRun,
+  replacedReason,
+  startedByFor,
+} from "./run-planning.js";
 import type { JobRun } from "./run-record.js";
-import { type AwsVpcNetwork, buildRunTaskRequest, planRun, replacedReason, startedByFor } from "./runner.js";
 import { classifyStartFailure, nextStartAttempt, type StartAttempt } from "./start-attempts.js";
 import type { JobSpec } from "./types.js";
 

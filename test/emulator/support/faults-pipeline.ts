@@ -1,5 +1,5 @@
 /**
- * The task-state Lambda's code path for fault tests: the real composition root (wiring.ts: flowDeps and
+ * The task-state Lambda's code path for fault tests: the real composition root (src/app: flowDeps and
  * buildNotifications, with the shared SDK clients, the Slack and SNS transports and the DynamoDB store) on the
  * stack's table and topic in the emulator (localSetup), a real local Slack webhook, and a recording logger.
  * A "container" is one cold start, as lambdaFlowDeps builds it; each invocation gets its own Lambda deadline.

@@ -1,34 +1,26 @@
 /**
- * The job use cases: what the run-job Lambda (and `ecs-sentinel jobs run`) does with a Scheduler invocation,
- * what the watchdog Lambda does every few minutes, and the task-state hook that closes a job's run when its
- * task stops. Orchestration over ports (ECS, run store, notifier, clock): no AWS imports here.
+ * The run-job Lambda's use case (and `ecs-sentinel jobs run`'s): what it does with a Scheduler invocation —
+ * plan the run (DRY_RUN: plan only), start the job's task, record and notify. Orchestration over ports (ECS,
+ * run store, notifier, clock): no AWS imports here.
  *
  * A job's notify policy decides which outcomes are sent; its `channels` pick the channels. Failing to start
  * is always sent. Every message carries a dedupe key derived from the run, so an invocation that is retried
  * after a partial delivery does not send it twice.
  */
-import type { Diagnosis } from "../diagnosis/types.js";
-import type { TaskStateChangeEvent } from "../events/parse.js";
-import type { EcsTask } from "../events/schemas.js";
-import { completeRun } from "../jobs/completion.js";
-import { failedToStartMessage } from "../jobs/job-messages.js";
-import type { EcsJobsPort, JobRunStore } from "../jobs/ports.js";
+import { failedToStartMessage, skippedMessage } from "../jobs/job-messages.js";
 import { type RunJobDeps, type RunJobResult, runJob } from "../jobs/run-job.js";
-import type { JobRun } from "../jobs/run-record.js";
 import {
   type AwsVpcNetwork,
   buildRunTaskRequest,
   planRun,
   type RunTaskRequest,
   startedByFor,
-} from "../jobs/runner.js";
-import { JOB_TAG, type JobSpec } from "../jobs/types.js";
-import { type OverdueTask, runWatchdog } from "../jobs/watchdog.js";
+} from "../jobs/run-planning.js";
+import type { JobRun } from "../jobs/run-record.js";
+import type { JobSpec } from "../jobs/types.js";
 import type { Log } from "../log.js";
 import type { Message } from "../notify/message.js";
 import type { ChannelOutcome } from "../notify/port.js";
-import { skippedMessage, wouldStopOverdueMessage } from "./jobs-messages.js";
-import type { TaskHook } from "./task-stopped.js";
 
 /**
  * Sends a job message to `channels` (undefined: every configured channel). The caller has already applied
@@ -129,7 +121,7 @@ export interface StartJobOptions {
   force?: boolean;
 }
 
-function errorText(error: unknown): string {
+export function errorText(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
@@ -281,145 +273,4 @@ export async function handleRunJob(raw: unknown, deps: JobsFlowDeps): Promise<Ru
     ...(input.scheduledTime ? { scheduledTime: input.scheduledTime } : {}),
     ...(input.executionId ? { executionId: input.executionId } : {}),
   });
-}
-
-export interface WatchdogFlowDeps
-  extends Pick<JobsFlowDeps, "jobs" | "ecs" | "store" | "now" | "notify" | "log" | "dryRun"> {
-  /** The notification service's sweep: digests of flood windows that no later message reported. */
-  sweepDigests: (now: number) => Promise<{ digests: unknown[]; failed: number; deferred: number }>;
-}
-
-export interface WatchdogFlowResult {
-  stopped: (OverdueTask & { job: string })[];
-  /** DRY_RUN: what would have been stopped. */
-  wouldStop: (OverdueTask & { job: string })[];
-  missed: { job: string; scheduledAt: string }[];
-  messages: number;
-  notifyFailures: number;
-  errors: { job: string; error: string }[];
-  digests: { sent: number; failed: number; deferred: number };
-}
-
-/** An ECS port whose StopTask only records (DRY_RUN). */
-function withoutStops(ecs: EcsJobsPort): EcsJobsPort {
-  return {
-    resolveTaskDefinition: (reference) => ecs.resolveTaskDefinition(reference),
-    serviceNetwork: (cluster, service) => ecs.serviceNetwork(cluster, service),
-    listJobTasks: (cluster, startedBy) => ecs.listJobTasks(cluster, startedBy),
-    runTask: (request) => ecs.runTask(request),
-    stopTask: async () => {},
-  };
-}
-
-/**
- * The watchdog Lambda's use case: stop runs past their maxRuntime (their completion then reports them),
- * alarm missed runs, and send the flood digests no later message reported.
- */
-export async function handleWatchdog(deps: WatchdogFlowDeps): Promise<WatchdogFlowResult> {
-  const now = deps.now();
-  const report = await runWatchdog(deps.jobs, {
-    ecs: deps.dryRun ? withoutStops(deps.ecs) : deps.ecs,
-    store: deps.store,
-    now: deps.now,
-  });
-  const pending: { job: JobSpec; message: Message; dedupeKey: string }[] = [];
-  // runWatchdog pushes one alarm message per missed run, in the same order.
-  for (const [index, missed] of report.missed.entries()) {
-    const job = deps.jobs.find((candidate) => candidate.name === missed.job);
-    const message = report.messages[index];
-    if (!job || !message || job.notify.on === "never") continue;
-    pending.push({ job, message, dedupeKey: `job#${job.name}#missed#${missed.scheduledAt.toISOString()}` });
-  }
-  if (deps.dryRun) {
-    for (const overdue of report.stopped) {
-      const job = deps.jobs.find((candidate) => candidate.name === overdue.job);
-      if (!job) continue;
-      const message = wouldStopOverdueMessage(job, overdue, now);
-      pending.push({ job, message, dedupeKey: `job#${job.name}#overdue#${overdue.taskArn}` });
-    }
-  }
-  let notifyFailures = 0;
-  for (const { job, message, dedupeKey } of pending) {
-    try {
-      await deps.notify(message, {
-        ...(job.notify.channels ? { channels: job.notify.channels } : {}),
-        dedupeKey,
-      });
-    } catch (error) {
-      notifyFailures++;
-      deps.log.error("watchdog message could not be delivered", { job: job.name, error: errorText(error) });
-    }
-  }
-  for (const { job, error } of report.errors)
-    deps.log.error("watchdog could not check a job", { job, error });
-  for (const stop of report.stopped) {
-    deps.log.info(deps.dryRun ? "dry run: would stop overdue job task" : "stopped overdue job task", {
-      job: stop.job,
-      taskArn: stop.taskArn,
-      runningSeconds: stop.runningSeconds,
-    });
-  }
-  const sweep = await deps.sweepDigests(now.getTime());
-  return {
-    stopped: deps.dryRun ? [] : report.stopped,
-    wouldStop: deps.dryRun ? report.stopped : [],
-    missed: report.missed.map((missed) => ({
-      job: missed.job,
-      scheduledAt: missed.scheduledAt.toISOString(),
-    })),
-    messages: pending.length - notifyFailures,
-    notifyFailures,
-    errors: report.errors,
-    digests: { sent: sweep.digests.length, failed: sweep.failed, deferred: sweep.deferred },
-  };
-}
-
-/** startedBy `job/...` (what the runner sets) or the job tag: the only tasks worth a state-table read. */
-export function looksLikeJobTask(task: EcsTask): boolean {
-  if (task.startedBy?.startsWith("job/")) return true;
-  return (task.tags ?? []).some((tag) => tag.key === JOB_TAG);
-}
-
-export interface JobCompletionDeps {
-  store: Pick<JobRunStore, "findRunByTask" | "closeRun">;
-  notify: JobNotifier;
-  log: Log;
-}
-
-/**
- * Closes a job's run when its task stops and sends the job's own message (per its policy) in place of the
- * generic stopped-task message. The message goes out before the run is closed: if delivery fails, the run
- * stays open and the retried event sends it (the dedupe key keeps channels that got it from getting it
- * again); once closed, a repeated event changes nothing.
- */
-export function jobCompletionHook(deps: JobCompletionDeps): TaskHook {
-  return async (event: TaskStateChangeEvent, diagnosis: Diagnosis) => {
-    const task = event.detail;
-    if (task.lastStatus !== "STOPPED" || !looksLikeJobTask(task)) return undefined;
-    const run = await deps.store.findRunByTask(task.taskArn);
-    // startedBy "job/..." from something else than ecs-sentinel: an ordinary task.
-    if (!run) return undefined;
-    if (run.status !== "running") {
-      deps.log.info("job run already closed", { job: run.job, runId: run.runId, status: run.status });
-      return { notified: true };
-    }
-    const completion = completeRun({ run, task, diagnosis });
-    if (completion.notify) {
-      await deps.notify(completion.message, {
-        ...(run.channels ? { channels: run.channels } : {}),
-        dedupeKey: `job#${run.job}#${run.runId}#${completion.outcome}`,
-      });
-    }
-    const closed = await deps.store.closeRun(completion.run);
-    deps.log.info("job run finished", {
-      job: run.job,
-      runId: run.runId,
-      outcome: completion.outcome,
-      timedOut: completion.timedOut,
-      durationSeconds: completion.durationSeconds,
-      notified: completion.notify,
-      closedHere: closed,
-    });
-    return { notified: true };
-  };
 }

@@ -8,9 +8,9 @@
  * definition) is never reviewed in its place, since that would report findings of another revision.
  */
 import { DescribeServicesCommand, type ECSClient } from "@aws-sdk/client-ecs";
-import type { ReviewInput } from "../deployments/review.js";
 import type { TaskDefinitionLoader } from "../enrich/task-definition-cache.js";
 import { clusterArnFromServiceArn, parseServiceArn } from "../events/arns.js";
+import type { ReviewInput } from "./review.js";
 
 export type ReviewLoad =
   | { status: "ready"; input: ReviewInput }

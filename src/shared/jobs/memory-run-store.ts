@@ -3,8 +3,8 @@
  * STATE_TABLE. Same contract as the DynamoDB store (closeRun only closes an open run, an execution is
  * claimed once).
  */
-import type { JobRunStore, WatchState } from "../jobs/ports.js";
-import type { JobRun } from "../jobs/run-record.js";
+import type { JobRunStore, WatchState } from "./ports.js";
+import type { JobRun } from "./run-record.js";
 
 export function memoryJobRunStore(): JobRunStore {
   const runs = new Map<string, JobRun>();

@@ -4,8 +4,8 @@
  * Calls and cache hits are counted; failures are not cached.
  */
 import { DescribeServicesCommand, type ECSClient } from "@aws-sdk/client-ecs";
-import { type CallCounter, enrichmentCalls } from "../enrich/call-counter.js";
-import type { DeploymentLike } from "./what-changed.js";
+import type { DeploymentLike } from "../flows/what-changed.js";
+import { type CallCounter, enrichmentCalls } from "./call-counter.js";
 
 export const SERVICE_OPERATIONS = {
   describeServices: "ecs:DescribeServices",
