@@ -6,7 +6,8 @@
 import type { Context } from "aws-lambda";
 import { buildTaskDefinitionLoader } from "../shared/enrich/task-definition-cache.js";
 import type { FlowDeps } from "../shared/flows/dispatch.js";
-import { asNotifier, type NotificationService } from "../shared/notify/notifier.js";
+import { asNotifier } from "../shared/notify/as-notifier.js";
+import type { NotificationService } from "../shared/notify/outcomes.js";
 import { ecsClient } from "./aws.js";
 import { type Config, loadConfig } from "./config.js";
 import { deploymentDeps } from "./deployments.js";

@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { jobCompletionHook } from "../shared/flows/job-completion.js";
-import type { JobNotifier, JobsFlowDeps } from "../shared/flows/job-run.js";
+import type { JobsFlowDeps } from "../shared/flows/job-run.js";
 import type { WatchdogFlowDeps } from "../shared/flows/job-watchdog.js";
 import type { TaskHook } from "../shared/flows/task-stopped.js";
 import { buildEcsJobsAdapter } from "../shared/jobs/ecs-jobs.js";
@@ -16,7 +16,7 @@ import type { JobRunStore } from "../shared/jobs/ports.js";
 import { buildJobRunStore } from "../shared/jobs/run-store.js";
 import type { JobsFile } from "../shared/jobs/types.js";
 import type { Log } from "../shared/log.js";
-import { asNotifier } from "../shared/notify/notifier.js";
+import { asNotifier } from "../shared/notify/as-notifier.js";
 import type { Notifier } from "../shared/notify/port.js";
 import type { EmailPort, SlackPort } from "../shared/notify/transports/ports.js";
 import type { NotificationStore } from "../shared/state/index.js";
@@ -44,7 +44,7 @@ export function buildJobNotifier(
   config: Config,
   options: RuntimeOptions,
   shared: { channels?: { slack?: SlackPort; email?: EmailPort }; store?: NotificationStore } = {},
-): JobNotifier {
+): Notifier {
   let all: { slack?: SlackPort; email?: EmailPort } | undefined = shared.channels;
   let store: NotificationStore | undefined = shared.store;
   const bySelection = new Map<string, Notifier>();

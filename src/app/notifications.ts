@@ -4,7 +4,8 @@
  */
 
 import type { Log } from "../shared/log.js";
-import { buildNotificationService, type NotificationService } from "../shared/notify/notifier.js";
+import { buildNotificationService } from "../shared/notify/notifier.js";
+import type { NotificationService } from "../shared/notify/outcomes.js";
 import { renderEmail, renderSlack } from "../shared/notify/render/index.js";
 import { buildServiceTagsLookup } from "../shared/notify/service-tags.js";
 import type { EmailPort, SlackPort } from "../shared/notify/transports/ports.js";

@@ -11,7 +11,7 @@ import { buildNotifications } from "../app/notifications.js";
 import { parseTask } from "../shared/events/index.js";
 import { type DispatchResult, dispatchEvent, type FlowDeps } from "../shared/flows/dispatch.js";
 import { stderrLog } from "../shared/log.js";
-import type { NotificationService } from "../shared/notify/notifier.js";
+import type { NotificationService } from "../shared/notify/outcomes.js";
 import { fileHint, parseCommandArgs } from "./args.js";
 import { wantsColor } from "./colors.js";
 import { describeInputProblem, parseJsonDocuments } from "./inputs.js";

@@ -23,7 +23,7 @@ import { buildTaskDefinitionLoader } from "../../src/shared/enrich/task-definiti
 import type { TaskStateChangeEvent } from "../../src/shared/events/parse.js";
 import { handleTaskStateChange, type TaskFlowDeps } from "../../src/shared/flows/task-stopped.js";
 import { silentLog } from "../../src/shared/log.js";
-import { asNotifier } from "../../src/shared/notify/notifier.js";
+import { asNotifier } from "../../src/shared/notify/as-notifier.js";
 import { stoppedTaskEvent, type TaskEventOptions } from "../flows/support/task-events.js";
 import { emulatorNotifier } from "../notify/delivery/emulator-wiring.js";
 import type { SlackServer } from "../support/slack-server.js";

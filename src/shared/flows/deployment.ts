@@ -10,6 +10,8 @@
  * Order, and why: the review (best effort) runs first so the deployment message can name the revision; the
  * deployment message goes out before any rollback, so a rollback failure never hides the event itself.
  */
+
+import { errorSummary, isTransientError } from "../aws-errors.js";
 import { dedupeKey, deploymentMessage, serviceActionMessage } from "../deployments/messages.js";
 import { deploymentReviewMessage, type ReviewInput } from "../deployments/review.js";
 import type { ReviewLoader } from "../deployments/review-loader.js";
@@ -24,7 +26,6 @@ import type { ChannelOutcome, Notifier } from "../notify/port.js";
 import { failureOf, isDeliveryFailure, reportCheckFailure } from "./decision-failure.js";
 import type { DispatchResult } from "./dispatch.js";
 import type { RollbackRun, RollbackRunner } from "./rollback-runner.js";
-import { errorSummary, isTransientError } from "./transient-error.js";
 
 export interface DeploymentFlowDeps {
   notify: Notifier;

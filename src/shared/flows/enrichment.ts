@@ -4,6 +4,8 @@
  * each one that fails or runs out of time is left out (the log tail says why): context never holds up or
  * blocks the alert. Orchestration over injected ports; the AWS adapters are built in src/app/enrichment.ts.
  */
+
+import { errorSummary } from "../aws-errors.js";
 import type { Diagnosis } from "../diagnosis/types.js";
 import { shouldEnrich } from "../enrich/call-counter.js";
 import { DEFAULT_HISTORY_WINDOW_MS, historyLine, stopFromDiagnosis } from "../enrich/history.js";
@@ -100,7 +102,7 @@ export function enrichmentFor(
 
 function describeError(error: unknown): string {
   if (error instanceof EnrichmentTimeoutError) return REASONS.timedOut;
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return errorSummary(error);
 }
 
 function tailSection(container: string, tail: LogTail): LogTailSection {

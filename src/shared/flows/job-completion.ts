@@ -9,7 +9,7 @@ import { completeRun } from "../jobs/completion.js";
 import type { JobRunStore } from "../jobs/ports.js";
 import { JOB_TAG } from "../jobs/types.js";
 import type { Log } from "../log.js";
-import type { JobNotifier } from "./job-run.js";
+import type { Notifier } from "../notify/port.js";
 import type { TaskHook } from "./task-stopped.js";
 
 export function looksLikeJobTask(task: EcsTask): boolean {
@@ -19,7 +19,7 @@ export function looksLikeJobTask(task: EcsTask): boolean {
 
 export interface JobCompletionDeps {
   store: Pick<JobRunStore, "findRunByTask" | "closeRun">;
-  notify: JobNotifier;
+  notify: Notifier;
   log: Log;
 }
 

@@ -7,6 +7,8 @@
  * is always sent. Every message carries a dedupe key derived from the run, so an invocation that is retried
  * after a partial delivery does not send it twice.
  */
+
+import { errorSummary } from "../aws-errors.js";
 import { failedToStartMessage, skippedMessage } from "../jobs/job-messages.js";
 import { type RunJobDeps, type RunJobResult, runJob } from "../jobs/run-job.js";
 import {
@@ -20,20 +22,15 @@ import type { JobRun } from "../jobs/run-record.js";
 import type { JobSpec } from "../jobs/types.js";
 import type { Log } from "../log.js";
 import type { Message } from "../notify/message.js";
-import type { ChannelOutcome } from "../notify/port.js";
-
-/**
- * Sends a job message to `channels` (undefined: every configured channel). The caller has already applied
- * the job's notify policy, so severity minimums do not filter job messages.
- */
-export type JobNotifier = (
-  message: Message,
-  target: { channels?: string[]; dedupeKey: string },
-) => Promise<ChannelOutcome[]>;
+import type { ChannelOutcome, Notifier } from "../notify/port.js";
 
 export interface JobsFlowDeps extends RunJobDeps {
   jobs: readonly JobSpec[];
-  notify: JobNotifier;
+  /**
+   * Job messages go to the job's `channels` (meta.channels; undefined: every configured channel). The flow has
+   * already applied the job's notify policy, so severity minimums do not filter job messages.
+   */
+  notify: Notifier;
   log: Log;
   /** DRY_RUN: read ECS, decide and report, but neither start nor stop a task. */
   dryRun: boolean;
@@ -121,10 +118,6 @@ export interface StartJobOptions {
   force?: boolean;
 }
 
-export function errorText(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-}
-
 /** DRY_RUN: the decisions runJob would take, from ECS reads only; nothing is started or stopped. */
 async function planDryRun(job: JobSpec, deps: JobsFlowDeps, force: boolean): Promise<DryRunPlan> {
   if (!job.enabled && !force)
@@ -143,7 +136,7 @@ async function planDryRun(job: JobSpec, deps: JobsFlowDeps, force: boolean): Pro
   } catch (error) {
     return {
       action: "failed-to-start",
-      reason: `could not prepare the task: ${errorText(error)}`,
+      reason: `could not prepare the task: ${errorSummary(error)}`,
       wouldStop: [],
     };
   }
@@ -239,7 +232,7 @@ export async function startJob(
     return { status: "done", job: job.name, result, outcomes };
   } catch (error) {
     // Retrying the invocation would run the job again; the failure is logged (and alarms through the logs).
-    const notifyError = errorText(error);
+    const notifyError = errorSummary(error);
     deps.log.error("job message could not be delivered", {
       job: job.name,
       runId: result.run.runId,

@@ -3,12 +3,13 @@
  * and send the flood digests no later message reported. Orchestration over ports: no AWS imports here.
  */
 
+import { errorSummary } from "../aws-errors.js";
 import { wouldStopOverdueMessage } from "../jobs/job-messages.js";
 import type { EcsJobsPort, OverdueTask } from "../jobs/ports.js";
 import type { JobSpec } from "../jobs/types.js";
 import { runWatchdog } from "../jobs/watchdog.js";
 import type { Message } from "../notify/message.js";
-import { errorText, type JobsFlowDeps } from "./job-run.js";
+import type { JobsFlowDeps } from "./job-run.js";
 
 export interface WatchdogFlowDeps
   extends Pick<JobsFlowDeps, "jobs" | "ecs" | "store" | "now" | "notify" | "log" | "dryRun"> {
@@ -74,7 +75,10 @@ export async function handleWatchdog(deps: WatchdogFlowDeps): Promise<WatchdogFl
       });
     } catch (error) {
       notifyFailures++;
-      deps.log.error("watchdog message could not be delivered", { job: job.name, error: errorText(error) });
+      deps.log.error("watchdog message could not be delivered", {
+        job: job.name,
+        error: errorSummary(error),
+      });
     }
   }
   for (const { job, error } of report.errors)

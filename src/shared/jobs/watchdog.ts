@@ -3,6 +3,8 @@
  * maxRuntime, and raises an alarm when a scheduled run did not happen. The decisions are pure functions of
  * a fake-able clock and data; `runWatchdog` wires them to the ports.
  */
+
+import { errorSummary } from "../aws-errors.js";
 import type { Message } from "../notify/message.js";
 import { maxRuntimeStopReason } from "./completion.js";
 import { formatDuration } from "./duration.js";
@@ -170,7 +172,7 @@ export async function runWatchdog(jobs: readonly JobSpec[], deps: WatchdogDeps):
     } catch (error) {
       report.errors.push({
         job: job.name,
-        error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+        error: errorSummary(error),
       });
     }
   }

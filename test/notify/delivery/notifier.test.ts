@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { asNotifier } from "../../../src/shared/notify/as-notifier.js";
 import type { EmailMessage, Message, SlackPayload } from "../../../src/shared/notify/message.js";
 import {
-  asNotifier,
   buildNotificationService,
   type NotificationServiceDeps,
 } from "../../../src/shared/notify/notifier.js";

@@ -1,7 +1,7 @@
 /**
- * Is an AWS failure worth a Lambda retry? Throttling, 5xx answers and network trouble pass with time; a
- * missing permission, a bad request or a missing resource does not, and retrying it only repeats the error
- * (and, in a task-state hook, delays the stopped-task notification). Pure.
+ * AWS errors: is a failure worth a Lambda retry, and its one-line summary for logs. Throttling, 5xx answers and
+ * network trouble pass with time; a missing permission, a bad request or a missing resource does not, and
+ * retrying it only repeats the error (and, in a task-state hook, delays the stopped-task notification). Pure.
  */
 
 const TRANSIENT_NAMES = new Set([
