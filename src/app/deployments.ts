@@ -16,15 +16,15 @@ import { rollbackRunner } from "../shared/flows/rollback-runner.js";
 import type { TaskHook } from "../shared/flows/task-stopped.js";
 import type { Log } from "../shared/log.js";
 import type { Notifier } from "../shared/notify/port.js";
-import { ecsRollback } from "../shared/rollback/ecs-rollback.js";
-import { dynamoRollbackStore, type RollbackStore } from "../shared/rollback/rollback-store.js";
-import type { RollbackConfig } from "../shared/rollback/types.js";
 import {
   type CrashLoopStore,
   dynamoCrashLoopStore,
   memoryCrashLoopStore,
-} from "../shared/state/crash-loop-store.js";
-import { memoryRollbackStore } from "../shared/state/memory-rollback-store.js";
+} from "../shared/rollback/crash-loop-store.js";
+import { ecsRollback } from "../shared/rollback/ecs-rollback.js";
+import { memoryRollbackStore } from "../shared/rollback/memory-rollback-store.js";
+import { dynamoRollbackStore, type RollbackStore } from "../shared/rollback/rollback-store.js";
+import type { RollbackConfig } from "../shared/rollback/types.js";
 import { dynamoClient, ecsClient } from "./aws.js";
 import type { Config } from "./config.js";
 

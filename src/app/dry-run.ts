@@ -12,8 +12,8 @@ import { asNotifier } from "../shared/notify/as-notifier.js";
 import { buildNotificationService } from "../shared/notify/notifier.js";
 import type { NotificationService } from "../shared/notify/outcomes.js";
 import { renderEmail, renderSlack } from "../shared/notify/render/index.js";
-import { memoryCrashLoopStore } from "../shared/state/crash-loop-store.js";
-import { memoryStore } from "../shared/state/index.js";
+import { memoryStore } from "../shared/notify/store/index.js";
+import { memoryCrashLoopStore } from "../shared/rollback/crash-loop-store.js";
 import type { Config } from "./config.js";
 import { crashLoopSettings } from "./deployments.js";
 import {

@@ -8,11 +8,15 @@ import { buildNotificationService } from "../shared/notify/notifier.js";
 import type { NotificationService } from "../shared/notify/outcomes.js";
 import { renderEmail, renderSlack } from "../shared/notify/render/index.js";
 import { buildServiceTagsLookup } from "../shared/notify/service-tags.js";
+import {
+  dynamoNotificationStore,
+  memoryStore,
+  type NotificationStore,
+} from "../shared/notify/store/index.js";
 import type { EmailPort, SlackPort } from "../shared/notify/transports/ports.js";
 import { buildSlackNotifier } from "../shared/notify/transports/slack.js";
 import { buildSnsNotifier } from "../shared/notify/transports/sns.js";
 import { webhookUrlSource } from "../shared/notify/webhook-secret.js";
-import { dynamoNotificationStore, memoryStore, type NotificationStore } from "../shared/state/index.js";
 import { dynamoClient, ecsClient, secretsClient, snsClient, ssmClient } from "./aws.js";
 import type { Config } from "./config.js";
 import type { RuntimeOptions } from "./runtime.js";

@@ -15,7 +15,7 @@ import { asNotifier } from "../../src/shared/notify/as-notifier.js";
 import type { EmailMessage, SlackPayload } from "../../src/shared/notify/message.js";
 import { buildNotificationService } from "../../src/shared/notify/notifier.js";
 import { renderEmail, renderSlack } from "../../src/shared/notify/render/index.js";
-import { memoryStore } from "../../src/shared/state/index.js";
+import { memoryStore } from "../../src/shared/notify/store/index.js";
 
 const NOW = Date.parse("2030-01-01T00:00:00Z");
 

@@ -15,8 +15,6 @@
  */
 import { randomUUID } from "node:crypto";
 import { errorSummary } from "../aws-errors.js";
-import { DEFAULT_THROTTLE_WINDOW_MS } from "../state/throttle-window.js";
-import type { NotificationStore, PendingDigest, ThrottleSubject, ThrottleVerdict } from "../state/types.js";
 import { type ChannelDelivery, deliver } from "./deliver.js";
 import { digestToMessage } from "./digest-message.js";
 import type { EmailMessage, Message, SlackPayload } from "./message.js";
@@ -36,6 +34,8 @@ import {
   type ServiceOverrides,
 } from "./routing.js";
 import type { ServiceTagsLookup } from "./service-tags.js";
+import { DEFAULT_THROTTLE_WINDOW_MS } from "./store/throttle-window.js";
+import type { NotificationStore, PendingDigest, ThrottleSubject, ThrottleVerdict } from "./store/types.js";
 import { DeliveryError } from "./transports/errors.js";
 import {
   type Deadline,

@@ -10,9 +10,9 @@ import {
   type NotificationServiceDeps,
 } from "../../../src/shared/notify/notifier.js";
 import { renderEmail, renderSlack } from "../../../src/shared/notify/render/index.js";
+import { dynamoNotificationStore } from "../../../src/shared/notify/store/index.js";
 import { buildSlackNotifier } from "../../../src/shared/notify/transports/slack.js";
 import { buildSnsNotifier } from "../../../src/shared/notify/transports/sns.js";
-import { dynamoNotificationStore } from "../../../src/shared/state/index.js";
 import { countingDynamoClient, createStateTable } from "../../state/support/state-table.js";
 import type { SlackServer } from "../../support/slack-server.js";
 

@@ -5,8 +5,8 @@ import {
   buildNotificationService,
   type NotificationServiceDeps,
 } from "../../../src/shared/notify/notifier.js";
+import { memoryStore } from "../../../src/shared/notify/store/memory-store.js";
 import { DeliveryError } from "../../../src/shared/notify/transports/errors.js";
-import { memoryStore } from "../../../src/shared/state/memory-store.js";
 import { recordingLogger } from "./recording-logger.js";
 
 const MIN = 60_000;

@@ -13,10 +13,10 @@ import type { EmailMessage, Message, SlackPayload } from "../../../src/shared/no
 import { buildNotificationService } from "../../../src/shared/notify/notifier.js";
 import type { ChannelOutcome, Notifier, NotifyMeta } from "../../../src/shared/notify/port.js";
 import { renderEmail, renderSlack } from "../../../src/shared/notify/render/index.js";
+import { memoryStore, type NotificationStore } from "../../../src/shared/notify/store/index.js";
+import { type CrashLoopStore, memoryCrashLoopStore } from "../../../src/shared/rollback/crash-loop-store.js";
+import { memoryRollbackStore } from "../../../src/shared/rollback/memory-rollback-store.js";
 import type { RollbackStore } from "../../../src/shared/rollback/rollback-store.js";
-import { type CrashLoopStore, memoryCrashLoopStore } from "../../../src/shared/state/crash-loop-store.js";
-import { memoryStore, type NotificationStore } from "../../../src/shared/state/index.js";
-import { memoryRollbackStore } from "../../../src/shared/state/memory-rollback-store.js";
 
 export interface LogLine {
   level: string;

@@ -8,11 +8,11 @@
  */
 import { type DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand } from "@aws-sdk/client-dynamodb";
 import type { Category } from "../diagnosis/types.js";
+import { type Item, readStr, str } from "../dynamo-attributes.js";
 import { arnName } from "../events/arns.js";
-import { claimKey } from "../rollback/rollback-store.js";
-import type { TaskFailure } from "../rollback/types.js";
-import { type Item, readStr, str } from "./attributes.js";
-import { DAY_MS, expiresAtSeconds } from "./table.js";
+import { CRASH_LOOP_RETENTION_MS, expiresAtSeconds, KEY_PREFIX } from "../table.js";
+import { claimKey } from "./rollback-store.js";
+import type { TaskFailure } from "./types.js";
 
 export interface CrashLoopKey {
   /** Cluster name. */
@@ -39,7 +39,7 @@ export interface CrashLoopStore {
 }
 
 export const crashLoopPk = (key: CrashLoopKey) =>
-  `crashloop#${key.cluster}#${key.service}#${key.deploymentId}`;
+  `${KEY_PREFIX.crashLoop}${key.cluster}#${key.service}#${key.deploymentId}`;
 export const crashLoopSk = (failure: Pick<RecordedFailure, "taskArn" | "stoppedAt">) =>
   `${failure.stoppedAt.toISOString()}#${arnName(failure.taskArn) ?? failure.taskArn}`;
 
@@ -55,7 +55,7 @@ export interface DynamoCrashLoopStoreOptions {
 const MAX_PAGES = 5;
 
 export function dynamoCrashLoopStore(options: DynamoCrashLoopStoreOptions): CrashLoopStore {
-  const { client, tableName, retentionMs = DAY_MS, now = Date.now } = options;
+  const { client, tableName, retentionMs = CRASH_LOOP_RETENTION_MS, now = Date.now } = options;
   return {
     async recordFailure(key, failure) {
       await client.send(

@@ -3,7 +3,7 @@
  * the first claim per deployment wins, and an older rollback recorded late never hides a newer one.
  * For the CLI without a table and for unit tests; state lives as long as the process.
  */
-import type { RollbackStore } from "../rollback/rollback-store.js";
+import type { RollbackStore } from "./rollback-store.js";
 
 export interface MemoryRollbackStore extends RollbackStore {
   isClaimed(deploymentId: string): boolean;

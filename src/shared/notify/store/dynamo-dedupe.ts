@@ -19,8 +19,8 @@
  * which channels were already delivered, which needs these per-channel records anyway.
  */
 import { UpdateItemCommand } from "@aws-sdk/client-dynamodb";
-import { type Item, num, readNum, readStr, readStrSet, str, strSet } from "./attributes.js";
-import { expiresAtSeconds, isConditionalCheckFailed, keys, type StateTable } from "./table.js";
+import { type Item, num, readNum, readStr, readStrSet, str, strSet } from "../../dynamo-attributes.js";
+import { expiresAtSeconds, isConditionalCheckFailed, keys, type StateTable } from "../../table.js";
 import type { ClaimRequest, ClaimResult, DedupeStore, ThrottleVerdict } from "./types.js";
 
 const names = {

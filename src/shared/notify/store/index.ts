@@ -4,10 +4,10 @@ import { dynamoDedupeStore } from "./dynamo-dedupe.js";
 import { dynamoThrottleStore } from "./dynamo-throttle.js";
 import type { NotificationStore } from "./types.js";
 
+export { DEFAULT_RETENTION_MS, keys, type StateTable } from "../../table.js";
 export { dynamoDedupeStore } from "./dynamo-dedupe.js";
 export { dynamoThrottleStore, ThrottleContentionError } from "./dynamo-throttle.js";
 export { type MemoryStore, memoryStore } from "./memory-store.js";
-export { DEFAULT_RETENTION_MS, keys, type StateTable } from "./table.js";
 export { DEFAULT_THROTTLE_WINDOW_MS } from "./throttle-window.js";
 export * from "./types.js";
 

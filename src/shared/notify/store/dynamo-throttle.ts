@@ -20,8 +20,23 @@ import {
   QueryCommand,
   UpdateItemCommand,
 } from "@aws-sdk/client-dynamodb";
-import { compact, type Item, num, readNum, readStr, readStrList, str, strList } from "./attributes.js";
-import { DIGEST_DUE_PK, expiresAtSeconds, isConditionalCheckFailed, keys, type StateTable } from "./table.js";
+import {
+  compact,
+  type Item,
+  num,
+  readNum,
+  readStr,
+  readStrList,
+  str,
+  strList,
+} from "../../dynamo-attributes.js";
+import {
+  DIGEST_DUE_PK,
+  expiresAtSeconds,
+  isConditionalCheckFailed,
+  keys,
+  type StateTable,
+} from "../../table.js";
 import { closeWindow, digestOf, MAX_DIGEST_TASKS, openWindow, type WindowState } from "./throttle-window.js";
 import {
   type DuePointer,
