@@ -14,6 +14,7 @@ import { ECSClient } from "@aws-sdk/client-ecs";
 import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SNSClient } from "@aws-sdk/client-sns";
 import type { SSMClient } from "@aws-sdk/client-ssm";
+import type { LogsClientFor } from "../shared/enrich/log-tail.js";
 
 const cache = new Map<string, unknown>();
 
@@ -43,6 +44,29 @@ export const secretsClient = (): Promise<SecretsManagerClient> =>
   );
 export const ssmClient = (): Promise<SSMClient> =>
   once("ssm", async () => new (await import("@aws-sdk/client-ssm")).SSMClient(common()));
+
+/**
+ * CloudWatch Logs clients by region (a task's awslogs-region may differ from the Lambda's): the container's
+ * client for its own region, one cached client per other region. Other-region clients retry less: the tail's
+ * own budget and retry loop already bound the time spent.
+ */
+export function logsClientsByRegion(
+  create: (region: string) => Promise<CloudWatchLogsClient> = async (region) =>
+    new (await import("@aws-sdk/client-cloudwatch-logs")).CloudWatchLogsClient({ region, maxAttempts: 2 }),
+  homeRegion = process.env.AWS_REGION,
+  home: () => Promise<CloudWatchLogsClient> = logsClient,
+): LogsClientFor {
+  const others = new Map<string, Promise<CloudWatchLogsClient>>();
+  return (region) => {
+    if (!region || region === homeRegion) return home();
+    let client = others.get(region);
+    if (!client) {
+      client = create(region);
+      others.set(region, client);
+    }
+    return client;
+  };
+}
 
 /** Forget cached clients (tests that change AWS_ENDPOINT_URL between files). */
 export function resetClients(): void {

@@ -6,7 +6,7 @@ import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { ECSClient } from "@aws-sdk/client-ecs";
 import { type CallCounter, enrichmentCalls } from "../shared/enrich/call-counter.js";
 import { createHistoryStore } from "../shared/enrich/history-store.js";
-import { fetchLogTail, type LogsClientFor, logsClientsByRegion } from "../shared/enrich/log-tail.js";
+import { fetchLogTail, type LogsClientFor } from "../shared/enrich/log-tail.js";
 import { buildServiceDeploymentsLookup } from "../shared/enrich/service-deployments.js";
 import {
   buildTaskDefinitionLoader,
@@ -15,7 +15,7 @@ import {
 import { contextFromTaskDefinition } from "../shared/enrich/task-definition-context.js";
 import type { FlowDeps } from "../shared/flows/dispatch.js";
 import type { TaskEnrichment } from "../shared/flows/enrichment.js";
-import { dynamoClient, ecsClient, logsClient } from "./aws.js";
+import { dynamoClient, ecsClient, logsClientsByRegion } from "./aws.js";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** GetLogEvents returns at most 10,000 events per call. */
@@ -87,7 +87,7 @@ export function configuredEnrichment(
   if (!config.region) return undefined;
   return buildTaskEnrichment(config, {
     ecs: ecsClient(),
-    logs: logsClientsByRegion(undefined, undefined, logsClient),
+    logs: logsClientsByRegion(),
     dynamo: dynamoClient(),
     loadTaskDefinition: runtime.loadTaskDefinition,
     remainingMs: runtime.deadline,

@@ -4,7 +4,7 @@
  * the editor and `npm run lint` (biome.json; proven in lint-boundaries.test.ts); this test also sees the
  * resolved paths and the cycles a lint rule cannot.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -70,6 +70,17 @@ describe("the import graph of src/", () => {
         : [],
     );
     expect(past).toEqual([]);
+  });
+
+  it("leaves building SDK clients and reading the environment to the composition (src/app/)", () => {
+    const found = files.flatMap((f) => {
+      if (!f.path.startsWith("src/shared/")) return [];
+      const text = readFileSync(join(root, f.path), "utf8");
+      return [/\bnew\b[^;\n]*Client\(/, /process\.env/]
+        .filter((p) => p.test(text))
+        .map((p) => `${f.path}: ${p}`);
+    });
+    expect(found).toEqual([]);
   });
 
   it("keeps the composition (src/app/) free of the edges", () => {

@@ -11,14 +11,13 @@ import {
   PutLogEventsCommand,
 } from "@aws-sdk/client-cloudwatch-logs";
 import { CreateServiceCommand, UpdateServiceCommand } from "@aws-sdk/client-ecs";
-import { dynamoClient, ecsClient, logsClient } from "../../src/app/aws.js";
+import { dynamoClient, ecsClient, logsClient, logsClientsByRegion } from "../../src/app/aws.js";
 import {
   buildTaskEnrichment,
   type EnrichmentSettings,
   taskDefinitionContextLoader,
 } from "../../src/app/enrichment.js";
 import { CallCounter } from "../../src/shared/enrich/call-counter.js";
-import { logsClientsByRegion } from "../../src/shared/enrich/log-tail.js";
 import { buildTaskDefinitionLoader } from "../../src/shared/enrich/task-definition-cache.js";
 import type { TaskStateChangeEvent } from "../../src/shared/events/parse.js";
 import { handleTaskStateChange, type TaskFlowDeps } from "../../src/shared/flows/task-stopped.js";

@@ -177,40 +177,6 @@ export type LogsClientFor = (
   region: string | undefined,
 ) => CloudWatchLogsClient | Promise<CloudWatchLogsClient>;
 
-/** A client for the Lambda's own region, created on first use (the settings of the container's clients). */
-function homeLogsClient(): () => Promise<CloudWatchLogsClient> {
-  let client: Promise<CloudWatchLogsClient> | undefined;
-  return () => {
-    client ??= import("@aws-sdk/client-cloudwatch-logs").then(
-      ({ CloudWatchLogsClient }) => new CloudWatchLogsClient({ maxAttempts: 4 }),
-    );
-    return client;
-  };
-}
-
-/**
- * The shared client for the Lambda's own region (`home`: the composition passes the container's client; by
- * default one is created on first use), one cached client per other region. Other-region clients retry less:
- * the tail's own budget and retry loop already bound the time spent.
- */
-export function logsClientsByRegion(
-  create: (region: string) => Promise<CloudWatchLogsClient> = async (region) =>
-    new (await import("@aws-sdk/client-cloudwatch-logs")).CloudWatchLogsClient({ region, maxAttempts: 2 }),
-  homeRegion = process.env.AWS_REGION,
-  home: () => Promise<CloudWatchLogsClient> = homeLogsClient(),
-): LogsClientFor {
-  const others = new Map<string, Promise<CloudWatchLogsClient>>();
-  return (region) => {
-    if (!region || region === homeRegion) return home();
-    let client = others.get(region);
-    if (!client) {
-      client = create(region);
-      others.set(region, client);
-    }
-    return client;
-  };
-}
-
 export interface LogTailRequest extends LogLocationInput, ShapeOptions {
   /** How many of the last log events to read (default 20). */
   lines?: number;
