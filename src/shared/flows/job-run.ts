@@ -10,7 +10,6 @@
 
 import { errorSummary } from "../aws-errors.js";
 import { failedToStartMessage, skippedMessage } from "../jobs/job-messages.js";
-import { type RunJobDeps, type RunJobResult, runJob } from "../jobs/run-job.js";
 import {
   type AwsVpcNetwork,
   buildRunTaskRequest,
@@ -19,6 +18,7 @@ import {
   startedByFor,
 } from "../jobs/run-planning.js";
 import type { JobRun } from "../jobs/run-record.js";
+import { type RunJobDeps, type RunJobResult, runJob } from "../jobs/start-run.js";
 import type { JobSpec } from "../jobs/types.js";
 import type { Log } from "../log.js";
 import type { Message } from "../notify/message.js";

@@ -1,5 +1,6 @@
 /**
- * The run-job use case: what the Lambda behind a job's schedule (and `ecs-sentinel jobs run`) does.
+ * Starting a job run: the core of the run-job Lambda and `ecs-sentinel jobs run` (deciding what to run is
+ * run-planning.ts).
  * Lists the job's running tasks, applies the overlap policy, resolves the task definition and network,
  * calls RunTask with retries and capacity fallback, and records the run. AWS and time come in as ports.
  *
