@@ -302,7 +302,7 @@ function jobTargets(jobs) {
   };
 }
 
-/** The esbuild global the run-job and watchdog bundles read the jobs file from (see src/shared/jobs-wiring.ts). */
+/** The esbuild global the run-job and watchdog bundles read the jobs file from (see src/app/jobs-lambda.ts). */
 const EMBEDDED_JOBS_GLOBAL = "ECS_SENTINEL_JOBS_FILE";
 
 /** esbuild `define` embedding a loaded jobs file (parsed data, so the Lambdas need no YAML parser). */

@@ -15,7 +15,7 @@ export interface JobTargets {
   taskDefinitions: string[];
 }
 
-/** The handlers' numeric settings (src/shared/config.ts), validated as positive numbers at package time. */
+/** The handlers' numeric settings (src/app/config.ts), validated as positive numbers at package time. */
 export interface Tuning {
   throttleWindowMinutes: number;
   crashLoopThreshold: number;
@@ -84,7 +84,7 @@ export interface IamStatement {
 }
 
 export declare const AUTO_ROLLBACK_TAG: string;
-/** Defaults of the numeric settings; serverless.yml's params and src/shared/config.ts must agree. */
+/** Defaults of the numeric settings; serverless.yml's params and src/app/config.ts must agree. */
 export declare const TUNING_DEFAULTS: Readonly<Tuning>;
 
 /** Every problem of the stack parameters at once. */

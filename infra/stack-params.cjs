@@ -66,7 +66,7 @@ const TASK_DEFINITION_ARN = /^(arn:[^:]+:ecs:[^:]+:[^:]+:task-definition\/)([A-Z
 const TASK_DEFINITION_FAMILY = /^([A-Za-z0-9_-]{1,255})(:\d+)?$/;
 
 /**
- * The handlers' numeric settings and their defaults (src/shared/config.ts reads them at cold start and fails
+ * The handlers' numeric settings and their defaults (src/app/config.ts reads them at cold start and fails
  * on a value that is not a positive number): checked here too, so a bad value fails the package instead of
  * every cold start, which would send every event to the dead-letter queue.
  */

@@ -8,7 +8,7 @@ const { values } = parseArgs({ options: { outfile: { type: "string", default: "d
 const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
 
 await build({
-  entryPoints: ["src/cli.ts"],
+  entryPoints: ["src/cli/index.ts"],
   outfile: values.outfile,
   bundle: true,
   platform: "node",

@@ -55,12 +55,13 @@ export async function benchFlood(root: string, count = 1000): Promise<FloodResul
       POWERTOOLS_LOG_LEVEL: "ERROR",
     });
     // Imported after the environment points at the emulator: clients are created on first use.
-    const { dynamoClient, ecsClient, logsClient } = await import("../../src/shared/aws.js");
-    const { localSetup } = await import("../../src/local-setup.js");
-    const { loadConfig } = await import("../../src/shared/config.js");
+    const { dynamoClient, ecsClient, logsClient } = await import("../../src/app/aws.js");
+    const { localSetup } = await import("../../src/cli/local-stack.js");
+    const { loadConfig } = await import("../../src/app/config.js");
     const { dispatchEvent } = await import("../../src/shared/flows/dispatch.js");
     const { silentLog } = await import("../../src/shared/log.js");
-    const { buildNotifications, flowDeps } = await import("../../src/shared/wiring.js");
+    const { flowDeps } = await import("../../src/app/events.js");
+    const { buildNotifications } = await import("../../src/app/notifications.js");
 
     const stack = await localSetup({ stage: "bench", projectRoot: root });
     const registered = await ecsClient().send(

@@ -1,5 +1,5 @@
 /** `ecs-sentinel diagnose`: files, stdin or a live task -> a report or JSON Lines. */
-import { ecsClient } from "../shared/aws.js";
+import { ecsClient } from "../app/aws.js";
 import { diagnoseTask } from "../shared/diagnosis/index.js";
 import type { DiagnosisContext } from "../shared/diagnosis/types.js";
 import type { EcsTask } from "../shared/events/index.js";

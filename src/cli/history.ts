@@ -1,6 +1,7 @@
 /** `ecs-sentinel history`: the recent stops of a cluster or service, by category, from the state table. */
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { dynamoClient } from "../shared/aws.js";
+import { dynamoClient } from "../app/aws.js";
+import { errorSummary } from "../shared/aws-errors.js";
 import {
   formatWindow,
   type HistorySummaryRow,
@@ -88,7 +89,7 @@ export async function runHistory(argv: string[], io: CliIo, deps: HistoryCommand
   const stops = await store
     .recentStops({ cluster: values.cluster, service: values.service, since })
     .catch((error: unknown) => {
-      const why = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      const why = errorSummary(error);
       throw new HistoryReadError(singleLine(`could not read table ${tableName}: ${why}`));
     });
   const rows = summarizeHistory(stops);

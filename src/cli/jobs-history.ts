@@ -3,11 +3,11 @@
  * (what the runner and the task-state completion hook wrote), newest first.
  */
 import { parseArgs } from "node:util";
-import { loadConfig } from "../shared/config.js";
+import { loadConfig } from "../app/config.js";
+import { configuredRunStore } from "../app/jobs.js";
 import { formatDuration } from "../shared/jobs/duration.js";
 import type { JobRunStore } from "../shared/jobs/ports.js";
 import type { JobRun } from "../shared/jobs/run-record.js";
-import { configuredRunStore } from "../shared/jobs-wiring.js";
 import { stderrLog } from "../shared/log.js";
 import { type CliIo, UsageError } from "./io.js";
 

@@ -2,18 +2,19 @@
 import { basename } from "node:path";
 import { setTimeout as sleepFor } from "node:timers/promises";
 import { parseArgs } from "node:util";
-import { DescribeTasksCommand, type ECSClient } from "@aws-sdk/client-ecs";
-import { ecsClient } from "../shared/aws.js";
-import { loadConfig } from "../shared/config.js";
+import type { ECSClient } from "@aws-sdk/client-ecs";
+import { ecsClient } from "../app/aws.js";
+import { loadConfig } from "../app/config.js";
+import { jobsFlowDeps } from "../app/jobs.js";
+import { buildDescribeTask } from "../shared/enrich/describe-task.js";
 import { parseTask } from "../shared/events/parse.js";
-import { type JobsFlowDeps, type RunJobFlowResult, startJob } from "../shared/flows/jobs.js";
+import { type JobsFlowDeps, type RunJobFlowResult, startJob } from "../shared/flows/job-run.js";
 import { completeRun } from "../shared/jobs/completion.js";
 import { formatDuration } from "../shared/jobs/duration.js";
 import { JobsFileError, parseJobsFile } from "../shared/jobs/jobs-file.js";
 import type { JobRun } from "../shared/jobs/run-record.js";
 import { nextRuns } from "../shared/jobs/schedule.js";
 import type { JobSpec, JobsFile } from "../shared/jobs/types.js";
-import { jobsFlowDeps } from "../shared/jobs-wiring.js";
 import { stderrLog } from "../shared/log.js";
 import { type CliIo, UsageError } from "./io.js";
 import { runJobsHistory } from "./jobs-history.js";
@@ -68,8 +69,8 @@ export interface JobsCliDeps {
 /** DescribeTasks for the wait loop, parsed like an event's task. */
 export function describeTaskWith(ecs: ECSClient): WaitPorts["describeTask"] {
   return async (cluster, taskArn) => {
-    const { tasks = [] } = await ecs.send(new DescribeTasksCommand({ cluster, tasks: [taskArn] }));
-    return tasks[0] ? parseTask(tasks[0]) : undefined;
+    const { task } = await buildDescribeTask(ecs)(cluster, taskArn);
+    return task ? parseTask(task) : undefined;
   };
 }
 

@@ -1,6 +1,8 @@
 /** Fetches a live task and its task definition for `diagnose --cluster C --task T`. */
-import { DescribeTaskDefinitionCommand, DescribeTasksCommand, type ECSClient } from "@aws-sdk/client-ecs";
+import type { ECSClient } from "@aws-sdk/client-ecs";
 import type { DiagnosisContext } from "../shared/diagnosis/types.js";
+import { buildDescribeTask } from "../shared/enrich/describe-task.js";
+import { buildTaskDefinitionLoader } from "../shared/enrich/task-definition-cache.js";
 import { contextFromTaskDefinition } from "../shared/enrich/task-definition-context.js";
 import { type EcsTask, parseTask } from "../shared/events/index.js";
 import { type DescribeFailure, parseFailure } from "./inputs.js";
@@ -12,10 +14,10 @@ export type LiveTask =
   | { kind: "failure"; failure: DescribeFailure };
 
 export async function fetchLiveTask(ecs: ECSClient, cluster: string, taskId: string): Promise<LiveTask> {
-  const described = await ecs.send(new DescribeTasksCommand({ cluster, tasks: [taskId], include: ["TAGS"] }));
-  const raw = described.tasks?.[0];
+  const described = await buildDescribeTask(ecs)(cluster, taskId, { withTags: true });
+  const raw = described.task;
   if (!raw) {
-    const failure = described.failures?.[0];
+    const { failure } = described;
     return {
       kind: "failure",
       failure: failure
@@ -27,14 +29,8 @@ export async function fetchLiveTask(ecs: ECSClient, cluster: string, taskId: str
   // A task that has not stopped gets no diagnosis, so its task definition is not needed.
   if (!task.taskDefinitionArn || notStopped(task)) return { kind: "task", task, context: {} };
   try {
-    const definition = await ecs.send(
-      new DescribeTaskDefinitionCommand({ taskDefinition: task.taskDefinitionArn }),
-    );
-    return {
-      kind: "task",
-      task,
-      context: definition.taskDefinition ? contextFromTaskDefinition(definition.taskDefinition) : {},
-    };
+    const definition = await buildTaskDefinitionLoader(ecs)(task.taskDefinitionArn);
+    return { kind: "task", task, context: definition ? contextFromTaskDefinition(definition) : {} };
   } catch {
     // The diagnosis stands without memory limits; missing permission here must not hide it.
     return { kind: "task", task, context: {} };

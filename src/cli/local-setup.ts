@@ -1,8 +1,8 @@
 /** `ecs-sentinel local-setup`: the stack's table and topic on AWS_ENDPOINT_URL (an emulator), printed as JSON. */
 import { parseArgs } from "node:util";
-import { requireLoopbackEndpoint, seedEmulator } from "../local-seed.js";
-import { localSetup } from "../local-setup.js";
 import type { CliIo } from "./io.js";
+import { requireLoopbackEndpoint, seedEmulator } from "./local-seed.js";
+import { localSetup } from "./local-stack.js";
 
 export const LOCAL_SETUP_HELP = `Usage: ecs-sentinel local-setup [--stage STAGE] [--seed]
 

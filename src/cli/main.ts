@@ -1,4 +1,4 @@
-/** Command dispatch for the ecs-sentinel CLI (src/cli.ts runs it). */
+/** Command dispatch for the ecs-sentinel CLI (src/cli/index.ts runs it). */
 import { DIAGNOSE_HELP, runDiagnose } from "./diagnose.js";
 import { HISTORY_HELP, runHistory } from "./history.js";
 import { type CliIo, processIo, UsageError } from "./io.js";

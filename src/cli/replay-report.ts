@@ -8,14 +8,14 @@
  */
 import type { Message } from "../shared/notify/message.js";
 import type {
-  ChannelOutcome,
+  DeliveryOutcome,
   DigestOutcome,
   NotificationService,
   NotifyOutcome,
-} from "../shared/notify/notifier.js";
+} from "../shared/notify/outcomes.js";
+import { CHANNEL_NAMES } from "../shared/notify/port.js";
 import { renderConsole } from "../shared/notify/render/index.js";
 import { singleLine } from "../shared/notify/text.js";
-import { CHANNEL_NAMES } from "../shared/notify/transports/ports.js";
 
 export interface ReportSink {
   write(text: string): void;
@@ -24,7 +24,7 @@ export interface ReportSink {
   takePending?: () => string[];
 }
 
-type Channels = Partial<Record<(typeof CHANNEL_NAMES)[number], ChannelOutcome>>;
+type Channels = Partial<Record<(typeof CHANNEL_NAMES)[number], DeliveryOutcome>>;
 
 function skipped(channels: Channels): string[] {
   return CHANNEL_NAMES.flatMap((channel) => {

@@ -4,15 +4,14 @@
  * with an in-memory state store and channels that print what they would send, so routing, de-duplication and
  * flood control behave as deployed.
  */
-import { loadConfig } from "../shared/config.js";
+import { loadConfig } from "../app/config.js";
+import { dryRunFlowDeps, dryRunNotifications } from "../app/dry-run.js";
+import { flowDeps } from "../app/events.js";
+import { buildNotifications } from "../app/notifications.js";
 import { parseTask } from "../shared/events/index.js";
 import { type DispatchResult, dispatchEvent, type FlowDeps } from "../shared/flows/dispatch.js";
 import { stderrLog } from "../shared/log.js";
-import type { EmailMessage, SlackPayload } from "../shared/notify/message.js";
-import { buildNotificationService } from "../shared/notify/notifier.js";
-import { renderEmail, renderSlack } from "../shared/notify/render/index.js";
-import { memoryStore } from "../shared/state/index.js";
-import { buildNotifications, flowDeps } from "../shared/wiring.js";
+import type { NotificationService } from "../shared/notify/outcomes.js";
 import { fileHint, parseCommandArgs } from "./args.js";
 import { wantsColor } from "./colors.js";
 import { describeInputProblem, parseJsonDocuments } from "./inputs.js";
@@ -110,42 +109,6 @@ function summarize(result: DispatchResult, event: unknown): string {
   }
 }
 
-/** Channels that print what they would send; the lines are shown with the message's report. */
-function dryRunService(io: CliIo, payloads: boolean, clock: () => number, log: ReturnType<typeof stderrLog>) {
-  const indent = (text: string) => text.replace(/^/gm, "      ");
-  let pending: string[] = [];
-  const slack = async (payload: SlackPayload) => {
-    pending.push(`  → slack: would post (Block Kit, ${payload.blocks.length} blocks): ${payload.text}\n`);
-    // One line by default: ready to paste into Slack's Block Kit Builder.
-    pending.push(
-      payloads ? `${indent(JSON.stringify(payload, null, 2))}\n` : `      ${JSON.stringify(payload)}\n`,
-    );
-  };
-  const email = async (message: EmailMessage) => {
-    const attributes = Object.entries(message.attributes)
-      .map(([k, v]) => `${k}=${v}`)
-      .join(", ");
-    pending.push(`  → email: would publish "${message.subject}" [${attributes}]\n`);
-    pending.push(
-      payloads ? `${indent(message.body)}\n` : "      (body: the text above; --payloads prints it as sent)\n",
-    );
-  };
-  const service = buildNotificationService({
-    channels: { slack, email },
-    render: { slack: renderSlack, email: renderEmail },
-    store: memoryStore(),
-    routing: loadConfig(io.env),
-    logger: log,
-    clock,
-  });
-  const takePending = () => {
-    const lines = pending;
-    pending = [];
-    return lines;
-  };
-  return { service, takePending };
-}
-
 export async function runReplay(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs({
     args: argv,
@@ -172,18 +135,18 @@ export async function runReplay(argv: string[], io: CliIo): Promise<number> {
   const options = { log, deadline: () => 120_000 };
   const color = wantsColor(io.stdout, io.env);
   const write = (text: string) => io.stdout.write(text);
-  const dry = dryRun ? dryRunService(io, values.payloads, () => now, log) : undefined;
-  const notifications = {
-    service: dry
-      ? reportingService(dry.service, { write, color, takePending: dry.takePending })
-      : reportingService(buildNotifications(config, options), { write, color }),
-  };
-  // A dry run calls no AWS API: review and rollback print what they would load and do.
-  const offline = dryRun ? { print: (line: string) => io.stdout.write(line) } : undefined;
-  const deps: FlowDeps = {
-    ...flowDeps(config, { ...options, offline }, notifications.service),
-    ...(dryRun ? { taskDefinitionContext: undefined } : {}),
-  };
+  // A dry run is its own wiring (app/dry-run.ts): printing adapters, no AWS call at all.
+  const dry = dryRun ? { log, print: write, payloads: values.payloads, clock: () => now } : undefined;
+  let notifications: NotificationService;
+  let deps: FlowDeps;
+  if (dry) {
+    const printing = dryRunNotifications(config, dry);
+    notifications = reportingService(printing.service, { write, color, takePending: printing.takePending });
+    deps = dryRunFlowDeps(config, dry, notifications);
+  } else {
+    notifications = reportingService(buildNotifications(config, options), { write, color });
+    deps = flowDeps(config, options, notifications);
+  }
 
   let dropped = 0;
   let failed = 0;
@@ -202,7 +165,7 @@ export async function runReplay(argv: string[], io: CliIo): Promise<number> {
     }
   }
   // Windows still open at the end of the replay: show (or send) their digests now.
-  const sweep = await notifications.service.sweepDigests(dryRun ? Number.MAX_SAFE_INTEGER : Date.now());
+  const sweep = await notifications.sweepDigests(dryRun ? Number.MAX_SAFE_INTEGER : Date.now());
   const digests = sweep.digests.length;
   io.stdout.write(
     `\n${events.length} event(s) replayed${dryRun ? " (dry run: nothing sent or changed)" : ""}; ` +

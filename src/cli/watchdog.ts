@@ -6,13 +6,14 @@
  */
 import { basename } from "node:path";
 import { parseArgs } from "node:util";
-import { loadConfig } from "../shared/config.js";
-import { handleWatchdog, type JobNotifier, type WatchdogFlowDeps } from "../shared/flows/jobs.js";
+import { loadConfig } from "../app/config.js";
+import { jobsFlowDeps } from "../app/jobs.js";
+import { handleWatchdog, type WatchdogFlowDeps } from "../shared/flows/job-watchdog.js";
 import { JobsFileError, parseJobsFile } from "../shared/jobs/jobs-file.js";
 import type { JobRunStore } from "../shared/jobs/ports.js";
 import type { JobsFile } from "../shared/jobs/types.js";
-import { jobsFlowDeps } from "../shared/jobs-wiring.js";
 import { stderrLog } from "../shared/log.js";
+import type { Notifier } from "../shared/notify/port.js";
 import { type CliIo, UsageError } from "./io.js";
 
 export const WATCHDOG_HELP = `Usage: ecs-sentinel watchdog --once [--dry-run] [--file FILE] [--verbose]
@@ -37,7 +38,7 @@ function readOnlyWatch(store: JobRunStore): JobRunStore {
   return { ...store, saveWatchState: async () => {} };
 }
 
-function printingNotifier(io: CliIo): JobNotifier {
+function printingNotifier(io: CliIo): Notifier {
   return async (message, target) => {
     const to = target.channels?.join(",") ?? "every configured channel";
     io.stdout.write(`  would send to ${to}: [${message.severity.toUpperCase()}] ${message.title}\n`);

@@ -2,16 +2,14 @@
  * Lambda run every 5 minutes by the watchdog schedule: stops job tasks past their maxRuntime, alarms missed
  * runs and sends pending flood digests. A thin adapter; the schedule's payload carries nothing it needs.
  */
-import type { Context } from "aws-lambda";
-import { handleWatchdog } from "../shared/flows/jobs.js";
-import { memoisedJobsDeps } from "../shared/jobs-lambda.js";
-import { logger } from "../shared/logger.js";
+import { memoisedJobsDeps } from "../app/jobs-lambda.js";
+import { logger, withLogContext } from "../app/logger.js";
+import { handleWatchdog } from "../shared/flows/job-watchdog.js";
 
 // No top-level await: `serverless invoke local` loads handlers with require() (see memoisedJobsDeps).
 const deps = memoisedJobsDeps();
 
-export const handler = async (_event: unknown, context: Context) => {
-  logger.addContext(context);
+export const handler = withLogContext(async (_event: unknown, context) => {
   const result = await handleWatchdog(await deps(context));
   logger.info("watchdog done", {
     stopped: result.stopped.length,
@@ -21,4 +19,4 @@ export const handler = async (_event: unknown, context: Context) => {
     digests: result.digests,
   });
   return result;
-};
+});

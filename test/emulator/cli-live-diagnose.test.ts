@@ -1,7 +1,7 @@
 import { StopTaskCommand } from "@aws-sdk/client-ecs";
 import { describe, expect, it } from "vitest";
+import { ecsClient } from "../../src/app/aws.js";
 import { main } from "../../src/cli/main.js";
-import { ecsClient } from "../../src/shared/aws.js";
 import { captureIo } from "../support/cli-io.js";
 import { advanceTask, createCluster, registerTaskDefinition, runTask } from "./support/index.js";
 

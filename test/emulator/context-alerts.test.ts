@@ -6,7 +6,7 @@ import { CloudWatchLogsClient, GetLogEventsCommand } from "@aws-sdk/client-cloud
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ENRICH_OPERATIONS } from "../../src/shared/enrich/call-counter.js";
-import { SERVICE_OPERATIONS } from "../../src/shared/flows/service-deployments.js";
+import { SERVICE_OPERATIONS } from "../../src/shared/enrich/service-deployments.js";
 import { type SlackServer, startSlackServer } from "../support/slack-server.js";
 import { type ContextWorld, createContextWorld, slackText, writeContainerLog } from "./context-fixture.js";
 

@@ -11,16 +11,18 @@ import {
   PutLogEventsCommand,
 } from "@aws-sdk/client-cloudwatch-logs";
 import { CreateServiceCommand, UpdateServiceCommand } from "@aws-sdk/client-ecs";
-import { dynamoClient, ecsClient, logsClient } from "../../src/shared/aws.js";
+import { dynamoClient, ecsClient, logsClient, logsClientsByRegion } from "../../src/app/aws.js";
+import {
+  buildTaskEnrichment,
+  type EnrichmentSettings,
+  taskDefinitionContextLoader,
+} from "../../src/app/enrichment.js";
 import { CallCounter } from "../../src/shared/enrich/call-counter.js";
-import { logsClientsByRegion } from "../../src/shared/enrich/log-tail.js";
 import { buildTaskDefinitionLoader } from "../../src/shared/enrich/task-definition-cache.js";
 import type { TaskStateChangeEvent } from "../../src/shared/events/parse.js";
-import { buildTaskEnrichment, type EnrichmentSettings } from "../../src/shared/flows/enrichment-adapters.js";
 import { handleTaskStateChange, type TaskFlowDeps } from "../../src/shared/flows/task-stopped.js";
 import { silentLog } from "../../src/shared/log.js";
-import { asNotifier } from "../../src/shared/notify/notifier.js";
-import { taskDefinitionContextLoader } from "../../src/shared/wiring.js";
+import { asNotifier } from "../../src/shared/notify/as-notifier.js";
 import { stoppedTaskEvent, type TaskEventOptions } from "../flows/support/task-events.js";
 import { emulatorNotifier } from "../notify/delivery/emulator-wiring.js";
 import type { SlackServer } from "../support/slack-server.js";

@@ -4,13 +4,14 @@
  */
 import { ScanCommand } from "@aws-sdk/client-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { dynamoClient } from "../../src/app/aws.js";
+import { loadConfig } from "../../src/app/config.js";
+import { flowDeps } from "../../src/app/events.js";
+import { buildNotifications } from "../../src/app/notifications.js";
 import { runReplay } from "../../src/cli/replay.js";
-import { dynamoClient } from "../../src/shared/aws.js";
-import { loadConfig } from "../../src/shared/config.js";
 import { enrichmentCalls } from "../../src/shared/enrich/call-counter.js";
 import { handleTaskStateChange } from "../../src/shared/flows/task-stopped.js";
 import { silentLog } from "../../src/shared/log.js";
-import { buildNotifications, flowDeps } from "../../src/shared/wiring.js";
 import { createStateTable } from "../state/support/state-table.js";
 import { captureIo } from "../support/cli-io.js";
 import { type SlackServer, startSlackServer } from "../support/slack-server.js";

@@ -11,7 +11,7 @@ import {
 import { StopTaskCommand } from "@aws-sdk/client-ecs";
 import { CreateTopicCommand, PublishCommand } from "@aws-sdk/client-sns";
 import { describe, expect, it } from "vitest";
-import { dynamoClient, ecsClient, snsClient } from "../../src/shared/aws.js";
+import { dynamoClient, ecsClient, snsClient } from "../../src/app/aws.js";
 import {
   advanceTask,
   createCluster,

@@ -1,7 +1,7 @@
 /** Incident history and the task definition loader against moto's DynamoDB and ECS. */
 import { CreateTableCommand, ScanCommand } from "@aws-sdk/client-dynamodb";
 import { beforeAll, describe, expect, it } from "vitest";
-import { dynamoClient, ecsClient } from "../../src/shared/aws.js";
+import { dynamoClient, ecsClient } from "../../src/app/aws.js";
 import type { Diagnosis } from "../../src/shared/diagnosis/types.js";
 import { CallCounter, ENRICH_OPERATIONS } from "../../src/shared/enrich/call-counter.js";
 import { historyLine, summarizeHistory } from "../../src/shared/enrich/history.js";

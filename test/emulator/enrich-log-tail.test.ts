@@ -5,12 +5,11 @@ import {
   PutLogEventsCommand,
 } from "@aws-sdk/client-cloudwatch-logs";
 import { describe, expect, it, vi } from "vitest";
-import { logsClient } from "../../src/shared/aws.js";
+import { logsClient, logsClientsByRegion } from "../../src/app/aws.js";
 import { CallCounter, ENRICH_OPERATIONS } from "../../src/shared/enrich/call-counter.js";
 import {
   fetchLogTail,
   type LogTailRequest,
-  logsClientsByRegion,
   REASONS,
   type TaskDefinitionLogsLike,
 } from "../../src/shared/enrich/log-tail.js";

@@ -6,7 +6,7 @@
  */
 import { GetItemCommand } from "@aws-sdk/client-dynamodb";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { dynamoClient, snsClient } from "../../src/shared/aws.js";
+import { dynamoClient, snsClient } from "../../src/app/aws.js";
 import { DeliveryError, EmailDeliveryError } from "../../src/shared/notify/transports/errors.js";
 import {
   dynamoDbError,

@@ -8,7 +8,7 @@
  */
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ecsClient } from "../../src/shared/aws.js";
+import { ecsClient } from "../../src/app/aws.js";
 import type { DispatchResult } from "../../src/shared/flows/dispatch.js";
 import { DeliveryError } from "../../src/shared/notify/transports/errors.js";
 import { ecsWorld } from "../scenarios/support/ecs-world.js";

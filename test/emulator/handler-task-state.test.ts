@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Context, EventBridgeEvent } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { localSetup } from "../../src/local-setup.js";
+import { localSetup } from "../../src/cli/local-stack.js";
 import { type SlackServer, startSlackServer } from "../support/slack-server.js";
 import { readPublishedSnsMessages } from "./support/index.js";
 

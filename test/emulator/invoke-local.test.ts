@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { CreateTableCommand } from "@aws-sdk/client-dynamodb";
 import { CreateTopicCommand } from "@aws-sdk/client-sns";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { dynamoClient, snsClient } from "../../src/shared/aws.js";
+import { dynamoClient, snsClient } from "../../src/app/aws.js";
 import { createCluster, emulatorEndpoint, registerTaskDefinition } from "./support/index.js";
 
 const projectRoot = join(import.meta.dirname, "..", "..");

@@ -8,9 +8,9 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient } from "@aws-sdk/client-ecs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { resetClients } from "../../src/app/aws.js";
+import { requireLoopbackEndpoint, SeedRefusedError, seedEmulator } from "../../src/cli/local-seed.js";
 import { main } from "../../src/cli/main.js";
-import { requireLoopbackEndpoint, SeedRefusedError, seedEmulator } from "../../src/local-seed.js";
-import { resetClients } from "../../src/shared/aws.js";
 import { captureIo } from "../support/cli-io.js";
 import { type RunningMotoServer, startMotoServer } from "./support/moto-server.js";
 

@@ -1,8 +1,8 @@
 import { DescribeTableCommand, DescribeTimeToLiveCommand } from "@aws-sdk/client-dynamodb";
 import { GetTopicAttributesCommand } from "@aws-sdk/client-sns";
 import { describe, expect, it } from "vitest";
-import { localSetup } from "../../src/local-setup.js";
-import { dynamoClient, snsClient } from "../../src/shared/aws.js";
+import { dynamoClient, snsClient } from "../../src/app/aws.js";
+import { localSetup } from "../../src/cli/local-stack.js";
 
 describe("localSetup against the emulator", () => {
   it("creates the stack's state table with pk/sk keys and TTL on expiresAt", async () => {

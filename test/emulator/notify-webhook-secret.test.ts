@@ -1,7 +1,7 @@
 import { CreateSecretCommand } from "@aws-sdk/client-secrets-manager";
 import { PutParameterCommand } from "@aws-sdk/client-ssm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { secretsClient, ssmClient } from "../../src/shared/aws.js";
+import { secretsClient, ssmClient } from "../../src/app/aws.js";
 import { buildSlackNotifier } from "../../src/shared/notify/transports/slack.js";
 import { webhookUrlSource } from "../../src/shared/notify/webhook-secret.js";
 import { type SlackServer, startSlackServer, WEBHOOK_PATH } from "../support/slack-server.js";

@@ -5,8 +5,8 @@
  */
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { localSetup } from "../../src/cli/local-stack.js";
 import { runReplay } from "../../src/cli/replay.js";
-import { localSetup } from "../../src/local-setup.js";
 import { captureIo } from "../support/cli-io.js";
 import { type SlackServer, startSlackServer } from "../support/slack-server.js";
 

@@ -3,7 +3,7 @@
  * and gives the file an empty emulator whose ECS tasks keep their status until a test advances them.
  */
 import { inject } from "vitest";
-import { resetClients } from "../../src/shared/aws.js";
+import { resetClients } from "../../src/app/aws.js";
 import { prepareEmulatorForTestFile } from "./support/moto-api.js";
 
 const endpoint = inject("emulatorEndpoint");

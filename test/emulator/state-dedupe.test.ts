@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { dynamoDedupeStore } from "../../src/shared/state/dynamo-dedupe.js";
+import { dynamoDedupeStore } from "../../src/shared/notify/store/dynamo-dedupe.js";
 import { countingDynamoClient, createStateTable } from "../state/support/state-table.js";
 
 const TABLE = "state-dedupe";

@@ -1,6 +1,6 @@
 /** The DynamoDB throttle store against moto keeps the same stop-counting contract as the in-memory one. */
 import { beforeAll, describe, expect, it } from "vitest";
-import { dynamoThrottleStore } from "../../src/shared/state/dynamo-throttle.js";
+import { dynamoThrottleStore } from "../../src/shared/notify/store/dynamo-throttle.js";
 import { countingDynamoClient, createStateTable } from "../state/support/state-table.js";
 import { stopCountingContract, subject, T0, taskArn, W } from "../state/support/stop-counting-contract.js";
 

@@ -1,7 +1,7 @@
 import { QueryCommand } from "@aws-sdk/client-dynamodb";
 import { beforeAll, describe, expect, it } from "vitest";
-import { dynamoThrottleStore } from "../../src/shared/state/dynamo-throttle.js";
-import type { ThrottleSubject } from "../../src/shared/state/types.js";
+import { dynamoThrottleStore } from "../../src/shared/notify/store/dynamo-throttle.js";
+import type { ThrottleSubject } from "../../src/shared/notify/store/types.js";
 import { countingDynamoClient, createStateTable } from "../state/support/state-table.js";
 
 const TABLE = "state-throttle";

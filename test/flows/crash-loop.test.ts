@@ -10,7 +10,11 @@ import type { TaskStateChangeEvent } from "../../src/shared/events/parse.js";
 import { parseEcsEvent } from "../../src/shared/events/parse.js";
 import { crashLoopHook, crashLoopSubject } from "../../src/shared/flows/crash-loop.js";
 import { silentLog } from "../../src/shared/log.js";
-import { crashLoopPk, crashLoopSk, memoryCrashLoopStore } from "../../src/shared/state/crash-loop-store.js";
+import {
+  crashLoopPk,
+  crashLoopSk,
+  memoryCrashLoopStore,
+} from "../../src/shared/rollback/crash-loop-store.js";
 import { ecsWorld, NEW_ID, SERVICE_ARN } from "../scenarios/support/ecs-world.js";
 import { stoppedTask } from "../scenarios/support/events.js";
 import { decisions, scenarioHarness } from "../scenarios/support/harness.js";

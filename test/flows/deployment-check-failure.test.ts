@@ -13,13 +13,13 @@ import {
 } from "@aws-sdk/client-ecs";
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
-import { loadConfig } from "../../src/shared/config.js";
-import { deploymentDeps } from "../../src/shared/deployment-wiring.js";
+import { loadConfig } from "../../src/app/config.js";
+import { deploymentDeps } from "../../src/app/deployments.js";
 import { dispatchEvent } from "../../src/shared/flows/dispatch.js";
 import type { Notifier } from "../../src/shared/notify/port.js";
 import { DeliveryError } from "../../src/shared/notify/transports/errors.js";
-import { memoryCrashLoopStore } from "../../src/shared/state/crash-loop-store.js";
-import { memoryRollbackStore } from "../../src/shared/state/memory-rollback-store.js";
+import { memoryCrashLoopStore } from "../../src/shared/rollback/crash-loop-store.js";
+import { memoryRollbackStore } from "../../src/shared/rollback/memory-rollback-store.js";
 import { ecsWorld } from "../scenarios/support/ecs-world.js";
 import { deploymentEvent, stoppedTask } from "../scenarios/support/events.js";
 import { recordingLog, scenarioHarness } from "../scenarios/support/harness.js";

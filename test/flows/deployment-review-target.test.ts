@@ -6,7 +6,7 @@
 import { DescribeTaskDefinitionCommand, ECSClient } from "@aws-sdk/client-ecs";
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
-import { ecsReviewLoader } from "../../src/shared/flows/deployment-review-loader.js";
+import { ecsReviewLoader } from "../../src/shared/deployments/review-loader.js";
 import { ecsWorld, NEW_TASK_DEFINITION, NEW_TD, SERVICE_ARN } from "../scenarios/support/ecs-world.js";
 import { deploymentEvent } from "../scenarios/support/events.js";
 import { scenarioHarness } from "../scenarios/support/harness.js";

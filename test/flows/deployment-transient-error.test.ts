@@ -6,7 +6,7 @@ import {
   ServerException,
 } from "@aws-sdk/client-ecs";
 import { describe, expect, it } from "vitest";
-import { errorSummary, isTransientError } from "../../src/shared/flows/transient-error.js";
+import { errorSummary, isTransientError } from "../../src/shared/aws-errors.js";
 import { ServiceNotFoundError } from "../../src/shared/rollback/ecs-rollback.js";
 
 const named = (name: string, extra: object = {}) => Object.assign(new Error(name), { name, ...extra });

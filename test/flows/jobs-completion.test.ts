@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { diagnoseTask } from "../../src/shared/diagnosis/index.js";
-import { jobCompletionHook, looksLikeJobTask } from "../../src/shared/flows/jobs.js";
+import { jobCompletionHook, looksLikeJobTask } from "../../src/shared/flows/job-completion.js";
 import { handleTaskStateChange } from "../../src/shared/flows/task-stopped.js";
 import type { JobRunStore } from "../../src/shared/jobs/ports.js";
 import { silentLog } from "../../src/shared/log.js";

@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { handleRunJob, parseRunJobInput, RunJobInputError, startJob } from "../../src/shared/flows/jobs.js";
-import { memoryJobRunStore } from "../../src/shared/flows/jobs-memory-store.js";
+import {
+  handleRunJob,
+  parseRunJobInput,
+  RunJobInputError,
+  startJob,
+} from "../../src/shared/flows/job-run.js";
+import { memoryJobRunStore } from "../../src/shared/jobs/memory-run-store.js";
 import type { Log } from "../../src/shared/log.js";
 import { makeJob } from "../jobs/fixtures.js";
 import { flowDeps } from "./jobs-support.js";

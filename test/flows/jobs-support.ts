@@ -1,10 +1,11 @@
 /** Shared set-up for the job flow tests: fake ports, a recording notifier, stopped-task events. */
 import type { TaskStateChangeEvent } from "../../src/shared/events/parse.js";
 import type { EcsTask } from "../../src/shared/events/schemas.js";
-import type { JobNotifier, JobsFlowDeps } from "../../src/shared/flows/jobs.js";
+import type { JobsFlowDeps } from "../../src/shared/flows/job-run.js";
 import type { JobSpec } from "../../src/shared/jobs/types.js";
 import { silentLog } from "../../src/shared/log.js";
 import type { Message } from "../../src/shared/notify/message.js";
+import type { Notifier } from "../../src/shared/notify/port.js";
 import { FakeEcs, MemoryRunStore } from "../jobs/fakes.js";
 
 export interface SentJobMessage {
@@ -13,9 +14,9 @@ export interface SentJobMessage {
   dedupeKey: string;
 }
 
-export function recordingNotifier(): JobNotifier & { sent: SentJobMessage[] } {
+export function recordingNotifier(): Notifier & { sent: SentJobMessage[] } {
   const sent: SentJobMessage[] = [];
-  const notify: JobNotifier = async (message, target) => {
+  const notify: Notifier = async (message, target) => {
     sent.push({ message, ...target });
     return [{ channel: "slack", status: "sent" }];
   };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { handleWatchdog, type WatchdogFlowDeps } from "../../src/shared/flows/jobs.js";
+import { handleWatchdog, type WatchdogFlowDeps } from "../../src/shared/flows/job-watchdog.js";
 import { makeJob } from "../jobs/fixtures.js";
 import { flowDeps } from "./jobs-support.js";
 

@@ -11,10 +11,11 @@ import type { TaskStateChangeEvent } from "../../src/shared/events/parse.js";
 import { parseEcsEvent } from "../../src/shared/events/parse.js";
 import { handleTaskStateChange, type TaskFlowDeps } from "../../src/shared/flows/task-stopped.js";
 import { silentLog } from "../../src/shared/log.js";
+import { asNotifier } from "../../src/shared/notify/as-notifier.js";
 import type { EmailMessage, SlackPayload } from "../../src/shared/notify/message.js";
-import { asNotifier, buildNotificationService } from "../../src/shared/notify/notifier.js";
+import { buildNotificationService } from "../../src/shared/notify/notifier.js";
 import { renderEmail, renderSlack } from "../../src/shared/notify/render/index.js";
-import { memoryStore } from "../../src/shared/state/index.js";
+import { memoryStore } from "../../src/shared/notify/store/index.js";
 
 const NOW = Date.parse("2030-01-01T00:00:00Z");
 

@@ -6,7 +6,7 @@ import { CallCounter } from "../../src/shared/enrich/call-counter.js";
 import {
   buildServiceDeploymentsLookup,
   SERVICE_OPERATIONS,
-} from "../../src/shared/flows/service-deployments.js";
+} from "../../src/shared/enrich/service-deployments.js";
 import {
   changesMatter,
   changesSection,

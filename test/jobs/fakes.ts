@@ -1,7 +1,7 @@
 /** In-memory stand-ins for the jobs ports, recording every call. */
 import type { EcsJobsPort, JobRunStore, RunTaskOutcome, WatchState } from "../../src/shared/jobs/ports.js";
+import type { AwsVpcNetwork, RunningJobTask, RunTaskRequest } from "../../src/shared/jobs/run-planning.js";
 import type { JobRun } from "../../src/shared/jobs/run-record.js";
-import type { AwsVpcNetwork, RunningJobTask, RunTaskRequest } from "../../src/shared/jobs/runner.js";
 
 export class FakeEcs implements EcsJobsPort {
   running: RunningJobTask[] = [];

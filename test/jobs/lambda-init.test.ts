@@ -12,7 +12,7 @@ import { fileURLToPath } from "node:url";
 import type { Context } from "aws-lambda";
 import { build } from "esbuild";
 import { afterAll, describe, expect, it } from "vitest";
-import { type LambdaJobsDeps, memoisedJobsDeps } from "../../src/shared/jobs-lambda.js";
+import { type LambdaJobsDeps, memoisedJobsDeps } from "../../src/app/jobs-lambda.js";
 
 const projectRoot = fileURLToPath(new URL("../..", import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), "lambda-init-"));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { runJob } from "../../src/shared/jobs/run-job.js";
+import { runJob } from "../../src/shared/jobs/start-run.js";
 import type { JobSpec } from "../../src/shared/jobs/types.js";
 import { FakeEcs, MemoryRunStore } from "./fakes.js";
 import { makeJob } from "./fixtures.js";

@@ -4,7 +4,7 @@ import {
   planRun,
   type RunningJobTask,
   startedByFor,
-} from "../../src/shared/jobs/runner.js";
+} from "../../src/shared/jobs/run-planning.js";
 import { makeJob } from "./fixtures.js";
 
 const NOW = new Date("2025-03-10T03:00:00Z");

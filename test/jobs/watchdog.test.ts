@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { WatchState } from "../../src/shared/jobs/ports.js";
-import type { RunningJobTask } from "../../src/shared/jobs/runner.js";
+import type { RunningJobTask } from "../../src/shared/jobs/run-planning.js";
 import { checkMissedRun, findOverdueTasks, runWatchdog } from "../../src/shared/jobs/watchdog.js";
 import { FakeEcs, MemoryRunStore } from "./fakes.js";
 import { makeJob, makeRun, schedule } from "./fixtures.js";

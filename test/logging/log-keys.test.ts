@@ -8,7 +8,7 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { ClusterNotFoundException, ECSClient } from "@aws-sdk/client-ecs";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { runJobLogKeys } from "../../src/shared/flows/jobs.js";
+import { runJobLogKeys } from "../../src/shared/flows/job-run.js";
 import {
   crashLoopLogKeys,
   eventLogKeys,

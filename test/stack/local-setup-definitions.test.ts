@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { LocalSetupError, localSetup, readStateDefinitions } from "../../src/local-setup.js";
+import { LocalSetupError, localSetup, readStateDefinitions } from "../../src/cli/local-stack.js";
 
 const projectWith = (stateYaml: string): string => {
   const root = mkdtempSync(join(tmpdir(), "local-setup-"));

@@ -18,7 +18,7 @@ import {
   taskStateStatements,
   watchdogStatements,
 } from "../../infra/stack-config.cjs";
-import { loadConfig } from "../../src/shared/config.js";
+import { loadConfig } from "../../src/app/config.js";
 import { projectRoot } from "./support/package-stack.js";
 
 const ecsArn = (resource: string) => ({

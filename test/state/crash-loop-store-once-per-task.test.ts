@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { memoryCrashLoopStore } from "../../src/shared/state/crash-loop-store.js";
+import { memoryCrashLoopStore } from "../../src/shared/rollback/crash-loop-store.js";
 
 const key = { cluster: "prod", service: "api", deploymentId: "ecs-svc/4817338263413749021" };
 const task = (n: number) => `arn:aws:ecs:us-east-1:111122223333:task/prod/${String(n).padStart(32, "0")}`;

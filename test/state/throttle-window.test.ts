@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { closeWindow, digestOf, isWindowOpen, openWindow } from "../../src/shared/state/throttle-window.js";
-import type { ThrottleSubject } from "../../src/shared/state/types.js";
+import {
+  closeWindow,
+  digestOf,
+  isWindowOpen,
+  openWindow,
+} from "../../src/shared/notify/store/throttle-window.js";
+import type { ThrottleSubject } from "../../src/shared/notify/store/types.js";
 
 const subject: ThrottleSubject = {
   kind: "task-stopped",

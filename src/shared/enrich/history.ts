@@ -11,12 +11,13 @@
  */
 import type { Category, Diagnosis, Severity } from "../diagnosis/types.js";
 import { arnName } from "../events/arns.js";
+import { HISTORY_RETENTION_MS, KEY_PREFIX } from "../table.js";
 
 const MINUTE_MS = 60 * 1000;
 const HOUR_MS = 60 * MINUTE_MS;
 const DAY_MS = 24 * HOUR_MS;
 
-export const DEFAULT_HISTORY_RETENTION_MS = 30 * DAY_MS;
+export const DEFAULT_HISTORY_RETENTION_MS = HISTORY_RETENTION_MS;
 export const DEFAULT_HISTORY_WINDOW_MS = DAY_MS;
 
 export interface HistoryStop {
@@ -52,11 +53,11 @@ export function groupLabel(group: string): string {
 }
 
 export function groupPartitionKey(cluster: string, group: string): string {
-  return `history#${cluster}#${group}`;
+  return `${KEY_PREFIX.history}${cluster}#${group}`;
 }
 
 export function clusterPartitionKey(cluster: string): string {
-  return `history#${cluster}`;
+  return `${KEY_PREFIX.history}${cluster}`;
 }
 
 export function historyKeys(stop: HistoryStop): { byGroup: HistoryKey; byCluster: HistoryKey } {

@@ -8,7 +8,6 @@
  * Cost: one GetLogEvents call per attempt (counted). Fetch a tail only when `shouldFetchLogTail` says so.
  */
 import type { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
-import { logsClient } from "../aws.js";
 import type { Category, Diagnosis } from "../diagnosis/types.js";
 import { arnName } from "../events/arns.js";
 import { cloudWatchEncode, consoleOrigin, parseArn } from "../notify/console-links.js";
@@ -177,28 +176,6 @@ export function resolveLogLocation(input: LogLocationInput): LogLocation {
 export type LogsClientFor = (
   region: string | undefined,
 ) => CloudWatchLogsClient | Promise<CloudWatchLogsClient>;
-
-/**
- * The shared client for the Lambda's own region, one cached client per other region. Other-region clients
- * retry less: the tail's own budget and retry loop already bound the time spent.
- */
-export function logsClientsByRegion(
-  create: (region: string) => Promise<CloudWatchLogsClient> = async (region) =>
-    new (await import("@aws-sdk/client-cloudwatch-logs")).CloudWatchLogsClient({ region, maxAttempts: 2 }),
-  homeRegion = process.env.AWS_REGION,
-  home: () => Promise<CloudWatchLogsClient> = logsClient,
-): LogsClientFor {
-  const others = new Map<string, Promise<CloudWatchLogsClient>>();
-  return (region) => {
-    if (!region || region === homeRegion) return home();
-    let client = others.get(region);
-    if (!client) {
-      client = create(region);
-      others.set(region, client);
-    }
-    return client;
-  };
-}
 
 export interface LogTailRequest extends LogLocationInput, ShapeOptions {
   /** How many of the last log events to read (default 20). */

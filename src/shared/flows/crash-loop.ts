@@ -10,18 +10,19 @@
  * service) are swallowed, transient ones (throttling, 5xx) rethrown so Lambda retries the event, which the
  * notification dedupe makes safe. A notification that fails to go out is rethrown as is.
  */
+
+import { errorSummary, isTransientError } from "../aws-errors.js";
 import type { Diagnosis } from "../diagnosis/types.js";
 import { arnName, serviceFromGroup } from "../events/arns.js";
 import type { TaskStateChangeEvent } from "../events/parse.js";
 import type { Log } from "../log.js";
 import { crashLoopLogKeys } from "../log-keys.js";
 import type { Notifier } from "../notify/port.js";
+import type { CrashLoopKey, CrashLoopStore } from "../rollback/crash-loop-store.js";
 import { isRollbackFailure } from "../rollback/failure-categories.js";
-import type { CrashLoopKey, CrashLoopStore } from "../state/crash-loop-store.js";
 import { failureOf, isDeliveryFailure, reportCheckFailure } from "./decision-failure.js";
 import type { RollbackRunner } from "./rollback-runner.js";
 import { serviceArnOf, type TaskHook } from "./task-stopped.js";
-import { errorSummary, isTransientError } from "./transient-error.js";
 
 const DEPLOYMENT_ID = /^ecs-svc\/\S+$/;
 const MINUTE = 60_000;

@@ -4,12 +4,13 @@
  * Lambda's retries of the same event do not repeat it; repeated failures of one deployment within the flood
  * window are counted into a digest). What the caller does next (retry or not) stays the caller's choice.
  */
+
+import { errorSummary, isTransientError } from "../aws-errors.js";
 import type { Log } from "../log.js";
 import { serviceLogKeys } from "../log-keys.js";
 import type { ChannelOutcome, Notifier } from "../notify/port.js";
 import { DeliveryError } from "../notify/transports/errors.js";
 import { type CheckFailure, checkFailureMessage } from "../rollback/check-failure.js";
-import { errorSummary, isTransientError } from "./transient-error.js";
 
 /** A notification that failed to go out is retried as such (Lambda), never reported as a failed check. */
 export function isDeliveryFailure(error: unknown): boolean {

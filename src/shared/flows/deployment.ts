@@ -10,8 +10,11 @@
  * Order, and why: the review (best effort) runs first so the deployment message can name the revision; the
  * deployment message goes out before any rollback, so a rollback failure never hides the event itself.
  */
+
+import { errorSummary, isTransientError } from "../aws-errors.js";
 import { dedupeKey, deploymentMessage, serviceActionMessage } from "../deployments/messages.js";
 import { deploymentReviewMessage, type ReviewInput } from "../deployments/review.js";
+import type { ReviewLoader } from "../deployments/review-loader.js";
 import { reviewFailedMessage, reviewSkippedMessage } from "../deployments/review-notices.js";
 import { isRollbackReason } from "../deployments/rollback-reason.js";
 import { type EventService, eventService } from "../deployments/service-ref.js";
@@ -21,10 +24,8 @@ import type { Log } from "../log.js";
 import { serviceLogKeys } from "../log-keys.js";
 import type { ChannelOutcome, Notifier } from "../notify/port.js";
 import { failureOf, isDeliveryFailure, reportCheckFailure } from "./decision-failure.js";
-import type { ReviewLoader } from "./deployment-review-loader.js";
 import type { DispatchResult } from "./dispatch.js";
 import type { RollbackRun, RollbackRunner } from "./rollback-runner.js";
-import { errorSummary, isTransientError } from "./transient-error.js";
 
 export interface DeploymentFlowDeps {
   notify: Notifier;

@@ -8,6 +8,9 @@ import { type EcsEvent, parseEcsEvent } from "../events/parse.js";
 import { DETAIL_TYPES } from "../events/schemas.js";
 import { handleTaskStateChange, type TaskFlowDeps, type TaskFlowResult } from "./task-stopped.js";
 
+/** The detail-types a handler accepts, for `dispatchEvent`'s `accept` (handlers import no event module). */
+export { DETAIL_TYPES };
+
 export type FlowDeps = TaskFlowDeps & {
   /** Deployment and service-action events; absent where a handler does not subscribe to them. */
   deploymentEvent?: (event: EcsEvent) => Promise<DispatchResult>;

@@ -2,8 +2,10 @@
  * Context for a failure alert: the culprit's last log lines, what changed since the service's last successful
  * revision, and how often this has happened lately. The three are gathered in parallel within one budget, and
  * each one that fails or runs out of time is left out (the log tail says why): context never holds up or
- * blocks the alert. Orchestration over injected ports; the AWS adapters are built in enrichment-adapters.ts.
+ * blocks the alert. Orchestration over injected ports; the AWS adapters are built in src/app/enrichment.ts.
  */
+
+import { errorSummary } from "../aws-errors.js";
 import type { Diagnosis } from "../diagnosis/types.js";
 import { shouldEnrich } from "../enrich/call-counter.js";
 import { DEFAULT_HISTORY_WINDOW_MS, historyLine, stopFromDiagnosis } from "../enrich/history.js";
@@ -15,11 +17,11 @@ import {
   REASONS,
   shouldFetchLogTail,
 } from "../enrich/log-tail.js";
+import type { ServiceDeploymentsLookup } from "../enrich/service-deployments.js";
 import type { TaskDefinitionLoader } from "../enrich/task-definition-cache.js";
 import type { EcsTask } from "../events/schemas.js";
 import type { Log } from "../log.js";
 import type { ChangesSection, LogTailSection } from "../notify/message.js";
-import type { ServiceDeploymentsLookup } from "./service-deployments.js";
 import { changesMatter, changesSection, lastSuccessfulRevision, unchangedSection } from "./what-changed.js";
 
 /** Kept free for rendering and sending once the context is gathered (Slack retries need seconds too). */
@@ -100,7 +102,7 @@ export function enrichmentFor(
 
 function describeError(error: unknown): string {
   if (error instanceof EnrichmentTimeoutError) return REASONS.timedOut;
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return errorSummary(error);
 }
 
 function tailSection(container: string, tail: LogTail): LogTailSection {

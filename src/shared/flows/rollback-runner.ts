@@ -5,6 +5,8 @@
  *   rollback for the cooldown -> log the decision -> notify every decision whose trigger held.
  * Orchestration over injected ports; AWS errors propagate so the caller chooses between retry and log.
  */
+
+import { errorSummary } from "../aws-errors.js";
 import type { Log } from "../log.js";
 import { serviceLogKeys } from "../log-keys.js";
 import type { ChannelOutcome, Notifier } from "../notify/port.js";
@@ -19,7 +21,6 @@ import type {
   RollbackOutcome,
   RollbackTrigger,
 } from "../rollback/types.js";
-import { errorSummary } from "./transient-error.js";
 
 /** The ECS side the runner needs (ecsRollback satisfies it). */
 export interface RollbackActions {

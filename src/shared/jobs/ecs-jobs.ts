@@ -9,7 +9,7 @@ import {
   StopTaskCommand,
 } from "@aws-sdk/client-ecs";
 import type { EcsJobsPort } from "./ports.js";
-import type { AwsVpcNetwork, RunningJobTask } from "./runner.js";
+import type { AwsVpcNetwork, RunningJobTask } from "./run-planning.js";
 
 /** The service named by a job's network.fromService cannot lend its network configuration. */
 export class ServiceNetworkError extends Error {

@@ -2,8 +2,9 @@
  * What the job runner and watchdog need from the outside world, as plain function types, so their logic is
  * tested with fakes and wired to AWS by ecs-jobs.ts (ECS) and run-store.ts (DynamoDB).
  */
+
+import type { AwsVpcNetwork, RunningJobTask, RunTaskRequest } from "./run-planning.js";
 import type { JobRun } from "./run-record.js";
-import type { AwsVpcNetwork, RunningJobTask, RunTaskRequest } from "./runner.js";
 
 export interface ResolvedTaskDefinition {
   arn: string;
@@ -57,4 +58,12 @@ export interface JobRunStore {
   claimExecution(job: string, executionId: string): Promise<boolean>;
   getWatchState(job: string): Promise<WatchState | undefined>;
   saveWatchState(state: WatchState): Promise<void>;
+}
+
+/** A job task running past its maxRuntime, as the watchdog finds it. */
+export interface OverdueTask {
+  taskArn: string;
+  runningSeconds: number;
+  /** The StopTask reason, e.g. "ecs-sentinel: job nightly exceeded its maximum runtime of 2h". */
+  reason: string;
 }

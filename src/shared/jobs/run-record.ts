@@ -1,4 +1,6 @@
 /** The record of one job run in the state table, and its keys. Pure. */
+
+import { KEY_PREFIX, SORT_KEY } from "../table.js";
 import type { NotifyOn } from "./types.js";
 
 export type RunStatus = "running" | "succeeded" | "failed" | "failed-to-start" | "skipped";
@@ -34,14 +36,14 @@ export interface JobRun {
 
 /** Keys of the single-table design shared with the rest of ecs-sentinel (pk/sk, TTL attribute expiresAt). */
 export const runKeys = {
-  pk: (job: string) => `job#${job}`,
-  sk: (run: Pick<JobRun, "startedAt" | "runId">) => `run#${run.startedAt}#${run.runId}`,
-  skPrefix: "run#",
-  taskPointerPk: (taskArn: string) => `task#${taskArn}`,
-  taskPointerSk: "job-run",
-  watchSk: "watch",
+  pk: (job: string) => `${KEY_PREFIX.job}${job}`,
+  sk: (run: Pick<JobRun, "startedAt" | "runId">) => `${SORT_KEY.jobRunPrefix}${run.startedAt}#${run.runId}`,
+  skPrefix: SORT_KEY.jobRunPrefix,
+  taskPointerPk: (taskArn: string) => `${KEY_PREFIX.task}${taskArn}`,
+  taskPointerSk: SORT_KEY.taskJobRun,
+  watchSk: SORT_KEY.jobWatch,
   /** The claim of one Scheduler execution (pk is the job's), so a duplicate delivery starts nothing. */
-  executionSk: (executionId: string) => `execution#${executionId}`,
+  executionSk: (executionId: string) => `${SORT_KEY.jobExecutionPrefix}${executionId}`,
 };
 
 export function isOpen(run: JobRun): boolean {

@@ -12,10 +12,15 @@ import {
   QueryCommand,
   TransactWriteCommand,
 } from "@aws-sdk/lib-dynamodb";
+import {
+  DAY_SECONDS,
+  isConditionalCheckFailed,
+  JOB_EXECUTION_CLAIM_DAYS,
+  JOB_RUN_RETENTION_DAYS,
+  JOB_WATCH_TTL_DAYS,
+} from "../table.js";
 import type { JobRunStore, WatchState } from "./ports.js";
 import { type JobRun, runKeys } from "./run-record.js";
-
-const DAY_SECONDS = 86_400;
 
 export interface JobRunStoreOptions {
   /** How long run records live (default 90 days). */
@@ -40,17 +45,13 @@ function withoutUndefined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
-function isConditionalCheckFailed(error: unknown): boolean {
-  return error instanceof Error && error.name === "ConditionalCheckFailedException";
-}
-
 export function buildJobRunStore(
   doc: DynamoDBDocumentClient,
   table: string,
   options: JobRunStoreOptions = {},
 ): JobRunStore {
-  const retentionSeconds = (options.retentionDays ?? 90) * DAY_SECONDS;
-  const claimSeconds = (options.executionClaimDays ?? 3) * DAY_SECONDS;
+  const retentionSeconds = (options.retentionDays ?? JOB_RUN_RETENTION_DAYS) * DAY_SECONDS;
+  const claimSeconds = (options.executionClaimDays ?? JOB_EXECUTION_CLAIM_DAYS) * DAY_SECONDS;
   const now = options.now ?? (() => new Date());
   const expiresAt = (seconds: number) => Math.ceil(now().getTime() / 1000) + seconds;
   const runItem = (run: JobRun) => ({
@@ -182,7 +183,7 @@ export function buildJobRunStore(
             sk: runKeys.watchSk,
             type: "job-watch",
             // Refreshed whenever it is written; if it ever lapses, the job is simply watched afresh.
-            expiresAt: expiresAt(400 * DAY_SECONDS),
+            expiresAt: expiresAt(JOB_WATCH_TTL_DAYS * DAY_SECONDS),
           },
         }),
       );

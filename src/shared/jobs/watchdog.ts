@@ -3,21 +3,16 @@
  * maxRuntime, and raises an alarm when a scheduled run did not happen. The decisions are pure functions of
  * a fake-able clock and data; `runWatchdog` wires them to the ports.
  */
+
+import { errorSummary } from "../aws-errors.js";
 import type { Message } from "../notify/message.js";
 import { maxRuntimeStopReason } from "./completion.js";
 import { formatDuration } from "./duration.js";
-import type { EcsJobsPort, JobRunStore, WatchState } from "./ports.js";
+import type { EcsJobsPort, JobRunStore, OverdueTask, WatchState } from "./ports.js";
+import { activeTasks, type RunningJobTask, startedByFor } from "./run-planning.js";
 import type { JobRun } from "./run-record.js";
-import { activeTasks, type RunningJobTask, startedByFor } from "./runner.js";
 import { formatInZone, previousOccurrence } from "./schedule.js";
 import type { JobSpec } from "./types.js";
-
-export interface OverdueTask {
-  taskArn: string;
-  runningSeconds: number;
-  /** The StopTask reason, e.g. "ecs-sentinel: job nightly exceeded its maximum runtime of 2h". */
-  reason: string;
-}
 
 /** Tasks of `job` running longer than its maxRuntime (counted from startedAt, else createdAt). */
 export function findOverdueTasks(job: JobSpec, tasks: readonly RunningJobTask[], now: Date): OverdueTask[] {
@@ -177,7 +172,7 @@ export async function runWatchdog(jobs: readonly JobSpec[], deps: WatchdogDeps):
     } catch (error) {
       report.errors.push({
         job: job.name,
-        error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+        error: errorSummary(error),
       });
     }
   }

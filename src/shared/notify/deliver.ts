@@ -5,8 +5,10 @@
  * If a channel still fails, DeliveryError names it, so Lambda's retry and the dead-letter queue keep
  * the event while the retry posts only to the failed channel.
  */
+
+import type { ChannelName } from "./port.js";
 import { type ChannelFailure, DeliveryError } from "./transports/errors.js";
-import { type ChannelName, type LoggerPort, silentLogger } from "./transports/ports.js";
+import { type LoggerPort, silentLogger } from "./transports/ports.js";
 
 export interface ChannelDelivery {
   channel: ChannelName;

@@ -7,11 +7,11 @@
  * stops (no stop times recorded) fall back to the times the messages were counted.
  */
 import { serviceFromGroup } from "../events/arns.js";
-import type { PendingDigest } from "../state/types.js";
 import { ecsTaskUrl, parseArn } from "./console-links.js";
 import type { Fact, Link, Message } from "./message.js";
 import { formatClock, formatUtc } from "./render/time.js";
 import { isSeverity } from "./routing.js";
+import type { PendingDigest } from "./store/types.js";
 
 export interface DigestInput {
   /** The task group (`service:api`, `family:nightly`) or another grouping key the throttle used. */

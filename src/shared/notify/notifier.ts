@@ -14,12 +14,18 @@
  * Dry-run renders and returns what would be sent; it neither sends nor writes state.
  */
 import { randomUUID } from "node:crypto";
-import { DEFAULT_THROTTLE_WINDOW_MS } from "../state/throttle-window.js";
-import type { NotificationStore, PendingDigest, ThrottleSubject, ThrottleVerdict } from "../state/types.js";
+import { errorSummary } from "../aws-errors.js";
 import { type ChannelDelivery, deliver } from "./deliver.js";
 import { digestToMessage } from "./digest-message.js";
 import type { EmailMessage, Message, SlackPayload } from "./message.js";
-import type { Notifier, NotifyMeta, ChannelOutcome as PortChannelOutcome } from "./port.js";
+import type {
+  DeliveryOutcome,
+  DigestOutcome,
+  NotificationService,
+  NotifyOutcome,
+  SweepOutcome,
+} from "./outcomes.js";
+import type { ChannelName, NotifyMeta } from "./port.js";
 import {
   DEFAULT_ROUTING,
   parseServiceOverrides,
@@ -28,10 +34,10 @@ import {
   type ServiceOverrides,
 } from "./routing.js";
 import type { ServiceTagsLookup } from "./service-tags.js";
+import { DEFAULT_THROTTLE_WINDOW_MS } from "./store/throttle-window.js";
+import type { NotificationStore, PendingDigest, ThrottleSubject, ThrottleVerdict } from "./store/types.js";
 import { DeliveryError } from "./transports/errors.js";
 import {
-  CHANNEL_NAMES,
-  type ChannelName,
   type Deadline,
   type EmailPort,
   type LoggerPort,
@@ -39,42 +45,7 @@ import {
   silentLogger,
 } from "./transports/ports.js";
 
-export type SkipReason = "routed-out" | "duplicate" | "throttled" | "muted";
-
-export type ChannelOutcome =
-  | { status: "sent" }
-  | { status: "skipped"; reason: SkipReason }
-  | { status: "failed"; error: string }
-  | { status: "dry-run"; payload: SlackPayload | EmailMessage };
-
-export interface NotifyOutcome {
-  channels: Partial<Record<ChannelName, ChannelOutcome>>;
-  /** A digest of the previous window of the same key, sent before this message. */
-  digest?: DigestOutcome;
-}
-
-export interface DigestOutcome {
-  throttleKey: string;
-  count: number;
-  channels: Partial<Record<ChannelName, ChannelOutcome>>;
-  /** True once the digest's count is marked reported (it will not be sent again). */
-  settled: boolean;
-}
-
 export { digestToMessage, type NotifyMeta };
-
-export interface SweepOutcome {
-  pointers: number;
-  digests: DigestOutcome[];
-  failed: number;
-  /** Pointers left for the next sweep because the deadline was near. */
-  deferred: number;
-}
-
-export interface NotificationService {
-  notify(message: Message, meta: NotifyMeta): Promise<NotifyOutcome>;
-  sweepDigests(now?: number): Promise<SweepOutcome>;
-}
 
 export interface NotificationServiceDeps {
   channels: { slack?: SlackPort; email?: EmailPort };
@@ -150,7 +121,7 @@ export function buildNotificationService(deps: NotificationServiceDeps): Notific
 
   function plan(message: Message, overrides: ServiceOverrides) {
     const decisions = routeMessage(message, enabled, routing, overrides);
-    const outcome: Partial<Record<ChannelName, ChannelOutcome>> = {};
+    const outcome: Partial<Record<ChannelName, DeliveryOutcome>> = {};
     const targets: ChannelName[] = [];
     for (const channel of enabled) {
       const decision = decisions[channel];
@@ -161,9 +132,9 @@ export function buildNotificationService(deps: NotificationServiceDeps): Notific
   }
 
   function mark(
-    outcome: Partial<Record<ChannelName, ChannelOutcome>>,
+    outcome: Partial<Record<ChannelName, DeliveryOutcome>>,
     channels: ChannelName[],
-    value: ChannelOutcome,
+    value: DeliveryOutcome,
   ) {
     for (const channel of channels) outcome[channel] = value;
   }
@@ -176,7 +147,7 @@ export function buildNotificationService(deps: NotificationServiceDeps): Notific
     message: Message,
     targets: ChannelName[],
     dedupeKey: string,
-    outcome: Partial<Record<ChannelName, ChannelOutcome>>,
+    outcome: Partial<Record<ChannelName, DeliveryOutcome>>,
     decide: () => Promise<{ verdict: ThrottleVerdict; before?: () => Promise<void> }>,
     prepare?: (message: Message) => Promise<Message>,
   ): Promise<"done" | "in-flight"> {
@@ -369,7 +340,7 @@ export function buildNotificationService(deps: NotificationServiceDeps): Notific
           sweep.digests.push(error.outcome as DigestOutcome);
         logger.error("Digest sweep failed for a window; the next sweep retries it", {
           throttleKey: pointer.throttleKey,
-          error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+          error: errorSummary(error),
         });
       }
     }
@@ -377,24 +348,4 @@ export function buildNotificationService(deps: NotificationServiceDeps): Notific
   }
 
   return { notify, sweepDigests };
-}
-
-/** Adapts the service to the flows' `Notifier` port (one outcome per channel; a DeliveryError propagates). */
-export function asNotifier(service: NotificationService): Notifier {
-  return async (message, meta) => {
-    const { channels } = await service.notify(message, meta);
-    const outcomes: PortChannelOutcome[] = [];
-    for (const channel of CHANNEL_NAMES) {
-      const outcome = channels[channel];
-      if (!outcome) continue;
-      if (outcome.status === "sent") outcomes.push({ channel, status: "sent" });
-      else if (outcome.status === "failed")
-        outcomes.push({ channel, status: "failed", reason: outcome.error });
-      else {
-        const reason = outcome.status === "dry-run" ? "dry-run" : outcome.reason;
-        outcomes.push({ channel, status: "skipped", reason });
-      }
-    }
-    return outcomes;
-  };
 }

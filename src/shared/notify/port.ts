@@ -1,4 +1,8 @@
-/** The notification port the flows call; the delivery module and the dry-run printer both implement it. */
+/**
+ * The one notification port: what the flows call to send a message, and the names and outcomes of channels.
+ * The notification service implements it (asNotifier), and so does the job notifier (whose `channels` metadata
+ * selects channels).
+ */
 import type { Message } from "./message.js";
 
 export interface NotifyMeta {
@@ -24,9 +28,15 @@ export interface NotifyMeta {
    * duplicate, a throttled copy in a flood, or a message no channel takes. Its failure sends the message as is.
    */
   prepare?: (message: Message) => Promise<Message>;
+  /**
+   * Selects channels by name (a job's `notify.channels`); undefined: every channel. Honoured by the job
+   * notifier, which sends job messages whatever their severity (the job's notify policy has decided).
+   */
+  channels?: string[];
 }
 
-export type ChannelName = "slack" | "email" | "console";
+export type ChannelName = "slack" | "email";
+export const CHANNEL_NAMES: readonly ChannelName[] = ["slack", "email"];
 
 export interface ChannelOutcome {
   channel: ChannelName;

@@ -10,7 +10,7 @@
  */
 import { CATEGORIES, SEVERITIES, type Severity } from "../diagnosis/types.js";
 import type { Message, MessageKind } from "./message.js";
-import { CHANNEL_NAMES, type ChannelName } from "./transports/ports.js";
+import { CHANNEL_NAMES, type ChannelName } from "./port.js";
 
 export interface RoutingConfig {
   slackMinSeverity: Severity;

@@ -4,6 +4,7 @@
  * (logged, never fatal) and is remembered briefly so a broken permission does not cost a call per event.
  */
 import { type ECSClient, ListTagsForResourceCommand } from "@aws-sdk/client-ecs";
+import { errorSummary } from "../aws-errors.js";
 import { parseServiceArn } from "../events/arns.js";
 import { type LoggerPort, silentLogger } from "./transports/ports.js";
 
@@ -41,7 +42,7 @@ export function buildServiceTagsLookup(
       entry.expires = now() + failureTtlMs;
       logger.warn("Could not read service tags; sending without per-service overrides", {
         serviceArn,
-        error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+        error: errorSummary(error),
       });
       return {};
     }

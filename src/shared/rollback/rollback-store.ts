@@ -5,8 +5,15 @@
  *             rollback is ever started per deployment, however many Lambdas see the trigger at once;
  * - cooldown: pk `rollback-cooldown#<serviceArn>`, sk `last`: when the service was last rolled back.
  */
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
-import { dynamoClient } from "../aws.js";
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import {
+  DAY_SECONDS,
+  isConditionalCheckFailed,
+  KEY_PREFIX,
+  ROLLBACK_CLAIM_TTL_DAYS,
+  ROLLBACK_COOLDOWN_TTL_DAYS,
+  SORT_KEY,
+} from "../table.js";
 
 /** Port: true for the first caller for this deployment, false for every later one. */
 export type ClaimRollback = (deploymentId: string, serviceArn: string) => Promise<boolean>;
@@ -23,7 +30,7 @@ export interface RollbackStore {
 
 export interface RollbackStoreOptions {
   tableName: string;
-  client?: DynamoDBDocumentClient;
+  client: DynamoDBDocumentClient;
   /** Claims are kept this long (default 30 days), far beyond any redelivery of the same event. */
   claimTtlDays?: number;
   /** Cooldown items are kept this long (default 7 days); must exceed the cooldown. */
@@ -31,18 +38,23 @@ export interface RollbackStoreOptions {
   now?: () => Date;
 }
 
-const DAY_SECONDS = 86_400;
-
-export const claimKey = (deploymentId: string) => ({ pk: `rollback#${deploymentId}`, sk: "claim" });
-export const cooldownKey = (serviceArn: string) => ({ pk: `rollback-cooldown#${serviceArn}`, sk: "last" });
-
-function isConditionFailure(error: unknown): boolean {
-  return error instanceof Error && error.name === "ConditionalCheckFailedException";
-}
+export const claimKey = (deploymentId: string) => ({
+  pk: `${KEY_PREFIX.rollbackClaim}${deploymentId}`,
+  sk: SORT_KEY.rollbackClaim,
+});
+export const cooldownKey = (serviceArn: string) => ({
+  pk: `${KEY_PREFIX.rollbackCooldown}${serviceArn}`,
+  sk: SORT_KEY.rollbackCooldown,
+});
 
 export function dynamoRollbackStore(options: RollbackStoreOptions): RollbackStore {
-  const { tableName, claimTtlDays = 30, cooldownTtlDays = 7, now = () => new Date() } = options;
-  const client = options.client ?? DynamoDBDocumentClient.from(dynamoClient());
+  const {
+    tableName,
+    claimTtlDays = ROLLBACK_CLAIM_TTL_DAYS,
+    cooldownTtlDays = ROLLBACK_COOLDOWN_TTL_DAYS,
+    now = () => new Date(),
+  } = options;
+  const { client } = options;
   const epoch = (date: Date) => Math.floor(date.getTime() / 1000);
 
   return {
@@ -63,7 +75,7 @@ export function dynamoRollbackStore(options: RollbackStoreOptions): RollbackStor
         );
         return true;
       } catch (error) {
-        if (isConditionFailure(error)) return false;
+        if (isConditionalCheckFailed(error)) return false;
         throw error;
       }
     },
@@ -93,7 +105,7 @@ export function dynamoRollbackStore(options: RollbackStoreOptions): RollbackStor
           }),
         );
       } catch (error) {
-        if (!isConditionFailure(error)) throw error;
+        if (!isConditionalCheckFailed(error)) throw error;
       }
     },
   };

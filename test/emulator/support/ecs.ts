@@ -12,7 +12,7 @@ import {
   type RunTaskCommandInput,
   type Task,
 } from "@aws-sdk/client-ecs";
-import { ecsClient } from "../../../src/shared/aws.js";
+import { ecsClient } from "../../../src/app/aws.js";
 import { createNetwork, type EmulatorNetwork } from "./ec2.js";
 import { emulatorEndpoint } from "./endpoint.js";
 import { FROZEN_ECS_TASK_TRANSITION, STEPPING_ECS_TASK_TRANSITION, setTransition } from "./moto-api.js";

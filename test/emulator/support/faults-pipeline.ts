@@ -1,5 +1,5 @@
 /**
- * The task-state Lambda's code path for fault tests: the real composition root (wiring.ts: flowDeps and
+ * The task-state Lambda's code path for fault tests: the real composition root (src/app: flowDeps and
  * buildNotifications, with the shared SDK clients, the Slack and SNS transports and the DynamoDB store) on the
  * stack's table and topic in the emulator (localSetup), a real local Slack webhook, and a recording logger.
  * A "container" is one cold start, as lambdaFlowDeps builds it; each invocation gets its own Lambda deadline.
@@ -7,11 +7,13 @@
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { localSetup } from "../../../src/local-setup.js";
-import { dynamoClient } from "../../../src/shared/aws.js";
-import { loadConfig } from "../../../src/shared/config.js";
+import { dynamoClient } from "../../../src/app/aws.js";
+import { loadConfig } from "../../../src/app/config.js";
+import { flowDeps } from "../../../src/app/events.js";
+import { buildNotifications } from "../../../src/app/notifications.js";
+import type { RuntimeOptions } from "../../../src/app/runtime.js";
+import { localSetup } from "../../../src/cli/local-stack.js";
 import { type DispatchResult, dispatchEvent } from "../../../src/shared/flows/dispatch.js";
-import { buildNotifications, flowDeps, type RuntimeOptions } from "../../../src/shared/wiring.js";
 import { type RecordingLogger, recordingLogger } from "../../notify/delivery/recording-logger.js";
 import { type RecordedRequest, type SlackServer, startSlackServer } from "../../support/slack-server.js";
 import { oneRequestAtATime } from "./faults.js";

@@ -3,16 +3,16 @@
  * store against moto, a real local Slack webhook, and a clock the test moves.
  */
 import { CreateTopicCommand } from "@aws-sdk/client-sns";
-import { snsClient } from "../../../src/shared/aws.js";
+import { snsClient } from "../../../src/app/aws.js";
 import type { Message } from "../../../src/shared/notify/message.js";
 import {
   buildNotificationService,
   type NotificationServiceDeps,
 } from "../../../src/shared/notify/notifier.js";
 import { renderEmail, renderSlack } from "../../../src/shared/notify/render/index.js";
+import { dynamoNotificationStore } from "../../../src/shared/notify/store/index.js";
 import { buildSlackNotifier } from "../../../src/shared/notify/transports/slack.js";
 import { buildSnsNotifier } from "../../../src/shared/notify/transports/sns.js";
-import { dynamoNotificationStore } from "../../../src/shared/state/index.js";
 import { countingDynamoClient, createStateTable } from "../../state/support/state-table.js";
 import type { SlackServer } from "../../support/slack-server.js";
 

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
+import { asNotifier } from "../../../src/shared/notify/as-notifier.js";
 import type { EmailMessage, Message, SlackPayload } from "../../../src/shared/notify/message.js";
 import {
-  asNotifier,
   buildNotificationService,
   type NotificationServiceDeps,
 } from "../../../src/shared/notify/notifier.js";
+import { memoryStore } from "../../../src/shared/notify/store/memory-store.js";
 import { DeliveryError } from "../../../src/shared/notify/transports/errors.js";
-import { memoryStore } from "../../../src/shared/state/memory-store.js";
 import { recordingLogger } from "./recording-logger.js";
 
 const MIN = 60_000;

@@ -4,18 +4,19 @@
  * state stores, fake channels that keep what they received, and a clock that follows the dispatched events.
  */
 import { ECSClient } from "@aws-sdk/client-ecs";
-import { loadConfig } from "../../../src/shared/config.js";
-import { deploymentDeps } from "../../../src/shared/deployment-wiring.js";
+import { loadConfig } from "../../../src/app/config.js";
+import { deploymentDeps } from "../../../src/app/deployments.js";
 import { type DispatchResult, dispatchEvent, type FlowDeps } from "../../../src/shared/flows/dispatch.js";
 import type { Log } from "../../../src/shared/log.js";
+import { asNotifier } from "../../../src/shared/notify/as-notifier.js";
 import type { EmailMessage, Message, SlackPayload } from "../../../src/shared/notify/message.js";
-import { asNotifier, buildNotificationService } from "../../../src/shared/notify/notifier.js";
+import { buildNotificationService } from "../../../src/shared/notify/notifier.js";
 import type { ChannelOutcome, Notifier, NotifyMeta } from "../../../src/shared/notify/port.js";
 import { renderEmail, renderSlack } from "../../../src/shared/notify/render/index.js";
+import { memoryStore, type NotificationStore } from "../../../src/shared/notify/store/index.js";
+import { type CrashLoopStore, memoryCrashLoopStore } from "../../../src/shared/rollback/crash-loop-store.js";
+import { memoryRollbackStore } from "../../../src/shared/rollback/memory-rollback-store.js";
 import type { RollbackStore } from "../../../src/shared/rollback/rollback-store.js";
-import { type CrashLoopStore, memoryCrashLoopStore } from "../../../src/shared/state/crash-loop-store.js";
-import { memoryStore, type NotificationStore } from "../../../src/shared/state/index.js";
-import { memoryRollbackStore } from "../../../src/shared/state/memory-rollback-store.js";
 
 export interface LogLine {
   level: string;

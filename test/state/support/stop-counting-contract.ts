@@ -1,7 +1,7 @@
 /** Flood control counts stops: the window of their stop times and a few task ARNs. Run against both stores. */
 import { expect, it } from "vitest";
-import { MAX_DIGEST_TASKS } from "../../../src/shared/state/throttle-window.js";
-import type { ThrottleStore, ThrottleSubject } from "../../../src/shared/state/types.js";
+import { MAX_DIGEST_TASKS } from "../../../src/shared/notify/store/throttle-window.js";
+import type { ThrottleStore, ThrottleSubject } from "../../../src/shared/notify/store/types.js";
 
 export const T0 = Date.parse("2024-05-01T08:00:00Z");
 export const W = 10 * 60_000;

@@ -2,7 +2,7 @@
  * Delivery errors. None of them carries a webhook URL (it is the secret) or a raw fetch error (whose
  * message may quote the URL): only status codes, Slack's error text and error codes.
  */
-import type { ChannelName } from "./ports.js";
+import type { ChannelName } from "../port.js";
 
 /** Slack answered 4xx (not 429): the payload or the webhook is wrong, retrying cannot help. */
 export class SlackRejectedError extends Error {

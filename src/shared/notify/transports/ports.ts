@@ -4,9 +4,6 @@ import type { EmailMessage, SlackPayload } from "../message.js";
 export type SlackPort = (payload: SlackPayload) => Promise<void>;
 export type EmailPort = (email: EmailMessage) => Promise<void>;
 
-export type ChannelName = "slack" | "email";
-export const CHANNEL_NAMES: readonly ChannelName[] = ["slack", "email"];
-
 /** The project's one logging port (src/shared/log.ts), under the name the notification modules use. */
 export type { Log as LoggerPort } from "../../log.js";
 export { silentLog as silentLogger } from "../../log.js";

@@ -1,0 +1,74 @@
+/**
+ * AWS SDK v3 clients, created lazily once per container and shared by every module.
+ * The SDK itself honours AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE>, so pointing at the emulator
+ * needs no code here.
+ *
+ * ECS, SNS and DynamoDB are on every hot path and are imported statically. The clients used now and then —
+ * CloudWatch Logs (the log tail of a failure), Secrets Manager and SSM (the webhook secret, once per
+ * container) — are imported on first use: the bundles split them into chunks that a cold start does not load.
+ */
+
+import type { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { ECSClient } from "@aws-sdk/client-ecs";
+import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { SNSClient } from "@aws-sdk/client-sns";
+import type { SSMClient } from "@aws-sdk/client-ssm";
+import type { LogsClientFor } from "../shared/enrich/log-tail.js";
+
+const cache = new Map<string, unknown>();
+
+function once<T>(key: string, create: () => T): T {
+  let client = cache.get(key) as T | undefined;
+  if (client === undefined) {
+    client = create();
+    cache.set(key, client);
+  }
+  return client;
+}
+
+const common = () => ({ maxAttempts: 4 });
+
+export const ecsClient = () => once("ecs", () => new ECSClient(common()));
+export const snsClient = () => once("sns", () => new SNSClient(common()));
+export const dynamoClient = () => once("dynamodb", () => new DynamoDBClient(common()));
+export const logsClient = (): Promise<CloudWatchLogsClient> =>
+  once(
+    "logs",
+    async () => new (await import("@aws-sdk/client-cloudwatch-logs")).CloudWatchLogsClient(common()),
+  );
+export const secretsClient = (): Promise<SecretsManagerClient> =>
+  once(
+    "secretsmanager",
+    async () => new (await import("@aws-sdk/client-secrets-manager")).SecretsManagerClient(common()),
+  );
+export const ssmClient = (): Promise<SSMClient> =>
+  once("ssm", async () => new (await import("@aws-sdk/client-ssm")).SSMClient(common()));
+
+/**
+ * CloudWatch Logs clients by region (a task's awslogs-region may differ from the Lambda's): the container's
+ * client for its own region, one cached client per other region. Other-region clients retry less: the tail's
+ * own budget and retry loop already bound the time spent.
+ */
+export function logsClientsByRegion(
+  create: (region: string) => Promise<CloudWatchLogsClient> = async (region) =>
+    new (await import("@aws-sdk/client-cloudwatch-logs")).CloudWatchLogsClient({ region, maxAttempts: 2 }),
+  homeRegion = process.env.AWS_REGION,
+  home: () => Promise<CloudWatchLogsClient> = logsClient,
+): LogsClientFor {
+  const others = new Map<string, Promise<CloudWatchLogsClient>>();
+  return (region) => {
+    if (!region || region === homeRegion) return home();
+    let client = others.get(region);
+    if (!client) {
+      client = create(region);
+      others.set(region, client);
+    }
+    return client;
+  };
+}
+
+/** Forget cached clients (tests that change AWS_ENDPOINT_URL between files). */
+export function resetClients(): void {
+  cache.clear();
+}

@@ -1,0 +1,109 @@
+/**
+ * Composition of the jobs side from the configuration: the jobs file the Lambdas run, the ECS and DynamoDB
+ * adapters, and the notifier job messages go through. The run-job and watchdog handlers, `ecs-sentinel jobs`
+ * and the task-state flow's completion hook (events.ts) build their job dependencies here.
+ */
+import { randomUUID } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { jobCompletionHook } from "../shared/flows/job-completion.js";
+import type { JobsFlowDeps } from "../shared/flows/job-run.js";
+import type { WatchdogFlowDeps } from "../shared/flows/job-watchdog.js";
+import type { TaskHook } from "../shared/flows/task-stopped.js";
+import { buildEcsJobsAdapter } from "../shared/jobs/ecs-jobs.js";
+import { memoryJobRunStore } from "../shared/jobs/memory-run-store.js";
+import type { JobRunStore } from "../shared/jobs/ports.js";
+import { buildJobRunStore } from "../shared/jobs/run-store.js";
+import type { JobsFile } from "../shared/jobs/types.js";
+import type { Log } from "../shared/log.js";
+import { asNotifier } from "../shared/notify/as-notifier.js";
+import type { Notifier } from "../shared/notify/port.js";
+import type { NotificationStore } from "../shared/notify/store/index.js";
+import type { EmailPort, SlackPort } from "../shared/notify/transports/ports.js";
+import { dynamoClient, ecsClient } from "./aws.js";
+import type { Config } from "./config.js";
+import { buildNotifications, configuredChannels, configuredStore } from "./notifications.js";
+import type { RuntimeOptions } from "./runtime.js";
+
+/** Run records in the state table, or in memory (with a warning) when there is none. */
+export function configuredRunStore(config: Pick<Config, "stateTable">, log: Log): JobRunStore {
+  if (config.stateTable)
+    return buildJobRunStore(DynamoDBDocumentClient.from(dynamoClient()), config.stateTable);
+  log.warn("STATE_TABLE is not set: job runs are remembered only as long as this process");
+  return memoryJobRunStore();
+}
+
+const CHANNELS = ["slack", "email"] as const;
+
+/**
+ * Job messages go through the notification pipeline (de-duplication, delivery, retries) but to the channels
+ * the job names and whatever their severity: the job's notify policy has already decided to send. Channels
+ * are built on the first message, so the task-state Lambda pays nothing for them on ordinary tasks.
+ */
+export function buildJobNotifier(
+  config: Config,
+  options: RuntimeOptions,
+  shared: { channels?: { slack?: SlackPort; email?: EmailPort }; store?: NotificationStore } = {},
+): Notifier {
+  let all: { slack?: SlackPort; email?: EmailPort } | undefined = shared.channels;
+  let store: NotificationStore | undefined = shared.store;
+  const bySelection = new Map<string, Notifier>();
+  const everySeverity: Config = { ...config, slackMinSeverity: "info", emailMinSeverity: "info" };
+  return async (message, target) => {
+    all ??= configuredChannels(config, options);
+    store ??= configuredStore(config, options.log);
+    const wanted = target.channels?.map((name) => name.trim().toLowerCase());
+    const unknown = wanted?.filter((name) => !(CHANNELS as readonly string[]).includes(name)) ?? [];
+    if (unknown.length > 0) options.log.warn("ignoring unknown job notify channels", { channels: unknown });
+    const selected = CHANNELS.filter((name) => (wanted ? wanted.includes(name) : true));
+    const key = selected.join(",");
+    let notifier = bySelection.get(key);
+    if (!notifier) {
+      const channels = {
+        ...(selected.includes("slack") && all.slack ? { slack: all.slack } : {}),
+        ...(selected.includes("email") && all.email ? { email: all.email } : {}),
+      };
+      notifier = asNotifier(buildNotifications(everySeverity, { ...options, channels, store }));
+      bySelection.set(key, notifier);
+    }
+    return notifier(message, { dedupeKey: target.dedupeKey });
+  };
+}
+
+/**
+ * The task-state flow's job hook: closes job runs and sends their messages. None without a state table
+ * (no run can be found). A dry run (dry-run.ts) has none either.
+ */
+export function jobHooks(config: Config, options: RuntimeOptions): TaskHook[] {
+  if (!config.stateTable) return [];
+  return [
+    jobCompletionHook({
+      store: configuredRunStore(config, options.log),
+      notify: buildJobNotifier(config, options),
+      log: options.log,
+    }),
+  ];
+}
+
+/** Every dependency of the job use cases, from the configuration and a jobs file. */
+export function jobsFlowDeps(
+  config: Config,
+  options: RuntimeOptions,
+  jobsFile: JobsFile,
+): JobsFlowDeps & Pick<WatchdogFlowDeps, "sweepDigests"> {
+  const channels = configuredChannels(config, options);
+  const store = configuredStore(config, options.log);
+  const notifications = buildNotifications(config, { ...options, channels, store });
+  return {
+    jobs: jobsFile.jobs,
+    ecs: buildEcsJobsAdapter(ecsClient()),
+    store: configuredRunStore(config, options.log),
+    now: () => new Date(),
+    newRunId: () => randomUUID(),
+    sleep: (ms) => sleep(ms),
+    notify: buildJobNotifier(config, options, { channels, store }),
+    log: options.log,
+    dryRun: config.dryRun,
+    sweepDigests: (now) => notifications.sweepDigests(now),
+  };
+}

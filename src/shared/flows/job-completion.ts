@@ -1,0 +1,62 @@
+/**
+ * The task-state hook that closes a job's run when its task stops and sends the job's own message. Orchestration
+ * over ports (run store, notifier): no AWS imports here.
+ */
+import type { Diagnosis } from "../diagnosis/types.js";
+import type { TaskStateChangeEvent } from "../events/parse.js";
+import type { EcsTask } from "../events/schemas.js";
+import { completeRun } from "../jobs/completion.js";
+import type { JobRunStore } from "../jobs/ports.js";
+import { JOB_TAG } from "../jobs/types.js";
+import type { Log } from "../log.js";
+import type { Notifier } from "../notify/port.js";
+import type { TaskHook } from "./task-stopped.js";
+
+export function looksLikeJobTask(task: EcsTask): boolean {
+  if (task.startedBy?.startsWith("job/")) return true;
+  return (task.tags ?? []).some((tag) => tag.key === JOB_TAG);
+}
+
+export interface JobCompletionDeps {
+  store: Pick<JobRunStore, "findRunByTask" | "closeRun">;
+  notify: Notifier;
+  log: Log;
+}
+
+/**
+ * Closes a job's run when its task stops and sends the job's own message (per its policy) in place of the
+ * generic stopped-task message. The message goes out before the run is closed: if delivery fails, the run
+ * stays open and the retried event sends it (the dedupe key keeps channels that got it from getting it
+ * again); once closed, a repeated event changes nothing.
+ */
+export function jobCompletionHook(deps: JobCompletionDeps): TaskHook {
+  return async (event: TaskStateChangeEvent, diagnosis: Diagnosis) => {
+    const task = event.detail;
+    if (task.lastStatus !== "STOPPED" || !looksLikeJobTask(task)) return undefined;
+    const run = await deps.store.findRunByTask(task.taskArn);
+    // startedBy "job/..." from something else than ecs-sentinel: an ordinary task.
+    if (!run) return undefined;
+    if (run.status !== "running") {
+      deps.log.info("job run already closed", { job: run.job, runId: run.runId, status: run.status });
+      return { notified: true };
+    }
+    const completion = completeRun({ run, task, diagnosis });
+    if (completion.notify) {
+      await deps.notify(completion.message, {
+        ...(run.channels ? { channels: run.channels } : {}),
+        dedupeKey: `job#${run.job}#${run.runId}#${completion.outcome}`,
+      });
+    }
+    const closed = await deps.store.closeRun(completion.run);
+    deps.log.info("job run finished", {
+      job: run.job,
+      runId: run.runId,
+      outcome: completion.outcome,
+      timedOut: completion.timedOut,
+      durationSeconds: completion.durationSeconds,
+      notified: completion.notify,
+      closedHere: closed,
+    });
+    return { notified: true };
+  };
+}

@@ -1,0 +1,21 @@
+/** The state store: de-duplication and flood control, on DynamoDB or in memory. */
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { dynamoDedupeStore } from "./dynamo-dedupe.js";
+import { dynamoThrottleStore } from "./dynamo-throttle.js";
+import type { NotificationStore } from "./types.js";
+
+export { DEFAULT_RETENTION_MS, keys, type StateTable } from "../../table.js";
+export { dynamoDedupeStore } from "./dynamo-dedupe.js";
+export { dynamoThrottleStore, ThrottleContentionError } from "./dynamo-throttle.js";
+export { type MemoryStore, memoryStore } from "./memory-store.js";
+export { DEFAULT_THROTTLE_WINDOW_MS } from "./throttle-window.js";
+export * from "./types.js";
+
+export function dynamoNotificationStore(
+  client: DynamoDBClient,
+  tableName: string,
+  retentionMs?: number,
+): NotificationStore {
+  const table = { client, tableName, retentionMs };
+  return { ...dynamoDedupeStore(table), ...dynamoThrottleStore(table) };
+}

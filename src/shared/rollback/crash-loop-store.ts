@@ -1,0 +1,173 @@
+/**
+ * Failures of a deployment's tasks, counted for crash-loop detection, in the single state table:
+ *   pk `crashloop#<cluster>#<service>#<deploymentId>`, sk `<stoppedAt ISO>#<taskId>`, TTL `expiresAt`.
+ * The sort key orders failures by time, so "failures since T" is one Query, and recording the same task
+ * twice (a redelivered event, a Lambda retry) writes the same item again: the count cannot grow by it.
+ * A task recorded under two times (a later event of the same task dated differently, e.g. one without
+ * `stoppedAt`) is still one failure: reads keep one per task, its earliest, so a crash loop of N is N tasks.
+ */
+import { type DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand } from "@aws-sdk/client-dynamodb";
+import type { Category } from "../diagnosis/types.js";
+import { type Item, readStr, str } from "../dynamo-attributes.js";
+import { arnName } from "../events/arns.js";
+import { CRASH_LOOP_RETENTION_MS, expiresAtSeconds, KEY_PREFIX } from "../table.js";
+import { claimKey } from "./rollback-store.js";
+import type { TaskFailure } from "./types.js";
+
+export interface CrashLoopKey {
+  /** Cluster name. */
+  cluster: string;
+  service: string;
+  /** `ecs-svc/...`: the deployment that started the tasks. */
+  deploymentId: string;
+}
+
+export interface RecordedFailure {
+  taskArn: string;
+  stoppedAt: Date;
+  category: Category;
+  taskDefinitionArn?: string;
+}
+
+export interface CrashLoopStore {
+  /** Idempotent: the same task recorded twice is one failure. */
+  recordFailure(key: CrashLoopKey, failure: RecordedFailure): Promise<void>;
+  /** Failures whose stoppedAt is at or after `since`, oldest first, one per task. */
+  failuresSince(key: CrashLoopKey, since: Date): Promise<TaskFailure[]>;
+  /** Whether a rollback of the deployment was already claimed: later failures need not load the service. */
+  rollbackClaimed(deploymentId: string): Promise<boolean>;
+}
+
+export const crashLoopPk = (key: CrashLoopKey) =>
+  `${KEY_PREFIX.crashLoop}${key.cluster}#${key.service}#${key.deploymentId}`;
+export const crashLoopSk = (failure: Pick<RecordedFailure, "taskArn" | "stoppedAt">) =>
+  `${failure.stoppedAt.toISOString()}#${arnName(failure.taskArn) ?? failure.taskArn}`;
+
+export interface DynamoCrashLoopStoreOptions {
+  client: DynamoDBClient;
+  tableName: string;
+  /** How long failures are kept; far beyond any window (default 1 day). */
+  retentionMs?: number;
+  now?: () => number;
+}
+
+/** Queries stop after this many pages: a crash loop's count is compared with a small threshold. */
+const MAX_PAGES = 5;
+
+export function dynamoCrashLoopStore(options: DynamoCrashLoopStoreOptions): CrashLoopStore {
+  const { client, tableName, retentionMs = CRASH_LOOP_RETENTION_MS, now = Date.now } = options;
+  return {
+    async recordFailure(key, failure) {
+      await client.send(
+        new PutItemCommand({
+          TableName: tableName,
+          Item: {
+            pk: str(crashLoopPk(key)),
+            sk: str(crashLoopSk(failure)),
+            taskArn: str(failure.taskArn),
+            category: str(failure.category),
+            stoppedAt: str(failure.stoppedAt.toISOString()),
+            ...(failure.taskDefinitionArn ? { taskDefinitionArn: str(failure.taskDefinitionArn) } : {}),
+            expiresAt: { N: String(expiresAtSeconds(now(), retentionMs)) },
+          },
+        }),
+      );
+    },
+
+    async failuresSince(key, since) {
+      const failures: TaskFailure[] = [];
+      let startKey: Item | undefined;
+      for (let page = 0; page < MAX_PAGES; page++) {
+        const out = await client.send(
+          new QueryCommand({
+            TableName: tableName,
+            KeyConditionExpression: "pk = :pk AND sk >= :since",
+            ExpressionAttributeValues: { ":pk": str(crashLoopPk(key)), ":since": str(since.toISOString()) },
+            ConsistentRead: true,
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        for (const item of out.Items ?? []) {
+          const failure = failureOf(item, key.deploymentId);
+          if (failure) failures.push(failure);
+        }
+        startKey = out.LastEvaluatedKey;
+        if (!startKey) break;
+      }
+      return oncePerTask(failures);
+    },
+
+    async rollbackClaimed(deploymentId) {
+      const key = claimKey(deploymentId);
+      const out = await client.send(
+        new GetItemCommand({
+          TableName: tableName,
+          Key: { pk: str(key.pk), sk: str(key.sk) },
+          ConsistentRead: true,
+          ProjectionExpression: "pk",
+        }),
+      );
+      return out.Item !== undefined;
+    },
+  };
+}
+
+/** The first (earliest) failure of each task; input is oldest first. */
+function oncePerTask(failures: TaskFailure[]): TaskFailure[] {
+  const seen = new Set<string>();
+  return failures.filter((failure) => {
+    if (seen.has(failure.taskArn)) return false;
+    seen.add(failure.taskArn);
+    return true;
+  });
+}
+
+function failureOf(item: Item, deploymentId: string): TaskFailure | undefined {
+  const taskArn = readStr(item, "taskArn");
+  const stoppedAt = new Date(readStr(item, "stoppedAt") ?? "");
+  const category = readStr(item, "category") as Category | undefined;
+  if (!taskArn || !category || Number.isNaN(stoppedAt.getTime())) return undefined;
+  const taskDefinitionArn = readStr(item, "taskDefinitionArn");
+  return {
+    taskArn,
+    stoppedAt,
+    category,
+    startedBy: deploymentId,
+    ...(taskDefinitionArn ? { taskDefinitionArn } : {}),
+  };
+}
+
+/** The same semantics in memory: the CLI without a table, dry runs and unit tests. */
+export function memoryCrashLoopStore(
+  claimed: (deploymentId: string) => boolean = () => false,
+): CrashLoopStore & { readonly operations: number } {
+  const failures = new Map<string, Map<string, TaskFailure>>();
+  let operations = 0;
+  return {
+    get operations() {
+      return operations;
+    },
+    async recordFailure(key, failure) {
+      operations++;
+      const pk = crashLoopPk(key);
+      const items = failures.get(pk) ?? new Map<string, TaskFailure>();
+      items.set(crashLoopSk(failure), { ...failure, startedBy: key.deploymentId });
+      failures.set(pk, items);
+    },
+    async failuresSince(key, since) {
+      operations++;
+      const items = failures.get(crashLoopPk(key)) ?? new Map<string, TaskFailure>();
+      const from = since.toISOString();
+      return oncePerTask(
+        [...items.entries()]
+          .filter(([sk]) => sk >= from)
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([, failure]) => failure),
+      );
+    },
+    async rollbackClaimed(deploymentId) {
+      operations++;
+      return claimed(deploymentId);
+    },
+  };
+}

@@ -1,0 +1,97 @@
+/**
+ * The single state table, declared once: `pk` (S, HASH) + `sk` (S, RANGE), TTL attribute `expiresAt` (epoch
+ * seconds), PAY_PER_REQUEST (infra/state.yml). Every key prefix any store writes and every item lifetime are
+ * declared here; the stores (beside their concepts) build their keys and TTLs from these, and every item they
+ * write carries `expiresAt`.
+ *
+ * | item | pk | sk | lifetime |
+ * |---|---|---|---|
+ * | notification claim (dedupe) | `event#<dedupeKey>` | `event` | DEFAULT_RETENTION_MS |
+ * | flood window | `throttle#<throttleKey>` | `window` | DEFAULT_RETENTION_MS |
+ * | digest due pointer | `digest-due` | `<windowEnd ISO>#<throttleKey>` | DEFAULT_RETENTION_MS |
+ * | rollback claim | `rollback#<deploymentId>` | `claim` | ROLLBACK_CLAIM_TTL_DAYS |
+ * | rollback cooldown | `rollback-cooldown#<serviceArn>` | `last` | ROLLBACK_COOLDOWN_TTL_DAYS |
+ * | crash-loop failure | `crashloop#<cluster>#<service>#<deploymentId>` | `<stoppedAt ISO>#<taskId>` | CRASH_LOOP_RETENTION_MS |
+ * | job run | `job#<job>` | `run#<startedAt>#<runId>` | JOB_RUN_RETENTION_DAYS |
+ * | job execution claim | `job#<job>` | `execution#<executionId>` | JOB_EXECUTION_CLAIM_DAYS |
+ * | job watch state | `job#<job>` | `watch` | JOB_WATCH_TTL_DAYS |
+ * | task → job run pointer | `task#<taskArn>` | `job-run` | JOB_RUN_RETENTION_DAYS |
+ * | incident history | `history#<cluster>#<group>` and `history#<cluster>` | `<stoppedAt ISO>#...` | HISTORY_RETENTION_MS |
+ */
+import type { ConditionalCheckFailedException, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+
+export const DAY_MS = 24 * 60 * 60 * 1000;
+export const DAY_SECONDS = 86_400;
+
+/** Every partition-key prefix (and fixed partition key) of the table. */
+export const KEY_PREFIX = {
+  event: "event#",
+  throttle: "throttle#",
+  rollbackClaim: "rollback#",
+  rollbackCooldown: "rollback-cooldown#",
+  crashLoop: "crashloop#",
+  job: "job#",
+  task: "task#",
+  history: "history#",
+} as const;
+
+/** The partition of digest-due pointers (one fixed key: a sweep Queries it by `sk <= now`). */
+export const DIGEST_DUE_PK = "digest-due";
+
+/** Every fixed sort key and sort-key prefix of the table. */
+export const SORT_KEY = {
+  event: "event",
+  throttle: "window",
+  rollbackClaim: "claim",
+  rollbackCooldown: "last",
+  jobRunPrefix: "run#",
+  jobExecutionPrefix: "execution#",
+  jobWatch: "watch",
+  taskJobRun: "job-run",
+} as const;
+
+/** How long de-duplication and throttle records live: longer than any EventBridge or Lambda retry. */
+export const DEFAULT_RETENTION_MS = 7 * DAY_MS;
+/** Rollback claims: far beyond any redelivery of the same event. */
+export const ROLLBACK_CLAIM_TTL_DAYS = 30;
+/** Rollback cooldown records: must exceed the cooldown. */
+export const ROLLBACK_COOLDOWN_TTL_DAYS = 7;
+/** Crash-loop failures: far beyond any crash-loop window. */
+export const CRASH_LOOP_RETENTION_MS = DAY_MS;
+/** Job runs and their task pointers (`jobs history`). */
+export const JOB_RUN_RETENTION_DAYS = 90;
+/** Claims of one Scheduler execution: beyond any Scheduler or Lambda retry. */
+export const JOB_EXECUTION_CLAIM_DAYS = 3;
+/** A job's watch state (last missed-run check): beyond a year, the longest schedule interval. */
+export const JOB_WATCH_TTL_DAYS = 400;
+/** Incident history (HISTORY_RETENTION_DAYS overrides it). */
+export const HISTORY_RETENTION_MS = 30 * DAY_MS;
+
+/** The notification store's keys: claims, flood windows and digest-due pointers. */
+export const keys = {
+  event: (dedupeKey: string) => ({ pk: `${KEY_PREFIX.event}${dedupeKey}`, sk: SORT_KEY.event }),
+  throttle: (throttleKey: string) => ({ pk: `${KEY_PREFIX.throttle}${throttleKey}`, sk: SORT_KEY.throttle }),
+  /** Pointers sort by window end so a sweep can Query `sk <= now` instead of scanning the table. */
+  digestDue: (windowEndMs: number, throttleKey: string) => ({
+    pk: DIGEST_DUE_PK,
+    sk: `${new Date(windowEndMs).toISOString()}#${throttleKey}`,
+  }),
+};
+
+/** The notification store's view of the table. */
+export interface StateTable {
+  client: DynamoDBClient;
+  tableName: string;
+  /** Record lifetime, DEFAULT_RETENTION_MS unless set. */
+  retentionMs?: number;
+}
+
+/** TTL in epoch seconds, as DynamoDB's TTL expects. */
+export function expiresAtSeconds(nowMs: number, retentionMs = DEFAULT_RETENTION_MS): number {
+  return Math.ceil((nowMs + retentionMs) / 1000);
+}
+
+/** The one test for a failed condition of a conditional write (PutItem/UpdateItem, either DynamoDB client). */
+export function isConditionalCheckFailed(error: unknown): error is ConditionalCheckFailedException {
+  return error instanceof Error && error.name === "ConditionalCheckFailedException";
+}
