@@ -1,0 +1,62 @@
+/**
+ * Step 1 of sending a message: which configured channels take it. Routing (severity minimums) and the
+ * service's own tags decide; a channel that does not take it is marked skipped with the reason.
+ */
+import type { Message } from "./message.js";
+import type { DeliveryOutcome } from "./outcomes.js";
+import type { ChannelName } from "./port.js";
+import { parseServiceOverrides, routeMessage, type ServiceOverrides } from "./routing.js";
+import type { ServiceContext } from "./service-context.js";
+
+export type ChannelOutcomes = Partial<Record<ChannelName, DeliveryOutcome>>;
+
+export interface ChannelPlan {
+  /** Filled in for the channels routed out; the pipeline fills in the targets. */
+  outcome: ChannelOutcomes;
+  /** The channels the message goes to. */
+  targets: ChannelName[];
+}
+
+/** The service's routing tags; unreadable or bad tags are logged and sending goes on without them. */
+export async function overridesFor(
+  ctx: ServiceContext,
+  serviceArn: string | undefined,
+): Promise<ServiceOverrides> {
+  if (!serviceArn || !ctx.tagsFor) return {};
+  const tags = await ctx.tagsFor(serviceArn).catch((error: unknown) => {
+    ctx.logger.warn("Could not read service tags; sending without per-service overrides", {
+      serviceArn,
+      error: error instanceof Error ? error.message : String(error),
+    });
+    return {};
+  });
+  const { overrides, problems } = parseServiceOverrides(tags);
+  for (const problem of problems)
+    ctx.logger.warn("Ignoring a bad ecs-sentinel tag value", { serviceArn, ...problem });
+  return overrides;
+}
+
+export function planChannels(
+  ctx: ServiceContext,
+  message: Message,
+  overrides: ServiceOverrides,
+): ChannelPlan {
+  const decisions = routeMessage(message, ctx.enabled, ctx.routing, overrides);
+  const outcome: ChannelOutcomes = {};
+  const targets: ChannelName[] = [];
+  for (const channel of ctx.enabled) {
+    const decision = decisions[channel];
+    if (decision?.send) targets.push(channel);
+    else outcome[channel] = { status: "skipped", reason: decision?.reason ?? "routed-out" };
+  }
+  return { outcome, targets };
+}
+
+/** Routes `message` for the service `serviceArn` (if any). */
+export async function routeChannels(
+  ctx: ServiceContext,
+  message: Message,
+  serviceArn: string | undefined,
+): Promise<ChannelPlan> {
+  return planChannels(ctx, message, await overridesFor(ctx, serviceArn));
+}

@@ -1,0 +1,139 @@
+/**
+ * Steps 2-5 of sending a message, around one dedupe claim: claim the key (a copy already done or in flight is
+ * skipped as duplicate), let flood control decide once per event, gather costly context, deliver to every
+ * channel not delivered before, then complete the claim — or release it and throw DeliveryError, so a retry
+ * posts only to the channels that failed.
+ */
+import { randomUUID } from "node:crypto";
+import type { ChannelOutcomes } from "./channel-plan.js";
+import { type ChannelDelivery, type DeliveryReport, deliver } from "./deliver.js";
+import type { Message } from "./message.js";
+import type { DeliveryOutcome } from "./outcomes.js";
+import type { ChannelName } from "./port.js";
+import type { ServiceContext } from "./service-context.js";
+import type { ThrottleVerdict } from "./store/types.js";
+import { DeliveryError } from "./transports/errors.js";
+
+const MIN_LEASE_MS = 30_000;
+const MAX_LEASE_MS = 15 * 60_000;
+const DEFAULT_LEASE_MS = 5 * 60_000;
+
+/** Flood control's verdict for the event, and what must go out before the message (a due digest). */
+export type Decide = () => Promise<{ verdict: ThrottleVerdict; before?: () => Promise<void> }>;
+
+/** Adds costly context to a message that really goes out. */
+export type Prepare = (message: Message) => Promise<Message>;
+
+/** A lease as long as this invocation can live, so it never outlasts the attempt holding it. */
+function leaseMs(ctx: ServiceContext): number {
+  const remaining = ctx.deadline?.();
+  if (remaining === undefined || !Number.isFinite(remaining)) return DEFAULT_LEASE_MS;
+  return Math.min(MAX_LEASE_MS, Math.max(MIN_LEASE_MS, remaining + 5_000));
+}
+
+function channelSender(ctx: ServiceContext, channel: ChannelName, message: Message): ChannelDelivery {
+  return {
+    channel,
+    send: async () => {
+      if (channel === "slack") await ctx.channels.slack?.(ctx.render.slack(message));
+      else await ctx.channels.email?.(ctx.render.email(message));
+    },
+  };
+}
+
+function mark(outcome: ChannelOutcomes, channels: ChannelName[], value: DeliveryOutcome) {
+  for (const channel of channels) outcome[channel] = value;
+}
+
+/** A failed preparation never costs the message: it goes out as it was. */
+async function prepareSafely(ctx: ServiceContext, prepare: Prepare, message: Message) {
+  try {
+    return await prepare(message);
+  } catch (error) {
+    ctx.logger.warn("Could not add context to the message; sending it without", {
+      error: error instanceof Error ? error.message : String(error),
+    });
+    return message;
+  }
+}
+
+/**
+ * Claims `dedupeKey`, delivers `message` to `targets` not yet delivered, and completes or releases the
+ * claim. `decide` runs once per event (not on retries) and may turn the message into a counted one.
+ * Fills in `outcome` for every target.
+ */
+export async function deliverOnce(
+  ctx: ServiceContext,
+  message: Message,
+  targets: ChannelName[],
+  dedupeKey: string,
+  outcome: ChannelOutcomes,
+  decide: Decide,
+  prepare?: Prepare,
+): Promise<"done" | "in-flight"> {
+  const { store, clock, logger } = ctx;
+  const owner = randomUUID();
+  const claim = await store.claim(dedupeKey, { owner, now: clock(), leaseMs: leaseMs(ctx) });
+  if (claim.status === "duplicate") {
+    mark(outcome, targets, { status: "skipped", reason: "duplicate" });
+    return claim.state;
+  }
+  let verdict: ThrottleVerdict | undefined = claim.verdict;
+  // What this attempt delivered, kept with the released claim if a later step fails.
+  let deliveredNow: ChannelName[] = [];
+  try {
+    let before: (() => Promise<void>) | undefined;
+    if (!verdict) ({ verdict, before } = await decide());
+    if (verdict === "counted") {
+      await store.complete(dedupeKey, verdict, [], clock());
+      mark(outcome, targets, { status: "skipped", reason: "throttled" });
+      return "done";
+    }
+    await before?.();
+    // Context that costs AWS calls is gathered only now, for a message that really goes out.
+    const ready = prepare ? await prepareSafely(ctx, prepare, message) : message;
+    const sendVerdict = verdict;
+    const pending = targets.filter((channel) => !claim.delivered.includes(channel));
+    const report = await deliver(
+      targets.map((channel) => channelSender(ctx, channel, ready)),
+      {
+        alreadyDelivered: claim.delivered,
+        logger,
+        // With one channel the completing write records it; with more, each success is saved at once.
+        onDelivered:
+          pending.length > 1
+            ? (channel) => store.recordDelivered(dedupeKey, channel, sendVerdict, clock())
+            : undefined,
+      },
+    );
+    for (const [channel, result] of Object.entries(report.results)) {
+      outcome[channel as ChannelName] =
+        result.status === "sent" ? { status: "sent" } : { status: "skipped", reason: "duplicate" };
+      if (result.status === "sent") deliveredNow.push(channel as ChannelName);
+    }
+    await store.complete(dedupeKey, verdict, report.delivered, clock());
+    return "done";
+  } catch (error) {
+    if (error instanceof DeliveryError) {
+      const report = error.outcome as DeliveryReport;
+      for (const [channel, result] of Object.entries(report.results)) {
+        outcome[channel as ChannelName] =
+          result.status === "sent"
+            ? { status: "sent" }
+            : result.status === "failed"
+              ? { status: "failed", error: `${result.error.name}: ${result.error.message}` }
+              : { status: "skipped", reason: "duplicate" };
+      }
+      deliveredNow = Object.entries(report.results)
+        .filter(([, result]) => result.status === "sent")
+        .map(([channel]) => channel as ChannelName);
+    }
+    await store.release(dedupeKey, owner, verdict, clock(), deliveredNow).catch((releaseError: unknown) => {
+      logger.error("Could not release the claim; a retry waits for the lease to expire", {
+        dedupeKey,
+        error: releaseError instanceof Error ? releaseError.message : String(releaseError),
+      });
+    });
+    throw error;
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * One message through the pipeline: route -> de-duplicate -> throttle -> context -> deliver -> record.
+ *
+ *   1. routing (severity minimums, service tags) picks the channels; none -> nothing is written
+ *   2. claim the dedupe key: a copy of an event already done or in flight is skipped as duplicate
+ *   3. flood control (only with a throttleKey): the first message of a window is sent, the rest counted;
+ *      the verdict is stored with the claim, so a retry does not count itself a second time
+ *   4. a digest due for the same key (window ended) goes out first, then the message
+ *   5. deliver to every channel not delivered before; success completes the claim, failure releases
+ *      it and throws DeliveryError so Lambda retries (only the failed channels) or dead-letters
+ *
+ * Dry-run renders and returns what would be sent; it neither sends nor writes state.
+ */
+import { routeChannels } from "./channel-plan.js";
+import { type Decide, deliverOnce } from "./deliver-once.js";
+import type { Message } from "./message.js";
+import type { DigestOutcome, NotifyOutcome } from "./outcomes.js";
+import type { NotifyMeta } from "./port.js";
+import { sendDigest } from "./send-digest.js";
+import type { ServiceContext } from "./service-context.js";
+import type { ThrottleSubject } from "./store/types.js";
+import { DeliveryError } from "./transports/errors.js";
+
+/** `service:api` / `family:nightly` for the digest, from the message (the throttle key itself is opaque). */
+function groupOf(message: Message, scope: string): string {
+  if (message.service) return `service:${message.service}`;
+  if (message.family) return `family:${message.family}`;
+  return scope;
+}
+
+/**
+ * Flood control for one event (step 3-4): without a throttle key every message is sent; with one, the store
+ * counts it into its window, and a digest of the window that ended is sent first (into `result.digest`).
+ */
+function floodDecision(
+  ctx: ServiceContext,
+  message: Message,
+  meta: NotifyMeta,
+  result: NotifyOutcome,
+): Decide {
+  const { clock, logger } = ctx;
+  const throttleKey = meta.throttleKey;
+  return async () => {
+    if (!throttleKey) return { verdict: "send" as const };
+    const subject: ThrottleSubject = {
+      kind: message.kind,
+      category: message.category,
+      scope: throttleKey,
+      group: groupOf(message, throttleKey),
+      severity: message.severity,
+      service: message.service,
+      cluster: message.cluster,
+      serviceArn: meta.serviceArn,
+    };
+    // Windows run on the event's own time (capped by the clock: a future-dated event must not hold a
+    // window open), so a replay counts what the live run counted.
+    const now = Math.min(Number.isFinite(meta.occurredAt) ? Number(meta.occurredAt) : clock(), clock());
+    const stop = meta.taskArn ? { taskArn: meta.taskArn, at: now } : undefined;
+    const hit = await ctx.store.hit(subject, now, ctx.throttleWindowMs, stop);
+    if (hit.verdict === "counted" || !hit.digest) return { verdict: hit.verdict };
+    const digest = hit.digest;
+    // The digest of the ended window goes first; if it fails the sweep retries it, the message still goes.
+    const before = async () => {
+      try {
+        result.digest = await sendDigest(ctx, digest);
+      } catch (error) {
+        logger.error("Digest delivery failed; the sweep will retry it", {
+          throttleKey: digest.throttleKey,
+          error: error instanceof Error ? error.message : String(error),
+        });
+        result.digest =
+          error instanceof DeliveryError && error.outcome
+            ? (error.outcome as DigestOutcome)
+            : { throttleKey: digest.throttleKey, count: digest.count, channels: {}, settled: false };
+      }
+    };
+    return { verdict: "send" as const, before };
+  };
+}
+
+/** Sends one message; throws DeliveryError with the NotifyOutcome as `outcome` when a channel failed. */
+export async function sendMessage(
+  ctx: ServiceContext,
+  message: Message,
+  meta: NotifyMeta,
+): Promise<NotifyOutcome> {
+  const { outcome, targets } = await routeChannels(ctx, message, meta.serviceArn);
+  if (targets.length === 0) return { channels: outcome };
+
+  if (ctx.dryRun) {
+    for (const channel of targets) {
+      const payload = channel === "slack" ? ctx.render.slack(message) : ctx.render.email(message);
+      outcome[channel] = { status: "dry-run", payload };
+    }
+    return { channels: outcome };
+  }
+
+  const result: NotifyOutcome = { channels: outcome };
+  try {
+    await deliverOnce(
+      ctx,
+      message,
+      targets,
+      meta.dedupeKey,
+      outcome,
+      floodDecision(ctx, message, meta, result),
+      meta.prepare,
+    );
+  } catch (error) {
+    if (error instanceof DeliveryError) throw new DeliveryError(error.failures, result);
+    throw error;
+  }
+  return result;
+}
