@@ -2,10 +2,10 @@
  * `ecs-sentinel jobs history NAME` and `ecs-sentinel watchdog --once [--dry-run]` against moto, over run records
  * the runner really wrote (runs started with `jobs run`, one of them closed from its replayed stopped event).
  */
+
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CreateTableCommand } from "@aws-sdk/client-dynamodb";
 import { DescribeTasksCommand, type Task } from "@aws-sdk/client-ecs";
 import { CreateTopicCommand } from "@aws-sdk/client-sns";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -17,6 +17,7 @@ import { main } from "../../src/cli/main.js";
 import { defaultWatchdogDeps, runWatchdogCli } from "../../src/cli/watchdog.js";
 import { dispatchEvent } from "../../src/shared/flows/dispatch.js";
 import { silentLog } from "../../src/shared/log.js";
+import { createStateTable } from "../state/support/state-table.js";
 import { captureIo } from "../support/cli-io.js";
 import { advanceTask, createCluster, createNetwork, registerTaskDefinition } from "./support/index.js";
 
@@ -49,20 +50,7 @@ beforeAll(async () => {
   await createCluster(CLUSTER);
   const network = await createNetwork("cli-jobs");
   await registerTaskDefinition({ family: "report" });
-  await dynamoClient().send(
-    new CreateTableCommand({
-      TableName: TABLE,
-      AttributeDefinitions: [
-        { AttributeName: "pk", AttributeType: "S" },
-        { AttributeName: "sk", AttributeType: "S" },
-      ],
-      KeySchema: [
-        { AttributeName: "pk", KeyType: "HASH" },
-        { AttributeName: "sk", KeyType: "RANGE" },
-      ],
-      BillingMode: "PAY_PER_REQUEST",
-    }),
-  );
+  await createStateTable(dynamoClient(), TABLE);
   const topicArn = (await snsClient().send(new CreateTopicCommand({ Name: "cli-jobs" }))).TopicArn ?? "";
   writeFileSync(
     jobsPath,

@@ -4,14 +4,15 @@
  * must not be shared), serially, each with a real event: a STOPPED task, a deployment, {"job": NAME}, and the
  * watchdog schedule's event. The *_OVERRIDE variables stand in for the stack's CloudFormation references.
  */
+
 import { spawn } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CreateTableCommand } from "@aws-sdk/client-dynamodb";
 import { CreateTopicCommand } from "@aws-sdk/client-sns";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dynamoClient, snsClient } from "../../src/app/aws.js";
+import { createStateTable } from "../state/support/state-table.js";
 import { createCluster, emulatorEndpoint, registerTaskDefinition } from "./support/index.js";
 
 const projectRoot = join(import.meta.dirname, "..", "..");
@@ -92,20 +93,7 @@ beforeAll(async () => {
   );
   await createCluster("prod");
   await registerTaskDefinition({ family: "nightly-report" });
-  await dynamoClient().send(
-    new CreateTableCommand({
-      TableName: TABLE,
-      AttributeDefinitions: [
-        { AttributeName: "pk", AttributeType: "S" },
-        { AttributeName: "sk", AttributeType: "S" },
-      ],
-      KeySchema: [
-        { AttributeName: "pk", KeyType: "HASH" },
-        { AttributeName: "sk", KeyType: "RANGE" },
-      ],
-      BillingMode: "PAY_PER_REQUEST",
-    }),
-  );
+  await createStateTable(dynamoClient(), TABLE);
   topicArn = (await snsClient().send(new CreateTopicCommand({ Name: "invoke-local" }))).TopicArn ?? "";
 }, 60_000);
 
