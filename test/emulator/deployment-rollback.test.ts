@@ -43,7 +43,7 @@ function emulatorHarness() {
   return scenarioHarness({
     rollbackStore: rollbackStore(),
     crashLoopStore: crashLoopStore(),
-    notificationStore: dynamoNotificationStore(dynamo.client, table),
+    notificationStore: dynamoNotificationStore(DynamoDBDocumentClient.from(dynamo.client), table),
   });
 }
 
@@ -167,7 +167,7 @@ describe("(f) duplicate triggers roll back exactly once", () => {
         client: DynamoDBDocumentClient.from(guardRails.client),
       }),
       crashLoopStore: dynamoCrashLoopStore({ client: guardRails.client, tableName: table }),
-      notificationStore: dynamoNotificationStore(dynamo.client, table),
+      notificationStore: dynamoNotificationStore(DynamoDBDocumentClient.from(dynamo.client), table),
     });
 
     await h.dispatch(failedEvent());
