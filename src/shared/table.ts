@@ -109,6 +109,11 @@ export function conditionFailedItem(error: ConditionalCheckFailedException): Sto
   return error.Item ? unmarshall(error.Item) : undefined;
 }
 
+/** Drops undefined values, so optional fields are simply absent from the stored item. */
+export function withoutUndefined(item: StoredItem): StoredItem {
+  return Object.fromEntries(Object.entries(item).filter(([, value]) => value !== undefined));
+}
+
 /** A string attribute, or undefined when absent or of another type. */
 export function itemString(item: StoredItem | undefined, name: string): string | undefined {
   const value = item?.[name];

@@ -25,6 +25,7 @@ import {
   keys,
   type StateTable,
   type StoredItem,
+  withoutUndefined,
 } from "../../table.js";
 import { closeWindow, digestOf, MAX_DIGEST_TASKS, openWindow, type WindowState } from "./throttle-window.js";
 import {
@@ -80,18 +81,13 @@ function stateFromItem(item: StoredItem | undefined): WindowState | undefined {
 
 const optList = (values: string[] | undefined) => (values && values.length > 0 ? values : undefined);
 
-/** Drops undefined values so optional fields are simply absent from the stored item. */
-function compact(entries: StoredItem): StoredItem {
-  return Object.fromEntries(Object.entries(entries).filter(([, value]) => value !== undefined));
-}
-
 export function dynamoThrottleStore(table: StateTable): ThrottleStore {
   const { client, tableName } = table;
   const stateKey = (throttleKey: string) => keys.throttle(throttleKey);
 
   function itemFromState(throttleKey: string, state: WindowState, now: number): StoredItem {
     const { subject } = state;
-    return compact({
+    return withoutUndefined({
       ...stateKey(throttleKey),
       version: state.version,
       kind: subject.kind,
