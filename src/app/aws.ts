@@ -14,6 +14,7 @@ import { ECSClient } from "@aws-sdk/client-ecs";
 import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SNSClient } from "@aws-sdk/client-sns";
 import type { SSMClient } from "@aws-sdk/client-ssm";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { LogsClientFor } from "../shared/enrich/log-tail.js";
 
 const cache = new Map<string, unknown>();
@@ -32,6 +33,9 @@ const common = () => ({ maxAttempts: 4 });
 export const ecsClient = () => once("ecs", () => new ECSClient(common()));
 export const snsClient = () => once("sns", () => new SNSClient(common()));
 export const dynamoClient = () => once("dynamodb", () => new DynamoDBClient(common()));
+/** The state table's stores read and write plain values through the DocumentClient (default marshalling). */
+export const dynamoDocumentClient = () =>
+  once("dynamodb-document", () => DynamoDBDocumentClient.from(dynamoClient()));
 export const logsClient = (): Promise<CloudWatchLogsClient> =>
   once(
     "logs",

@@ -4,7 +4,6 @@
  * in dry-run.ts). events.ts plugs the result into FlowDeps.
  */
 import type { ECSClient } from "@aws-sdk/client-ecs";
-import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { ecsReviewLoader } from "../shared/deployments/review-loader.js";
 import {
   buildTaskDefinitionLoader,
@@ -25,7 +24,7 @@ import { ecsRollback } from "../shared/rollback/ecs-rollback.js";
 import { memoryRollbackStore } from "../shared/rollback/memory-rollback-store.js";
 import { dynamoRollbackStore, type RollbackStore } from "../shared/rollback/rollback-store.js";
 import type { RollbackConfig } from "../shared/rollback/types.js";
-import { dynamoClient, ecsClient } from "./aws.js";
+import { dynamoDocumentClient, ecsClient } from "./aws.js";
 import type { Config } from "./config.js";
 
 export interface DeploymentWiringOptions {
@@ -69,16 +68,16 @@ function stateStores(config: Config, options: DeploymentWiringOptions) {
     return {
       rollback: dynamoRollbackStore({
         tableName: config.stateTable,
-        client: DynamoDBDocumentClient.from(dynamoClient()),
+        client: dynamoDocumentClient(),
       }),
-      crashLoop: dynamoCrashLoopStore({ client: dynamoClient(), tableName: config.stateTable }),
+      crashLoop: dynamoCrashLoopStore({ client: dynamoDocumentClient(), tableName: config.stateTable }),
     };
   }
   options.log.warn(
     "STATE_TABLE is not set: rollback claims and crash-loop counts last only as long as this process",
   );
   const rollback = memoryRollbackStore();
-  return { rollback, crashLoop: memoryCrashLoopStore(rollback.isClaimed) };
+  return { rollback, crashLoop: memoryCrashLoopStore() };
 }
 
 export function deploymentDeps(config: Config, options: DeploymentWiringOptions): DeploymentDeps {
@@ -91,7 +90,7 @@ export function deploymentDeps(config: Config, options: DeploymentWiringOptions)
     notify,
     log,
     config: rollbackConfigOf(config),
-    rollbackClaimed: stores.crashLoop.rollbackClaimed,
+    rollbackClaimed: stores.rollback.rollbackClaimed,
   });
   return {
     deploymentEvent: deploymentFlow({
@@ -104,7 +103,14 @@ export function deploymentDeps(config: Config, options: DeploymentWiringOptions)
       rollback,
     }),
     hooks: [
-      crashLoopHook({ store: stores.crashLoop, rollback, log, notify, settings: crashLoopSettings(config) }),
+      crashLoopHook({
+        store: stores.crashLoop,
+        rollbackClaimed: stores.rollback.rollbackClaimed,
+        rollback,
+        log,
+        notify,
+        settings: crashLoopSettings(config),
+      }),
     ],
   };
 }

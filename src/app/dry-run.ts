@@ -14,6 +14,7 @@ import type { NotificationService } from "../shared/notify/outcomes.js";
 import { renderEmail, renderSlack } from "../shared/notify/render/index.js";
 import { memoryStore } from "../shared/notify/store/index.js";
 import { memoryCrashLoopStore } from "../shared/rollback/crash-loop-store.js";
+import { memoryRollbackStore } from "../shared/rollback/memory-rollback-store.js";
 import type { Config } from "./config.js";
 import { crashLoopSettings } from "./deployments.js";
 import {
@@ -63,6 +64,8 @@ export function dryRunFlowDeps(
   const rollback = dryRunRollbackRunner(sightings, print);
   const crashLoop = crashLoopHook({
     store: memoryCrashLoopStore(),
+    // A dry run claims nothing: no deployment is ever claimed.
+    rollbackClaimed: memoryRollbackStore().rollbackClaimed,
     rollback,
     log,
     notify,

@@ -2,8 +2,9 @@
  * Composition of alert context (enrichment): builds the alert context ports from AWS clients: CloudWatch Logs for tails, ECS for services and task
  * definitions, the state table for history. Every adapter counts its calls on one counter.
  */
-import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+
 import type { ECSClient } from "@aws-sdk/client-ecs";
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { type CallCounter, enrichmentCalls } from "../shared/enrich/call-counter.js";
 import { createHistoryStore } from "../shared/enrich/history-store.js";
 import { fetchLogTail, type LogsClientFor } from "../shared/enrich/log-tail.js";
@@ -15,7 +16,7 @@ import {
 import { contextFromTaskDefinition } from "../shared/enrich/task-definition-context.js";
 import type { FlowDeps } from "../shared/flows/dispatch.js";
 import type { TaskEnrichment } from "../shared/flows/enrichment.js";
-import { dynamoClient, ecsClient, logsClientsByRegion } from "./aws.js";
+import { dynamoDocumentClient, ecsClient, logsClientsByRegion } from "./aws.js";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** GetLogEvents returns at most 10,000 events per call. */
@@ -32,7 +33,7 @@ export interface EnrichmentSettings {
 export interface EnrichmentClients {
   ecs: ECSClient;
   logs: LogsClientFor;
-  dynamo: DynamoDBClient;
+  dynamo: DynamoDBDocumentClient;
   /** Shared with the diagnosis' task definition context, so one alert describes a revision once. */
   loadTaskDefinition?: TaskDefinitionLoader;
   remainingMs?: () => number;
@@ -88,7 +89,7 @@ export function configuredEnrichment(
   return buildTaskEnrichment(config, {
     ecs: ecsClient(),
     logs: logsClientsByRegion(),
-    dynamo: dynamoClient(),
+    dynamo: dynamoDocumentClient(),
     loadTaskDefinition: runtime.loadTaskDefinition,
     remainingMs: runtime.deadline,
   });

@@ -5,7 +5,6 @@
  */
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
-import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { jobCompletionHook } from "../shared/flows/job-completion.js";
 import type { JobsFlowDeps } from "../shared/flows/job-run.js";
 import type { WatchdogFlowDeps } from "../shared/flows/job-watchdog.js";
@@ -20,15 +19,14 @@ import { asNotifier } from "../shared/notify/as-notifier.js";
 import type { Notifier } from "../shared/notify/port.js";
 import type { NotificationStore } from "../shared/notify/store/index.js";
 import type { EmailPort, SlackPort } from "../shared/notify/transports/ports.js";
-import { dynamoClient, ecsClient } from "./aws.js";
+import { dynamoDocumentClient, ecsClient } from "./aws.js";
 import type { Config } from "./config.js";
 import { buildNotifications, configuredChannels, configuredStore } from "./notifications.js";
 import type { RuntimeOptions } from "./runtime.js";
 
 /** Run records in the state table, or in memory (with a warning) when there is none. */
 export function configuredRunStore(config: Pick<Config, "stateTable">, log: Log): JobRunStore {
-  if (config.stateTable)
-    return buildJobRunStore(DynamoDBDocumentClient.from(dynamoClient()), config.stateTable);
+  if (config.stateTable) return buildJobRunStore(dynamoDocumentClient(), config.stateTable);
   log.warn("STATE_TABLE is not set: job runs are remembered only as long as this process");
   return memoryJobRunStore();
 }

@@ -17,7 +17,7 @@ import type { EmailPort, SlackPort } from "../shared/notify/transports/ports.js"
 import { buildSlackNotifier } from "../shared/notify/transports/slack.js";
 import { buildSnsNotifier } from "../shared/notify/transports/sns.js";
 import { webhookUrlSource } from "../shared/notify/webhook-secret.js";
-import { dynamoClient, ecsClient, secretsClient, snsClient, ssmClient } from "./aws.js";
+import { dynamoDocumentClient, ecsClient, secretsClient, snsClient, ssmClient } from "./aws.js";
 import type { Config } from "./config.js";
 import type { RuntimeOptions } from "./runtime.js";
 
@@ -41,7 +41,7 @@ export function configuredChannels(
 }
 
 export function configuredStore(config: Config, log: Log): NotificationStore {
-  if (config.stateTable) return dynamoNotificationStore(dynamoClient(), config.stateTable);
+  if (config.stateTable) return dynamoNotificationStore(dynamoDocumentClient(), config.stateTable);
   log.warn("STATE_TABLE is not set: de-duplication and flood control only last as long as this process");
   return memoryStore();
 }

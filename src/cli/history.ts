@@ -1,6 +1,6 @@
 /** `ecs-sentinel history`: the recent stops of a cluster or service, by category, from the state table. */
-import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { dynamoClient } from "../app/aws.js";
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { dynamoDocumentClient } from "../app/aws.js";
 import { errorSummary } from "../shared/aws-errors.js";
 import {
   formatWindow,
@@ -35,7 +35,7 @@ export class HistoryReadError extends Error {
 }
 
 export interface HistoryCommandDeps {
-  client?: DynamoDBClient;
+  client?: DynamoDBDocumentClient;
   now?: () => number;
 }
 
@@ -85,7 +85,7 @@ export async function runHistory(argv: string[], io: CliIo, deps: HistoryCommand
 
   const now = deps.now ?? Date.now;
   const since = now() - windowMs;
-  const store = createHistoryStore({ client: deps.client ?? dynamoClient(), tableName, now });
+  const store = createHistoryStore({ client: deps.client ?? dynamoDocumentClient(), tableName, now });
   const stops = await store
     .recentStops({ cluster: values.cluster, service: values.service, since })
     .catch((error: unknown) => {

@@ -18,7 +18,9 @@
  * | task → job run pointer | `task#<taskArn>` | `job-run` | JOB_RUN_RETENTION_DAYS |
  * | incident history | `history#<cluster>#<group>` and `history#<cluster>` | `<stoppedAt ISO>#...` | HISTORY_RETENTION_MS |
  */
-import type { ConditionalCheckFailedException, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import type { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { unmarshall } from "@aws-sdk/util-dynamodb";
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
 export const DAY_SECONDS = 86_400;
@@ -80,7 +82,7 @@ export const keys = {
 
 /** The notification store's view of the table. */
 export interface StateTable {
-  client: DynamoDBClient;
+  client: DynamoDBDocumentClient;
   tableName: string;
   /** Record lifetime, DEFAULT_RETENTION_MS unless set. */
   retentionMs?: number;
@@ -94,4 +96,44 @@ export function expiresAtSeconds(nowMs: number, retentionMs = DEFAULT_RETENTION_
 /** The one test for a failed condition of a conditional write (PutItem/UpdateItem, either DynamoDB client). */
 export function isConditionalCheckFailed(error: unknown): error is ConditionalCheckFailedException {
   return error instanceof Error && error.name === "ConditionalCheckFailedException";
+}
+
+/** A stored item as the DocumentClient reads it (numbers as numbers, string sets as Sets). */
+export type StoredItem = Record<string, unknown>;
+
+/**
+ * The item a failed conditional write returned (`ReturnValuesOnConditionCheckFailure: "ALL_OLD"`), read
+ * like any other item. The DocumentClient leaves this one marshalled (only outputs are translated).
+ */
+export function conditionFailedItem(error: ConditionalCheckFailedException): StoredItem | undefined {
+  return error.Item ? unmarshall(error.Item) : undefined;
+}
+
+/** Drops undefined values, so optional fields are simply absent from the stored item. */
+export function withoutUndefined(item: StoredItem): StoredItem {
+  return Object.fromEntries(Object.entries(item).filter(([, value]) => value !== undefined));
+}
+
+/** A string attribute, or undefined when absent or of another type. */
+export function itemString(item: StoredItem | undefined, name: string): string | undefined {
+  const value = item?.[name];
+  return typeof value === "string" ? value : undefined;
+}
+
+/** A finite number attribute, or undefined when absent or of another type. */
+export function itemNumber(item: StoredItem | undefined, name: string): number | undefined {
+  const value = item?.[name];
+  return typeof value === "number" && Number.isFinite(value) ? value : undefined;
+}
+
+/** A string set (SS) attribute's members, or [] when absent. */
+export function itemStringSet(item: StoredItem | undefined, name: string): string[] {
+  const value = item?.[name];
+  return value instanceof Set ? [...value].filter((entry): entry is string => typeof entry === "string") : [];
+}
+
+/** A list (L) attribute's string members, or [] when absent. */
+export function itemStringList(item: StoredItem | undefined, name: string): string[] {
+  const value = item?.[name];
+  return Array.isArray(value) ? value.filter((entry): entry is string => typeof entry === "string") : [];
 }

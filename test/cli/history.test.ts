@@ -9,7 +9,7 @@ import { captureIo } from "../support/cli-io.js";
 
 const NOW = Date.parse("2024-05-02T10:00:00Z");
 const documents = mockClient(DynamoDBDocumentClient);
-const client = new DynamoDBClient({ region: "us-east-1" });
+const client = DynamoDBDocumentClient.from(new DynamoDBClient({ region: "us-east-1" }));
 
 function item(taskId: string, stoppedAt: string, category: string, service = "api") {
   return {

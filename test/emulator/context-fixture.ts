@@ -11,7 +11,7 @@ import {
   PutLogEventsCommand,
 } from "@aws-sdk/client-cloudwatch-logs";
 import { CreateServiceCommand, UpdateServiceCommand } from "@aws-sdk/client-ecs";
-import { dynamoClient, ecsClient, logsClient, logsClientsByRegion } from "../../src/app/aws.js";
+import { dynamoDocumentClient, ecsClient, logsClient, logsClientsByRegion } from "../../src/app/aws.js";
 import {
   buildTaskEnrichment,
   type EnrichmentSettings,
@@ -116,7 +116,7 @@ export async function createContextWorld(server: SlackServer, tableName: string)
         {
           ecs: ecsClient(),
           logs: logs ? () => logs : logsClientsByRegion(),
-          dynamo: dynamoClient(),
+          dynamo: dynamoDocumentClient(),
           loadTaskDefinition: loader,
           counter,
           // Log lag is simulated by the tests: no real pauses between reads.

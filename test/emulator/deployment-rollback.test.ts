@@ -36,14 +36,14 @@ beforeEach(async () => {
 
 const documents = () => DynamoDBDocumentClient.from(dynamo.client);
 const rollbackStore = () => dynamoRollbackStore({ tableName: table, client: documents() });
-const crashLoopStore = () => dynamoCrashLoopStore({ client: dynamo.client, tableName: table });
+const crashLoopStore = () => dynamoCrashLoopStore({ client: documents(), tableName: table });
 
 /** The wiring of the Lambdas, on the emulator's table. */
 function emulatorHarness() {
   return scenarioHarness({
     rollbackStore: rollbackStore(),
     crashLoopStore: crashLoopStore(),
-    notificationStore: dynamoNotificationStore(dynamo.client, table),
+    notificationStore: dynamoNotificationStore(DynamoDBDocumentClient.from(dynamo.client), table),
   });
 }
 
@@ -100,10 +100,10 @@ describe("crash-loop store on DynamoDB", () => {
   });
 
   it("sees the rollback claim the rollback store writes", async () => {
-    const before = await crashLoopStore().rollbackClaimed(NEW_ID);
+    const before = await rollbackStore().rollbackClaimed(NEW_ID);
     await rollbackStore().claimRollback(NEW_ID, SERVICE_ARN);
 
-    expect([before, await crashLoopStore().rollbackClaimed(NEW_ID)]).toEqual([false, true]);
+    expect([before, await rollbackStore().rollbackClaimed(NEW_ID)]).toEqual([false, true]);
   });
 });
 
@@ -166,8 +166,11 @@ describe("(f) duplicate triggers roll back exactly once", () => {
         tableName: table,
         client: DynamoDBDocumentClient.from(guardRails.client),
       }),
-      crashLoopStore: dynamoCrashLoopStore({ client: guardRails.client, tableName: table }),
-      notificationStore: dynamoNotificationStore(dynamo.client, table),
+      crashLoopStore: dynamoCrashLoopStore({
+        client: DynamoDBDocumentClient.from(guardRails.client),
+        tableName: table,
+      }),
+      notificationStore: dynamoNotificationStore(DynamoDBDocumentClient.from(dynamo.client), table),
     });
 
     await h.dispatch(failedEvent());

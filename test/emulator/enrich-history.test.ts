@@ -1,7 +1,7 @@
 /** Incident history and the task definition loader against moto's DynamoDB and ECS. */
 import { CreateTableCommand, ScanCommand } from "@aws-sdk/client-dynamodb";
 import { beforeAll, describe, expect, it } from "vitest";
-import { dynamoClient, ecsClient } from "../../src/app/aws.js";
+import { dynamoClient, dynamoDocumentClient, ecsClient } from "../../src/app/aws.js";
 import type { Diagnosis } from "../../src/shared/diagnosis/types.js";
 import { CallCounter, ENRICH_OPERATIONS } from "../../src/shared/enrich/call-counter.js";
 import { historyLine, summarizeHistory } from "../../src/shared/enrich/history.js";
@@ -54,7 +54,12 @@ beforeAll(async () => {
 
 describe("history store against DynamoDB", () => {
   const counter = new CallCounter();
-  const store = createHistoryStore({ client: dynamoClient(), tableName: TABLE, now: () => NOW, counter });
+  const store = createHistoryStore({
+    client: dynamoDocumentClient(),
+    tableName: TABLE,
+    now: () => NOW,
+    counter,
+  });
 
   beforeAll(async () => {
     await store.recordDiagnosis(diagnosis("t1", "2024-05-02T08:12:00Z"));
@@ -136,7 +141,7 @@ describe("history store against DynamoDB", () => {
 
   it("hides records past their expiry that DynamoDB's TTL has not deleted yet", async () => {
     const later = createHistoryStore({
-      client: dynamoClient(),
+      client: dynamoDocumentClient(),
       tableName: TABLE,
       now: () => NOW + 31 * DAY_S * 1000,
     });

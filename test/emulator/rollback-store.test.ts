@@ -38,6 +38,19 @@ beforeAll(async () => {
 
 const store = () => dynamoRollbackStore({ tableName: TABLE, client: documents, now: () => NOW });
 
+describe("rollbackClaimed", () => {
+  it("is false before the deployment's claim and true after it, for that deployment only", async () => {
+    const before = await store().rollbackClaimed("ecs-svc/400");
+    await store().claimRollback("ecs-svc/400", SERVICE_ARN);
+
+    expect([
+      before,
+      await store().rollbackClaimed("ecs-svc/400"),
+      await store().rollbackClaimed("ecs-svc/401"),
+    ]).toEqual([false, true, false]);
+  });
+});
+
 describe("claimRollback", () => {
   it("grants the first claim for a deployment and refuses every later one", async () => {
     const results = [

@@ -1,10 +1,11 @@
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { beforeAll, describe, expect, it } from "vitest";
 import { dynamoDedupeStore } from "../../src/shared/notify/store/dynamo-dedupe.js";
 import { countingDynamoClient, createStateTable } from "../state/support/state-table.js";
 
 const TABLE = "state-dedupe";
 const { client, calls } = countingDynamoClient();
-const store = dynamoDedupeStore({ client, tableName: TABLE });
+const store = dynamoDedupeStore({ client: DynamoDBDocumentClient.from(client), tableName: TABLE });
 const T0 = Date.parse("2024-05-01T10:00:00Z");
 const lease = (owner: string, now = T0) => ({ owner, now, leaseMs: 60_000 });
 

@@ -1,4 +1,5 @@
 /** The DynamoDB throttle store against moto keeps the same stop-counting contract as the in-memory one. */
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { beforeAll, describe, expect, it } from "vitest";
 import { dynamoThrottleStore } from "../../src/shared/notify/store/dynamo-throttle.js";
 import { countingDynamoClient, createStateTable } from "../state/support/state-table.js";
@@ -10,7 +11,7 @@ let tables = 0;
 async function freshStore() {
   const tableName = `state-throttle-stops-${++tables}`;
   await createStateTable(client, tableName);
-  return dynamoThrottleStore({ client, tableName });
+  return dynamoThrottleStore({ client: DynamoDBDocumentClient.from(client), tableName });
 }
 
 describe("DynamoDB throttle store (moto): stops", () => {

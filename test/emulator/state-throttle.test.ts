@@ -1,4 +1,5 @@
 import { QueryCommand } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { beforeAll, describe, expect, it } from "vitest";
 import { dynamoThrottleStore } from "../../src/shared/notify/store/dynamo-throttle.js";
 import type { ThrottleSubject } from "../../src/shared/notify/store/types.js";
@@ -6,7 +7,7 @@ import { countingDynamoClient, createStateTable } from "../state/support/state-t
 
 const TABLE = "state-throttle";
 const { client, calls } = countingDynamoClient();
-const store = dynamoThrottleStore({ client, tableName: TABLE });
+const store = dynamoThrottleStore({ client: DynamoDBDocumentClient.from(client), tableName: TABLE });
 const T0 = Date.parse("2024-05-01T10:00:00Z");
 const W = 10 * 60_000;
 

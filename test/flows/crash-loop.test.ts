@@ -15,6 +15,7 @@ import {
   crashLoopSk,
   memoryCrashLoopStore,
 } from "../../src/shared/rollback/crash-loop-store.js";
+import { memoryRollbackStore } from "../../src/shared/rollback/memory-rollback-store.js";
 import { ecsWorld, NEW_ID, SERVICE_ARN } from "../scenarios/support/ecs-world.js";
 import { stoppedTask } from "../scenarios/support/events.js";
 import { decisions, scenarioHarness } from "../scenarios/support/harness.js";
@@ -63,6 +64,7 @@ describe("which stops count", () => {
     const store = memoryCrashLoopStore();
     const hook = crashLoopHook({
       store,
+      rollbackClaimed: memoryRollbackStore().rollbackClaimed,
       rollback: async () => {
         throw new Error("must not be called");
       },
@@ -221,6 +223,7 @@ describe("a flood after the decision", () => {
     let decided = 0;
     const hook = crashLoopHook({
       store,
+      rollbackClaimed: memoryRollbackStore().rollbackClaimed,
       rollback: async () => {
         decided++;
         return undefined as never;

@@ -125,7 +125,7 @@ describe("a rollback check that fails on a failed deployment", () => {
       adapters: {
         ecs: new ECSClient({ region: "us-west-2" }),
         rollbackStore,
-        crashLoopStore: memoryCrashLoopStore(rollbackStore.isClaimed),
+        crashLoopStore: memoryCrashLoopStore(),
       },
     });
 

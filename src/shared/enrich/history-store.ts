@@ -3,14 +3,14 @@
  * per question. Items expire through the table's TTL attribute `expiresAt` after the retention (30 days by
  * default). AWS errors are thrown: the caller logs them and sends the alert anyway.
  */
-import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import {
   BatchWriteCommand,
   type BatchWriteCommandOutput,
-  DynamoDBDocumentClient,
+  type DynamoDBDocumentClient,
   QueryCommand,
 } from "@aws-sdk/lib-dynamodb";
 import { CATEGORIES, type Category, type Diagnosis, SEVERITIES, type Severity } from "../diagnosis/types.js";
+import { withoutUndefined } from "../table.js";
 import { type CallCounter, ENRICH_OPERATIONS, enrichmentCalls } from "./call-counter.js";
 import {
   clusterName,
@@ -28,7 +28,7 @@ export class HistoryWriteError extends Error {
 }
 
 export interface HistoryStoreOptions {
-  client: DynamoDBClient;
+  client: DynamoDBDocumentClient;
   tableName: string;
   retentionMs?: number;
   now?: () => number;
@@ -90,9 +90,7 @@ function toStop(item: StoredItem): HistoryStop | undefined {
 }
 
 export function createHistoryStore(options: HistoryStoreOptions): HistoryStore {
-  const documents = DynamoDBDocumentClient.from(options.client, {
-    marshallOptions: { removeUndefinedValues: true },
-  });
+  const documents = options.client;
   const now = options.now ?? Date.now;
   const counter = options.counter ?? enrichmentCalls;
   const retentionMs = options.retentionMs ?? DEFAULT_HISTORY_RETENTION_MS;
@@ -142,7 +140,8 @@ export function createHistoryStore(options: HistoryStoreOptions): HistoryStore {
       const stop = stopFromDiagnosis(diagnosis, nowMs);
       const keys = historyKeys(stop);
       const expiresAt = Math.ceil((nowMs + retentionMs) / 1000);
-      const body = { ...stop, expiresAt };
+      // Optional fields (culprit, exitCode) are absent from the item rather than stored empty.
+      const body = withoutUndefined({ ...stop, expiresAt });
       await write([
         { ...keys.byGroup, ...body },
         { ...keys.byCluster, ...body },

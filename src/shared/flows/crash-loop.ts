@@ -20,6 +20,7 @@ import { crashLoopLogKeys } from "../log-keys.js";
 import type { Notifier } from "../notify/port.js";
 import type { CrashLoopKey, CrashLoopStore } from "../rollback/crash-loop-store.js";
 import { isRollbackFailure } from "../rollback/failure-categories.js";
+import type { RollbackClaimed } from "../rollback/rollback-store.js";
 import { failureOf, isDeliveryFailure, reportCheckFailure } from "./decision-failure.js";
 import type { RollbackRunner } from "./rollback-runner.js";
 import { serviceArnOf, type TaskHook } from "./task-stopped.js";
@@ -40,6 +41,8 @@ export interface CrashLoopSettings {
 
 export interface CrashLoopDeps {
   store: CrashLoopStore;
+  /** The rollback store's claim check: a deployment already claimed is not decided again. */
+  rollbackClaimed: RollbackClaimed;
   rollback: RollbackRunner;
   log: Log;
   /** Tells people when the crash-loop decision could not be made. */
@@ -106,7 +109,7 @@ export function crashLoopHook(deps: CrashLoopDeps): TaskHook {
       threshold: settings.threshold,
     });
     if (distinct < settings.threshold) return;
-    if (await deps.store.rollbackClaimed(key.deploymentId)) {
+    if (await deps.rollbackClaimed(key.deploymentId)) {
       log.info("rollback of this deployment already started; not deciding again", crashLoopLogKeys(key));
       remember(key.deploymentId);
       return;

@@ -6,12 +6,16 @@
  * A task recorded under two times (a later event of the same task dated differently, e.g. one without
  * `stoppedAt`) is still one failure: reads keep one per task, its earliest, so a crash loop of N is N tasks.
  */
-import { type DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand } from "@aws-sdk/client-dynamodb";
+import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import type { Category } from "../diagnosis/types.js";
-import { type Item, readStr, str } from "../dynamo-attributes.js";
 import { arnName } from "../events/arns.js";
-import { CRASH_LOOP_RETENTION_MS, expiresAtSeconds, KEY_PREFIX } from "../table.js";
-import { claimKey } from "./rollback-store.js";
+import {
+  CRASH_LOOP_RETENTION_MS,
+  expiresAtSeconds,
+  itemString,
+  KEY_PREFIX,
+  type StoredItem,
+} from "../table.js";
 import type { TaskFailure } from "./types.js";
 
 export interface CrashLoopKey {
@@ -34,8 +38,6 @@ export interface CrashLoopStore {
   recordFailure(key: CrashLoopKey, failure: RecordedFailure): Promise<void>;
   /** Failures whose stoppedAt is at or after `since`, oldest first, one per task. */
   failuresSince(key: CrashLoopKey, since: Date): Promise<TaskFailure[]>;
-  /** Whether a rollback of the deployment was already claimed: later failures need not load the service. */
-  rollbackClaimed(deploymentId: string): Promise<boolean>;
 }
 
 export const crashLoopPk = (key: CrashLoopKey) =>
@@ -44,7 +46,7 @@ export const crashLoopSk = (failure: Pick<RecordedFailure, "taskArn" | "stoppedA
   `${failure.stoppedAt.toISOString()}#${arnName(failure.taskArn) ?? failure.taskArn}`;
 
 export interface DynamoCrashLoopStoreOptions {
-  client: DynamoDBClient;
+  client: DynamoDBDocumentClient;
   tableName: string;
   /** How long failures are kept; far beyond any window (default 1 day). */
   retentionMs?: number;
@@ -59,16 +61,16 @@ export function dynamoCrashLoopStore(options: DynamoCrashLoopStoreOptions): Cras
   return {
     async recordFailure(key, failure) {
       await client.send(
-        new PutItemCommand({
+        new PutCommand({
           TableName: tableName,
           Item: {
-            pk: str(crashLoopPk(key)),
-            sk: str(crashLoopSk(failure)),
-            taskArn: str(failure.taskArn),
-            category: str(failure.category),
-            stoppedAt: str(failure.stoppedAt.toISOString()),
-            ...(failure.taskDefinitionArn ? { taskDefinitionArn: str(failure.taskDefinitionArn) } : {}),
-            expiresAt: { N: String(expiresAtSeconds(now(), retentionMs)) },
+            pk: crashLoopPk(key),
+            sk: crashLoopSk(failure),
+            taskArn: failure.taskArn,
+            category: failure.category,
+            stoppedAt: failure.stoppedAt.toISOString(),
+            ...(failure.taskDefinitionArn ? { taskDefinitionArn: failure.taskDefinitionArn } : {}),
+            expiresAt: expiresAtSeconds(now(), retentionMs),
           },
         }),
       );
@@ -76,13 +78,13 @@ export function dynamoCrashLoopStore(options: DynamoCrashLoopStoreOptions): Cras
 
     async failuresSince(key, since) {
       const failures: TaskFailure[] = [];
-      let startKey: Item | undefined;
+      let startKey: StoredItem | undefined;
       for (let page = 0; page < MAX_PAGES; page++) {
         const out = await client.send(
           new QueryCommand({
             TableName: tableName,
             KeyConditionExpression: "pk = :pk AND sk >= :since",
-            ExpressionAttributeValues: { ":pk": str(crashLoopPk(key)), ":since": str(since.toISOString()) },
+            ExpressionAttributeValues: { ":pk": crashLoopPk(key), ":since": since.toISOString() },
             ConsistentRead: true,
             ExclusiveStartKey: startKey,
           }),
@@ -95,19 +97,6 @@ export function dynamoCrashLoopStore(options: DynamoCrashLoopStoreOptions): Cras
         if (!startKey) break;
       }
       return oncePerTask(failures);
-    },
-
-    async rollbackClaimed(deploymentId) {
-      const key = claimKey(deploymentId);
-      const out = await client.send(
-        new GetItemCommand({
-          TableName: tableName,
-          Key: { pk: str(key.pk), sk: str(key.sk) },
-          ConsistentRead: true,
-          ProjectionExpression: "pk",
-        }),
-      );
-      return out.Item !== undefined;
     },
   };
 }
@@ -122,12 +111,12 @@ function oncePerTask(failures: TaskFailure[]): TaskFailure[] {
   });
 }
 
-function failureOf(item: Item, deploymentId: string): TaskFailure | undefined {
-  const taskArn = readStr(item, "taskArn");
-  const stoppedAt = new Date(readStr(item, "stoppedAt") ?? "");
-  const category = readStr(item, "category") as Category | undefined;
+function failureOf(item: StoredItem, deploymentId: string): TaskFailure | undefined {
+  const taskArn = itemString(item, "taskArn");
+  const stoppedAt = new Date(itemString(item, "stoppedAt") ?? "");
+  const category = itemString(item, "category") as Category | undefined;
   if (!taskArn || !category || Number.isNaN(stoppedAt.getTime())) return undefined;
-  const taskDefinitionArn = readStr(item, "taskDefinitionArn");
+  const taskDefinitionArn = itemString(item, "taskDefinitionArn");
   return {
     taskArn,
     stoppedAt,
@@ -138,9 +127,7 @@ function failureOf(item: Item, deploymentId: string): TaskFailure | undefined {
 }
 
 /** The same semantics in memory: the CLI without a table, dry runs and unit tests. */
-export function memoryCrashLoopStore(
-  claimed: (deploymentId: string) => boolean = () => false,
-): CrashLoopStore & { readonly operations: number } {
+export function memoryCrashLoopStore(): CrashLoopStore & { readonly operations: number } {
   const failures = new Map<string, Map<string, TaskFailure>>();
   let operations = 0;
   return {
@@ -164,10 +151,6 @@ export function memoryCrashLoopStore(
           .sort(([a], [b]) => a.localeCompare(b))
           .map(([, failure]) => failure),
       );
-    },
-    async rollbackClaimed(deploymentId) {
-      operations++;
-      return claimed(deploymentId);
     },
   };
 }

@@ -1,5 +1,5 @@
 /**
- * The rollback guard-rail store (claim, cooldown) in memory, with the semantics of dynamoRollbackStore:
+ * The rollback guard-rail store (claim, claim check, cooldown) in memory, with the semantics of dynamoRollbackStore:
  * the first claim per deployment wins, and an older rollback recorded late never hides a newer one.
  * For the CLI without a table and for unit tests; state lives as long as the process.
  */
@@ -21,6 +21,9 @@ export function memoryRollbackStore(): MemoryRollbackStore {
       if (claims.has(deploymentId)) return false;
       claims.set(deploymentId, serviceArn);
       return true;
+    },
+    async rollbackClaimed(deploymentId) {
+      return claims.has(deploymentId);
     },
     async lastRollbackAt(serviceArn) {
       return lastRollback.get(serviceArn);

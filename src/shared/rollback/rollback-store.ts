@@ -17,6 +17,11 @@ import {
 
 /** Port: true for the first caller for this deployment, false for every later one. */
 export type ClaimRollback = (deploymentId: string, serviceArn: string) => Promise<boolean>;
+/**
+ * Port: whether a rollback of the deployment was already claimed (a consistent read of the claim). Later
+ * failures of a flood need not load the service, and a redelivered trigger is told "already started".
+ */
+export type RollbackClaimed = (deploymentId: string) => Promise<boolean>;
 /** Port: when the service was last rolled back automatically. */
 export type LastRollbackAt = (serviceArn: string) => Promise<Date | undefined>;
 /** Port: remember a rollback for the cooldown. */
@@ -24,6 +29,7 @@ export type RecordRollback = (serviceArn: string, at: Date) => Promise<void>;
 
 export interface RollbackStore {
   claimRollback: ClaimRollback;
+  rollbackClaimed: RollbackClaimed;
   lastRollbackAt: LastRollbackAt;
   recordRollback: RecordRollback;
 }
@@ -78,6 +84,18 @@ export function dynamoRollbackStore(options: RollbackStoreOptions): RollbackStor
         if (isConditionalCheckFailed(error)) return false;
         throw error;
       }
+    },
+
+    async rollbackClaimed(deploymentId) {
+      const { Item } = await client.send(
+        new GetCommand({
+          TableName: tableName,
+          Key: claimKey(deploymentId),
+          ConsistentRead: true,
+          ProjectionExpression: "pk",
+        }),
+      );
+      return Item !== undefined;
     },
 
     async lastRollbackAt(serviceArn) {

@@ -2,7 +2,9 @@
  * Wiring for the emulator tests of notification delivery: the real transports, renderers and DynamoDB
  * store against moto, a real local Slack webhook, and a clock the test moves.
  */
+
 import { CreateTopicCommand } from "@aws-sdk/client-sns";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { snsClient } from "../../../src/app/aws.js";
 import type { Message } from "../../../src/shared/notify/message.js";
 import {
@@ -35,7 +37,7 @@ export async function emulatorNotifier(
       email: buildSnsNotifier(snsClient(), topicArn),
     },
     render: { slack: renderSlack, email: renderEmail },
-    store: dynamoNotificationStore(dynamo.client, tableName),
+    store: dynamoNotificationStore(DynamoDBDocumentClient.from(dynamo.client), tableName),
     clock: () => now,
     ...extra,
   });

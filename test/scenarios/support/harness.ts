@@ -89,7 +89,7 @@ export function scenarioHarness(options: HarnessOptions = {}): Harness {
   };
   const memoryRollback = memoryRollbackStore();
   const rollbackStore = options.rollbackStore ?? memoryRollback;
-  const crashLoopStore = options.crashLoopStore ?? memoryCrashLoopStore(memoryRollback.isClaimed);
+  const crashLoopStore = options.crashLoopStore ?? memoryCrashLoopStore();
   const ecs = new ECSClient({
     region: "us-west-2",
     credentials: { accessKeyId: "test", secretAccessKey: "test" },

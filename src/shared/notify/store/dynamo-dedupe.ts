@@ -18,9 +18,18 @@
  * Powertools idempotency was not used: it stores one result per payload hash, but a retry here must know
  * which channels were already delivered, which needs these per-channel records anyway.
  */
-import { UpdateItemCommand } from "@aws-sdk/client-dynamodb";
-import { type Item, num, readNum, readStr, readStrSet, str, strSet } from "../../dynamo-attributes.js";
-import { expiresAtSeconds, isConditionalCheckFailed, keys, type StateTable } from "../../table.js";
+import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import {
+  conditionFailedItem,
+  expiresAtSeconds,
+  isConditionalCheckFailed,
+  itemNumber,
+  itemString,
+  itemStringSet,
+  keys,
+  type StateTable,
+  type StoredItem,
+} from "../../table.js";
 import type { ClaimRequest, ClaimResult, DedupeStore, ThrottleVerdict } from "./types.js";
 
 const names = {
@@ -42,28 +51,25 @@ function asVerdict(value: string | undefined): ThrottleVerdict | undefined {
   return value === "send" || value === "counted" ? value : undefined;
 }
 
-function claimedFrom(item: Item | undefined): ClaimResult {
+function claimedFrom(item: StoredItem | undefined): ClaimResult {
   return {
     status: "claimed",
-    delivered: readStrSet(item, names["#delivered"]),
-    verdict: asVerdict(readStr(item, names["#verdict"])),
-    attempt: readNum(item, names["#attempts"]) ?? 1,
+    delivered: itemStringSet(item, names["#delivered"]),
+    verdict: asVerdict(itemString(item, names["#verdict"])),
+    attempt: itemNumber(item, names["#attempts"]) ?? 1,
   };
 }
 
 export function dynamoDedupeStore(table: StateTable): DedupeStore {
   const { client, tableName } = table;
-  const key = (dedupeKey: string) => {
-    const k = keys.event(dedupeKey);
-    return { pk: str(k.pk), sk: str(k.sk) };
-  };
-  const exp = (now: number) => num(expiresAtSeconds(now, table.retentionMs));
+  const key = (dedupeKey: string) => keys.event(dedupeKey);
+  const exp = (now: number) => expiresAtSeconds(now, table.retentionMs);
 
   return {
     async claim(dedupeKey: string, request: ClaimRequest): Promise<ClaimResult> {
       try {
         const result = await client.send(
-          new UpdateItemCommand({
+          new UpdateCommand({
             TableName: tableName,
             Key: key(dedupeKey),
             UpdateExpression:
@@ -72,11 +78,11 @@ export function dynamoDedupeStore(table: StateTable): DedupeStore {
               "attribute_not_exists(pk) OR (attribute_not_exists(#done) AND #lease <= :now)",
             ExpressionAttributeNames: pick("#owner", "#lease", "#exp", "#first", "#attempts", "#done"),
             ExpressionAttributeValues: {
-              ":owner": str(request.owner),
-              ":lease": num(request.now + request.leaseMs),
+              ":owner": request.owner,
+              ":lease": request.now + request.leaseMs,
               ":exp": exp(request.now),
-              ":now": num(request.now),
-              ":one": num(1),
+              ":now": request.now,
+              ":one": 1,
             },
             ReturnValues: "ALL_NEW",
             ReturnValuesOnConditionCheckFailure: "ALL_OLD",
@@ -86,27 +92,28 @@ export function dynamoDedupeStore(table: StateTable): DedupeStore {
       } catch (error) {
         if (!isConditionalCheckFailed(error)) throw error;
         // The SDK retried a claim that had in fact succeeded (e.g. the response was lost): it is ours.
+        const old = conditionFailedItem(error);
         if (
-          readStr(error.Item, names["#owner"]) === request.owner &&
-          readNum(error.Item, names["#done"]) === undefined
+          itemString(old, names["#owner"]) === request.owner &&
+          itemNumber(old, names["#done"]) === undefined
         ) {
-          return claimedFrom(error.Item);
+          return claimedFrom(old);
         }
-        const done = readNum(error.Item, names["#done"]) !== undefined;
+        const done = itemNumber(old, names["#done"]) !== undefined;
         return { status: "duplicate", state: done ? "done" : "in-flight" };
       }
     },
 
     async recordDelivered(dedupeKey, channel, verdict, now) {
       await client.send(
-        new UpdateItemCommand({
+        new UpdateCommand({
           TableName: tableName,
           Key: key(dedupeKey),
           UpdateExpression: "ADD #delivered :channel SET #verdict = :verdict, #exp = :exp",
           ExpressionAttributeNames: pick("#delivered", "#verdict", "#exp"),
           ExpressionAttributeValues: {
-            ":channel": strSet([channel]),
-            ":verdict": str(verdict),
+            ":channel": new Set([channel]),
+            ":verdict": verdict,
             ":exp": exp(now),
           },
         }),
@@ -116,7 +123,7 @@ export function dynamoDedupeStore(table: StateTable): DedupeStore {
     async complete(dedupeKey, verdict, delivered, now) {
       const addDelivered = delivered.length > 0 ? " ADD #delivered :channels" : "";
       await client.send(
-        new UpdateItemCommand({
+        new UpdateCommand({
           TableName: tableName,
           Key: key(dedupeKey),
           UpdateExpression: `SET #done = :now, #verdict = :verdict, #exp = :exp REMOVE #lease, #owner${addDelivered}`,
@@ -129,10 +136,10 @@ export function dynamoDedupeStore(table: StateTable): DedupeStore {
             ...(delivered.length > 0 ? ["#delivered" as const] : []),
           ),
           ExpressionAttributeValues: {
-            ":now": num(now),
-            ":verdict": str(verdict),
+            ":now": now,
+            ":verdict": verdict,
             ":exp": exp(now),
-            ...(delivered.length > 0 ? { ":channels": strSet(delivered) } : {}),
+            ...(delivered.length > 0 ? { ":channels": new Set(delivered) } : {}),
           },
         }),
       );
@@ -143,7 +150,7 @@ export function dynamoDedupeStore(table: StateTable): DedupeStore {
       const addDelivered = delivered.length > 0 ? " ADD #delivered :channels" : "";
       try {
         await client.send(
-          new UpdateItemCommand({
+          new UpdateCommand({
             TableName: tableName,
             Key: key(dedupeKey),
             UpdateExpression: `SET #lease = :zero, #exp = :exp${setVerdict}${addDelivered}`,
@@ -157,11 +164,11 @@ export function dynamoDedupeStore(table: StateTable): DedupeStore {
               ...(delivered.length > 0 ? ["#delivered" as const] : []),
             ),
             ExpressionAttributeValues: {
-              ":zero": num(0),
+              ":zero": 0,
               ":exp": exp(now),
-              ":owner": str(owner),
-              ...(verdict ? { ":verdict": str(verdict) } : {}),
-              ...(delivered.length > 0 ? { ":channels": strSet(delivered) } : {}),
+              ":owner": owner,
+              ...(verdict ? { ":verdict": verdict } : {}),
+              ...(delivered.length > 0 ? { ":channels": new Set(delivered) } : {}),
             },
           }),
         );

@@ -13,29 +13,19 @@
  * latest costs one or two more, and each of the first MAX_DIGEST_TASKS stops of a window one more.
  */
 import { randomUUID } from "node:crypto";
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import {
-  DeleteItemCommand,
-  GetItemCommand,
-  PutItemCommand,
-  QueryCommand,
-  UpdateItemCommand,
-} from "@aws-sdk/client-dynamodb";
-import {
-  compact,
-  type Item,
-  num,
-  readNum,
-  readStr,
-  readStrList,
-  str,
-  strList,
-} from "../../dynamo-attributes.js";
-import {
+  conditionFailedItem,
   DIGEST_DUE_PK,
   expiresAtSeconds,
   isConditionalCheckFailed,
+  itemNumber,
+  itemString,
+  itemStringList,
   keys,
   type StateTable,
+  type StoredItem,
+  withoutUndefined,
 } from "../../table.js";
 import { closeWindow, digestOf, MAX_DIGEST_TASKS, openWindow, type WindowState } from "./throttle-window.js";
 import {
@@ -58,76 +48,70 @@ export class ThrottleContentionError extends Error {
   }
 }
 
-function stateFromItem(item: Item | undefined): WindowState | undefined {
+function stateFromItem(item: StoredItem | undefined): WindowState | undefined {
   if (!item) return undefined;
   const subject: ThrottleSubject = {
-    kind: readStr(item, "kind") ?? "",
-    category: readStr(item, "category") ?? "",
-    scope: readStr(item, "scope") ?? "",
-    group: readStr(item, "group") ?? "",
-    severity: readStr(item, "severity") ?? "warning",
-    service: readStr(item, "service"),
-    cluster: readStr(item, "cluster"),
-    serviceArn: readStr(item, "serviceArn"),
+    kind: itemString(item, "kind") ?? "",
+    category: itemString(item, "category") ?? "",
+    scope: itemString(item, "scope") ?? "",
+    group: itemString(item, "group") ?? "",
+    severity: itemString(item, "severity") ?? "warning",
+    service: itemString(item, "service"),
+    cluster: itemString(item, "cluster"),
+    serviceArn: itemString(item, "serviceArn"),
   };
   return {
-    version: readNum(item, "version") ?? 0,
+    version: itemNumber(item, "version") ?? 0,
     subject,
-    windowStart: readNum(item, "windowStart"),
-    windowEnd: readNum(item, "windowEnd"),
-    pending: readNum(item, "pending") ?? 0,
-    lastAt: readNum(item, "lastAt"),
-    due: readNum(item, "due") ?? 0,
-    dueSince: readNum(item, "dueSince"),
-    dueLastAt: readNum(item, "dueLastAt"),
-    firstStopAt: readNum(item, "firstStopAt"),
-    lastStopAt: readNum(item, "lastStopAt"),
-    tasks: readStrList(item, "tasks"),
-    dueFirstStopAt: readNum(item, "dueFirstStopAt"),
-    dueLastStopAt: readNum(item, "dueLastStopAt"),
-    dueTasks: readStrList(item, "dueTasks"),
+    windowStart: itemNumber(item, "windowStart"),
+    windowEnd: itemNumber(item, "windowEnd"),
+    pending: itemNumber(item, "pending") ?? 0,
+    lastAt: itemNumber(item, "lastAt"),
+    due: itemNumber(item, "due") ?? 0,
+    dueSince: itemNumber(item, "dueSince"),
+    dueLastAt: itemNumber(item, "dueLastAt"),
+    firstStopAt: itemNumber(item, "firstStopAt"),
+    lastStopAt: itemNumber(item, "lastStopAt"),
+    tasks: itemStringList(item, "tasks"),
+    dueFirstStopAt: itemNumber(item, "dueFirstStopAt"),
+    dueLastStopAt: itemNumber(item, "dueLastStopAt"),
+    dueTasks: itemStringList(item, "dueTasks"),
   };
 }
 
-const optList = (values: string[] | undefined) => (values && values.length > 0 ? strList(values) : undefined);
-
-const optNum = (value: number | undefined) => (value === undefined ? undefined : num(value));
-const optStr = (value: string | undefined) => (value === undefined ? undefined : str(value));
+const optList = (values: string[] | undefined) => (values && values.length > 0 ? values : undefined);
 
 export function dynamoThrottleStore(table: StateTable): ThrottleStore {
   const { client, tableName } = table;
-  const stateKey = (throttleKey: string) => {
-    const k = keys.throttle(throttleKey);
-    return { pk: str(k.pk), sk: str(k.sk) };
-  };
+  const stateKey = (throttleKey: string) => keys.throttle(throttleKey);
 
-  function itemFromState(throttleKey: string, state: WindowState, now: number): Item {
+  function itemFromState(throttleKey: string, state: WindowState, now: number): StoredItem {
     const { subject } = state;
-    return compact({
+    return withoutUndefined({
       ...stateKey(throttleKey),
-      version: num(state.version),
-      kind: str(subject.kind),
-      category: str(subject.category),
-      scope: str(subject.scope),
-      group: str(subject.group),
-      severity: str(subject.severity),
-      service: optStr(subject.service),
-      cluster: optStr(subject.cluster),
-      serviceArn: optStr(subject.serviceArn),
-      windowStart: optNum(state.windowStart),
-      windowEnd: optNum(state.windowEnd),
-      pending: num(state.pending),
-      lastAt: optNum(state.lastAt),
-      due: num(state.due),
-      dueSince: optNum(state.dueSince),
-      dueLastAt: optNum(state.dueLastAt),
-      firstStopAt: optNum(state.firstStopAt),
-      lastStopAt: optNum(state.lastStopAt),
+      version: state.version,
+      kind: subject.kind,
+      category: subject.category,
+      scope: subject.scope,
+      group: subject.group,
+      severity: subject.severity,
+      service: subject.service,
+      cluster: subject.cluster,
+      serviceArn: subject.serviceArn,
+      windowStart: state.windowStart,
+      windowEnd: state.windowEnd,
+      pending: state.pending,
+      lastAt: state.lastAt,
+      due: state.due,
+      dueSince: state.dueSince,
+      dueLastAt: state.dueLastAt,
+      firstStopAt: state.firstStopAt,
+      lastStopAt: state.lastStopAt,
       tasks: optList(state.tasks),
-      dueFirstStopAt: optNum(state.dueFirstStopAt),
-      dueLastStopAt: optNum(state.dueLastStopAt),
+      dueFirstStopAt: state.dueFirstStopAt,
+      dueLastStopAt: state.dueLastStopAt,
       dueTasks: optList(state.dueTasks),
-      expiresAt: num(expiresAtSeconds(now, table.retentionMs)),
+      expiresAt: expiresAtSeconds(now, table.retentionMs),
     });
   }
 
@@ -141,17 +125,17 @@ export function dynamoThrottleStore(table: StateTable): ThrottleStore {
     const writer = randomUUID();
     try {
       await client.send(
-        new PutItemCommand({
+        new PutCommand({
           TableName: tableName,
-          Item: { ...itemFromState(throttleKey, next, now), writer: str(writer) },
+          Item: { ...itemFromState(throttleKey, next, now), writer },
           ReturnValuesOnConditionCheckFailure: "ALL_OLD",
           ...(previous
             ? {
                 ConditionExpression: "#version = :version AND #pending = :pending",
                 ExpressionAttributeNames: { "#version": "version", "#pending": "pending" },
                 ExpressionAttributeValues: {
-                  ":version": num(previous.version),
-                  ":pending": num(previous.pending),
+                  ":version": previous.version,
+                  ":pending": previous.pending,
                 },
               }
             : { ConditionExpression: "attribute_not_exists(pk)" }),
@@ -161,7 +145,7 @@ export function dynamoThrottleStore(table: StateTable): ThrottleStore {
     } catch (error) {
       if (!isConditionalCheckFailed(error)) throw error;
       // A retry by the SDK of a write that had already succeeded fails its own condition: still a win.
-      return readStr(error.Item, "writer") === writer;
+      return itemString(conditionFailedItem(error), "writer") === writer;
     }
   }
 
@@ -183,16 +167,16 @@ export function dynamoThrottleStore(table: StateTable): ThrottleStore {
       "#exp": "expiresAt",
       "#windowEnd": "windowEnd",
     };
-    const values: Item = {
-      ":one": num(1),
-      ":now": num(now),
-      ":exp": num(expiresAtSeconds(now, table.retentionMs)),
+    const values: StoredItem = {
+      ":one": 1,
+      ":now": now,
+      ":exp": expiresAtSeconds(now, table.retentionMs),
     };
     let set = "#lastAt = :now, #exp = :exp";
     let condition = "#windowEnd > :now";
     if (stop && stopTimes !== "none") {
       names["#first"] = "firstStopAt";
-      values[":at"] = num(stop.at);
+      values[":at"] = stop.at;
       if (stopTimes === "latest") {
         names["#last"] = "lastStopAt";
         set += ", #last = :at, #first = if_not_exists(#first, :at)";
@@ -204,7 +188,7 @@ export function dynamoThrottleStore(table: StateTable): ThrottleStore {
     }
     try {
       const output = await client.send(
-        new UpdateItemCommand({
+        new UpdateCommand({
           TableName: tableName,
           Key: stateKey(throttleKey),
           UpdateExpression: `ADD #pending :one SET ${set}`,
@@ -218,7 +202,7 @@ export function dynamoThrottleStore(table: StateTable): ThrottleStore {
       return { counted: true as const, state: stateFromItem(output.Attributes) };
     } catch (error) {
       if (!isConditionalCheckFailed(error)) throw error;
-      return { counted: false as const, state: stateFromItem(error.Item) };
+      return { counted: false as const, state: stateFromItem(conditionFailedItem(error)) };
     }
   }
 
@@ -240,7 +224,7 @@ export function dynamoThrottleStore(table: StateTable): ThrottleStore {
     if (!state || state.windowStart === undefined || (state.tasks?.length ?? 0) >= MAX_DIGEST_TASKS) return;
     try {
       await client.send(
-        new UpdateItemCommand({
+        new UpdateCommand({
           TableName: tableName,
           Key: stateKey(throttleKey),
           UpdateExpression: "SET #tasks = list_append(if_not_exists(#tasks, :empty), :task)",
@@ -248,10 +232,10 @@ export function dynamoThrottleStore(table: StateTable): ThrottleStore {
             "#windowStart = :start AND (attribute_not_exists(#tasks) OR size(#tasks) < :max)",
           ExpressionAttributeNames: { "#tasks": "tasks", "#windowStart": "windowStart" },
           ExpressionAttributeValues: {
-            ":empty": { L: [] },
-            ":task": strList([stop.taskArn]),
-            ":start": num(state.windowStart),
-            ":max": num(MAX_DIGEST_TASKS),
+            ":empty": [],
+            ":task": [stop.taskArn],
+            ":start": state.windowStart,
+            ":max": MAX_DIGEST_TASKS,
           },
         }),
       );
@@ -263,7 +247,7 @@ export function dynamoThrottleStore(table: StateTable): ThrottleStore {
 
   async function read(throttleKey: string) {
     const result = await client.send(
-      new GetItemCommand({ TableName: tableName, Key: stateKey(throttleKey), ConsistentRead: true }),
+      new GetCommand({ TableName: tableName, Key: stateKey(throttleKey), ConsistentRead: true }),
     );
     return stateFromItem(result.Item);
   }
@@ -271,14 +255,14 @@ export function dynamoThrottleStore(table: StateTable): ThrottleStore {
   async function writePointer(throttleKey: string, windowEnd: number) {
     const k = keys.digestDue(windowEnd, throttleKey);
     await client.send(
-      new PutItemCommand({
+      new PutCommand({
         TableName: tableName,
         Item: {
-          pk: str(k.pk),
-          sk: str(k.sk),
-          throttleKey: str(throttleKey),
-          windowEnd: num(windowEnd),
-          expiresAt: num(expiresAtSeconds(windowEnd, table.retentionMs)),
+          pk: k.pk,
+          sk: k.sk,
+          throttleKey,
+          windowEnd,
+          expiresAt: expiresAtSeconds(windowEnd, table.retentionMs),
         },
       }),
     );
@@ -304,7 +288,7 @@ export function dynamoThrottleStore(table: StateTable): ThrottleStore {
     async settleDigest(digest: PendingDigest) {
       try {
         await client.send(
-          new UpdateItemCommand({
+          new UpdateCommand({
             TableName: tableName,
             Key: stateKey(digest.throttleKey),
             UpdateExpression:
@@ -320,7 +304,7 @@ export function dynamoThrottleStore(table: StateTable): ThrottleStore {
               "#dueLast": "dueLastStopAt",
               "#dueTasks": "dueTasks",
             },
-            ExpressionAttributeValues: { ":zero": num(0), ":one": num(1), ":since": num(digest.since) },
+            ExpressionAttributeValues: { ":zero": 0, ":one": 1, ":since": digest.since },
           }),
         );
       } catch (error) {
@@ -331,25 +315,25 @@ export function dynamoThrottleStore(table: StateTable): ThrottleStore {
 
     async duePointers(now) {
       const pointers: DuePointer[] = [];
-      let startKey: Item | undefined;
+      let startKey: StoredItem | undefined;
       do {
         const page = await client.send(
           new QueryCommand({
             TableName: tableName,
             KeyConditionExpression: "pk = :pk AND sk <= :upper",
             ExpressionAttributeValues: {
-              ":pk": str(DIGEST_DUE_PK),
+              ":pk": DIGEST_DUE_PK,
               // '~' sorts after '#', so every key of a window ending at `now` is included.
-              ":upper": str(`${new Date(now).toISOString()}~`),
+              ":upper": `${new Date(now).toISOString()}~`,
             },
             ConsistentRead: true,
             ExclusiveStartKey: startKey,
           }),
         );
         for (const item of page.Items ?? []) {
-          const throttleKey = readStr(item, "throttleKey");
-          const windowEnd = readNum(item, "windowEnd");
-          const ref = readStr(item, "sk");
+          const throttleKey = itemString(item, "throttleKey");
+          const windowEnd = itemNumber(item, "windowEnd");
+          const ref = itemString(item, "sk");
           if (throttleKey && windowEnd !== undefined && ref) pointers.push({ throttleKey, windowEnd, ref });
         }
         startKey = page.LastEvaluatedKey;
@@ -371,9 +355,9 @@ export function dynamoThrottleStore(table: StateTable): ThrottleStore {
 
     async dropPointer(pointer) {
       await client.send(
-        new DeleteItemCommand({
+        new DeleteCommand({
           TableName: tableName,
-          Key: { pk: str(DIGEST_DUE_PK), sk: str(pointer.ref) },
+          Key: { pk: DIGEST_DUE_PK, sk: pointer.ref },
         }),
       );
     },

@@ -1,5 +1,5 @@
 /** The state store: de-duplication and flood control, on DynamoDB or in memory. */
-import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { dynamoDedupeStore } from "./dynamo-dedupe.js";
 import { dynamoThrottleStore } from "./dynamo-throttle.js";
 import type { NotificationStore } from "./types.js";
@@ -12,7 +12,7 @@ export { DEFAULT_THROTTLE_WINDOW_MS } from "./throttle-window.js";
 export * from "./types.js";
 
 export function dynamoNotificationStore(
-  client: DynamoDBClient,
+  client: DynamoDBDocumentClient,
   tableName: string,
   retentionMs?: number,
 ): NotificationStore {
