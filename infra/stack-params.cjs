@@ -273,8 +273,8 @@ function parsers(report) {
       } else if (!scope.everyCluster && !scope.watchedClusters.includes(name)) {
         report(
           "jobsFile",
-          name,
-          "is a job cluster not in watchedClusters: the completion of its tasks would go unseen",
+          "",
+          `names job cluster "${name}", which is not in watchedClusters: add it there, or the completion of its tasks would go unseen`,
         );
       }
     }

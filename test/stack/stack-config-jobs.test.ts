@@ -93,7 +93,9 @@ describe("job-scoped permissions", () => {
       });
 
     expect(build).toThrow(InvalidStackParameterError);
-    expect(build).toThrow(/jobsFile="batch" is a job cluster not in watchedClusters/);
+    expect(build).toThrow(
+      /jobsFile names job cluster "batch", which is not in watchedClusters: add it there/,
+    );
   });
 
   it("gives run-job and the watchdog no ECS task permission when the jobs file has no job", () => {
