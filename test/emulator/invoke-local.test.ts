@@ -5,74 +5,43 @@
  * watchdog schedule's event. The *_OVERRIDE variables stand in for the stack's CloudFormation references.
  */
 
-import { spawn } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CreateTopicCommand } from "@aws-sdk/client-sns";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dynamoClient, snsClient } from "../../src/app/aws.js";
+import { type OslsRun, projectRoot, runOsls } from "../stack/support/package-stack.js";
 import { createStateTable } from "../state/support/state-table.js";
 import { createCluster, emulatorEndpoint, registerTaskDefinition } from "./support/index.js";
 
-const projectRoot = join(import.meta.dirname, "..", "..");
-const oslsBin = join(projectRoot, "node_modules", "osls", "bin", "serverless.js");
 const workDir = mkdtempSync(join(tmpdir(), "invoke-local-"));
 const TABLE = "invoke-local-state";
 const INVOKE_TIMEOUT_MS = 120_000;
 let topicArn: string;
 
-/** Runs osls; after an error report osls may keep running (esbuild's service), so it is killed then. */
-function invokeLocal(fn: string, input: string[]): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [
-        oslsBin,
-        "invoke",
-        "local",
-        "-f",
-        fn,
-        ...input,
-        "--param=watchedClusters=prod",
-        `--param=jobsFile=${join(workDir, "jobs.yml")}`,
-        "--param=passRolePattern=ecs-sentinel-local-*",
-      ],
-      {
-        cwd: workDir,
-        env: {
-          ...process.env,
-          STATE_TABLE_OVERRIDE: TABLE,
-          NOTIFY_TOPIC_ARN_OVERRIDE: topicArn,
-          AWS_ENDPOINT_URL: emulatorEndpoint(),
-          AWS_REGION: "us-east-1",
-          AWS_ACCESS_KEY_ID: "testing",
-          AWS_SECRET_ACCESS_KEY: "testing",
-          SLS_TELEMETRY_DISABLED: "1",
-          SLS_NOTIFICATIONS_MODE: "off",
-          SLS_INTERACTIVE_SETUP_DISABLE: "1",
-          CI: "true",
-          POWERTOOLS_LOG_LEVEL: "ERROR",
-        },
-        stdio: ["ignore", "pipe", "pipe"],
-      },
-    );
-    let output = "";
-    let killTimer: NodeJS.Timeout | undefined;
-    const stop = () => child.kill("SIGKILL");
-    const overall = setTimeout(stop, INVOKE_TIMEOUT_MS);
-    const collect = (chunk: Buffer) => {
-      output += chunk.toString("utf8");
-      if (killTimer === undefined && /^Error:$/m.test(output)) killTimer = setTimeout(stop, 2_000);
-    };
-    child.stdout.on("data", collect);
-    child.stderr.on("data", collect);
-    child.on("error", reject);
-    child.on("close", (code) => {
-      clearTimeout(overall);
-      clearTimeout(killTimer);
-      resolve({ code, output });
-    });
+/** `osls invoke local -f fn` on the private copy, against the emulator. */
+function invokeLocal(fn: string, input: string[]): Promise<OslsRun> {
+  const args = [
+    "invoke",
+    "local",
+    "-f",
+    fn,
+    ...input,
+    "--param=watchedClusters=prod",
+    `--param=jobsFile=${join(workDir, "jobs.yml")}`,
+    "--param=passRolePattern=ecs-sentinel-local-*",
+  ];
+  return runOsls(args, workDir, {
+    timeoutMs: INVOKE_TIMEOUT_MS,
+    env: {
+      STATE_TABLE_OVERRIDE: TABLE,
+      NOTIFY_TOPIC_ARN_OVERRIDE: topicArn,
+      AWS_ENDPOINT_URL: emulatorEndpoint(),
+      AWS_ACCESS_KEY_ID: "testing",
+      AWS_SECRET_ACCESS_KEY: "testing",
+      POWERTOOLS_LOG_LEVEL: "ERROR",
+    },
   });
 }
 

@@ -57,22 +57,30 @@ const offlineEnv = (): NodeJS.ProcessEnv => ({
   CI: "true",
 });
 
-interface RunResult {
+export interface OslsRun {
   code: number | null;
   output: string;
 }
 
-function runOsls(args: string[], cwd: string): Promise<RunResult> {
+/**
+ * Runs the osls CLI (`args` after the binary) offline in `cwd`, with `env` added to the offline environment;
+ * killed after `timeoutMs`, or shortly after it printed an error report (it may keep running then).
+ */
+export function runOsls(
+  args: string[],
+  cwd: string,
+  { env = {}, timeoutMs = PACKAGE_TIMEOUT_MS }: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<OslsRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, {
+    const child = spawn(process.execPath, [oslsBin, ...args], {
       cwd,
-      env: offlineEnv(),
+      env: { ...offlineEnv(), ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";
     let killTimer: NodeJS.Timeout | undefined;
     const stop = () => child.kill("SIGKILL");
-    const overall = setTimeout(stop, PACKAGE_TIMEOUT_MS);
+    const overall = setTimeout(stop, timeoutMs);
     const collect = (chunk: Buffer) => {
       output += chunk.toString("utf8");
       if (killTimer === undefined && ERROR_REPORT.test(output))
@@ -95,15 +103,7 @@ export async function packageStack(stage: string, params: string[] = []): Promis
     for (const entry of COPIED) cpSync(join(projectRoot, entry), join(workDir, entry), { recursive: true });
     symlinkSync(join(projectRoot, "node_modules"), join(workDir, "node_modules"), "dir");
     const outDir = join(workDir, "out");
-    const args = [
-      oslsBin,
-      "package",
-      "--stage",
-      stage,
-      "--package",
-      outDir,
-      ...params.map((p) => `--param=${p}`),
-    ];
+    const args = ["package", "--stage", stage, "--package", outDir, ...params.map((p) => `--param=${p}`)];
 
     const started = performance.now();
     const run = await runOsls(args, workDir);
