@@ -15,6 +15,8 @@ export interface ChannelPlan {
   outcome: ChannelOutcomes;
   /** The channels the message goes to. */
   targets: ChannelName[];
+  /** App mode: where and how the message goes to Slack. */
+  slack: { channel?: string; cardOnly?: boolean };
 }
 
 /** The service's routing tags; unreadable or bad tags are logged and sending goes on without them. */
@@ -40,23 +42,52 @@ export function planChannels(
   ctx: ServiceContext,
   message: Message,
   overrides: ServiceOverrides,
+  hasCard = false,
 ): ChannelPlan {
   const decisions = routeMessage(message, ctx.enabled, ctx.routing, overrides);
   const outcome: ChannelOutcomes = {};
   const targets: ChannelName[] = [];
+  const slack: ChannelPlan["slack"] = { channel: overrides.slackChannel };
   for (const channel of ctx.enabled) {
     const decision = decisions[channel];
     if (decision?.send) targets.push(channel);
-    else outcome[channel] = { status: "skipped", reason: decision?.reason ?? "routed-out" };
+    else if (channel === "slack" && cardsBelowMinimum(ctx, message, overrides, hasCard)) {
+      targets.push(channel);
+      slack.cardOnly = true;
+    } else outcome[channel] = { status: "skipped", reason: decision?.reason ?? "routed-out" };
   }
-  return { outcome, targets };
+  return { outcome, targets, slack };
 }
 
-/** Routes `message` for the service `serviceArn` (if any). */
+/**
+ * App mode keeps a deployment's card current even for events below Slack's minimum severity (a started or
+ * completed deployment edits its one card; it posts nothing new), unless the service's tags route Slack out.
+ */
+function cardsBelowMinimum(
+  ctx: ServiceContext,
+  message: Message,
+  overrides: ServiceOverrides,
+  hasCard: boolean,
+): boolean {
+  if (!hasCard || !ctx.channels.slackApp || ctx.deploymentCards !== "all") return false;
+  const anySeverity = routeMessage(
+    message,
+    ["slack"],
+    { ...ctx.routing, slackMinSeverity: "info" },
+    {
+      ...overrides,
+      minSeverity: undefined,
+    },
+  );
+  return anySeverity.slack?.send === true;
+}
+
+/** Routes `message` for the service `serviceArn` (if any); `hasCard`: it updates a deployment card. */
 export async function routeChannels(
   ctx: ServiceContext,
   message: Message,
   serviceArn: string | undefined,
+  hasCard = false,
 ): Promise<ChannelPlan> {
-  return planChannels(ctx, message, await overridesFor(ctx, serviceArn));
+  return planChannels(ctx, message, await overridesFor(ctx, serviceArn), hasCard);
 }

@@ -11,6 +11,8 @@ import type { Message } from "./message.js";
 import type { DeliveryOutcome } from "./outcomes.js";
 import type { ChannelName } from "./port.js";
 import type { ServiceContext } from "./service-context.js";
+import { slackErrorAction } from "./slack-app/errors-of.js";
+import type { SlackRoute } from "./slack-app/thread-delivery.js";
 import type { ThrottleVerdict } from "./store/types.js";
 import { DeliveryError } from "./transports/errors.js";
 
@@ -31,14 +33,58 @@ function leaseMs(ctx: ServiceContext): number {
   return Math.min(MAX_LEASE_MS, Math.max(MIN_LEASE_MS, remaining + 5_000));
 }
 
-function channelSender(ctx: ServiceContext, channel: ChannelName, message: Message): ChannelDelivery {
+function channelSender(
+  ctx: ServiceContext,
+  channel: ChannelName,
+  message: Message,
+  route: SlackRoute,
+): ChannelDelivery {
   return {
     channel,
     send: async () => {
-      if (channel === "slack") await ctx.channels.slack?.(ctx.render.slack(message));
-      else await ctx.channels.email?.(ctx.render.email(message));
+      if (channel === "email") await ctx.channels.email?.(ctx.render.email(message));
+      else if (ctx.channels.slackApp) await ctx.channels.slackApp.deliver(message, route);
+      else await ctx.channels.slack?.(ctx.render.slack(message));
     },
   };
+}
+
+/** A counted event still counts on its Slack thread's card (app mode); a failure here loses no message. */
+async function touchThread(ctx: ServiceContext, message: Message, targets: ChannelName[], route: SlackRoute) {
+  if (!ctx.channels.slackApp || !route.thread || !targets.includes("slack")) return;
+  await ctx.channels.slackApp.touch(message, route).catch((error: unknown) => {
+    ctx.logger.warn("Could not count a flood-controlled event on its Slack thread", {
+      thread: route.thread?.key,
+      error: error instanceof Error ? error.message : String(error),
+    });
+  });
+}
+
+/**
+ * Slack (app mode) refused the message for good — bad token, unusable channel, payload refused — so retrying
+ * the event cannot help: email takes it (unless it already had it). True when email now has the message.
+ */
+async function emailInstead(
+  ctx: ServiceContext,
+  message: Message,
+  report: DeliveryReport,
+  targets: ChannelName[],
+): Promise<boolean> {
+  const slack = report.results.slack;
+  if (slack?.status !== "failed") return false;
+  const action = slackErrorAction(slack.error);
+  if (action !== "auth" && action !== "channel" && action !== "payload") return false;
+  const others = Object.entries(report.results).filter(([channel]) => channel !== "slack");
+  if (others.some(([, result]) => result.status === "failed")) return false;
+  if (targets.includes("email")) return report.results.email !== undefined;
+  if (!ctx.channels.email) return false;
+  await ctx.channels.email(ctx.render.email(message));
+  report.results.email = { status: "sent" };
+  report.delivered.push("email");
+  ctx.logger.error("Slack refused the message for good; it went to email instead", {
+    error: `${slack.error.name}: ${slack.error.message}`,
+  });
+  return true;
 }
 
 function mark(outcome: ChannelOutcomes, channels: ChannelName[], value: DeliveryOutcome) {
@@ -70,6 +116,7 @@ export async function deliverOnce(
   outcome: ChannelOutcomes,
   decide: Decide,
   prepare?: Prepare,
+  route: SlackRoute = {},
 ): Promise<"done" | "in-flight"> {
   const { store, clock, logger } = ctx;
   const owner = randomUUID();
@@ -83,8 +130,13 @@ export async function deliverOnce(
   let deliveredNow: ChannelName[] = [];
   try {
     let before: (() => Promise<void>) | undefined;
-    if (!verdict) ({ verdict, before } = await decide());
+    let decidedNow = false;
+    if (!verdict) {
+      ({ verdict, before } = await decide());
+      decidedNow = true;
+    }
     if (verdict === "counted") {
+      if (decidedNow) await touchThread(ctx, message, targets, route);
       await store.complete(dedupeKey, verdict, [], clock());
       mark(outcome, targets, { status: "skipped", reason: "throttled" });
       return "done";
@@ -94,8 +146,11 @@ export async function deliverOnce(
     const ready = prepare ? await prepareSafely(ctx, prepare, message) : message;
     const sendVerdict = verdict;
     const pending = targets.filter((channel) => !claim.delivered.includes(channel));
-    const report = await deliver(
-      targets.map((channel) => channelSender(ctx, channel, ready)),
+    const report = await deliverOrEmail(
+      ctx,
+      ready,
+      targets,
+      targets.map((channel) => channelSender(ctx, channel, ready, route)),
       {
         alreadyDelivered: claim.delivered,
         logger,
@@ -108,7 +163,11 @@ export async function deliverOnce(
     );
     for (const [channel, result] of Object.entries(report.results)) {
       outcome[channel as ChannelName] =
-        result.status === "sent" ? { status: "sent" } : { status: "skipped", reason: "duplicate" };
+        result.status === "sent"
+          ? { status: "sent" }
+          : result.status === "failed"
+            ? { status: "failed", error: `${result.error.name}: ${result.error.message}` }
+            : { status: "skipped", reason: "duplicate" };
       if (result.status === "sent") deliveredNow.push(channel as ChannelName);
     }
     await store.complete(dedupeKey, verdict, report.delivered, clock());
@@ -134,6 +193,30 @@ export async function deliverOnce(
         error: releaseError instanceof Error ? releaseError.message : String(releaseError),
       });
     });
+    throw error;
+  }
+}
+
+/** `deliver`, where a permanent Slack refusal that email covered does not fail the event. */
+async function deliverOrEmail(
+  ctx: ServiceContext,
+  message: Message,
+  targets: ChannelName[],
+  deliveries: ChannelDelivery[],
+  options: Parameters<typeof deliver>[1],
+): Promise<DeliveryReport> {
+  try {
+    return await deliver(deliveries, options);
+  } catch (error) {
+    if (!(error instanceof DeliveryError)) throw error;
+    const report = error.outcome as DeliveryReport;
+    const covered = await emailInstead(ctx, message, report, targets).catch((emailError: unknown) => {
+      ctx.logger.error("Email could not take the message Slack refused", {
+        error: emailError instanceof Error ? emailError.message : String(emailError),
+      });
+      return false;
+    });
+    if (covered) return report;
     throw error;
   }
 }

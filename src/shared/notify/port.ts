@@ -4,6 +4,7 @@
  * selects channels).
  */
 import type { Message } from "./message.js";
+import type { ThreadMeta } from "./threads/types.js";
 
 export interface NotifyMeta {
   /**
@@ -33,6 +34,8 @@ export interface NotifyMeta {
    * notifier, which sends job messages whatever their severity (the job's notify policy has decided).
    */
   channels?: string[];
+  /** Slack app mode: the conversation (deployment or incident thread) the message belongs to. */
+  thread?: ThreadMeta;
 }
 
 export type ChannelName = "slack" | "email";

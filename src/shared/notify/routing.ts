@@ -7,6 +7,7 @@
  *   ecs-sentinel:mute          "true" (send nothing) or a list of categories / message kinds, "scaling,app-exit"
  *   ecs-sentinel:channels      "slack" | "email" | "slack,email" | "none"
  *   ecs-sentinel:min-severity  "info" | "warning" | "critical" (replaces the minimum of every channel)
+ *   ecs-sentinel:slack-channel a Slack channel ID (app mode): the service's messages and threads go there
  */
 import { CATEGORIES, SEVERITIES, type Severity } from "../diagnosis/types.js";
 import type { Message, MessageKind } from "./message.js";
@@ -23,7 +24,11 @@ export const TAGS = {
   mute: "ecs-sentinel:mute",
   channels: "ecs-sentinel:channels",
   minSeverity: "ecs-sentinel:min-severity",
+  slackChannel: "ecs-sentinel:slack-channel",
 } as const;
+
+/** A Slack channel ID: public `C…` or private `G…` (names like #ops are not accepted by the Web API's edits). */
+export const SLACK_CHANNEL_ID = /^[CG][A-Z0-9]{8,}$/;
 
 const MESSAGE_KINDS = [
   "task-stopped",
@@ -41,6 +46,8 @@ export interface ServiceOverrides {
   muted?: string[];
   channels?: ChannelName[];
   minSeverity?: Severity;
+  /** App mode: the channel ID the service's messages go to instead of SLACK_CHANNEL. */
+  slackChannel?: string;
 }
 
 export interface TagProblem {
@@ -114,6 +121,18 @@ export function parseServiceOverrides(tags: Record<string, string>): {
     const normalized = minSeverity.trim().toLowerCase();
     if (isSeverity(normalized)) overrides.minSeverity = normalized;
     else problem(TAGS.minSeverity, minSeverity, 'expected "info", "warning" or "critical"; tag ignored');
+  }
+
+  const slackChannel = byKey.get(TAGS.slackChannel);
+  if (slackChannel !== undefined) {
+    const trimmed = slackChannel.trim();
+    if (SLACK_CHANNEL_ID.test(trimmed)) overrides.slackChannel = trimmed;
+    else
+      problem(
+        TAGS.slackChannel,
+        slackChannel,
+        "expected a Slack channel ID (C… or G…, from the channel's details), not a name; tag ignored",
+      );
   }
 
   return { overrides, problems };

@@ -8,6 +8,7 @@ import { deliverOnce } from "./deliver-once.js";
 import type { DigestOutcome } from "./outcomes.js";
 import type { ServiceContext } from "./service-context.js";
 import type { PendingDigest } from "./store/types.js";
+import { digestThread } from "./threads/keys.js";
 import { DeliveryError } from "./transports/errors.js";
 
 /** Throws DeliveryError with this digest's DigestOutcome as `outcome` when a channel failed. */
@@ -24,9 +25,16 @@ export async function sendDigest(ctx: ServiceContext, digest: PendingDigest): Pr
     const state =
       targets.length === 0
         ? "done"
-        : await deliverOnce(ctx, message, targets, digest.dedupeKey, outcome, async () => ({
-            verdict: "send",
-          }));
+        : await deliverOnce(
+            ctx,
+            message,
+            targets,
+            digest.dedupeKey,
+            outcome,
+            async () => ({ verdict: "send" }),
+            undefined,
+            { thread: digestThread(digest) },
+          );
     if (state === "done") {
       await ctx.store.settleDigest(digest);
       result.settled = true;

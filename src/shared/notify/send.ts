@@ -19,6 +19,7 @@ import type { NotifyMeta } from "./port.js";
 import { sendDigest } from "./send-digest.js";
 import type { ServiceContext } from "./service-context.js";
 import type { ThrottleSubject } from "./store/types.js";
+import type { ThreadMeta } from "./threads/types.js";
 import { DeliveryError } from "./transports/errors.js";
 
 /** `service:api` / `family:nightly` for the digest, from the message (the throttle key itself is opaque). */
@@ -78,13 +79,35 @@ function floodDecision(
   };
 }
 
+/** Incident threads go quiet after the flood window: the next stop after a quiet window opens a new thread. */
+function withIdle(thread: ThreadMeta | undefined, windowMs: number): ThreadMeta | undefined {
+  if (!thread) return undefined;
+  return {
+    ...thread,
+    idleMs: thread.idleMs ?? (thread.incident ? windowMs : undefined),
+    fallback: withIdle(thread.fallback, windowMs),
+  };
+}
+
+const CARD_KINDS = new Set<Message["kind"]>(["deployment", "deployment-review", "rollback"]);
+
+/** Whether the message changes a deployment's card (app mode keeps those cards current at any severity). */
+function hasDeploymentCard(message: Message, meta: NotifyMeta): boolean {
+  return CARD_KINDS.has(message.kind) && meta.thread?.patch !== undefined;
+}
+
 /** Sends one message; throws DeliveryError with the NotifyOutcome as `outcome` when a channel failed. */
 export async function sendMessage(
   ctx: ServiceContext,
   message: Message,
   meta: NotifyMeta,
 ): Promise<NotifyOutcome> {
-  const { outcome, targets } = await routeChannels(ctx, message, meta.serviceArn);
+  const { outcome, targets, slack } = await routeChannels(
+    ctx,
+    message,
+    meta.serviceArn,
+    hasDeploymentCard(message, meta),
+  );
   if (targets.length === 0) return { channels: outcome };
 
   if (ctx.dryRun) {
@@ -105,6 +128,11 @@ export async function sendMessage(
       outcome,
       floodDecision(ctx, message, meta, result),
       meta.prepare,
+      {
+        thread: withIdle(meta.thread, ctx.throttleWindowMs),
+        channel: slack.channel,
+        cardOnly: slack.cardOnly,
+      },
     );
   } catch (error) {
     if (error instanceof DeliveryError) throw new DeliveryError(error.failures, result);

@@ -8,6 +8,7 @@ import type { EmailMessage, Message, SlackPayload } from "./message.js";
 import type { ChannelName } from "./port.js";
 import { DEFAULT_ROUTING, type RoutingConfig } from "./routing.js";
 import type { ServiceTagsLookup } from "./service-tags.js";
+import type { SlackAppChannel } from "./slack-app/thread-delivery.js";
 import { DEFAULT_THROTTLE_WINDOW_MS } from "./store/throttle-window.js";
 import type { NotificationStore, PendingDigest } from "./store/types.js";
 import {
@@ -18,8 +19,19 @@ import {
   silentLogger,
 } from "./transports/ports.js";
 
+export interface NotificationChannels {
+  /** Incoming-webhook mode: one post per message. */
+  slack?: SlackPort;
+  /** App mode (wins over the webhook): threads, edits, replies. */
+  slackApp?: SlackAppChannel;
+  email?: EmailPort;
+}
+
+/** App mode: `all` opens and edits a card for every deployment; `failures` only for those Slack's minimum lets through. */
+export type DeploymentCards = "all" | "failures";
+
 export interface NotificationServiceDeps {
-  channels: { slack?: SlackPort; email?: EmailPort };
+  channels: NotificationChannels;
   render: {
     slack: (message: Message) => SlackPayload;
     email: (message: Message) => EmailMessage;
@@ -34,6 +46,7 @@ export interface NotificationServiceDeps {
   deadline?: Deadline;
   dryRun?: boolean;
   throttleWindowMs?: number;
+  deploymentCards?: DeploymentCards;
 }
 
 export interface ServiceContext {
@@ -52,6 +65,7 @@ export interface ServiceContext {
   throttleWindowMs: number;
   /** The channels configured, in delivery order. */
   enabled: ChannelName[];
+  deploymentCards: DeploymentCards;
 }
 
 export function serviceContext(deps: NotificationServiceDeps): ServiceContext {
@@ -67,6 +81,11 @@ export function serviceContext(deps: NotificationServiceDeps): ServiceContext {
     deadline: deps.deadline,
     dryRun: deps.dryRun === true,
     throttleWindowMs: deps.throttleWindowMs ?? DEFAULT_THROTTLE_WINDOW_MS,
-    enabled: (["slack", "email"] as const).filter((channel) => deps.channels[channel] !== undefined),
+    enabled: (["slack", "email"] as const).filter((channel) =>
+      channel === "slack"
+        ? deps.channels.slack !== undefined || deps.channels.slackApp !== undefined
+        : deps.channels.email !== undefined,
+    ),
+    deploymentCards: deps.deploymentCards ?? "all",
   };
 }

@@ -54,6 +54,8 @@ export interface ThreadMeta {
    * under the same key (the old one keeps its messages). Absent: the thread never goes stale.
    */
   idleMs?: number;
+  /** An incident thread: goes quiet after the flood window (sets `idleMs` from the notifier's window). */
+  incident?: boolean;
   /** The card that opens the thread when it does not exist yet. Default: the message itself is the parent. */
   opening?: Message;
   /**
@@ -64,6 +66,8 @@ export interface ThreadMeta {
   /** Replies with a detail key already in the thread are not posted again; at most MAX_DETAIL_REPLIES. */
   detailKey?: string;
   patch?: CardPatch;
+  /** Edit the parent even when the patch changes nothing (a digest shows the counts touches may have skipped). */
+  refresh?: boolean;
   /** Other keys that lead to this thread from now on (a rollback deployment continues its failed deployment). */
   aliases?: string[];
 }

@@ -1,0 +1,329 @@
+/**
+ * The Slack app channel: posts a message on its own, or into its conversation (see threads/types.ts):
+ *
+ *   no thread               -> a top-level post
+ *   thread not there yet    -> claim it (one poster wins under concurrency), post the parent card, record its ts,
+ *                              then the message as a reply when the card is a separate opening
+ *   thread exists           -> apply the card patch (saved optimistically, ordered by event time) and edit the
+ *                              parent; post the message as a reply where it adds detail (detail keys, capped)
+ *
+ * The parent's ts lives in the thread store, never read back from Slack. A parent that is gone (deleted, cannot
+ * be edited) is posted again; a channel that cannot take posts (tag-chosen channel archived, bot not invited)
+ * falls back to the default channel. Everything else propagates to the pipeline: a transient error retries the
+ * event, a permanent one lets email take the message.
+ */
+import { randomUUID } from "node:crypto";
+import type { Message, SlackPayload } from "../message.js";
+import { applyPatch, cardMessage, openCard } from "../threads/card.js";
+import {
+  MAX_DETAIL_REPLIES,
+  type ThreadMeta,
+  type ThreadRecord,
+  type ThreadStore,
+} from "../threads/types.js";
+import { type LoggerPort, realSleep, type Sleep } from "../transports/ports.js";
+import type { SlackApi } from "./api-port.js";
+import { slackErrorAction, ThreadBusyError, ThreadContentionError } from "./errors-of.js";
+
+export interface SlackRoute {
+  thread?: ThreadMeta;
+  /** The channel the service's `ecs-sentinel:slack-channel` tag names; default: the configured channel. */
+  channel?: string;
+  /** Below Slack's minimum severity: open or edit the card, post no reply and nothing top-level. */
+  cardOnly?: boolean;
+}
+
+export interface SlackAppChannel {
+  deliver(message: Message, route: SlackRoute): Promise<void>;
+  /**
+   * A counted (flood-controlled) event: counts it on its thread's card and edits the card at most every
+   * `editIntervalMs` per thread in this process; posts nothing and never opens a thread.
+   */
+  touch(message: Message, route: SlackRoute): Promise<void>;
+}
+
+export interface SlackAppDeps {
+  api: SlackApi;
+  threads: ThreadStore;
+  defaultChannel: string;
+  render: (message: Message) => SlackPayload;
+  logger: LoggerPort;
+  clock?: () => number;
+  sleep?: Sleep;
+  /** How long a claim to post a parent blocks other posters (a crashed poster frees it after this). */
+  leaseMs?: number;
+  editIntervalMs?: number;
+  /** Waits for a parent another delivery is posting: attempts and delay between them. */
+  busyAttempts?: number;
+  busyDelayMs?: number;
+}
+
+const SAVE_ATTEMPTS = 6;
+
+interface Target {
+  meta: ThreadMeta;
+  record?: ThreadRecord;
+}
+
+function eventTime(message: Message, meta: ThreadMeta | undefined, clock: () => number): number {
+  if (meta?.patch) return meta.patch.at;
+  const parsed = message.time ? Date.parse(message.time) : Number.NaN;
+  return Number.isFinite(parsed) ? parsed : clock();
+}
+
+export function buildSlackAppChannel(deps: SlackAppDeps): SlackAppChannel {
+  const { api, threads, logger, render } = deps;
+  const clock = deps.clock ?? Date.now;
+  const sleep = deps.sleep ?? realSleep;
+  const leaseMs = deps.leaseMs ?? 60_000;
+  const editIntervalMs = deps.editIntervalMs ?? 10_000;
+  const busyAttempts = deps.busyAttempts ?? 8;
+  const busyDelayMs = deps.busyDelayMs ?? 500;
+  const lastTouchEdit = new Map<string, number>();
+  const rememberTouch = (key: string, now: number) => {
+    if (lastTouchEdit.size > 1000) lastTouchEdit.clear();
+    lastTouchEdit.set(key, now);
+  };
+
+  const isStale = (record: ThreadRecord, meta: ThreadMeta, at: number) =>
+    meta.idleMs !== undefined && at - record.lastSeenAt > meta.idleMs;
+
+  /** The first candidate (following joinOnly fallbacks) with a live parent, or the one to open. */
+  async function resolve(channel: string, meta: ThreadMeta, at: number): Promise<Target | undefined> {
+    let candidate: ThreadMeta | undefined = meta;
+    while (candidate) {
+      const record = await threads.find(channel, candidate.key);
+      if (record?.ts && !isStale(record, candidate, at)) return { meta: candidate, record };
+      if (!candidate.joinOnly) return { meta: candidate };
+      candidate = candidate.fallback;
+    }
+    return undefined;
+  }
+
+  async function postTopLevel(channel: string, message: Message) {
+    await api.postMessage({ channel, ...render(message) });
+  }
+
+  async function postParent(channel: string, record: ThreadRecord): Promise<string> {
+    const posted = await api.postMessage({ channel, ...render(cardMessage(record.card)) });
+    return posted.ts;
+  }
+
+  async function addAliases(meta: ThreadMeta, key: string) {
+    for (const alias of meta.aliases ?? []) {
+      if (alias !== key) await threads.alias(alias, key, clock());
+    }
+  }
+
+  /** Saves `mutate(current)` with optimistic concurrency; returns the saved record. */
+  async function saveWith(
+    channel: string,
+    start: ThreadRecord,
+    mutate: (current: ThreadRecord) => ThreadRecord | undefined,
+  ): Promise<{ saved: ThreadRecord; before: ThreadRecord } | undefined> {
+    let current: ThreadRecord | undefined = start;
+    for (let attempt = 0; attempt < SAVE_ATTEMPTS && current; attempt++) {
+      const next = mutate(current);
+      if (!next) return undefined;
+      if (await threads.save(next, current.version)) {
+        return { saved: { ...next, version: current.version + 1 }, before: current };
+      }
+      current = await threads.find(channel, start.key);
+    }
+    if (!current) return undefined;
+    throw new ThreadContentionError(start.key);
+  }
+
+  /** Edits the parent; a parent that is gone is posted again. A newer save than ours is shown instead. */
+  async function editCard(channel: string, record: ThreadRecord) {
+    let shown = record;
+    for (let round = 0; round < 3 && shown.ts; round++) {
+      try {
+        await api.update({ channel, ts: shown.ts, ...render(cardMessage(shown.card)) });
+      } catch (error) {
+        if (slackErrorAction(error) !== "repost") throw error;
+        logger.warn("The thread's parent message is gone or cannot be edited; posting it again", {
+          thread: shown.key,
+          channel,
+          error: error instanceof Error ? error.message : String(error),
+        });
+        const ts = await postParent(channel, shown);
+        await saveWith(channel, shown, (current) => ({ ...current, ts }));
+        return;
+      }
+      // Concurrent editors may reach Slack out of order: whoever saved an older version shows the newest.
+      const latest = await threads.find(channel, shown.key);
+      if (!latest || latest.version <= shown.version) return;
+      shown = latest;
+    }
+  }
+
+  async function reply(channel: string, record: ThreadRecord, message: Message) {
+    const payload = render(message);
+    try {
+      await api.postMessage({ channel, thread_ts: record.ts, ...payload });
+    } catch (error) {
+      if (slackErrorAction(error) !== "repost") throw error;
+      const ts = await postParent(channel, record);
+      await saveWith(channel, record, (current) => ({ ...current, ts }));
+      await api.postMessage({ channel, thread_ts: ts, ...payload });
+    }
+  }
+
+  async function continueThread(
+    channel: string,
+    meta: ThreadMeta,
+    record: ThreadRecord,
+    message: Message,
+    route: SlackRoute,
+    at: number,
+  ) {
+    const wantsReply = meta.reply !== false && route.cardOnly !== true;
+    let replyNow = false;
+    let cardChanged = false;
+    const result = await saveWith(channel, record, (current) => {
+      const patched = meta.patch ? applyPatch(current.card, meta.patch) : undefined;
+      let details = current.details;
+      replyNow = wantsReply;
+      if (replyNow && meta.detailKey) {
+        if (details.includes(meta.detailKey) || details.length >= MAX_DETAIL_REPLIES) replyNow = false;
+        else details = [...details, meta.detailKey];
+      }
+      cardChanged = patched?.changed === true;
+      const lastSeenAt = Math.max(current.lastSeenAt, at);
+      if (!cardChanged && details === current.details && lastSeenAt === current.lastSeenAt) return undefined;
+      return { ...current, card: patched?.card ?? current.card, details, lastSeenAt };
+    });
+    const saved = result?.saved ?? record;
+    if (cardChanged || meta.refresh) await editCard(channel, saved);
+    if (replyNow) {
+      try {
+        await reply(channel, saved, message);
+      } catch (error) {
+        // The detail key was reserved for this reply: give it back so the retry of the event posts it.
+        const key = meta.detailKey;
+        if (key && result) {
+          await saveWith(channel, saved, (current) => ({
+            ...current,
+            details: current.details.filter((d) => d !== key),
+          })).catch(() => undefined);
+        }
+        throw error;
+      }
+    }
+    await addAliases(meta, saved.key);
+  }
+
+  async function openThread(
+    channel: string,
+    meta: ThreadMeta,
+    message: Message,
+    route: SlackRoute,
+    at: number,
+  ) {
+    const owner = randomUUID();
+    const card = openCard(meta.opening ?? message, meta.patch);
+    const details = meta.detailKey && !meta.opening ? [meta.detailKey] : [];
+    for (let attempt = 0; attempt < busyAttempts; attempt++) {
+      const opened = await threads.open({
+        channel,
+        key: meta.key,
+        card,
+        details,
+        at,
+        now: clock(),
+        owner,
+        leaseMs,
+        staleBefore: meta.idleMs !== undefined ? at - meta.idleMs : undefined,
+      });
+      if (opened.status === "exists") return continueThread(channel, meta, opened.record, message, route, at);
+      if (opened.status === "busy") {
+        await sleep(busyDelayMs);
+        continue;
+      }
+      let ts: string;
+      try {
+        ts = await postParent(channel, opened.record);
+      } catch (error) {
+        await threads.abandon(channel, meta.key, owner).catch((abandonError: unknown) => {
+          logger.warn("Could not give up the thread claim; it frees itself when its lease ends", {
+            thread: meta.key,
+            error: abandonError instanceof Error ? abandonError.message : String(abandonError),
+          });
+        });
+        throw error;
+      }
+      try {
+        await threads.posted(channel, meta.key, owner, ts);
+      } catch (error) {
+        // The parent is out; without its ts later events cannot find it and will post a new one.
+        logger.error("Posted a thread's parent but could not record its ts", {
+          thread: meta.key,
+          channel,
+          error: error instanceof Error ? error.message : String(error),
+        });
+        return;
+      }
+      const record = { ...opened.record, ts };
+      if (meta.opening && meta.reply !== false && route.cardOnly !== true) {
+        await continueThread(channel, { ...meta, patch: undefined }, record, message, route, at);
+        return;
+      }
+      await addAliases(meta, meta.key);
+      return;
+    }
+    throw new ThreadBusyError(meta.key);
+  }
+
+  async function deliverTo(channel: string, message: Message, route: SlackRoute) {
+    const at = eventTime(message, route.thread, clock);
+    const target = route.thread ? await resolve(channel, route.thread, at) : undefined;
+    if (!target) {
+      if (!route.cardOnly) await postTopLevel(channel, message);
+      return;
+    }
+    if (target.record) await continueThread(channel, target.meta, target.record, message, route, at);
+    else await openThread(channel, target.meta, message, route, at);
+  }
+
+  return {
+    async deliver(message, route) {
+      const channel = route.channel ?? deps.defaultChannel;
+      try {
+        await deliverTo(channel, message, route);
+      } catch (error) {
+        if (slackErrorAction(error) !== "channel" || channel === deps.defaultChannel) throw error;
+        logger.warn("The service's Slack channel cannot take posts; using the default channel", {
+          channel,
+          defaultChannel: deps.defaultChannel,
+          error: error instanceof Error ? error.message : String(error),
+        });
+        await deliverTo(deps.defaultChannel, message, route);
+      }
+    },
+
+    async touch(message, route) {
+      if (!route.thread?.patch) return;
+      const channel = route.channel ?? deps.defaultChannel;
+      const at = eventTime(message, route.thread, clock);
+      const target = await resolve(channel, { ...route.thread, joinOnly: true }, at);
+      if (!target?.record) return;
+      const { meta, record } = target;
+      const patch = meta.patch;
+      if (!patch) return;
+      const result = await saveWith(channel, record, (current) => {
+        const patched = applyPatch(current.card, patch);
+        return {
+          ...current,
+          card: patched.card,
+          lastSeenAt: Math.max(current.lastSeenAt, at),
+        };
+      });
+      if (!result) return;
+      const now = clock();
+      if (now - (lastTouchEdit.get(result.saved.key) ?? 0) < editIntervalMs) return;
+      rememberTouch(result.saved.key, now);
+      await editCard(channel, result.saved);
+    },
+  };
+}
