@@ -309,6 +309,35 @@ describe("executeRollback", () => {
     expect(adapter.apiCalls()).toEqual({ UpdateService: 1 });
   });
 
+  it("names the deployment UpdateService started, so its events continue the failed deployment's thread", async () => {
+    // Shape of the UpdateService response in the ECS API reference: the new PRIMARY deployment first.
+    ecsMock.on(UpdateServiceCommand).resolves({
+      service: {
+        serviceArn: SERVICE_ARN,
+        deployments: [
+          { id: "ecs-svc/9223370000000000001", status: "PRIMARY", taskDefinition: TASK_DEFINITION },
+          {
+            id: "ecs-svc/9223370000000000000",
+            status: "ACTIVE",
+            taskDefinition: "arn:aws:ecs:us-east-1:111122223333:task-definition/api:42",
+          },
+        ],
+      },
+    });
+    const adapter = ecsRollback(client);
+
+    const outcome = await adapter.executeRollback(
+      rollbackDecision({ kind: "update-service", taskDefinition: TASK_DEFINITION }),
+    );
+
+    expect(outcome).toEqual({
+      status: "done",
+      api: "UpdateService",
+      taskDefinition: TASK_DEFINITION,
+      deploymentId: "ecs-svc/9223370000000000001",
+    });
+  });
+
   it("falls back to UpdateService when ECS refuses to stop a deployment that just finished", async () => {
     ecsMock
       .on(StopServiceDeploymentCommand)

@@ -208,14 +208,20 @@ export function ecsRollback(client: ECSClient, options: EcsRollbackOptions = {})
   async function updateService(serviceArn: string, taskDefinition: string): Promise<RollbackOutcome> {
     count("UpdateService");
     try {
-      await client.send(
+      const out = await client.send(
         new UpdateServiceCommand({
           cluster: clusterArnFromServiceArn(serviceArn),
           service: serviceArn,
           taskDefinition,
         }),
       );
-      return { status: "done", api: "UpdateService", taskDefinition };
+      const started = out.service?.deployments?.find((d) => d.status === "PRIMARY")?.id;
+      return {
+        status: "done",
+        api: "UpdateService",
+        taskDefinition,
+        ...(started ? { deploymentId: started } : {}),
+      };
     } catch (error) {
       return { status: "failed", api: "UpdateService", error: errorText(error) };
     }

@@ -154,6 +154,8 @@ export type RollbackOutcome =
       api: "StopServiceDeployment" | "UpdateService";
       serviceDeploymentArn?: string;
       taskDefinition?: string;
+      /** UpdateService: the deployment it started (`ecs-svc/…`), whose events continue the failed one's thread. */
+      deploymentId?: string;
     }
   | { status: "skipped"; why: string }
   | { status: "failed"; api: "StopServiceDeployment" | "UpdateService"; error: string };
