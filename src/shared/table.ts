@@ -55,6 +55,7 @@ export const SORT_KEY = {
   taskJobRun: "job-run",
   /** A thread record's sort key is this prefix and the Slack channel ID. */
   threadChannelPrefix: "slack#",
+  /** Sorts before every `slack#...`: the thread store reads both with one sort-key range. */
   threadAlias: "alias",
 } as const;
 

@@ -2,9 +2,13 @@
  * The DynamoDB thread store against DynamoDB's wire protocol (moto) keeps the same contract as the in-memory
  * one, plus what only the table shows: item keys and lifetime, the card as one string, and the call count.
  */
-import { DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { beforeAll, describe, expect, it } from "vitest";
-import { dynamoThreadStore } from "../../src/shared/notify/threads/dynamo-thread-store.js";
+import {
+  CorruptThreadRecordError,
+  dynamoThreadStore,
+} from "../../src/shared/notify/threads/dynamo-thread-store.js";
 import {
   freshKey,
   incidentCard,
@@ -125,5 +129,74 @@ describe("DynamoDB thread store (moto)", () => {
     expect(directCalls).toEqual({ QueryCommand: 1 });
     expect(aliased?.key).toBe(own);
     expect(calls).toEqual({ QueryCommand: 1, GetItemCommand: 1 });
+  });
+
+  it("finds the thread of a channel past the first 1 MB page of a partition with many channels", async () => {
+    // Arrange: seven channels of one key, each card just under the budget (~1.3 MB in the partition).
+    const key = freshKey("pages");
+    const card = incidentCard();
+    card.base.evidence = Array.from({ length: 45 }, (_, n) => `evidence ${n} ${"q".repeat(1_900)}`);
+    card.facts = Array.from({ length: 50 }, (_, n) => ({
+      label: `Fact ${n}`,
+      value: "v".repeat(1_900),
+      at: T0,
+    }));
+    const channels = ["C1", "C2", "C3", "C4", "C5", "C6", "C7"].map((c) => `${c}PAGEDCHANNEL`);
+    for (const channel of channels) {
+      await store.open({ channel, key, card, details: [], at: T0, now: T0, owner: "o", leaseMs: LEASE_MS });
+    }
+    reset();
+
+    // Act
+    const last = await store.find("C7PAGEDCHANNEL", key);
+
+    // Assert
+    expect(last?.channel).toBe("C7PAGEDCHANNEL");
+    expect(calls.QueryCommand).toBeGreaterThan(1);
+  });
+
+  it("filters its Query on non-key attributes only (DynamoDB refuses pk or sk in a Query's filter)", async () => {
+    const queries: Array<{ FilterExpression?: string; ExpressionAttributeNames?: Record<string, string> }> =
+      [];
+    const watched = new DynamoDBClient({});
+    watched.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === "QueryCommand") queries.push(args.input as (typeof queries)[number]);
+        return next(args);
+      },
+      { step: "initialize", name: "captureQueries" },
+    );
+    const key = freshKey("filter");
+    await store.alias(key, freshKey("target"), T0);
+
+    await dynamoThreadStore(DynamoDBDocumentClient.from(watched), TABLE).find("C0123ABCDEF", key);
+
+    expect(queries).toHaveLength(1);
+    const filter = queries[0]?.FilterExpression ?? "";
+    const named = Object.entries(queries[0]?.ExpressionAttributeNames ?? {})
+      .filter(([placeholder]) => filter.includes(placeholder))
+      .map(([, attribute]) => attribute);
+    expect(filter).not.toMatch(/\b(pk|sk)\b/);
+    expect(named).not.toContain("pk");
+    expect(named).not.toContain("sk");
+  });
+
+  it("names an unreadable thread item instead of returning half a record", async () => {
+    const key = freshKey("corrupt");
+    await documents.send(
+      new PutCommand({
+        TableName: TABLE,
+        Item: {
+          pk: `thread#${key}`,
+          sk: "slack#C0123ABCDEF",
+          threadKey: key,
+          channel: "C0123ABCDEF",
+          card: "{",
+        },
+      }),
+    );
+
+    await expect(store.find("C0123ABCDEF", key)).rejects.toThrow(CorruptThreadRecordError);
+    await expect(store.find("C0123ABCDEF", key)).rejects.toThrow(/card is not JSON/);
   });
 });

@@ -36,6 +36,31 @@ describe("in-memory thread store", () => {
     });
   });
 
+  it("cuts long texts and lists of the opening message when dropping lines is not enough", async () => {
+    // Arrange: no log tail or changes to drop, but evidence far over the budget.
+    const card = incidentCard();
+    card.base.evidence = Array.from({ length: 200 }, (_, n) => `evidence ${n} ${"z".repeat(5_000)}`);
+    const store = memoryThreadStore();
+
+    // Act
+    const opened = await store.open({
+      channel: "C0123ABCDEF",
+      key: freshKey("cut"),
+      card,
+      details: [],
+      at: T0,
+      now: T0,
+      owner: "owner-a",
+      leaseMs: LEASE_MS,
+    });
+
+    // Assert
+    const evidence = opened.status === "claimed" ? opened.record.card.base.evidence : [];
+    expect(evidence).toHaveLength(50);
+    expect(evidence[0]).toBe(`evidence 0 ${"z".repeat(1_988)}…`);
+    expect(opened.status === "claimed" ? opened.record.card.base.title : undefined).toBe(card.base.title);
+  });
+
   it("refuses a card that stays over the budget after trimming, naming its size", async () => {
     const store = memoryThreadStore({ maxCardBytes: 100 });
 

@@ -111,6 +111,16 @@ export function threadStoreContract(make: () => ThreadStore) {
     });
   });
 
+  it("answers a repeated open by the claim's own owner with its claim (a retried request), not busy", async () => {
+    const store = make();
+    const key = freshKey("retry");
+    const first = await store.open(openRequest(key));
+
+    const retried = await store.open(openRequest(key, { now: T0 + 1_500 }));
+
+    expect(retried).toEqual(first);
+  });
+
   it("answers busy to another caller while the claim's lease runs", async () => {
     const store = make();
     const key = freshKey("busy");

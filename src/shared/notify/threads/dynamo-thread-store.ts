@@ -76,7 +76,6 @@ const names = {
   "#lease": "leaseUntil",
   "#exp": "expiresAt",
   "#target": "target",
-  "#sk": "sk",
 };
 
 function pick(...used: (keyof typeof names)[]): Record<string, string> {
@@ -135,7 +134,11 @@ export function dynamoThreadStore(
   const exp = (now: number) => expiresAtSeconds(now, options.retentionMs ?? THREAD_RETENTION_MS);
   const TableName = checkName("table", table);
 
-  /** The thread item of `key` in `channel` and the alias item of `key`: one Query (more pages only past 1 MB). */
+  /**
+   * The thread item of `key` in `channel` and the alias item of `key`: one Query (more pages only past 1 MB).
+   * DynamoDB refuses key attributes in a Query's filter, so the sort-key range does the narrowing ("alias"
+   * sorts before every "slack#..."), and the filter, on non-key attributes, drops other channels' threads.
+   */
   async function partition(channel: string, key: string) {
     const recordKey = keys.thread(key, channel);
     const found: { record?: StoredItem; alias?: StoredItem } = {};
@@ -144,13 +147,14 @@ export function dynamoThreadStore(
       const page = await client.send(
         new QueryCommand({
           TableName,
-          KeyConditionExpression: "pk = :pk",
-          FilterExpression: "#sk IN (:record, :alias)",
-          ExpressionAttributeNames: pick("#sk"),
+          KeyConditionExpression: "pk = :pk AND sk BETWEEN :alias AND :record",
+          FilterExpression: "#channel = :channel OR attribute_exists(#target)",
+          ExpressionAttributeNames: pick("#channel", "#target"),
           ExpressionAttributeValues: {
             ":pk": recordKey.pk,
             ":record": recordKey.sk,
             ":alias": SORT_KEY.threadAlias,
+            ":channel": channel,
           },
           ConsistentRead: true,
           ExclusiveStartKey: start,
