@@ -231,8 +231,10 @@ export function dynamoThreadStore(
             ReturnValuesOnConditionCheckFailure: "ALL_OLD",
           }),
         );
-        if (!result.Attributes)
-          throw new CorruptThreadRecordError(`thread#${key}`, channel, "claim returned nothing");
+        if (!result.Attributes) {
+          const { pk, sk } = keys.thread(key, channel);
+          throw new CorruptThreadRecordError(pk, sk, "the claim returned no item");
+        }
         return { status: "claimed", record: recordFrom(result.Attributes) };
       } catch (error) {
         if (!isConditionalCheckFailed(error)) throw error;
