@@ -17,6 +17,8 @@
  * | job watch state | `job#<job>` | `watch` | JOB_WATCH_TTL_DAYS |
  * | task → job run pointer | `task#<taskArn>` | `job-run` | JOB_RUN_RETENTION_DAYS |
  * | incident history | `history#<cluster>#<group>` and `history#<cluster>` | `<stoppedAt ISO>#...` | HISTORY_RETENTION_MS |
+ * | Slack thread (parent ts + card) | `thread#<threadKey>` | `slack#<channelId>` | THREAD_RETENTION_MS, refreshed on save |
+ * | Slack thread alias | `thread#<fromKey>` | `alias` | THREAD_RETENTION_MS |
  */
 import type { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
@@ -35,6 +37,7 @@ export const KEY_PREFIX = {
   job: "job#",
   task: "task#",
   history: "history#",
+  thread: "thread#",
 } as const;
 
 /** The partition of digest-due pointers (one fixed key: a sweep Queries it by `sk <= now`). */
@@ -50,6 +53,10 @@ export const SORT_KEY = {
   jobExecutionPrefix: "execution#",
   jobWatch: "watch",
   taskJobRun: "job-run",
+  /** A thread record's sort key is this prefix and the Slack channel ID. */
+  threadChannelPrefix: "slack#",
+  /** Sorts before every `slack#...`: the thread store reads both with one sort-key range. */
+  threadAlias: "alias",
 } as const;
 
 /** How long de-duplication and throttle records live: longer than any EventBridge or Lambda retry. */
@@ -68,6 +75,11 @@ export const JOB_EXECUTION_CLAIM_DAYS = 3;
 export const JOB_WATCH_TTL_DAYS = 400;
 /** Incident history (HISTORY_RETENTION_DAYS overrides it). */
 export const HISTORY_RETENTION_MS = 30 * DAY_MS;
+/**
+ * Slack threads and their aliases: longer than any deployment or incident stays live. Every save refreshes a
+ * thread's lifetime, so only a thread quiet this long expires (a later event then opens a new one).
+ */
+export const THREAD_RETENTION_MS = 30 * DAY_MS;
 
 /** The notification store's keys: claims, flood windows and digest-due pointers. */
 export const keys = {
@@ -78,6 +90,13 @@ export const keys = {
     pk: DIGEST_DUE_PK,
     sk: `${new Date(windowEndMs).toISOString()}#${throttleKey}`,
   }),
+  /** The thread of `threadKey` in one Slack channel. */
+  thread: (threadKey: string, channelId: string) => ({
+    pk: `${KEY_PREFIX.thread}${threadKey}`,
+    sk: `${SORT_KEY.threadChannelPrefix}${channelId}`,
+  }),
+  /** Where `threadKey` leads instead (one per key: the latest alias wins). */
+  threadAlias: (threadKey: string) => ({ pk: `${KEY_PREFIX.thread}${threadKey}`, sk: SORT_KEY.threadAlias }),
 };
 
 /** The notification store's view of the table. */
