@@ -7,7 +7,12 @@ import type { Diagnosis } from "../diagnosis/types.js";
 import type { Fact } from "../notify/message.js";
 import type { CardPatch } from "../notify/threads/types.js";
 import { isRollbackFailure } from "../rollback/failure-categories.js";
-import type { Decision, RollbackOutcome } from "../rollback/types.js";
+import {
+  AUTO_ROLLBACK_TAG,
+  type Decision,
+  type DecisionCode,
+  type RollbackOutcome,
+} from "../rollback/types.js";
 import { fact, revisionOf } from "./card-facts.js";
 import type { ReviewFinding } from "./review.js";
 
@@ -27,11 +32,21 @@ function api(decision: Decision, outcome: RollbackOutcome | undefined): string |
   return undefined;
 }
 
+/** What a guard rail says on the card, short: the full sentence goes to the thread's rollback message. */
+const DECLINED: Partial<Record<DecisionCode, string>> = {
+  "not-opted-in": `automatic rollback is off for this service (tag ${AUTO_ROLLBACK_TAG}=true to turn it on)`,
+  "rollback-of-rollback": "the deployment is itself a rollback, and a rollback is never rolled back",
+  "first-deployment": "no earlier revision to return to",
+  "no-healthy-revision": "every earlier revision failed or was rolled back",
+};
+
 /**
  * The guard rail that declined, without the trigger it declined (the card already shows that):
- * "…, but automatic rollback is not enabled for this service (…)" -> "automatic rollback is not enabled …".
+ * "…, but the service was rolled back automatically 10 minutes ago (…)" -> "the service was rolled back …".
  */
 function declineReason(decision: Decision): string {
+  const known = DECLINED[decision.code];
+  if (known) return known;
   const reason = decision.reason.trim().replace(/\.$/, "");
   const but = reason.indexOf(", but ");
   return but >= 0 ? reason.slice(but + ", but ".length) : reason;
