@@ -128,7 +128,8 @@ describe("deploymentCard: the opening card", () => {
     });
     expect(card.cause).toContain("failed");
     expect(card.remediation.length).toBeGreaterThan(0);
-    expect(factsOf(card.facts)["Failed tasks"]).toBe("3");
+    expect(factsOf(card.facts).Tasks).toBe("1/3, 2 pending, 3 failed");
+    expect(factsOf(card.facts)["Failed tasks"]).toBeUndefined();
   });
 
   it("opens with a completed deployment (its start was missed) as info; the drained old one is not guessed", () => {
@@ -378,7 +379,7 @@ describe("deploymentCardPatch", () => {
     });
   });
 
-  it("updates the tasks from the review, and shows ECS's failed tasks only when some failed", () => {
+  it("updates the tasks from the review, with ECS's failed tasks only when some failed", () => {
     const quiet = deploymentCardPatch(deploymentFixture(IN_PROGRESS), reviewOf());
     const failing = deploymentCardPatch(
       deploymentFixture(IN_PROGRESS),
@@ -386,10 +387,7 @@ describe("deploymentCardPatch", () => {
     );
 
     expect(quiet.facts).toEqual([{ label: "Tasks", value: "1/3, 2 pending" }]);
-    expect(failing.facts).toEqual([
-      { label: "Tasks", value: "1/3, 2 pending" },
-      { label: "Failed tasks", value: "2" },
-    ]);
+    expect(failing.facts).toEqual([{ label: "Tasks", value: "1/3, 2 pending, 2 failed" }]);
   });
 
   it("keeps a card that is rolling back (ecs-sentinel's UpdateService deployment) reading where it goes", () => {
@@ -443,14 +441,14 @@ describe("deploymentCardPatch", () => {
     expect(factsOf(patch.facts).Rollback).toBe("by ECS circuit breaker");
   });
 
-  it("names the revision a rollback returns to from the review, and never its failed tasks as the card's", () => {
+  it("names the revision a rollback returns to from the review, with the rollback deployment's tasks", () => {
     const event = adaptedDeployment(ROLLBACK, { reason: CIRCUIT_BREAKER_ROLLBACK });
 
     const patch = deploymentCardPatch(event, rollbackReview());
 
     expect(patch.state?.text).toBe("Rolling back (ECS circuit breaker) to web:41");
     expect(patch.facts).toEqual([
-      { label: "Tasks", value: "2/3, 1 pending" },
+      { label: "Tasks", value: "2/3, 1 pending, 4 failed" },
       { label: "Rollback", value: "to web:41 by ECS circuit breaker" },
     ]);
   });
@@ -499,7 +497,7 @@ describe("deploymentCardPatch", () => {
     });
   });
 
-  it("keeps the failed deployment's count and tasks from the review", () => {
+  it("shows the failed deployment's tasks and ECS's count of its failed tasks from the review", () => {
     const review = reviewOf({
       deployments: [
         newDeployment({ rolloutState: "FAILED", failedTasks: 5, runningCount: 0 }),
@@ -510,8 +508,7 @@ describe("deploymentCardPatch", () => {
     const patch = deploymentCardPatch(deploymentFixture(FAILED), review);
 
     expect(factsOf(patch.facts)).toEqual({
-      Tasks: "0/3, 2 pending",
-      "Failed tasks": "5",
+      Tasks: "0/3, 2 pending, 5 failed",
       Reason: "ECS deployment circuit breaker: task failed to start.",
     });
   });

@@ -154,16 +154,16 @@ export function circuitBreakerFact(service: Service): string | undefined {
   return `${text}; alarms ${names.join(", ")} (${alarms.rollback ? "roll back" : "no rollback"})`;
 }
 
-/** "2/3, 1 pending" (running/desired) of one deployment. */
+/**
+ * "1/3, 2 pending, 4 failed": running/desired tasks of one deployment, with ECS's count of its failed tasks.
+ * ECS's count stays in this fact: "Failed tasks" is the card's counter of the stopped tasks ecs-sentinel saw
+ * (stoppedTaskCardPatch), and the two must not replace each other, or the number could go down.
+ */
 export function tasksFact(deployment: Deployment | undefined): string | undefined {
   if (deployment?.runningCount === undefined || deployment.desiredCount === undefined) return undefined;
   const pending = deployment.pendingCount ? `, ${deployment.pendingCount} pending` : "";
-  return `${deployment.runningCount}/${deployment.desiredCount}${pending}`;
-}
-
-/** ECS's own count of the deployment's failed tasks, only when some failed. */
-export function failedTasksFact(deployment: Deployment | undefined): string | undefined {
-  return deployment?.failedTasks ? String(deployment.failedTasks) : undefined;
+  const failed = deployment.failedTasks ? `, ${deployment.failedTasks} failed` : "";
+  return `${deployment.runningCount}/${deployment.desiredCount}${pending}${failed}`;
 }
 
 export interface DeploymentFacts {
@@ -192,7 +192,6 @@ export function reviewFacts(
   add("Strategy", strategyFact(service));
   add("Started", deployment?.createdAt ? formatUtc(deployment.createdAt.toISOString()) : undefined);
   add("Tasks", tasksFact(deployment));
-  add("Failed tasks", failedTasksFact(deployment));
   add("Circuit breaker", circuitBreakerFact(service));
   return { revision, previous, facts };
 }

@@ -12,7 +12,7 @@
 import type { DeploymentStateChangeEvent } from "../events/parse.js";
 import type { Fact, Message } from "../notify/message.js";
 import type { CardPatch, CardStateLine } from "../notify/threads/types.js";
-import { fact, failedTasksFact, findDeployment, reviewFacts, shortFact, tasksFact } from "./card-facts.js";
+import { fact, findDeployment, reviewFacts, shortFact, tasksFact } from "./card-facts.js";
 import { deploymentMessage } from "./messages.js";
 import type { ReviewInput } from "./review.js";
 import { isRollbackReason, rollbackTargetDeploymentId } from "./rollback-reason.js";
@@ -112,9 +112,6 @@ export function deploymentCardPatch(event: DeploymentStateChangeEvent, review?: 
   const facts: Fact[] = [];
   const tasks = tasksFact(deployment);
   if (tasks) facts.push(fact("Tasks", tasks));
-  // A rollback deployment's failed tasks are not the failed deployment's: they never replace its count.
-  const failed = rollback ? undefined : failedTasksFact(deployment);
-  if (failed) facts.push(fact("Failed tasks", failed));
 
   const patch: CardPatch = { at };
   const rollingBack = line(
