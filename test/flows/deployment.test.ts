@@ -96,10 +96,11 @@ describe("deployment state changes", () => {
       cluster: "example",
       service: "sd-example",
     });
-    expect(h.notified[0]?.meta).toEqual({
+    expect(h.notified[0]?.meta).toMatchObject({
       dedupeKey: event.id,
       throttleKey: "example#sd-example#SERVICE_DEPLOYMENT_COMPLETED",
       serviceArn: SERVICE_ARN,
+      thread: { key: `deployment#${SERVICE_ARN}#ecs-svc/2` },
     });
     expect(ecsMock.calls()).toHaveLength(0);
   });

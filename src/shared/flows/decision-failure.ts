@@ -11,6 +11,7 @@ import { serviceLogKeys } from "../log-keys.js";
 import type { ChannelOutcome, Notifier } from "../notify/port.js";
 import { DeliveryError } from "../notify/transports/errors.js";
 import { type CheckFailure, checkFailureMessage } from "../rollback/check-failure.js";
+import { deploymentReply } from "./deployment-thread.js";
 
 /** A notification that failed to go out is retried as such (Lambda), never reported as a failed check. */
 export function isDeliveryFailure(error: unknown): boolean {
@@ -52,5 +53,6 @@ export async function reportCheckFailure(
     dedupeKey: checkFailureDedupeKey(failure, eventId),
     throttleKey: `${cluster ?? "-"}#${ecsService ?? message.service}#check-failed#${failure.deploymentId ?? "-"}`,
     serviceArn: failure.serviceArn,
+    thread: deploymentReply(failure.serviceArn, failure.deploymentId),
   });
 }

@@ -24,6 +24,7 @@ import type { Log } from "../log.js";
 import { serviceLogKeys } from "../log-keys.js";
 import type { ChannelOutcome, Notifier } from "../notify/port.js";
 import { failureOf, isDeliveryFailure, reportCheckFailure } from "./decision-failure.js";
+import { deploymentEventThread, reviewThread } from "./deployment-thread.js";
 import type { DispatchResult } from "./dispatch.js";
 import type { RollbackRun, RollbackRunner } from "./rollback-runner.js";
 
@@ -185,11 +186,13 @@ export function deploymentFlow(deps: DeploymentFlowDeps): DeploymentEventHandler
     const review = startsNewRevision ? await loadReview(event, service) : undefined;
     const reviewed = review?.status === "ready" ? review.input.taskDefinition.taskDefinitionArn : undefined;
     const message = deploymentMessage(event, { taskDefinition: reviewed });
+    const reviewInput = review?.status === "ready" ? review.input : undefined;
     const outcomes: DeploymentOutcomes = {
       message: await notify(message, {
         dedupeKey: dedupeKey(event),
         throttleKey: deploymentThrottleKey(service, detail.eventName, isRollback),
         serviceArn: service.serviceArn,
+        thread: deploymentEventThread(event, service.serviceArn, reviewInput),
       }),
     };
     const notes: string[] = [];
@@ -199,7 +202,11 @@ export function deploymentFlow(deps: DeploymentFlowDeps): DeploymentEventHandler
     if (reviewMessage) {
       outcomes.review = await notify(
         { ...reviewMessage, account: reviewMessage.account ?? event.account, time: event.time },
-        { dedupeKey: `review#${dedupeKey(event)}`, serviceArn: service.serviceArn },
+        {
+          dedupeKey: `review#${dedupeKey(event)}`,
+          serviceArn: service.serviceArn,
+          thread: reviewThread(event, service.serviceArn, reviewInput),
+        },
       );
       notes.push(`review: ${reviewMessage.title}`);
     } else if (review) {

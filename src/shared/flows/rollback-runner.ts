@@ -7,6 +7,8 @@
  */
 
 import { errorSummary } from "../aws-errors.js";
+import { deploymentThreadKey } from "../deployments/card.js";
+import { rollbackCardPatch } from "../deployments/card-patches.js";
 import type { Log } from "../log.js";
 import { serviceLogKeys } from "../log-keys.js";
 import type { ChannelOutcome, Notifier } from "../notify/port.js";
@@ -21,6 +23,7 @@ import type {
   RollbackOutcome,
   RollbackTrigger,
 } from "../rollback/types.js";
+import { deploymentReply } from "./deployment-thread.js";
 
 /** The ECS side the runner needs (ecsRollback satisfies it). */
 export interface RollbackActions {
@@ -142,9 +145,17 @@ export function rollbackRunner(deps: RollbackRunnerDeps): RollbackRunner {
         time: request.time,
         cooldownMinutes: deps.config.cooldownMinutes,
       });
+      // The deployment UpdateService started continues the failed deployment's thread.
+      const started = outcome?.status === "done" ? outcome.deploymentId : undefined;
       notified = await deps.notify(message, {
         dedupeKey: rollbackDedupeKey(decision, outcome),
         serviceArn: request.serviceArn,
+        thread: deploymentReply(
+          request.serviceArn,
+          decision.deploymentId,
+          rollbackCardPatch(decision, outcome, request.now.getTime()),
+          started ? [deploymentThreadKey(request.serviceArn, started)] : undefined,
+        ),
       });
     }
     const done = outcomeText(outcome);

@@ -21,6 +21,7 @@ import {
   type TaskEnrichment,
   withinBudget,
 } from "./enrichment.js";
+import { stoppedTaskThread } from "./stop-thread.js";
 
 /**
  * Runs after a stopped task is diagnosed, before the generic notification: the jobs module closes a job's run
@@ -175,14 +176,18 @@ export async function handleTaskStateChange(
           return fromDiagnosis(diagnosis, { ...env, ...context });
         }
       : undefined;
+  const throttleKey = taskThrottleKey(diagnosis);
+  const serviceArn = serviceArnOf(task);
+  const at = occurredAt ?? Date.now();
   const [outcomes] = await Promise.all([
     deps.notify(fromDiagnosis(diagnosis, env), {
       dedupeKey: taskDedupeKey(event),
-      throttleKey: taskThrottleKey(diagnosis),
-      serviceArn: serviceArnOf(task),
+      throttleKey,
+      serviceArn,
       taskArn: task.taskArn,
       ...(occurredAt !== undefined ? { occurredAt } : {}),
       prepare,
+      thread: stoppedTaskThread(event, diagnosis, throttleKey, serviceArn, at),
     }),
     recording,
   ]);

@@ -42,7 +42,21 @@ export interface SlackAppChannel {
   touch(message: Message, route: SlackRoute): Promise<void>;
 }
 
+/** What the channel did in Slack, for the dry run's thread view and logs. */
+export interface SlackActivity {
+  kind: "post" | "parent" | "reply" | "edit";
+  channel: string;
+  ts: string;
+  /** The parent's ts, for replies and edits. */
+  parentTs?: string;
+  /** The thread key, for parents, replies and edits. */
+  thread?: string;
+  text: string;
+}
+
 export interface SlackAppDeps {
+  /** Told about every post and edit that Slack accepted. */
+  observe?: (activity: SlackActivity) => void;
   api: SlackApi;
   threads: ThreadStore;
   defaultChannel: string;
@@ -100,12 +114,18 @@ export function buildSlackAppChannel(deps: SlackAppDeps): SlackAppChannel {
     return undefined;
   }
 
+  const observe = deps.observe ?? (() => {});
+
   async function postTopLevel(channel: string, message: Message) {
-    await api.postMessage({ channel, ...render(message) });
+    const payload = render(message);
+    const posted = await api.postMessage({ channel, ...payload });
+    observe({ kind: "post", channel, ts: posted.ts, text: payload.text });
   }
 
   async function postParent(channel: string, record: ThreadRecord): Promise<string> {
-    const posted = await api.postMessage({ channel, ...render(cardMessage(record.card)) });
+    const payload = render(cardMessage(record.card));
+    const posted = await api.postMessage({ channel, ...payload });
+    observe({ kind: "parent", channel, ts: posted.ts, thread: record.key, text: payload.text });
     return posted.ts;
   }
 
@@ -138,8 +158,17 @@ export function buildSlackAppChannel(deps: SlackAppDeps): SlackAppChannel {
   async function editCard(channel: string, record: ThreadRecord) {
     let shown = record;
     for (let round = 0; round < 3 && shown.ts; round++) {
+      const payload = render(cardMessage(shown.card));
       try {
-        await api.update({ channel, ts: shown.ts, ...render(cardMessage(shown.card)) });
+        await api.update({ channel, ts: shown.ts, ...payload });
+        observe({
+          kind: "edit",
+          channel,
+          ts: shown.ts,
+          parentTs: shown.ts,
+          thread: shown.key,
+          text: payload.text,
+        });
       } catch (error) {
         if (slackErrorAction(error) !== "repost") throw error;
         logger.warn("The thread's parent message is gone or cannot be edited; posting it again", {
@@ -160,13 +189,17 @@ export function buildSlackAppChannel(deps: SlackAppDeps): SlackAppChannel {
 
   async function reply(channel: string, record: ThreadRecord, message: Message) {
     const payload = render(message);
+    const replyIn = async (parentTs: string | undefined) => {
+      const posted = await api.postMessage({ channel, thread_ts: parentTs, ...payload });
+      observe({ kind: "reply", channel, ts: posted.ts, parentTs, thread: record.key, text: payload.text });
+    };
     try {
-      await api.postMessage({ channel, thread_ts: record.ts, ...payload });
+      await replyIn(record.ts);
     } catch (error) {
       if (slackErrorAction(error) !== "repost") throw error;
       const ts = await postParent(channel, record);
       await saveWith(channel, record, (current) => ({ ...current, ts }));
-      await api.postMessage({ channel, thread_ts: ts, ...payload });
+      await replyIn(ts);
     }
   }
 
