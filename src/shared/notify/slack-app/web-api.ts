@@ -281,8 +281,9 @@ export function buildSlackWebApi(options: SlackWebApiOptions): SlackApi {
       code: "deadline",
     };
     let rotated = false;
+    // Paced once per call: a retry waits for its backoff or Slack's Retry-After instead.
+    if (method === "chat.postMessage") await pace(channel);
     for (;;) {
-      if (method === "chat.postMessage") await pace(channel);
       const timeoutMs = Math.min(o.attemptTimeoutMs, deadline() - o.safetyMarginMs);
       if (timeoutMs < o.minAttemptMs) break;
       attempts++;
