@@ -1,84 +1,18 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { fromDiagnosis } from "../../src/shared/notify/from-diagnosis.js";
 import { renderSlack } from "../../src/shared/notify/render/index.js";
 import { DIAGNOSES } from "../notify/render/diagnoses.js";
 import {
-  type SlackStandin,
-  STANDIN_CHANNEL,
-  STANDIN_TOKEN,
-  type StandinOptions,
-  startSlackStandin,
-} from "./slack-web-api-standin.js";
-
-const OTHER_BOT = {
-  token: "xoxb-3333333333-4444444444-otherBotToken",
-  scopes: ["chat:write"],
-  botUserId: "U0OTHERBOT",
-  botId: "B0OTHERBOT",
-};
-const PUBLIC_POSTER = {
-  token: "xoxb-5555555555-6666666666-publicPoster",
-  scopes: ["chat:write", "chat:write.public"],
-  botUserId: "U0PUBLIC",
-  botId: "B0PUBLIC",
-};
-const NO_SCOPE = {
-  token: "xoxb-7777777777-8888888888-noScope",
-  scopes: ["channels:read"],
-  botUserId: "U0NS",
-  botId: "B0NS",
-};
-const CHANNELS = [
-  STANDIN_CHANNEL,
-  { id: "C0OTHER001", name: "deploys", members: ["U0SENTINEL", "U0OTHERBOT"] },
-  { id: "C0UNINVITE", name: "general" },
-  { id: "G0PRIVATE1", name: "secret-ops", private: true },
-];
-
-let standin: SlackStandin;
-let now = 1_765_000_000_000;
-const clock = () => now;
-
-async function start(options: StandinOptions = {}) {
-  standin = await startSlackStandin({
-    tokens: [STANDIN_TOKEN, OTHER_BOT, PUBLIC_POSTER, NO_SCOPE],
-    channels: CHANNELS,
-    clock,
-    burst: 100,
-    ...options,
-  });
-  return standin;
-}
-
-afterEach(async () => {
-  await standin?.close();
-  now = 1_765_000_000_000;
-});
-
-interface CallOptions {
-  token?: string | null;
-  contentType?: string | null;
-}
-
-async function call(method: string, args: unknown, options: CallOptions = {}) {
-  const headers: Record<string, string> = {};
-  const token = options.token === undefined ? STANDIN_TOKEN.token : options.token;
-  if (token !== null) headers.authorization = `Bearer ${token}`;
-  const contentType =
-    options.contentType === undefined ? "application/json; charset=utf-8" : options.contentType;
-  if (contentType !== null) headers["content-type"] = contentType;
-  // A string body makes fetch add text/plain; bytes carry no Content-Type of their own.
-  const body = new TextEncoder().encode(JSON.stringify(args));
-  const response = await fetch(`${standin.url}${method}`, { method: "POST", headers, body });
-  return {
-    status: response.status,
-    retryAfter: response.headers.get("retry-after"),
-    body: (await response.json()) as Record<string, unknown>,
-  };
-}
-
-const post = (args: Record<string, unknown>, options?: CallOptions) =>
-  call("chat.postMessage", { channel: STANDIN_CHANNEL.id, text: "hello", ...args }, options);
+  advance,
+  call,
+  NO_SCOPE,
+  OTHER_BOT,
+  PUBLIC_POSTER,
+  post,
+  standin,
+  start,
+} from "./slack-standin-harness.js";
+import { STANDIN_CHANNEL, STANDIN_TOKEN } from "./slack-web-api-standin.js";
 
 describe("Slack Web API stand-in: authentication", () => {
   it("answers not_authed without a bearer token, even when the JSON body carries one", async () => {
@@ -87,14 +21,14 @@ describe("Slack Web API stand-in: authentication", () => {
     const { body } = await post({ token: STANDIN_TOKEN.token }, { token: null });
 
     expect(body).toEqual({ ok: false, error: "not_authed" });
-    expect(standin.messages).toHaveLength(0);
+    expect(standin().messages).toHaveLength(0);
   });
 
   it("answers invalid_auth for an unknown token and token_revoked for a revoked one", async () => {
     await start();
 
     const unknown = await post({}, { token: "xoxb-not-a-known-token" });
-    standin.revoke(STANDIN_TOKEN.token);
+    standin().revoke(STANDIN_TOKEN.token);
     const revoked = await post({});
 
     expect(unknown.body.error).toBe("invalid_auth");
@@ -145,7 +79,7 @@ describe("Slack Web API stand-in: chat.postMessage", () => {
     expect(ts[0]).toMatch(/^1765000000\.\d{6}$/);
     expect(new Set(ts).size).toBe(3);
     expect([...ts].sort()).toEqual(ts);
-    expect(standin.counts()).toEqual({ topLevel: 3, replies: 0, edits: 0, lost: 0 });
+    expect(standin().counts()).toEqual({ topLevel: 3, replies: 0, edits: 0, lost: 0 });
   });
 
   it("answers channel_not_found for an unknown channel and for a private channel the bot is not in", async () => {
@@ -170,7 +104,7 @@ describe("Slack Web API stand-in: chat.postMessage", () => {
 
   it("answers is_archived once the channel is archived", async () => {
     await start();
-    standin.archive(STANDIN_CHANNEL.id);
+    standin().archive(STANDIN_CHANNEL.id);
 
     const { body } = await post({});
 
@@ -208,8 +142,8 @@ describe("Slack Web API stand-in: threads", () => {
     const reply = await post({ text: "task stopped", thread_ts: parent.body.ts });
 
     expect(reply.body.ok).toBe(true);
-    expect(standin.counts(STANDIN_CHANNEL.id)).toEqual({ topLevel: 1, replies: 1, edits: 0, lost: 0 });
-    expect(standin.messages[1]?.thread_ts).toBe(parent.body.ts);
+    expect(standin().counts(STANDIN_CHANNEL.id)).toEqual({ topLevel: 1, replies: 1, edits: 0, lost: 0 });
+    expect(standin().messages[1]?.thread_ts).toBe(parent.body.ts);
   });
 
   it("accepts like Slack but shows nowhere a post whose thread_ts is a reply, unknown, deleted or in another channel", async () => {
@@ -217,7 +151,7 @@ describe("Slack Web API stand-in: threads", () => {
     const parent = await post({ text: "parent" });
     const reply = await post({ thread_ts: parent.body.ts });
     const gone = await post({ text: "to delete" });
-    standin.deleteMessage(STANDIN_CHANNEL.id, gone.body.ts as string);
+    standin().deleteMessage(STANDIN_CHANNEL.id, gone.body.ts as string);
     const elsewhere = await post({ channel: "C0OTHER001" });
 
     const answers = [
@@ -228,8 +162,12 @@ describe("Slack Web API stand-in: threads", () => {
     ];
 
     expect(answers.map((a) => a.body.ok)).toEqual([true, true, true, true]);
-    expect(standin.counts(STANDIN_CHANNEL.id)).toEqual({ topLevel: 1, replies: 1, edits: 0, lost: 4 });
-    expect(standin.messages.filter((m) => m.lost).map((m) => m.lost)).toEqual([
+    expect(standin().counts(STANDIN_CHANNEL.id)).toEqual({ topLevel: 1, replies: 1, edits: 0, lost: 4 });
+    expect(
+      standin()
+        .messages.filter((m) => m.lost)
+        .map((m) => m.lost),
+    ).toEqual([
       `thread_ts ${reply.body.ts} is a reply, not a parent`,
       `thread_ts 1765000000.999999 is no message of ${STANDIN_CHANNEL.id}`,
       `thread_ts ${gone.body.ts} was deleted`,
@@ -250,15 +188,15 @@ describe("Slack Web API stand-in: chat.update", () => {
     });
 
     expect(body).toMatchObject({ ok: true, channel: STANDIN_CHANNEL.id, ts: parent.body.ts, text: "v2" });
-    expect(standin.messages[0]?.versions.map((v) => v.text)).toEqual(["v1", "v2"]);
-    expect(standin.counts()).toEqual({ topLevel: 1, replies: 0, edits: 1, lost: 0 });
+    expect(standin().messages[0]?.versions.map((v) => v.text)).toEqual(["v1", "v2"]);
+    expect(standin().counts()).toEqual({ topLevel: 1, replies: 0, edits: 1, lost: 0 });
   });
 
   it("answers message_not_found for an unknown or deleted ts and cant_update_message for another bot's message", async () => {
     await start();
     const mine = await post({ channel: "C0OTHER001" });
     const theirs = await post({ channel: "C0OTHER001" }, { token: OTHER_BOT.token });
-    standin.deleteMessage("C0OTHER001", mine.body.ts as string);
+    standin().deleteMessage("C0OTHER001", mine.body.ts as string);
 
     const update = (ts: unknown) => call("chat.update", { channel: "C0OTHER001", ts, text: "edit" });
     const unknown = await update("1765000000.999999");
@@ -270,7 +208,7 @@ describe("Slack Web API stand-in: chat.update", () => {
       "message_not_found",
       "cant_update_message",
     ]);
-    expect(standin.counts().edits).toBe(0);
+    expect(standin().counts().edits).toBe(0);
   });
 
   it("answers is_inactive for a message in an archived channel and channel_not_found for a channel name", async () => {
@@ -278,7 +216,7 @@ describe("Slack Web API stand-in: chat.update", () => {
     const parent = await post({});
 
     const byName = await call("chat.update", { channel: "ecs-alerts", ts: parent.body.ts, text: "edit" });
-    standin.archive(STANDIN_CHANNEL.id);
+    standin().archive(STANDIN_CHANNEL.id);
     const archived = await call("chat.update", {
       channel: STANDIN_CHANNEL.id,
       ts: parent.body.ts,
@@ -290,123 +228,6 @@ describe("Slack Web API stand-in: chat.update", () => {
   });
 });
 
-describe("Slack Web API stand-in: Block Kit limits", () => {
-  const header = (text: string) => ({ type: "header", text: { type: "plain_text", text } });
-  const mrkdwn = (text: string) => ({ type: "mrkdwn", text });
-  const button = (text: string, url = "https://console.aws.amazon.com/ecs", action_id = text) => ({
-    type: "button",
-    text: { type: "plain_text", text },
-    url,
-    action_id,
-  });
-  const cases: Array<[string, unknown[], string]> = [
-    ["51 blocks", Array.from({ length: 51 }, (_, i) => header(`h${i}`)), "/blocks"],
-    ["an unknown block type", [{ type: "headline", text: mrkdwn("x") }], "/blocks/0/type"],
-    ["a header of 151 characters", [header("h".repeat(151))], "/blocks/0/text/text"],
-    ["a mrkdwn header", [{ type: "header", text: mrkdwn("x") }], "/blocks/0/text/type"],
-    [
-      "a section text of 3001 characters",
-      [{ type: "section", text: mrkdwn("s".repeat(3001)) }],
-      "/blocks/0/text/text",
-    ],
-    ["an empty section text", [{ type: "section", text: mrkdwn("") }], "/blocks/0/text/text"],
-    ["a section without text or fields", [{ type: "section" }], "/blocks/0"],
-    [
-      "11 fields",
-      [{ type: "section", fields: Array.from({ length: 11 }, () => mrkdwn("f")) }],
-      "/blocks/0/fields",
-    ],
-    [
-      "a field of 2001 characters",
-      [{ type: "section", fields: [mrkdwn("f".repeat(2001))] }],
-      "/blocks/0/fields/0/text",
-    ],
-    [
-      "11 context elements",
-      [{ type: "context", elements: Array.from({ length: 11 }, () => mrkdwn("c")) }],
-      "/blocks/0/elements",
-    ],
-    [
-      "26 buttons",
-      [{ type: "actions", elements: Array.from({ length: 26 }, (_, i) => button(`b${i}`)) }],
-      "/blocks/0/elements",
-    ],
-    [
-      "a button text of 76 characters",
-      [{ type: "actions", elements: [button("b".repeat(76))] }],
-      "/blocks/0/elements/0/text/text",
-    ],
-    [
-      "a button url of 3001 characters",
-      [{ type: "actions", elements: [button("open", `https://x.example/${"u".repeat(2983)}`)] }],
-      "/blocks/0/elements/0/url",
-    ],
-    [
-      "two buttons with one action_id",
-      [{ type: "actions", elements: [button("a", undefined, "same"), button("b", undefined, "same")] }],
-      "/blocks/0/elements/1/action_id",
-    ],
-    ["a block_id of 256 characters", [{ ...header("h"), block_id: "b".repeat(256) }], "/blocks/0/block_id"],
-    [
-      "a repeated block_id",
-      [
-        { ...header("a"), block_id: "x" },
-        { ...header("b"), block_id: "x" },
-      ],
-      "/blocks/1/block_id",
-    ],
-    ["an unknown property", [{ ...header("h"), color: "red" }], "/blocks/0/color"],
-  ];
-
-  it.each(cases)(
-    "answers invalid_blocks for %s, pointing at the offending field",
-    async (_name, blocks, pointer) => {
-      await start();
-
-      const { body } = await post({ blocks });
-
-      expect(body.error).toBe("invalid_blocks");
-      expect(
-        (body.errors as string[]).some((e) => e.endsWith(`[json-pointer:${pointer}]`)),
-        JSON.stringify(body),
-      ).toBe(true);
-      expect(standin.messages).toHaveLength(0);
-    },
-  );
-
-  it("accepts blocks exactly at every limit", async () => {
-    await start();
-    const blocks = [
-      header("h".repeat(150)),
-      { type: "section", text: mrkdwn("s".repeat(3000)), block_id: "b".repeat(255) },
-      { type: "section", fields: Array.from({ length: 10 }, () => mrkdwn("f".repeat(2000))) },
-      { type: "context", elements: Array.from({ length: 10 }, () => mrkdwn("c")) },
-      { type: "actions", elements: Array.from({ length: 25 }, (_, i) => button(`${i}`.padEnd(75, "b"))) },
-      ...Array.from({ length: 45 }, () => ({ type: "divider" })),
-    ];
-
-    const { body } = await post({ blocks });
-
-    expect(blocks).toHaveLength(50);
-    expect(body.ok, JSON.stringify(body)).toBe(true);
-  });
-
-  it("validates the blocks of chat.update too", async () => {
-    await start();
-    const parent = await post({});
-
-    const { body } = await call("chat.update", {
-      channel: STANDIN_CHANNEL.id,
-      ts: parent.body.ts,
-      text: "x",
-      blocks: [header("h".repeat(151))],
-    });
-
-    expect(body.error).toBe("invalid_blocks");
-    expect(standin.counts().edits).toBe(0);
-  });
-});
-
 describe("Slack Web API stand-in: rate limits and injected failures", () => {
   it("answers 429 with Retry-After and ratelimited past the burst, per channel, and recovers with time", async () => {
     await start({ postsPerSecond: 1, burst: 2 });
@@ -414,14 +235,14 @@ describe("Slack Web API stand-in: rate limits and injected failures", () => {
     const first = [await post({}), await post({})];
     const limited = await post({});
     const otherChannel = await post({ channel: "C0OTHER001" });
-    now += 1_000;
+    advance(1_000);
     const later = await post({});
 
     expect(first.map((a) => a.status)).toEqual([200, 200]);
     expect(limited).toEqual({ status: 429, retryAfter: "1", body: { ok: false, error: "ratelimited" } });
     expect(otherChannel.body.ok).toBe(true);
     expect(later.body.ok).toBe(true);
-    expect(standin.counts(STANDIN_CHANNEL.id).topLevel).toBe(3);
+    expect(standin().counts(STANDIN_CHANNEL.id).topLevel).toBe(3);
   });
 
   it("gives a whole-second Retry-After that covers the wait at a slower rate", async () => {
@@ -436,11 +257,11 @@ describe("Slack Web API stand-in: rate limits and injected failures", () => {
 
   it("answers each injected failure once, then normally", async () => {
     await start();
-    standin.failNext("chat.postMessage", { status: 503 });
-    standin.failNext("chat.postMessage", { status: 429, retryAfter: 2 });
-    standin.failNext("chat.postMessage", { error: "invalid_auth" });
+    standin().failNext("chat.postMessage", { status: 503 });
+    standin().failNext("chat.postMessage", { status: 429, retryAfter: 2 });
+    standin().failNext("chat.postMessage", { error: "invalid_auth" });
 
-    const unavailable = await fetch(`${standin.url}chat.postMessage`, { method: "POST" });
+    const unavailable = await fetch(`${standin().url}chat.postMessage`, { method: "POST" });
     const limited = await post({});
     const refused = await post({});
     const normal = await post({});
@@ -449,7 +270,12 @@ describe("Slack Web API stand-in: rate limits and injected failures", () => {
     expect([limited.status, limited.retryAfter, limited.body.error]).toEqual([429, "2", "ratelimited"]);
     expect(refused.body).toEqual({ ok: false, error: "invalid_auth" });
     expect(normal.body.ok).toBe(true);
-    expect(standin.requests.map((r) => r.answer)).toEqual(["http_503", "ratelimited", "invalid_auth", "ok"]);
+    expect(standin().requests.map((r) => r.answer)).toEqual([
+      "http_503",
+      "ratelimited",
+      "invalid_auth",
+      "ok",
+    ]);
   });
 
   it("answers unknown_method for a method it does not implement", async () => {

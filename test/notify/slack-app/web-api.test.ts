@@ -1,25 +1,26 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { SlackErrorAction } from "../../../src/shared/notify/slack-app/api-port.js";
 import {
   KNOWN_SLACK_ERROR_CODES,
   SlackApiConfigError,
   SlackApiError,
-  SlackMalformedResponseError,
 } from "../../../src/shared/notify/slack-app/errors.js";
 import {
   buildSlackWebApi,
-  type SlackWebApiOptions,
   staticToken,
   type TokenSource,
 } from "../../../src/shared/notify/slack-app/web-api.js";
+import { STANDIN_CHANNEL, STANDIN_TOKEN } from "../../support/slack-web-api-standin.js";
 import {
-  type SlackStandin,
-  STANDIN_CHANNEL,
-  STANDIN_TOKEN,
-  type StandinOptions,
-  startSlackStandin,
-} from "../../support/slack-web-api-standin.js";
-import { recordingLogger } from "../delivery/recording-logger.js";
+  message,
+  NO_SCOPE,
+  OTHER_BOT,
+  rejection,
+  rotatingToken,
+  SECRET_TEXT,
+  setup,
+  standin,
+} from "./web-api-setup.js";
 
 /**
  * The documented errors of chat.postMessage and chat.update (docs.slack.dev/reference/methods/chat.postMessage
@@ -49,112 +50,14 @@ const NAMED: Record<string, SlackErrorAction> = {
   ratelimited: "retry",
 };
 
-const NO_SCOPE = {
-  token: "xoxb-7777777777-8888888888-noScope",
-  scopes: ["users:read"],
-  botUserId: "U0NS",
-  botId: "B0NS",
-};
-const OTHER_BOT = {
-  token: "xoxb-3333333333-4444444444-otherBot",
-  scopes: ["chat:write"],
-  botUserId: "U0OB",
-  botId: "B0OB",
-};
-const CHANNELS = [
-  STANDIN_CHANNEL,
-  { id: "C0OTHER001", name: "deploys", members: ["U0SENTINEL", "U0OB"] },
-  { id: "C0UNINVITE", name: "general" },
-];
-const SECRET_TEXT = "payload text that must never be logged";
-
-/** One fake clock for the client and the stand-in: sleeps are recorded and advance it, nobody really waits. */
-function fakeTime(budgetMs = 60_000) {
-  const start = 1_765_000_000_000;
-  let now = start;
-  const sleeps: number[] = [];
-  return {
-    sleeps,
-    now: () => now,
-    deadline: () => start + budgetMs - now,
-    sleep: async (ms: number) => {
-      sleeps.push(ms);
-      now += ms;
-    },
-  };
-}
-
-/** A token source that moves to the next value each time it is told to forget the current one. */
-function rotatingToken(...values: string[]) {
-  let index = 0;
-  let invalidations = 0;
-  const source: TokenSource = Object.assign(async () => values[Math.min(index, values.length - 1)] ?? "", {
-    invalidate: () => {
-      invalidations++;
-      index++;
-    },
-  });
-  return { source, invalidations: () => invalidations };
-}
-
-let standin: SlackStandin;
-afterEach(async () => {
-  await standin?.close();
-});
-
-async function setup(
-  options: Partial<SlackWebApiOptions> = {},
-  standinOptions: StandinOptions = {},
-  budgetMs?: number,
-) {
-  const time = fakeTime(budgetMs);
-  standin = await startSlackStandin({
-    tokens: [STANDIN_TOKEN, NO_SCOPE, OTHER_BOT],
-    channels: CHANNELS,
-    clock: time.now,
-    burst: 100,
-    ...standinOptions,
-  });
-  const logger = recordingLogger();
-  const api = buildSlackWebApi({
-    baseUrl: standin.url,
-    token: staticToken(STANDIN_TOKEN.token),
-    fetch,
-    deadline: time.deadline,
-    sleep: time.sleep,
-    clock: time.now,
-    random: () => 0.5,
-    logger,
-    ...options,
-  });
-  return { api, time, logger };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<SlackApiError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof SlackApiError) return error;
-    throw error;
-  }
-  throw new Error("expected a SlackApiError");
-}
-
-const message = (extra: object = {}) => ({
-  channel: STANDIN_CHANNEL.id,
-  text: SECRET_TEXT,
-  blocks: [{ type: "section", text: { type: "mrkdwn", text: SECRET_TEXT } }],
-  ...extra,
-});
-
 describe("Slack Web API adapter: requests", () => {
   it("posts JSON with the bearer token, no unfurling, and returns the channel ID and ts Slack answered", async () => {
     const { api } = await setup();
 
     const posted = await api.postMessage(message({ channel: "#ecs-alerts" }));
 
-    expect(posted).toEqual({ channel: STANDIN_CHANNEL.id, ts: standin.messages[0]?.ts });
-    const request = standin.requests[0];
+    expect(posted).toEqual({ channel: STANDIN_CHANNEL.id, ts: standin().messages[0]?.ts });
+    const request = standin().requests[0];
     expect(request?.headers.authorization).toBe(`Bearer ${STANDIN_TOKEN.token}`);
     expect(request?.headers["content-type"]).toBe("application/json; charset=utf-8");
     expect(request?.json).toEqual({
@@ -172,19 +75,19 @@ describe("Slack Web API adapter: requests", () => {
     const edited = await api.update({ channel: parent.channel, ts: parent.ts, text: "failed", blocks: [] });
 
     expect(edited).toEqual(parent);
-    expect(standin.counts()).toEqual({ topLevel: 1, replies: 1, edits: 1, lost: 0 });
-    expect(standin.messages[0]?.versions.map((v) => v.text)).toEqual(["deployment started", "failed"]);
+    expect(standin().counts()).toEqual({ topLevel: 1, replies: 1, edits: 1, lost: 0 });
+    expect(standin().messages[0]?.versions.map((v) => v.text)).toEqual(["deployment started", "failed"]);
   });
 
   it("adds the missing trailing slash to the base URL and refuses plain http off loopback", async () => {
     const { api } = await setup();
-    const base = standin.url.replace(/\/$/, "");
+    const base = standin().url.replace(/\/$/, "");
     const noSlash = buildSlackWebApi({ baseUrl: base, token: staticToken(STANDIN_TOKEN.token), fetch });
 
     await noSlash.postMessage(message());
     await api.postMessage(message());
 
-    expect(standin.counts().topLevel).toBe(2);
+    expect(standin().counts().topLevel).toBe(2);
     expect(() =>
       buildSlackWebApi({ baseUrl: "http://slack.example/api/", token: staticToken("x"), fetch }),
     ).toThrow(SlackApiConfigError);
@@ -205,7 +108,7 @@ describe("Slack Web API adapter: Slack's refusals", () => {
 
   it.each(Object.entries(NAMED))("turns %s into action %s with a hint", async (code, action) => {
     const { api } = await setup();
-    for (let i = 0; i < 5; i++) standin.failNext("chat.postMessage", { error: code });
+    for (let i = 0; i < 5; i++) standin().failNext("chat.postMessage", { error: code });
 
     const error = await rejection(api.postMessage(message()));
 
@@ -219,15 +122,15 @@ describe("Slack Web API adapter: Slack's refusals", () => {
 
     for (const code of new Set(DOCUMENTED["chat.update"].split(" "))) {
       const parent = await api.postMessage(message());
-      standin.failNext("chat.update", { error: code });
-      const before = standin.requests.length;
+      standin().failNext("chat.update", { error: code });
+      const before = standin().requests.length;
       const outcome = await api
         .update({ channel: parent.channel, ts: parent.ts, text: "edit", blocks: [] })
         .then(
           () => "recovered",
           (error: unknown) => error,
         );
-      const requests = standin.requests.length - before;
+      const requests = standin().requests.length - before;
       if (outcome === "recovered") {
         expect([code, requests]).toEqual([code, 2]);
       } else {
@@ -257,7 +160,7 @@ describe("Slack Web API adapter: Slack's refusals", () => {
 
     expect(error).toMatchObject({ code, action });
     expect(error.hint).toContain(hintPart);
-    expect(standin.requests).toHaveLength(1);
+    expect(standin().requests).toHaveLength(1);
   });
 
   it("says which block Slack refused", async () => {
@@ -273,11 +176,11 @@ describe("Slack Web API adapter: Slack's refusals", () => {
     const { api } = await setup();
     const mine = await api.postMessage(message({ channel: "C0OTHER001" }));
     const theirs = await buildSlackWebApi({
-      baseUrl: standin.url,
+      baseUrl: standin().url,
       token: staticToken(OTHER_BOT.token),
       fetch,
     }).postMessage(message({ channel: "C0OTHER001" }));
-    standin.deleteMessage("C0OTHER001", mine.ts);
+    standin().deleteMessage("C0OTHER001", mine.ts);
 
     const deleted = await rejection(
       api.update({ channel: "C0OTHER001", ts: mine.ts, text: "x", blocks: [] }),
@@ -300,7 +203,7 @@ describe("Slack Web API adapter: the token", () => {
 
     expect([error.code, error.action]).toEqual(["invalid_auth", "auth"]);
     expect(token.invalidations()).toBe(1);
-    expect(standin.requests).toHaveLength(1);
+    expect(standin().requests).toHaveLength(1);
   });
 
   it("retries once with a rotated token re-read from the secret", async () => {
@@ -309,8 +212,8 @@ describe("Slack Web API adapter: the token", () => {
 
     await api.postMessage(message());
 
-    expect(standin.requests.map((r) => r.answer)).toEqual(["invalid_auth", "ok"]);
-    expect(standin.counts().topLevel).toBe(1);
+    expect(standin().requests.map((r) => r.answer)).toEqual(["invalid_auth", "ok"]);
+    expect(standin().counts().topLevel).toBe(1);
   });
 
   it("answers missing_scope as auth for a token without chat:write", async () => {
@@ -328,7 +231,7 @@ describe("Slack Web API adapter: the token", () => {
     const error = await rejection(api.postMessage(message()));
 
     expect([error.code, error.action]).toEqual(["invalid_token_format", "auth"]);
-    expect(standin.requests).toHaveLength(0);
+    expect(standin().requests).toHaveLength(0);
   });
 
   it("turns a secret that cannot be read into a retry", async () => {
@@ -355,14 +258,14 @@ describe("Slack Web API adapter: the token", () => {
     const { api, logger } = await setup({ maxAttempts: 2 }, {}, 10_000);
     const errors: unknown[] = [];
     const attempt = (promise: Promise<unknown>) => promise.catch((error: unknown) => errors.push(error));
-    standin.failNext("chat.postMessage", { error: "invalid_auth" });
+    standin().failNext("chat.postMessage", { error: "invalid_auth" });
     await attempt(api.postMessage(message()));
-    standin.failNext("chat.postMessage", { status: 503 });
-    standin.failNext("chat.postMessage", { status: 502 });
+    standin().failNext("chat.postMessage", { status: 503 });
+    standin().failNext("chat.postMessage", { status: 502 });
     await attempt(api.postMessage(message()));
-    standin.failNext("chat.postMessage", { status: 429, retryAfter: 60 });
+    standin().failNext("chat.postMessage", { status: 429, retryAfter: 60 });
     await attempt(api.postMessage(message()));
-    standin.failNext("chat.postMessage", { status: 200, body: '{"ok":true}' });
+    standin().failNext("chat.postMessage", { status: 200, body: '{"ok":true}' });
     await attempt(api.postMessage(message()));
     await attempt(api.postMessage(message({ channel: "C0UNINVITE" })));
     await attempt(api.postMessage(message({ blocks: [{ type: "nope" }] })));
@@ -376,124 +279,5 @@ describe("Slack Web API adapter: the token", () => {
     expect(everything).not.toContain(STANDIN_TOKEN.token);
     expect(everything).not.toContain(STANDIN_TOKEN.token.slice(-12));
     expect(everything).not.toContain(SECRET_TEXT);
-  });
-});
-
-describe("Slack Web API adapter: rate limits, retries and the deadline", () => {
-  it("waits Slack's Retry-After on a real 429 and then posts, without really sleeping", async () => {
-    const { api, time } = await setup({ postIntervalMs: 0 }, { postsPerSecond: 1, burst: 1 });
-
-    await api.postMessage(message());
-    await api.postMessage(message());
-
-    expect(time.sleeps).toEqual([1000]);
-    expect(standin.requests.map((r) => r.answer)).toEqual(["ok", "ratelimited", "ok"]);
-    expect(standin.counts().topLevel).toBe(2);
-  });
-
-  it("throws ratelimited with action retry when Retry-After does not fit the invocation", async () => {
-    const { api, time } = await setup({}, {}, 10_000);
-    standin.failNext("chat.postMessage", { status: 429, retryAfter: 30 });
-
-    const error = await rejection(api.postMessage(message()));
-
-    expect(error).toMatchObject({ code: "ratelimited", action: "retry", status: 429, retryAfterMs: 30_000 });
-    expect(time.sleeps).toEqual([]);
-    expect(standin.messages).toHaveLength(0);
-  });
-
-  it("retries 5xx answers with jittered exponential backoff and then succeeds", async () => {
-    const { api, time } = await setup();
-    standin.failNext("chat.postMessage", { status: 503 });
-    standin.failNext("chat.postMessage", { status: 502 });
-
-    await api.postMessage(message());
-
-    expect(time.sleeps).toEqual([150, 300]);
-    expect(standin.counts().topLevel).toBe(1);
-  });
-
-  it("throws action retry after the last attempt when Slack stays unavailable", async () => {
-    const { api } = await setup({ maxAttempts: 3 });
-    for (let i = 0; i < 3; i++) standin.failNext("chat.update", { status: 503 });
-
-    const error = await rejection(
-      api.update({ channel: STANDIN_CHANNEL.id, ts: "1.2", text: "x", blocks: [] }),
-    );
-
-    expect(error).toMatchObject({ code: "http_503", action: "retry", attempts: 3, status: 503 });
-  });
-
-  it("makes no call when the invocation has too little time left", async () => {
-    const { api } = await setup({}, {}, 2_400);
-
-    const error = await rejection(api.postMessage(message()));
-
-    expect([error.code, error.action]).toEqual(["deadline", "retry"]);
-    expect(standin.requests).toHaveLength(0);
-  });
-
-  it("stops a retry whose backoff would overrun the deadline", async () => {
-    const { api, time } = await setup({ baseDelayMs: 2_000 }, {}, 3_000);
-    standin.failNext("chat.postMessage", { status: 500 });
-
-    const error = await rejection(api.postMessage(message()));
-
-    expect(error).toMatchObject({ code: "http_500", action: "retry", attempts: 1 });
-    expect(time.sleeps).toEqual([]);
-  });
-
-  it("abandons an attempt that outlives its timeout and reports it as a retry", async () => {
-    const { api } = await setup({ attemptTimeoutMs: 100, minAttemptMs: 50, maxAttempts: 1 });
-    standin.failNext("chat.postMessage", { delayMs: 2_000 });
-
-    const error = await rejection(api.postMessage(message()));
-
-    expect([error.code, error.action]).toEqual(["timeout", "retry"]);
-  });
-
-  it("paces posts to one channel a second apart and leaves other channels alone", async () => {
-    const { api, time } = await setup({}, { postsPerSecond: 1, burst: 1 });
-
-    await api.postMessage(message());
-    await api.postMessage(message({ channel: "C0OTHER001" }));
-    await api.postMessage(message());
-    await api.postMessage(message());
-
-    expect(time.sleeps).toEqual([1000, 1000]);
-    expect(standin.requests.map((r) => r.answer)).toEqual(["ok", "ok", "ok", "ok"]);
-  });
-
-  it("queues concurrent posts to one channel one interval apart", async () => {
-    // The posts start at the same instant: the sleeps are recorded and do not move the clock.
-    const sleeps: number[] = [];
-    const { api } = await setup({ postIntervalMs: 1_500, sleep: async (ms) => void sleeps.push(ms) });
-
-    await Promise.all([api.postMessage(message()), api.postMessage(message()), api.postMessage(message())]);
-
-    expect([...sleeps].sort((a, b) => a - b)).toEqual([1500, 3000]);
-    expect(standin.counts().topLevel).toBe(3);
-  });
-
-  it("does not pace chat.update", async () => {
-    const { api, time } = await setup();
-    const parent = await api.postMessage(message());
-
-    await api.update({ channel: parent.channel, ts: parent.ts, text: "a", blocks: [] });
-    await api.update({ channel: parent.channel, ts: parent.ts, text: "b", blocks: [] });
-
-    expect(time.sleeps).toEqual([]);
-    expect(standin.counts().edits).toBe(2);
-  });
-
-  it("treats a 200 answer without a ts as a malformed response, not retried in-process", async () => {
-    const { api } = await setup();
-    standin.failNext("chat.postMessage", { status: 200, body: '{"ok":true,"channel":"C0ALERTS01"}' });
-
-    const error = await rejection(api.postMessage(message()));
-
-    expect(error).toBeInstanceOf(SlackMalformedResponseError);
-    expect(error).toMatchObject({ name: "SlackMalformedResponseError", action: "retry" });
-    expect(standin.requests).toHaveLength(1);
   });
 });
