@@ -154,8 +154,12 @@ export function buildSlackAppChannel(deps: SlackAppDeps): SlackAppChannel {
     throw new ThreadContentionError(start.key);
   }
 
-  /** Edits the parent; a parent that is gone is posted again. A newer save than ours is shown instead. */
-  async function editCard(channel: string, record: ThreadRecord) {
+  /**
+   * Edits the parent; a parent that is gone is posted again. A newer save than ours is shown instead.
+   * Returns the record with the parent's current ts (replies must go under a parent that still exists: Slack
+   * accepts a reply to a deleted parent and shows it nowhere).
+   */
+  async function editCard(channel: string, record: ThreadRecord): Promise<ThreadRecord> {
     let shown = record;
     for (let round = 0; round < 3 && shown.ts; round++) {
       const payload = render(cardMessage(shown.card));
@@ -177,14 +181,15 @@ export function buildSlackAppChannel(deps: SlackAppDeps): SlackAppChannel {
           error: error instanceof Error ? error.message : String(error),
         });
         const ts = await postParent(channel, shown);
-        await saveWith(channel, shown, (current) => ({ ...current, ts }));
-        return;
+        const saved = await saveWith(channel, shown, (current) => ({ ...current, ts }));
+        return saved?.saved ?? { ...shown, ts };
       }
       // Concurrent editors may reach Slack out of order: whoever saved an older version shows the newest.
       const latest = await threads.find(channel, shown.key);
-      if (!latest || latest.version <= shown.version) return;
+      if (!latest || latest.version <= shown.version) return shown;
       shown = latest;
     }
+    return shown;
   }
 
   async function reply(channel: string, record: ThreadRecord, message: Message) {
@@ -210,6 +215,7 @@ export function buildSlackAppChannel(deps: SlackAppDeps): SlackAppChannel {
     message: Message,
     route: SlackRoute,
     at: number,
+    justPosted = false,
   ) {
     const wantsReply = meta.reply !== false && route.cardOnly !== true;
     let replyNow = false;
@@ -227,8 +233,10 @@ export function buildSlackAppChannel(deps: SlackAppDeps): SlackAppChannel {
       if (!cardChanged && details === current.details && lastSeenAt === current.lastSeenAt) return undefined;
       return { ...current, card: patched?.card ?? current.card, details, lastSeenAt };
     });
-    const saved = result?.saved ?? record;
-    if (cardChanged || meta.refresh) await editCard(channel, saved);
+    let saved = result?.saved ?? record;
+    // An edit before a reply also proves the parent still exists (Slack takes a reply to a deleted parent and
+    // shows it nowhere); replies are few, so this costs little.
+    if (cardChanged || meta.refresh || (replyNow && !justPosted)) saved = await editCard(channel, saved);
     if (replyNow) {
       try {
         await reply(channel, saved, message);
@@ -299,7 +307,7 @@ export function buildSlackAppChannel(deps: SlackAppDeps): SlackAppChannel {
       }
       const record = { ...opened.record, ts };
       if (meta.opening && meta.reply !== false && route.cardOnly !== true) {
-        await continueThread(channel, { ...meta, patch: undefined }, record, message, route, at);
+        await continueThread(channel, { ...meta, patch: undefined }, record, message, route, at, true);
         return;
       }
       await addAliases(meta, meta.key);
