@@ -310,12 +310,18 @@ describe("automatic rollback", () => {
 describe("secrets and logs", () => {
   it("reads the Slack webhook only from the named secret or parameter, and nothing without one", () => {
     const secretActions = ["secretsmanager:GetSecretValue", "ssm:GetParameter"];
-    const reads = (template: CfnTemplate) =>
+    const reads = (template: CfnTemplate, sid = "ReadSlackWebhookSecret") =>
+      allIamStatements(template).filter(
+        ({ statement }) =>
+          statement.Sid === sid && asArray(statement.Action).some((action) => secretActions.includes(action)),
+      );
+    const allReads = (template: CfnTemplate) =>
       allIamStatements(template).filter(({ statement }) =>
         asArray(statement.Action).some((action) => secretActions.includes(action)),
       );
 
-    expect(reads(plain)).toEqual([]);
+    expect(allReads(plain)).toEqual([]);
+    expect(reads(documented).length).toBe(FUNCTIONS.length);
     for (const { statement } of reads(documented)) {
       expect(statement.Resource).toEqual([
         sub(
@@ -323,13 +329,32 @@ describe("secrets and logs", () => {
         ),
       ]);
     }
-    for (const { statement } of reads(wide)) {
+    for (const { statement } of allReads(wide)) {
       expect(statement.Action).toEqual(["ssm:GetParameter"]);
       expect(statement.Resource).toEqual([
         sub(`arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter/ops/slack`),
       ]);
     }
-    expect(reads(wide).length).toBe(FUNCTIONS.length);
+    expect(allReads(wide).length).toBe(FUNCTIONS.length);
+  });
+
+  it("reads the Slack bot token only from the named secret, and the documented stack reads nothing else", () => {
+    const secretActions = ["secretsmanager:GetSecretValue", "ssm:GetParameter"];
+    const reads = allIamStatements(documented).filter(({ statement }) =>
+      asArray(statement.Action).some((action) => secretActions.includes(action)),
+    );
+    const tokenReads = reads.filter(({ statement }) => statement.Sid === "ReadSlackBotTokenSecret");
+
+    expect(tokenReads.length).toBe(FUNCTIONS.length);
+    for (const { statement } of tokenReads) {
+      expect(statement.Action).toEqual(["secretsmanager:GetSecretValue"]);
+      expect(statement.Resource).toEqual([
+        sub(
+          `arn:\${AWS::Partition}:secretsmanager:\${AWS::Region}:\${AWS::AccountId}:secret:ecs-sentinel/slack-bot-token-??????`,
+        ),
+      ]);
+    }
+    expect(reads.length).toBe(2 * FUNCTIONS.length);
   });
 
   it("reads container logs of /ecs/ log groups in the stack's region by default, plus only the regions logRegions names", () => {
@@ -378,7 +403,8 @@ describe("handler settings", () => {
       for (const fn of FUNCTIONS) {
         const env = envOf(template, fn);
         expect(env, `${name} ${fn}`).not.toHaveProperty("SLACK_WEBHOOK_URL");
-        expect(JSON.stringify(env), `${name} ${fn}`).not.toMatch(/hooks\.slack\.com/);
+        expect(env, `${name} ${fn}`).not.toHaveProperty("SLACK_BOT_TOKEN");
+        expect(JSON.stringify(env), `${name} ${fn}`).not.toMatch(/hooks\.slack\.com|xox[a-z]-/);
       }
     }
   });
