@@ -308,53 +308,33 @@ describe("automatic rollback", () => {
 });
 
 describe("secrets and logs", () => {
-  it("reads the Slack webhook only from the named secret or parameter, and nothing without one", () => {
-    const secretActions = ["secretsmanager:GetSecretValue", "ssm:GetParameter"];
-    const reads = (template: CfnTemplate, sid = "ReadSlackWebhookSecret") =>
-      allIamStatements(template).filter(
-        ({ statement }) =>
-          statement.Sid === sid && asArray(statement.Action).some((action) => secretActions.includes(action)),
-      );
-    const allReads = (template: CfnTemplate) =>
-      allIamStatements(template).filter(({ statement }) =>
-        asArray(statement.Action).some((action) => secretActions.includes(action)),
-      );
+  const SECRET_READS = ["secretsmanager:GetSecretValue", "ssm:GetParameter"];
+  const secretReads = (template: CfnTemplate, sid?: string) =>
+    allIamStatements(template)
+      .map(({ statement }) => statement)
+      .filter((s) => asArray(s.Action).some((a) => SECRET_READS.includes(a)) && (!sid || s.Sid === sid));
+  const secretArn = (name: string) =>
+    sub(`arn:\${AWS::Partition}:secretsmanager:\${AWS::Region}:\${AWS::AccountId}:secret:${name}-??????`);
 
-    expect(allReads(plain)).toEqual([]);
-    expect(reads(documented).length).toBe(FUNCTIONS.length);
-    for (const { statement } of reads(documented)) {
-      expect(statement.Resource).toEqual([
-        sub(
-          `arn:\${AWS::Partition}:secretsmanager:\${AWS::Region}:\${AWS::AccountId}:secret:ecs-sentinel/slack-webhook-??????`,
-        ),
-      ]);
-    }
-    for (const { statement } of allReads(wide)) {
-      expect(statement.Action).toEqual(["ssm:GetParameter"]);
-      expect(statement.Resource).toEqual([
-        sub(`arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter/ops/slack`),
-      ]);
-    }
-    expect(allReads(wide).length).toBe(FUNCTIONS.length);
+  it("reads the Slack webhook only from the named secret or parameter, and nothing without one", () => {
+    expect(secretReads(plain)).toEqual([]);
+    const webhookReads = secretReads(documented, "ReadSlackWebhookSecret");
+    expect(webhookReads.length).toBe(FUNCTIONS.length);
+    for (const s of webhookReads) expect(s.Resource).toEqual([secretArn("ecs-sentinel/slack-webhook")]);
+    const parameterRead = {
+      Action: ["ssm:GetParameter"],
+      Resource: [sub(`arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter/ops/slack`)],
+    };
+    expect(secretReads(wide)).toEqual(FUNCTIONS.map(() => expect.objectContaining(parameterRead)));
   });
 
   it("reads the Slack bot token only from the named secret, and the documented stack reads nothing else", () => {
-    const secretActions = ["secretsmanager:GetSecretValue", "ssm:GetParameter"];
-    const reads = allIamStatements(documented).filter(({ statement }) =>
-      asArray(statement.Action).some((action) => secretActions.includes(action)),
-    );
-    const tokenReads = reads.filter(({ statement }) => statement.Sid === "ReadSlackBotTokenSecret");
+    const tokenReads = secretReads(documented, "ReadSlackBotTokenSecret");
+    const arn = secretArn("ecs-sentinel/slack-bot-token");
 
-    expect(tokenReads.length).toBe(FUNCTIONS.length);
-    for (const { statement } of tokenReads) {
-      expect(statement.Action).toEqual(["secretsmanager:GetSecretValue"]);
-      expect(statement.Resource).toEqual([
-        sub(
-          `arn:\${AWS::Partition}:secretsmanager:\${AWS::Region}:\${AWS::AccountId}:secret:ecs-sentinel/slack-bot-token-??????`,
-        ),
-      ]);
-    }
-    expect(reads.length).toBe(2 * FUNCTIONS.length);
+    expect(tokenReads).toEqual(FUNCTIONS.map(() => expect.objectContaining({ Resource: [arn] })));
+    expect(tokenReads.flatMap((s) => s.Action)).toEqual(FUNCTIONS.map(() => "secretsmanager:GetSecretValue"));
+    expect(secretReads(documented).length).toBe(2 * FUNCTIONS.length);
   });
 
   it("reads container logs of /ecs/ log groups in the stack's region by default, plus only the regions logRegions names", () => {
