@@ -46,31 +46,37 @@ const allow = (sid, action, resource, condition) => ({
   ...(condition ? { Condition: condition } : {}),
 });
 
-/** Grants exactly the one read the handler makes of SLACK_WEBHOOK_SECRET (see parseSlackWebhookSecret). */
-function secretStatements(params) {
-  const name = params.slackWebhookSecret;
-  if (name === "") return [];
-  if (name.startsWith("arn:")) {
-    return [allow("ReadSlackWebhookSecret", ["secretsmanager:GetSecretValue"], [name])];
-  }
+/**
+ * Grants exactly the one read the handler makes of a secret named by a `*_FROM` variable
+ * (src/shared/secret-source.ts): GetSecretValue on that secret, or GetParameter on that parameter.
+ * No kms:Decrypt: a secret under the AWS managed key needs none (docs/security.md, customer managed keys).
+ */
+function readSecretStatement(sid, name) {
+  if (name.startsWith("arn:")) return allow(sid, ["secretsmanager:GetSecretValue"], [name]);
   if (name.startsWith("ssm:") || name.startsWith("/")) {
     const parameterPath = name.replace(/^ssm:/, "").replace(/^\/+/, "");
-    return [
-      allow(
-        "ReadSlackWebhookSecret",
-        ["ssm:GetParameter"],
-        [sub(`arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter/${parameterPath}`)],
-      ),
-    ];
+    return allow(
+      sid,
+      ["ssm:GetParameter"],
+      [sub(`arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter/${parameterPath}`)],
+    );
   }
   // Secrets Manager appends six random characters to a secret's ARN.
+  return allow(
+    sid,
+    ["secretsmanager:GetSecretValue"],
+    [sub(`arn:\${AWS::Partition}:secretsmanager:\${AWS::Region}:\${AWS::AccountId}:secret:${name}-??????`)],
+  );
+}
+
+/** The configured Slack secrets (webhook URL: SLACK_WEBHOOK_URL_FROM; bot token: SLACK_BOT_TOKEN_FROM); none unset. */
+function secretStatements(params) {
   return [
-    allow(
-      "ReadSlackWebhookSecret",
-      ["secretsmanager:GetSecretValue"],
-      [sub(`arn:\${AWS::Partition}:secretsmanager:\${AWS::Region}:\${AWS::AccountId}:secret:${name}-??????`)],
-    ),
-  ];
+    ["ReadSlackWebhookSecret", params.slackWebhookSecret],
+    ["ReadSlackBotTokenSecret", params.slackBotTokenSecret],
+  ]
+    .filter(([, name]) => name !== "")
+    .map(([sid, name]) => readSecretStatement(sid, name));
 }
 
 /**
@@ -86,7 +92,7 @@ const STATE_TABLE_ACTIONS = [
   "dynamodb:Query",
 ];
 
-/** What every function needs: the state table, the notification topic (and its key), the DLQ, the secret. */
+/** What every function needs: the state table, the notification topic (and its key), the DLQ, the Slack secrets. */
 function commonStatements(params, extraTableActions = []) {
   return [
     allow(

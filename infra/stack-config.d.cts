@@ -35,8 +35,12 @@ export interface StackParams {
   everyCluster: boolean;
   watchedClusters: string[];
   autoRollbackServices: RollbackService[];
-  /** Secrets Manager name or ARN, `ssm:NAME` or `/NAME`; "" = Slack off. Exact: no wildcards. */
+  /** Secrets Manager name or ARN, `ssm:NAME` or `/NAME`; "" = no webhook. Exact: no wildcards. */
   slackWebhookSecret: string;
+  /** The same for the Slack app's bot token (app mode); "" = no app mode. */
+  slackBotTokenSecret: string;
+  /** The channel ID app mode posts to (C…/G…); "" exactly when slackBotTokenSecret is "". */
+  slackChannel: string;
   /** Log group name patterns the log tail may read; default `/ecs/*`. */
   logGroupPatterns: string[];
   /** Regions the log tail may read besides the stack's own; `["*"]` = any region. */
@@ -56,6 +60,8 @@ export type RawStackParams = {
   watchedClusters?: string | null;
   autoRollbackServices?: string | null;
   slackWebhookSecret?: string | null;
+  slackBotTokenSecret?: string | null;
+  slackChannel?: string | null;
   alertEmail?: string | null;
   logGroupPattern?: string | null;
   logRegions?: string | null;

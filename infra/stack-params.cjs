@@ -15,6 +15,8 @@
 const PARAMETER_NAMES = [
   "watchedClusters",
   "slackWebhookSecret",
+  "slackBotTokenSecret",
+  "slackChannel",
   "alertEmail",
   "autoRollbackServices",
   "slackMinSeverity",
@@ -42,6 +44,7 @@ const NO_JOBS_FILE = "none";
 const DEFAULT_LOG_GROUP_PATTERN = "/ecs/*";
 
 const { closestName, editDistance } = require("./did-you-mean.cjs");
+const { slackParams } = require("./slack-params.cjs");
 
 const CLUSTER_NAME = /^[A-Za-z0-9_-]{1,255}$/;
 const SERVICE_NAME = /^[A-Za-z0-9_-]{1,255}$/;
@@ -51,11 +54,8 @@ const BOOLEAN_WORDS = ["1", "true", "yes", "on", "0", "false", "no", "off"];
 const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 /**
  * Values that end up inside Fn::Sub strings and IAM ARNs: no `$`, `{` or quotes (they would break the
- * substitution) and, where a name must be exact, no `*` or `?` (they would widen the grant).
+ * substitution). Secret names: infra/slack-params.cjs.
  */
-const SECRETS_MANAGER_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
-const SSM_PARAMETER_NAME = /^[A-Za-z0-9_.\-/]{1,1011}$/;
-const SECRETS_MANAGER_ARN = /^arn:[a-z-]+:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]{1,512}$/;
 const LOG_GROUP_PATTERN = /^[A-Za-z0-9_.\-/#*?]{1,512}$/;
 const ROLE_NAME_PATTERN = /^[A-Za-z0-9+=,.@_\-/*?]{1,512}$/;
 /** An address SNS will accept for an email subscription: local@domain.tld, nothing CloudFormation would expand. */
@@ -180,39 +180,6 @@ function parsers(report) {
       return [{ cluster, service }];
     });
 
-  /**
-   * The handler (src/shared/notify/webhook-secret.ts) reads `ssm:NAME` and `/NAME` as SSM parameters and
-   * anything else, ARNs included, as a Secrets Manager secret id. An exact name is required: a wildcard
-   * would grant every matching secret.
-   */
-  const slackWebhookSecret = (value) => {
-    const name = text(value);
-    if (name === "") return "";
-    const reject = (why) => {
-      report("slackWebhookSecret", name, why);
-      return "";
-    };
-    if (name.startsWith("arn:")) {
-      if (/^arn:[^:]+:ssm:/.test(name)) {
-        return reject(
-          "an SSM parameter ARN would be read as a Secrets Manager secret id; write ssm:/NAME or /NAME",
-        );
-      }
-      if (!SECRETS_MANAGER_ARN.test(name)) return reject("is not a Secrets Manager secret ARN");
-      return name;
-    }
-    if (name.startsWith("ssm:") || name.startsWith("/")) {
-      if (!SSM_PARAMETER_NAME.test(name.replace(/^ssm:/, ""))) {
-        return reject("is not an SSM parameter name (letters, digits, _ . - /)");
-      }
-      return name;
-    }
-    if (!SECRETS_MANAGER_NAME.test(name)) {
-      return reject("is not a Secrets Manager secret name (letters, digits, / _ + = . @ -)");
-    }
-    return name;
-  };
-
   const alertEmail = (value) => {
     const address = text(value);
     if (address !== "" && !EMAIL_ADDRESS.test(address))
@@ -294,7 +261,6 @@ function parsers(report) {
   return {
     clusters,
     rollbackServices,
-    slackWebhookSecret,
     alertEmail,
     patterns,
     logRegions,
@@ -332,7 +298,7 @@ function stackParams(raw) {
   const params = {
     ...scope,
     autoRollbackServices: parse.rollbackServices(raw.autoRollbackServices, scope),
-    slackWebhookSecret: parse.slackWebhookSecret(raw.slackWebhookSecret),
+    ...slackParams(raw, report),
     alertEmail: parse.alertEmail(raw.alertEmail),
     logGroupPatterns: parse.patterns(
       "logGroupPattern",

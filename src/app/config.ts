@@ -3,6 +3,8 @@
  * instead of half-way through an event.
  */
 import { SEVERITIES, type Severity } from "../shared/diagnosis/types.js";
+import { BotTokenError, parseSecretReference, validateBotToken } from "../shared/secret-source.js";
+import { channelIdProblem } from "../shared/slack-channel-id.js";
 
 export class ConfigError extends Error {
   override readonly name = "ConfigError";
@@ -15,8 +17,21 @@ export interface Config {
   notifyTopicArn?: string;
   /** Webhook URL for local use and tests; wins over the secret. Never logged. */
   slackWebhookUrl?: string;
-  /** Secrets Manager secret id or SSM SecureString name (`ssm:/name` or `/name`) holding the webhook URL. */
+  /**
+   * Secrets Manager secret id or SSM SecureString name (`ssm:/name` or `/name`) holding the webhook URL:
+   * SLACK_WEBHOOK_URL_FROM, or its old name SLACK_WEBHOOK_SECRET.
+   */
+  slackWebhookUrlFrom?: string;
+  /** @deprecated The old name of `slackWebhookUrlFrom` (always the same value), for existing callers. */
   slackWebhookSecret?: string;
+  /** App mode (Slack Web API, threads): the bot token (`xoxb-`) for local use and tests; wins. Never logged. */
+  slackBotToken?: string;
+  /** Where a deployment reads the bot token: Secrets Manager secret id, `ssm:/name` or `/name`. */
+  slackBotTokenFrom?: string;
+  /** The channel ID app mode posts to (C…/G…); set whenever a bot token is. */
+  slackChannel?: string;
+  /** Slack Web API base URL, ending with "/" (default https://slack.com/api/; tests: a local stand-in). */
+  slackApiUrl: string;
   dryRun: boolean;
   slackMinSeverity: Severity;
   emailMinSeverity: Severity;
@@ -77,12 +92,91 @@ function list(env: Env, name: string): string[] {
     .filter(Boolean);
 }
 
+export const DEFAULT_SLACK_API_URL = "https://slack.com/api/";
+const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
+
+/** https (or http on the loopback interface, for tests), no credentials, and ending with "/". */
+function slackApiUrl(env: Env): string {
+  const given = optional(env, "SLACK_API_URL");
+  if (given === undefined) return DEFAULT_SLACK_API_URL;
+  let url: URL;
+  try {
+    url = new URL(given);
+  } catch {
+    throw new ConfigError(`SLACK_API_URL must be a URL such as ${DEFAULT_SLACK_API_URL}, got "${given}"`);
+  }
+  if (url.username || url.password) throw new ConfigError("SLACK_API_URL must not carry credentials");
+  const loopback = url.protocol === "http:" && LOOPBACK_HOSTS.has(url.hostname);
+  if (url.protocol !== "https:" && !loopback) {
+    throw new ConfigError(`SLACK_API_URL must use https (http only on 127.0.0.1/localhost), got "${given}"`);
+  }
+  if (url.search || url.hash)
+    throw new ConfigError(`SLACK_API_URL must have no query or fragment, got "${given}"`);
+  if (!url.pathname.endsWith("/")) url.pathname = `${url.pathname}/`;
+  return url.toString();
+}
+
+/** A secret reference (X_FROM): a Secrets Manager secret id, `ssm:NAME` or `/NAME`. */
+function secretReference(env: Env, name: string): string | undefined {
+  const value = optional(env, name);
+  if (value === undefined) return undefined;
+  const reference = parseSecretReference(value);
+  const target = reference.store === "ssm" ? reference.name : reference.secretId;
+  if (target === "" || /\s/.test(target)) {
+    throw new ConfigError(`${name} must name a Secrets Manager secret, ssm:NAME or /NAME, got "${value}"`);
+  }
+  return value;
+}
+
+/** SLACK_WEBHOOK_URL_FROM, or its old name SLACK_WEBHOOK_SECRET; both, naming different secrets, is an error. */
+function webhookUrlFrom(env: Env): string | undefined {
+  const current = secretReference(env, "SLACK_WEBHOOK_URL_FROM");
+  const old = secretReference(env, "SLACK_WEBHOOK_SECRET");
+  if (current !== undefined && old !== undefined && current !== old) {
+    throw new ConfigError(
+      "SLACK_WEBHOOK_URL_FROM and SLACK_WEBHOOK_SECRET (its old name) name different secrets: set only SLACK_WEBHOOK_URL_FROM",
+    );
+  }
+  return current ?? old;
+}
+
+/** The bot token's shape (xoxb-), never echoed. */
+function botToken(env: Env): string | undefined {
+  const value = optional(env, "SLACK_BOT_TOKEN");
+  if (value === undefined) return undefined;
+  try {
+    return validateBotToken(value);
+  } catch (error) {
+    if (error instanceof BotTokenError) throw new ConfigError(error.message);
+    throw error;
+  }
+}
+
+/** App mode: the token (or where to read it) and the channel ID it posts to. */
+function slackApp(env: Env): Pick<Config, "slackBotToken" | "slackBotTokenFrom" | "slackChannel"> {
+  const slackBotToken = botToken(env);
+  const slackBotTokenFrom = secretReference(env, "SLACK_BOT_TOKEN_FROM");
+  const slackChannel = optional(env, "SLACK_CHANNEL");
+  if (slackChannel !== undefined) {
+    const problem = channelIdProblem(slackChannel);
+    if (problem) throw new ConfigError(`SLACK_CHANNEL="${slackChannel}" ${problem}`);
+  }
+  if ((slackBotToken || slackBotTokenFrom) && slackChannel === undefined) {
+    const tokenVariable = slackBotToken ? "SLACK_BOT_TOKEN" : "SLACK_BOT_TOKEN_FROM";
+    throw new ConfigError(
+      `${tokenVariable} is set but SLACK_CHANNEL is not: app mode needs the ID of the channel to post to (C…; in Slack, channel details → About → Channel ID)`,
+    );
+  }
+  return { slackBotToken, slackBotTokenFrom, slackChannel };
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const slackWebhookUrl = optional(env, "SLACK_WEBHOOK_URL");
   if (slackWebhookUrl && !/^https?:\/\//.test(slackWebhookUrl)) {
     // Do not echo the value: it is a secret.
     throw new ConfigError("SLACK_WEBHOOK_URL must be an http(s) URL");
   }
+  const slackWebhookUrlFrom = webhookUrlFrom(env);
   const notifyTopicArn = optional(env, "NOTIFY_TOPIC_ARN");
   if (notifyTopicArn && !notifyTopicArn.startsWith("arn:")) {
     throw new ConfigError(`NOTIFY_TOPIC_ARN must be an SNS topic ARN, got "${notifyTopicArn}"`);
@@ -91,7 +185,10 @@ export function loadConfig(env: Env = process.env): Config {
     stateTable: optional(env, "STATE_TABLE"),
     notifyTopicArn,
     slackWebhookUrl,
-    slackWebhookSecret: optional(env, "SLACK_WEBHOOK_SECRET"),
+    slackWebhookUrlFrom,
+    slackWebhookSecret: slackWebhookUrlFrom,
+    ...slackApp(env),
+    slackApiUrl: slackApiUrl(env),
     dryRun: bool(env, "DRY_RUN", false),
     slackMinSeverity: severity(env, "SLACK_MIN_SEVERITY", "warning"),
     emailMinSeverity: severity(env, "EMAIL_MIN_SEVERITY", "critical"),

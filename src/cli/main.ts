@@ -25,8 +25,8 @@ Commands:
   version                                the version (also --version, -V)
 
 Run "ecs-sentinel <command> --help" for a command's options.
-Environment: AWS_REGION, AWS_ENDPOINT_URL(_<SERVICE>), SLACK_WEBHOOK_URL or SLACK_WEBHOOK_SECRET,
-NOTIFY_TOPIC_ARN, STATE_TABLE, DRY_RUN (see README).`;
+Environment: AWS_REGION, AWS_ENDPOINT_URL(_<SERVICE>), SLACK_BOT_TOKEN(_FROM) and SLACK_CHANNEL (app mode)
+or SLACK_WEBHOOK_URL(_FROM), NOTIFY_TOPIC_ARN, STATE_TABLE, DRY_RUN (see README).`;
 
 type Command = (argv: string[], io: CliIo) => Promise<number>;
 

@@ -15,11 +15,20 @@ const logStream = (group: string) =>
 const TAG = "aws:ResourceTag/ecs-sentinel:auto-rollback";
 const TO_TASKS = { "iam:PassedToService": "ecs-tasks.amazonaws.com" };
 
-/** Jobs in prod only (fixture), prod and stage watched, a bare listed service, task roles app-*. */
+const FUNCTIONS = ["TaskState", "DeploymentEvents", "RunJob", "Watchdog"] as const;
+const secret = (name: string) => `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:${name}`;
+const parameter = (path: string) => `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/${path}`;
+
+/**
+ * Jobs in prod only (fixture), prod and stage watched, a bare listed service, task roles app-*, Slack app mode
+ * with the bot token in an SSM SecureString (no webhook).
+ */
 const SCOPED_PARAMS = [
   "watchedClusters=prod,stage",
   "autoRollbackServices=api",
   "passRolePattern=app-*",
+  "slackBotTokenSecret=ssm:/ops/slack/bot-token",
+  "slackChannel=C0123456789",
   `jobsFile=${join(projectRoot, "test/stack/fixtures/documented-jobs.yml")}`,
 ];
 
@@ -81,6 +90,48 @@ describe("by default (one watched cluster, no jobs, nothing else set)", () => {
       context: { [TAG]: "true" },
     });
     expect(decision).toBe("ImplicitlyDenied");
+  });
+});
+
+describe("Slack secrets", () => {
+  it("by default, no function may read any secret or parameter", async () => {
+    for (const fn of FUNCTIONS) {
+      const getSecret = await decide(minimal, fn, {
+        action: "secretsmanager:GetSecretValue",
+        resource: secret("ecs-sentinel/slack-bot-token-AbCdEf"),
+      });
+      const getParameter = await decide(minimal, fn, {
+        action: "ssm:GetParameter",
+        resource: parameter("ops/slack/bot-token"),
+      });
+      expect([getSecret, getParameter], fn).toEqual(["ImplicitlyDenied", "ImplicitlyDenied"]);
+    }
+  });
+
+  it("with slackBotTokenSecret, every function may read that parameter and nothing beside it", async () => {
+    for (const fn of FUNCTIONS) {
+      const read = (path: string) =>
+        decide(scoped, fn, { action: "ssm:GetParameter", resource: parameter(path) });
+      expect(await read("ops/slack/bot-token"), fn).toBe("Allowed");
+      expect(await read("ops/slack/bot-token-old"), fn).toBe("ImplicitlyDenied");
+      expect(await read("ops/slack/signing-secret"), fn).toBe("ImplicitlyDenied");
+      expect(await read("ops/slack"), fn).toBe("ImplicitlyDenied");
+      const writeIt = await decide(scoped, fn, {
+        action: "ssm:PutParameter",
+        resource: parameter("ops/slack/bot-token"),
+      });
+      expect(writeIt, fn).toBe("ImplicitlyDenied");
+      const listAll = await decide(scoped, fn, {
+        action: "ssm:GetParametersByPath",
+        resource: parameter("ops/slack"),
+      });
+      expect(listAll, fn).toBe("ImplicitlyDenied");
+      const anySecret = await decide(scoped, fn, {
+        action: "secretsmanager:GetSecretValue",
+        resource: secret("ecs-sentinel/slack-webhook-AbCdEf"),
+      });
+      expect(anySecret, fn).toBe("ImplicitlyDenied");
+    }
   });
 });
 

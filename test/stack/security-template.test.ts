@@ -308,28 +308,33 @@ describe("automatic rollback", () => {
 });
 
 describe("secrets and logs", () => {
-  it("reads the Slack webhook only from the named secret or parameter, and nothing without one", () => {
-    const secretActions = ["secretsmanager:GetSecretValue", "ssm:GetParameter"];
-    const reads = (template: CfnTemplate) =>
-      allIamStatements(template).filter(({ statement }) =>
-        asArray(statement.Action).some((action) => secretActions.includes(action)),
-      );
+  const SECRET_READS = ["secretsmanager:GetSecretValue", "ssm:GetParameter"];
+  const secretReads = (template: CfnTemplate, sid?: string) =>
+    allIamStatements(template)
+      .map(({ statement }) => statement)
+      .filter((s) => asArray(s.Action).some((a) => SECRET_READS.includes(a)) && (!sid || s.Sid === sid));
+  const secretArn = (name: string) =>
+    sub(`arn:\${AWS::Partition}:secretsmanager:\${AWS::Region}:\${AWS::AccountId}:secret:${name}-??????`);
 
-    expect(reads(plain)).toEqual([]);
-    for (const { statement } of reads(documented)) {
-      expect(statement.Resource).toEqual([
-        sub(
-          `arn:\${AWS::Partition}:secretsmanager:\${AWS::Region}:\${AWS::AccountId}:secret:ecs-sentinel/slack-webhook-??????`,
-        ),
-      ]);
-    }
-    for (const { statement } of reads(wide)) {
-      expect(statement.Action).toEqual(["ssm:GetParameter"]);
-      expect(statement.Resource).toEqual([
-        sub(`arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter/ops/slack`),
-      ]);
-    }
-    expect(reads(wide).length).toBe(FUNCTIONS.length);
+  it("reads the Slack webhook only from the named secret or parameter, and nothing without one", () => {
+    expect(secretReads(plain)).toEqual([]);
+    const webhookReads = secretReads(documented, "ReadSlackWebhookSecret");
+    expect(webhookReads.length).toBe(FUNCTIONS.length);
+    for (const s of webhookReads) expect(s.Resource).toEqual([secretArn("ecs-sentinel/slack-webhook")]);
+    const parameterRead = {
+      Action: ["ssm:GetParameter"],
+      Resource: [sub(`arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter/ops/slack`)],
+    };
+    expect(secretReads(wide)).toEqual(FUNCTIONS.map(() => expect.objectContaining(parameterRead)));
+  });
+
+  it("reads the Slack bot token only from the named secret, and the documented stack reads nothing else", () => {
+    const tokenReads = secretReads(documented, "ReadSlackBotTokenSecret");
+    const arn = secretArn("ecs-sentinel/slack-bot-token");
+
+    expect(tokenReads).toEqual(FUNCTIONS.map(() => expect.objectContaining({ Resource: [arn] })));
+    expect(tokenReads.flatMap((s) => s.Action)).toEqual(FUNCTIONS.map(() => "secretsmanager:GetSecretValue"));
+    expect(secretReads(documented).length).toBe(2 * FUNCTIONS.length);
   });
 
   it("reads container logs of /ecs/ log groups in the stack's region by default, plus only the regions logRegions names", () => {
@@ -378,7 +383,8 @@ describe("handler settings", () => {
       for (const fn of FUNCTIONS) {
         const env = envOf(template, fn);
         expect(env, `${name} ${fn}`).not.toHaveProperty("SLACK_WEBHOOK_URL");
-        expect(JSON.stringify(env), `${name} ${fn}`).not.toMatch(/hooks\.slack\.com/);
+        expect(env, `${name} ${fn}`).not.toHaveProperty("SLACK_BOT_TOKEN");
+        expect(JSON.stringify(env), `${name} ${fn}`).not.toMatch(/hooks\.slack\.com|xox[a-z]-/);
       }
     }
   });

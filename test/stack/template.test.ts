@@ -105,7 +105,9 @@ describe("functions", () => {
       const env = (props.Environment as { Variables: Record<string, unknown> }).Variables;
       expect(env.STATE_TABLE, fn).toEqual({ Ref: "StateTable" });
       expect(env.NOTIFY_TOPIC_ARN, fn).toEqual({ Ref: "NotifyTopic" });
-      expect(env, fn).toHaveProperty("SLACK_WEBHOOK_SECRET");
+      expect(env, fn).toHaveProperty("SLACK_WEBHOOK_URL_FROM");
+      expect(env, fn).toHaveProperty("SLACK_BOT_TOKEN_FROM");
+      expect(env, fn).toHaveProperty("SLACK_CHANNEL");
       expect(env.DRY_RUN, fn).toBe("false");
     }
   });

@@ -102,6 +102,19 @@ describe("webhookUrlSource", () => {
     });
   });
 
+  it("reads the secret named by SLACK_WEBHOOK_URL_FROM, which wins over its old name SLACK_WEBHOOK_SECRET", async () => {
+    secrets.on(GetSecretValueCommand).resolves({ SecretString: HOOK });
+    const source = webhookUrlSource(
+      { SLACK_WEBHOOK_URL_FROM: "ecs-sentinel/slack-new", SLACK_WEBHOOK_SECRET: "ecs-sentinel/slack-old" },
+      deps().deps,
+    );
+
+    expect(await source?.()).toBe(HOOK);
+    expect(secrets.commandCalls(GetSecretValueCommand)[0]?.args[0].input).toEqual({
+      SecretId: "ecs-sentinel/slack-new",
+    });
+  });
+
   it("reads an SSM SecureString with decryption", async () => {
     ssm.on(GetParameterCommand).resolves({ Parameter: { Value: HOOK } });
     const source = webhookUrlSource({ SLACK_WEBHOOK_SECRET: "ssm:/ecs-sentinel/slack" }, deps().deps);

@@ -9,6 +9,8 @@ export const DOCUMENTED_PARAMS = [
   "watchedClusters=prod,stage",
   "autoRollbackServices=prod/api",
   "slackWebhookSecret=ecs-sentinel/slack-webhook",
+  "slackBotTokenSecret=ecs-sentinel/slack-bot-token",
+  "slackChannel=C0123456789",
   "passRolePattern=app-*",
   // packageStack packages a copy of the project elsewhere: the jobs file by its absolute path.
   `jobsFile=${join(projectRoot, DOCUMENTED_JOBS_FILE)}`,
