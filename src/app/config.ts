@@ -32,6 +32,10 @@ export interface Config {
   slackChannel?: string;
   /** Slack Web API base URL, ending with "/" (default https://slack.com/api/; tests: a local stand-in). */
   slackApiUrl: string;
+  /** App mode: least gap between two posts to one channel (Slack: about one message per second). */
+  slackPostIntervalMs: number;
+  /** App mode: a card for every deployment (`all`), or only for those Slack's minimum severity lets through. */
+  slackDeploymentCards: "all" | "failures";
   dryRun: boolean;
   slackMinSeverity: Severity;
   emailMinSeverity: Severity;
@@ -83,6 +87,23 @@ function positiveNumber(env: Env, name: string, fallback: number): number {
   if (!Number.isFinite(n) || n <= 0)
     throw new ConfigError(`${name} must be a positive number, got "${value}"`);
   return n;
+}
+
+/** Milliseconds from 0 up to `max`; a typo fails loudly. */
+function millis(env: Env, name: string, fallback: number, max: number): number {
+  const value = optional(env, name);
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > max)
+    throw new ConfigError(`${name} must be a whole number of milliseconds from 0 to ${max}, got "${value}"`);
+  return n;
+}
+
+function choice<T extends string>(env: Env, name: string, options: readonly T[], fallback: T): T {
+  const value = optional(env, name)?.toLowerCase();
+  if (value === undefined) return fallback;
+  if ((options as readonly string[]).includes(value)) return value as T;
+  throw new ConfigError(`${name} must be one of ${options.join(", ")}, got "${value}"`);
 }
 
 function list(env: Env, name: string): string[] {
@@ -189,6 +210,8 @@ export function loadConfig(env: Env = process.env): Config {
     slackWebhookSecret: slackWebhookUrlFrom,
     ...slackApp(env),
     slackApiUrl: slackApiUrl(env),
+    slackPostIntervalMs: millis(env, "SLACK_POST_INTERVAL_MS", 1000, 10_000),
+    slackDeploymentCards: choice(env, "SLACK_DEPLOYMENT_CARDS", ["all", "failures"] as const, "all"),
     dryRun: bool(env, "DRY_RUN", false),
     slackMinSeverity: severity(env, "SLACK_MIN_SEVERITY", "warning"),
     emailMinSeverity: severity(env, "EMAIL_MIN_SEVERITY", "critical"),

@@ -23,6 +23,8 @@ export type Print = (line: string) => void;
 export function printingChannels(payloads: boolean): {
   channels: { slack: SlackPort; email: EmailPort };
   takePending: () => string[];
+  /** Adds a line to what the report shows next (the Slack app mode printer writes through it). */
+  push: (line: string) => void;
 } {
   const indent = (text: string) => text.replace(/^/gm, "      ");
   let pending: string[] = [];
@@ -47,7 +49,7 @@ export function printingChannels(payloads: boolean): {
     pending = [];
     return lines;
   };
-  return { channels: { slack, email }, takePending };
+  return { channels: { slack, email }, takePending, push: (line) => pending.push(line) };
 }
 
 interface Sighting {

@@ -24,6 +24,7 @@ import {
   type Print,
   printingChannels,
 } from "./dry-run-adapters.js";
+import { printingSlackApp } from "./dry-run-slack.js";
 
 export interface DryRunOptions {
   log: Log;
@@ -35,14 +36,38 @@ export interface DryRunOptions {
   clock: () => number;
 }
 
+/**
+ * A dry run shows Slack as app mode (threads, cards, edits) unless only a webhook is configured: then it shows
+ * the webhook's one post per message.
+ */
+export function dryRunSlackMode(config: Config): "app" | "webhook" {
+  const token = config.slackBotToken || config.slackBotTokenFrom;
+  const webhook = config.slackWebhookUrl || config.slackWebhookUrlFrom;
+  return webhook && !token ? "webhook" : "app";
+}
+
 /** The notification service of a dry run; `takePending` returns what the channels would have sent. */
 export function dryRunNotifications(
   config: Config,
   options: DryRunOptions,
 ): { service: NotificationService; takePending: () => string[] } {
-  const { channels, takePending } = printingChannels(options.payloads);
+  const { channels, takePending, push } = printingChannels(options.payloads);
   const service = buildNotificationService({
-    channels,
+    channels:
+      dryRunSlackMode(config) === "app"
+        ? {
+            email: channels.email,
+            slackApp: printingSlackApp({
+              push,
+              payloads: options.payloads,
+              render: renderSlack,
+              defaultChannel: config.slackChannel,
+              logger: options.log,
+              clock: options.clock,
+            }),
+          }
+        : channels,
+    deploymentCards: config.slackDeploymentCards,
     render: { slack: renderSlack, email: renderEmail },
     store: memoryStore(),
     routing: config,

@@ -7,36 +7,81 @@ import type { Log } from "../shared/log.js";
 import { buildNotificationService } from "../shared/notify/notifier.js";
 import type { NotificationService } from "../shared/notify/outcomes.js";
 import { renderEmail, renderSlack } from "../shared/notify/render/index.js";
+import type { NotificationChannels } from "../shared/notify/service-context.js";
 import { buildServiceTagsLookup } from "../shared/notify/service-tags.js";
+import { buildSlackAppChannel, type SlackAppChannel } from "../shared/notify/slack-app/thread-delivery.js";
+import { buildSlackWebApi } from "../shared/notify/slack-app/web-api.js";
 import {
   dynamoNotificationStore,
   memoryStore,
   type NotificationStore,
 } from "../shared/notify/store/index.js";
-import type { EmailPort, SlackPort } from "../shared/notify/transports/ports.js";
+import { dynamoThreadStore } from "../shared/notify/threads/dynamo-thread-store.js";
+import { memoryThreadStore } from "../shared/notify/threads/memory-thread-store.js";
+import type { ThreadStore } from "../shared/notify/threads/types.js";
 import { buildSlackNotifier } from "../shared/notify/transports/slack.js";
 import { buildSnsNotifier } from "../shared/notify/transports/sns.js";
 import { webhookUrlSource } from "../shared/notify/webhook-secret.js";
+import { botTokenSource } from "../shared/secret-source.js";
 import { dynamoDocumentClient, ecsClient, secretsClient, snsClient, ssmClient } from "./aws.js";
 import type { Config } from "./config.js";
 import type { RuntimeOptions } from "./runtime.js";
 
-/** The channels the configuration enables: Slack (URL or secret) and email (SNS topic). */
-export function configuredChannels(
-  config: Config,
-  options: RuntimeOptions,
-): { slack?: SlackPort; email?: EmailPort } {
+export function configuredThreadStore(config: Config, log: Log): ThreadStore {
+  if (config.stateTable) return dynamoThreadStore(dynamoDocumentClient(), config.stateTable);
+  log.warn("STATE_TABLE is not set: Slack threads only last as long as this process");
+  return memoryThreadStore();
+}
+
+/**
+ * App mode (a bot token and a channel): Slack's Web API, one thread per deployment and incident. Undefined when
+ * no token is configured; a bad SLACK_BOT_TOKEN fails here, at cold start.
+ */
+export function configuredSlackApp(config: Config, options: RuntimeOptions): SlackAppChannel | undefined {
+  const secrets = { secretsManager: secretsClient, ssm: ssmClient, logger: options.log };
+  const token = botTokenSource(
+    { SLACK_BOT_TOKEN: config.slackBotToken, SLACK_BOT_TOKEN_FROM: config.slackBotTokenFrom },
+    secrets,
+  );
+  if (!token || !config.slackChannel) return undefined;
+  const api = buildSlackWebApi({
+    baseUrl: config.slackApiUrl,
+    token,
+    fetch,
+    deadline: options.deadline,
+    logger: options.log,
+    postIntervalMs: config.slackPostIntervalMs,
+  });
+  return buildSlackAppChannel({
+    api,
+    threads: configuredThreadStore(config, options.log),
+    defaultChannel: config.slackChannel,
+    render: renderSlack,
+    logger: options.log,
+  });
+}
+
+/** The channels the configuration enables: Slack (app mode, else the webhook) and email (SNS topic). */
+export function configuredChannels(config: Config, options: RuntimeOptions): NotificationChannels {
+  const email = config.notifyTopicArn
+    ? buildSnsNotifier(snsClient(), config.notifyTopicArn, { logger: options.log })
+    : undefined;
+  const slackApp = configuredSlackApp(config, options);
+  const webhookConfigured = Boolean(config.slackWebhookUrl || config.slackWebhookUrlFrom);
+  if (slackApp) {
+    if (webhookConfigured)
+      options.log.info("Slack app mode (bot token) wins over the webhook, which is not used");
+    return { slackApp, email };
+  }
   const url = webhookUrlSource(
-    { SLACK_WEBHOOK_URL: config.slackWebhookUrl, SLACK_WEBHOOK_SECRET: config.slackWebhookSecret },
+    { SLACK_WEBHOOK_URL: config.slackWebhookUrl, SLACK_WEBHOOK_URL_FROM: config.slackWebhookUrlFrom },
     { secretsManager: secretsClient, ssm: ssmClient, logger: options.log },
   );
   return {
     slack: url
       ? buildSlackNotifier(url, fetch, { deadline: options.deadline, logger: options.log })
       : undefined,
-    email: config.notifyTopicArn
-      ? buildSnsNotifier(snsClient(), config.notifyTopicArn, { logger: options.log })
-      : undefined,
+    email,
   };
 }
 
@@ -49,14 +94,14 @@ export function configuredStore(config: Config, log: Log): NotificationStore {
 export function buildNotifications(
   config: Config,
   options: RuntimeOptions & {
-    channels?: { slack?: SlackPort; email?: EmailPort };
+    channels?: NotificationChannels;
     store?: NotificationStore;
   },
 ): NotificationService {
   const channels = options.channels ?? configuredChannels(config, options);
-  if (!channels.slack && !channels.email) {
+  if (!channels.slack && !channels.slackApp && !channels.email) {
     options.log.warn(
-      "no notification channel configured (SLACK_WEBHOOK_URL/SLACK_WEBHOOK_SECRET, NOTIFY_TOPIC_ARN)",
+      "no notification channel configured (SLACK_BOT_TOKEN(_FROM) + SLACK_CHANNEL, SLACK_WEBHOOK_URL(_FROM), NOTIFY_TOPIC_ARN)",
     );
   }
   return buildNotificationService({
@@ -68,5 +113,6 @@ export function buildNotifications(
     logger: options.log,
     deadline: options.deadline,
     throttleWindowMs: config.throttleWindowMinutes * 60_000,
+    deploymentCards: config.slackDeploymentCards,
   });
 }

@@ -78,7 +78,7 @@ describe("the dry-run wiring", () => {
 
     // Assert
     expect(result.status).toBe("diagnosed");
-    expect(takePending().join("")).toContain("→ slack: would post");
+    expect(takePending().join("")).toContain("→ slack: would open thread #1");
     expect([ecsMock.calls(), dynamoMock.calls(), snsMock.calls()].flat()).toEqual([]);
   });
 });

@@ -22,7 +22,9 @@ describe("ecs-sentinel replay --dry-run", () => {
     expect(io.err()).not.toMatch(/error/i);
     expect(code).toBe(0);
     expect(io.out()).toContain("[CRITICAL] api: container api ran out of memory");
-    expect(io.out()).toMatch(/→ slack: would post \(Block Kit, \d+ blocks\)/);
+    expect(io.out()).toMatch(
+      /→ slack: would open thread #1 in C\w+ \(incident#prod#service:api#out-of-memory\)/,
+    );
     expect(io.out()).toMatch(/→ email: would publish "\[CRITICAL\] /);
     expect(io.out()).toMatch(/dry run: nothing sent or changed/);
   });
@@ -34,9 +36,41 @@ describe("ecs-sentinel replay --dry-run", () => {
     await main(["replay", "--dry-run", ...crashes], io);
 
     expect(crashes.length).toBeGreaterThanOrEqual(3);
-    expect(io.out().match(/→ slack: would post/g)).toHaveLength(2);
-    expect(io.out()).toMatch(/not sent: slack throttled, email throttled/);
-    expect(io.out()).toMatch(/api: 2 more app-exit stops between 10:02 and 10:04 UTC/);
+    expect(io.out().match(/→ slack: would open thread/g)).toHaveLength(1);
+    expect(io.out().match(/→ slack: would post/g)).toBeNull();
+    // A counted crash still counts on the thread's card: an edit, no post.
+    expect(io.out()).toMatch(
+      /would edit the card of thread #1[^\n]*\n\s+→ not sent to: slack throttled, email throttled/,
+    );
+    expect(io.out()).toMatch(
+      /would reply in thread #1: .*api · 2 more app-exit stops between 10:02 and 10:04 UTC/,
+    );
+  });
+
+  it("shows one post per message, as the webhook sends them, when only a webhook is configured", async () => {
+    const crashes = exampleFiles.filter((f) => f.includes("crash"));
+    const io = Object.assign(captureIo({ files }), {
+      env: { SLACK_WEBHOOK_URL: "https://hooks.slack.invalid/services/T0/B0/X" },
+    });
+
+    await main(["replay", "--dry-run", ...crashes], io);
+
+    expect(io.out().match(/→ slack: would post \(Block Kit, \d+ blocks\)/g)).toHaveLength(2);
+    expect(io.out()).not.toMatch(/thread/);
+  });
+
+  it("shows the thread structure of a deployment that fails and is rolled back: one card, edits and replies", async () => {
+    const story = exampleFiles.filter((f) => /0[2-6]-api|1[34]-api/.test(f));
+    const io = captureIo({ files });
+
+    await main(["replay", "--dry-run", ...story], io);
+
+    const out = io.out();
+    expect(out.match(/→ slack: would open thread/g)).toHaveLength(1);
+    expect(out.match(/→ slack: would post/g)).toBeNull();
+    expect(out).toMatch(/would reply in thread #1: \[CRITICAL\] SERVICE_DEPLOYMENT_FAILED/);
+    expect(out).toMatch(/would reply in thread #1: \[WARNING\] .*rolling back/);
+    expect(out).toMatch(/would edit the card of thread #1: \[WARNING\] Rolled back · api/);
   });
 
   it("prints the exact Slack JSON and email body with --payloads", async () => {

@@ -89,7 +89,17 @@ export function deploymentCard(event: DeploymentStateChangeEvent, review?: Revie
   facts.push(...known.facts);
   if (deploymentId) facts.push(fact("Deployment", deploymentId));
 
-  return { ...base, title: shortFact(title), facts };
+  // A live card shows what stays true (title, facts, the state line); what one event said — its cause, ECS's
+  // reason, the evidence, what to do — goes into that event's reply, so the card never reads stale.
+  return {
+    ...base,
+    title: shortFact(title),
+    facts,
+    cause: "",
+    reason: undefined,
+    evidence: [],
+    remediation: [],
+  };
 }
 
 function line(

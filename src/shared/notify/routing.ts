@@ -10,6 +10,7 @@
  *   ecs-sentinel:slack-channel a Slack channel ID (app mode): the service's messages and threads go there
  */
 import { CATEGORIES, SEVERITIES, type Severity } from "../diagnosis/types.js";
+import { channelIdProblem } from "../slack-channel-id.js";
 import type { Message, MessageKind } from "./message.js";
 import { CHANNEL_NAMES, type ChannelName } from "./port.js";
 
@@ -26,9 +27,6 @@ export const TAGS = {
   minSeverity: "ecs-sentinel:min-severity",
   slackChannel: "ecs-sentinel:slack-channel",
 } as const;
-
-/** A Slack channel ID: public `C…` or private `G…` (names like #ops are not accepted by the Web API's edits). */
-export const SLACK_CHANNEL_ID = /^[CG][A-Z0-9]{8,}$/;
 
 const MESSAGE_KINDS = [
   "task-stopped",
@@ -125,14 +123,9 @@ export function parseServiceOverrides(tags: Record<string, string>): {
 
   const slackChannel = byKey.get(TAGS.slackChannel);
   if (slackChannel !== undefined) {
-    const trimmed = slackChannel.trim();
-    if (SLACK_CHANNEL_ID.test(trimmed)) overrides.slackChannel = trimmed;
-    else
-      problem(
-        TAGS.slackChannel,
-        slackChannel,
-        "expected a Slack channel ID (C… or G…, from the channel's details), not a name; tag ignored",
-      );
+    const why = channelIdProblem(slackChannel);
+    if (!why) overrides.slackChannel = slackChannel.trim();
+    else problem(TAGS.slackChannel, slackChannel, `the value ${why}; tag ignored`);
   }
 
   return { overrides, problems };

@@ -74,10 +74,15 @@ export function cardMessage(card: CardState): Message {
   for (const fact of card.facts) facts = upsert(facts, fact.label, fact.value);
   for (const [label, count] of Object.entries(card.counters)) facts = upsert(facts, label, String(count));
   const severity = card.state?.severity ?? card.base.severity;
+  const updated = Math.max(card.state?.at ?? 0, card.title?.at ?? 0, ...card.facts.map((f) => f.at));
   return {
     ...card.base,
     title: card.title?.text ?? card.base.title,
+    // The fallback text and footer name the card's state ("Failed"), not the event that opened it.
+    category: card.state?.text ?? card.base.category,
     severity,
     facts,
+    // The footer dates the card by its latest change.
+    time: updated > 0 ? new Date(updated).toISOString() : card.base.time,
   };
 }
