@@ -18,12 +18,15 @@ import type { TaskStateChangeEvent } from "../events/parse.js";
 import type { Log } from "../log.js";
 import { crashLoopLogKeys } from "../log-keys.js";
 import type { Notifier } from "../notify/port.js";
+import { incidentThreadKey } from "../notify/threads/keys.js";
+import type { ThreadMeta } from "../notify/threads/types.js";
 import type { CrashLoopKey, CrashLoopStore } from "../rollback/crash-loop-store.js";
 import { isRollbackFailure } from "../rollback/failure-categories.js";
 import type { RollbackClaimed } from "../rollback/rollback-store.js";
 import { failureOf, isDeliveryFailure, reportCheckFailure } from "./decision-failure.js";
+import { deploymentReply } from "./deployment-thread.js";
 import type { RollbackRunner } from "./rollback-runner.js";
-import { serviceArnOf, type TaskHook } from "./task-stopped.js";
+import { serviceArnOf, type TaskHook, taskThrottleKey } from "./task-stopped.js";
 
 const DEPLOYMENT_ID = /^ecs-svc\/\S+$/;
 const MINUTE = 60_000;
@@ -77,6 +80,13 @@ function dateOf(value: string | undefined): Date | undefined {
   if (!value) return undefined;
   const date = new Date(value);
   return Number.isNaN(date.getTime()) ? undefined : date;
+}
+
+/** The deployment's thread when it exists, else the thread of the incident whose stops made the crash loop. */
+function checkFailureThread(subject: CrashLoopSubject, diagnosis: Diagnosis): ThreadMeta | undefined {
+  const thread = deploymentReply(subject.serviceArn, subject.key.deploymentId);
+  if (!thread) return undefined;
+  return { ...thread, fallback: { key: incidentThreadKey(taskThrottleKey(diagnosis)), joinOnly: true } };
 }
 
 export function crashLoopHook(deps: CrashLoopDeps): TaskHook {
@@ -154,6 +164,7 @@ export function crashLoopHook(deps: CrashLoopDeps): TaskHook {
           ...cause,
         },
         event.id,
+        checkFailureThread(subject, diagnosis),
       );
       // A transient failure is retried with the event, and so is its report: the original error decides.
       if (cause.transient) {

@@ -9,6 +9,7 @@ import { errorSummary, isTransientError } from "../aws-errors.js";
 import type { Log } from "../log.js";
 import { serviceLogKeys } from "../log-keys.js";
 import type { ChannelOutcome, Notifier } from "../notify/port.js";
+import type { ThreadMeta } from "../notify/threads/types.js";
 import { DeliveryError } from "../notify/transports/errors.js";
 import { type CheckFailure, checkFailureMessage } from "../rollback/check-failure.js";
 import { deploymentReply } from "./deployment-thread.js";
@@ -31,10 +32,15 @@ export function checkFailureDedupeKey(failure: CheckFailure, eventId: string): s
   return `check-failed#${failure.trigger}#${failure.deploymentId ?? "-"}#${eventId}`;
 }
 
+/**
+ * `thread`: where the report goes in Slack app mode; default the deployment's thread when it exists, else a
+ * post of its own.
+ */
 export async function reportCheckFailure(
   deps: { notify: Notifier; log: Log },
   failure: CheckFailure,
   eventId: string,
+  thread: ThreadMeta | undefined = deploymentReply(failure.serviceArn, failure.deploymentId),
 ): Promise<ChannelOutcome[]> {
   const fields = {
     ...serviceLogKeys(failure.serviceArn),
@@ -53,6 +59,6 @@ export async function reportCheckFailure(
     dedupeKey: checkFailureDedupeKey(failure, eventId),
     throttleKey: `${cluster ?? "-"}#${ecsService ?? message.service}#check-failed#${failure.deploymentId ?? "-"}`,
     serviceArn: failure.serviceArn,
-    thread: deploymentReply(failure.serviceArn, failure.deploymentId),
+    thread,
   });
 }

@@ -39,7 +39,11 @@ export function deploymentEventThread(
   return { key, opening, patch };
 }
 
-/** The review's findings (or why there was none) as a reply in the deployment's thread. */
+/**
+ * The review's findings (or why there was none) as a reply in the deployment's thread. It may open the thread
+ * itself, with the same card as the deployment's event: a redelivered copy of that event can reach its review
+ * before the first copy opened the thread, and must not post the review on its own.
+ */
 export function reviewThread(
   event: DeploymentStateChangeEvent,
   serviceArn: string | undefined,
@@ -47,10 +51,16 @@ export function reviewThread(
 ): ThreadMeta | undefined {
   const deploymentId = event.detail.deploymentId;
   if (!serviceArn || !deploymentId) return undefined;
-  const patch: CardPatch | undefined = review
-    ? reviewCardPatch(reviewDeployment(review), eventTime(event))
-    : undefined;
-  return { key: deploymentThreadKey(serviceArn, deploymentId), joinOnly: true, patch };
+  const at = eventTime(event);
+  const patch: CardPatch = review
+    ? { ...deploymentCardPatch(event, review), ...reviewCardPatch(reviewDeployment(review), at) }
+    : deploymentCardPatch(event, review);
+  if (review) patch.facts = [...(deploymentCardPatch(event, review).facts ?? []), ...(patch.facts ?? [])];
+  return {
+    key: deploymentThreadKey(serviceArn, deploymentId),
+    opening: deploymentCard(event, review),
+    patch,
+  };
 }
 
 /** A reply (and card change) in the thread of `deploymentId`, when that thread exists. */

@@ -22,7 +22,7 @@ import {
 export { freshKey, incidentCard, LEASE_MS, T0 } from "./thread-store.fixtures.js";
 
 export function threadStoreContract(make: () => ThreadStore) {
-  it("claims a thread nobody opened, at version 1 and without ts, and finds it", async () => {
+  it("claims a thread nobody opened, at version 1 and without ts, and finds it with its claim's lease", async () => {
     const store = make();
     const key = freshKey("claim");
 
@@ -37,8 +37,10 @@ export function threadStoreContract(make: () => ThreadStore) {
       lastSeenAt: T0,
       createdAt: T0 + 1_000,
     };
-    expect(opened).toEqual({ status: "claimed", record: expected });
-    expect(await store.find(C1, key)).toEqual(expected);
+    const request = openRequest(key);
+    const leased = { ...expected, leaseUntil: request.now + request.leaseMs };
+    expect(opened).toEqual({ status: "claimed", record: leased });
+    expect(await store.find(C1, key)).toEqual(leased);
   });
 
   it("finds nothing for a key never opened", async () => {

@@ -102,11 +102,28 @@ export function buildSlackAppChannel(deps: SlackAppDeps): SlackAppChannel {
   const isStale = (record: ThreadRecord, meta: ThreadMeta, at: number) =>
     meta.idleMs !== undefined && at - record.lastSeenAt > meta.idleMs;
 
+  /**
+   * A parent another delivery is posting right now (a record without ts) is waited for, so a copy of the same
+   * story does not miss the thread and post on its own; one that never appears is retried with the event.
+   */
+  async function posted(channel: string, key: string, found: ThreadRecord | undefined) {
+    const pending = (r: ThreadRecord | undefined) =>
+      r !== undefined && !r.ts && (r.leaseUntil ?? 0) > clock();
+    let record = found;
+    for (let attempt = 0; pending(record) && attempt < busyAttempts; attempt++) {
+      await sleep(busyDelayMs);
+      record = await threads.find(channel, key);
+    }
+    if (pending(record)) throw new ThreadBusyError(key);
+    // A claim that lapsed without a parent is as good as none: the thread may be opened again.
+    return record?.ts ? record : undefined;
+  }
+
   /** The first candidate (following joinOnly fallbacks) with a live parent, or the one to open. */
   async function resolve(channel: string, meta: ThreadMeta, at: number): Promise<Target | undefined> {
     let candidate: ThreadMeta | undefined = meta;
     while (candidate) {
-      const record = await threads.find(channel, candidate.key);
+      const record = await posted(channel, candidate.key, await threads.find(channel, candidate.key));
       if (record?.ts && !isStale(record, candidate, at)) return { meta: candidate, record };
       if (!candidate.joinOnly) return { meta: candidate };
       candidate = candidate.fallback;

@@ -112,10 +112,12 @@ function recordFrom(item: StoredItem): ThreadRecord {
   }
   if (!isCardState(card)) return fail("card is not a card");
   const ts = itemString(item, names["#ts"]);
+  const leaseUntil = ts === undefined ? itemNumber(item, names["#lease"]) : undefined;
   return {
     key,
     channel,
     ...(ts !== undefined ? { ts } : {}),
+    ...(leaseUntil !== undefined ? { leaseUntil } : {}),
     card,
     version: itemNumber(item, names["#version"]) ?? fail("no version"),
     details: itemStringList(item, names["#details"]),

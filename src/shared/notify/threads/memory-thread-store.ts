@@ -28,6 +28,13 @@ interface Held {
 
 const copy = (record: ThreadRecord): ThreadRecord => JSON.parse(JSON.stringify(record)) as ThreadRecord;
 
+/** A record being posted carries its claim's lease, as the DynamoDB store's items do. */
+function withLease(held: Held): ThreadRecord {
+  const record = copy(held.record);
+  if (record.ts === undefined && held.leaseUntil !== undefined) record.leaseUntil = held.leaseUntil;
+  return record;
+}
+
 export function memoryThreadStore(options: MemoryThreadStoreOptions = {}): MemoryThreadStore {
   const maxCardBytes = options.maxCardBytes ?? MAX_CARD_BYTES;
   const threads = new Map<string, Held>();
@@ -45,11 +52,11 @@ export function memoryThreadStore(options: MemoryThreadStoreOptions = {}): Memor
       checkName("channel", channel);
       checkName("key", key);
       const own = threads.get(slot(key, channel));
-      if (own) return copy(own.record);
+      if (own) return withLease(own);
       const target = aliases.get(key);
       // One hop only: the target's own record, never the target's alias (a loop cannot form a cycle here).
       const aliased = target === undefined ? undefined : threads.get(slot(target, channel));
-      return aliased ? copy(aliased.record) : undefined;
+      return aliased ? withLease(aliased) : undefined;
     },
 
     async open(request: OpenRequest): Promise<OpenResult> {
@@ -66,7 +73,7 @@ export function memoryThreadStore(options: MemoryThreadStoreOptions = {}): Memor
       if (!claimable) {
         if (held.record.ts !== undefined) return { status: "exists", record: copy(held.record) };
         // A retry of this very claim (the DynamoDB store sees its own earlier write the same way).
-        if (held.owner === owner) return { status: "claimed", record: copy(held.record) };
+        if (held.owner === owner) return { status: "claimed", record: withLease(held) };
         return { status: "busy" };
       }
       const record: ThreadRecord = {
@@ -78,8 +85,9 @@ export function memoryThreadStore(options: MemoryThreadStoreOptions = {}): Memor
         lastSeenAt: request.at,
         createdAt: now,
       };
-      threads.set(slot(key, channel), { record: copy(record), owner, leaseUntil: now + request.leaseMs });
-      return { status: "claimed", record };
+      const claimed: Held = { record: copy(record), owner, leaseUntil: now + request.leaseMs };
+      threads.set(slot(key, channel), claimed);
+      return { status: "claimed", record: withLease(claimed) };
     },
 
     async posted(channel, key, owner, ts) {

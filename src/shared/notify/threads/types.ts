@@ -89,6 +89,8 @@ export interface ThreadRecord {
   channel: string;
   /** The parent's ts; absent while the opening post is in flight. */
   ts?: string;
+  /** While the parent is being posted (no ts): when the poster's claim lapses (epoch ms). */
+  leaseUntil?: number;
   card: CardState;
   /** Incremented on every save: the optimistic-concurrency token. */
   version: number;
