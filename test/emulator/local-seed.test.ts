@@ -140,7 +140,7 @@ describe("the README's story, end to end on a seeded emulator", () => {
     // decision fails as a transient AWS error would, and replay says which events failed.
     expect(errors).toContain("05-api-crash-3.json");
     expect(errors).toContain("06-api-deployment-failed.json");
-    expect(printed).toContain("12 event(s) replayed; 0 dropped, 2 failed");
+    expect(printed).toContain("14 event(s) replayed; 0 dropped, 2 failed");
     expect(code).toBe(1);
   }, 120_000);
 });
