@@ -1,0 +1,64 @@
+/**
+ * Slack buttons (issue 14): what a click is once Slack's signature is verified, and the ports between the
+ * endpoint (verify -> parse -> acknowledge within 3 s) and the action service (authorize -> claim once ->
+ * execute after the acknowledgement -> record). The button's `value` never carries authority: the action is
+ * re-derived from what the state table recorded for the clicked message.
+ */
+
+export const ACTION_KINDS = ["rollback", "rerun", "mute-1h", "mute-24h", "unmute"] as const;
+export type ActionKind = (typeof ACTION_KINDS)[number];
+
+/** Block Kit `action_id` of each button; anything else in a payload is not ours and is ignored. */
+export const ACTION_IDS: Record<ActionKind, string> = {
+  rollback: "ecs-sentinel.rollback",
+  rerun: "ecs-sentinel.rerun",
+  "mute-1h": "ecs-sentinel.mute-1h",
+  "mute-24h": "ecs-sentinel.mute-24h",
+  unmute: "ecs-sentinel.unmute",
+};
+
+export function actionKindOf(actionId: string): ActionKind | undefined {
+  return ACTION_KINDS.find((kind) => ACTION_IDS[kind] === actionId);
+}
+
+/** One button click of a `block_actions` payload whose signature and timestamp were verified. */
+export interface ClickedAction {
+  kind: ActionKind;
+  /** The button's `value`: an opaque reference, never trusted for what to do or to whom. */
+  value?: string;
+  /** The clicking user (U…) and workspace (T…). */
+  userId: string;
+  userName?: string;
+  teamId?: string;
+  /** The message that carried the button: `container.channel_id` and `container.message_ts`. */
+  channel: string;
+  messageTs: string;
+  /** Its thread's parent, when the message is a reply. */
+  threadTs?: string;
+  /** Slack's `response_url` for ephemeral answers to the clicker (valid 30 minutes, 5 uses). */
+  responseUrl?: string;
+  /** Slack's `action_ts`, for logs. */
+  actionTs?: string;
+}
+
+/** What the endpoint answers the clicker at once (an ephemeral message) and whether work follows. */
+export interface ActionDecision {
+  /** Ephemeral text for the clicker, e.g. "Rolling back api to api:41…" or "Not allowed: …". */
+  reply: string;
+  /** The claim to execute after the acknowledgement; absent when nothing is to be done. */
+  execute?: ClaimRef;
+}
+
+/** A claimed action, executed later by reading what the claim recorded (never the click). */
+export interface ClaimRef {
+  claimId: string;
+}
+
+/** Authorizes and claims a click; must answer well within Slack's 3 seconds. */
+export type DecideAction = (click: ClickedAction) => Promise<ActionDecision>;
+
+/** Runs a claimed action (after the acknowledgement: an async self-invocation, or in-process locally). */
+export type ExecuteAction = (claim: ClaimRef) => Promise<void>;
+
+/** Hands a claim to whatever runs it after the HTTP answer is sent. */
+export type DeferAction = (claim: ClaimRef) => Promise<void>;
