@@ -86,6 +86,11 @@ const SCENARIOS: Record<DecisionCode, () => RollbackInput> = {
     input.service.tags = [{ key: "team", value: "payments" }];
     return input;
   },
+  "manual-only": () => {
+    const input = crashLoop();
+    input.service.tags = [{ key: "ecs-sentinel:auto-rollback", value: "manual" }];
+    return input;
+  },
   "rollback-of-rollback": () => {
     const input = crashLoop();
     current(input).rolloutStateReason =

@@ -518,3 +518,67 @@ describe("isOptedIn", () => {
     expect(isOptedIn({ arn: SERVICE_ARN, tags, deployments: [] }, list)).toBe(expected);
   });
 });
+
+describe("rollback by hand (tag ecs-sentinel:auto-rollback=manual, Slack's Roll back button)", () => {
+  const tagged = (value: string) => (input: RollbackInput) => {
+    input.service.tags = [{ key: "ecs-sentinel:auto-rollback", value }];
+  };
+  const byHand = (input: RollbackInput): RollbackInput => ({
+    ...input,
+    trigger: { kind: "manual", deploymentId: CURRENT, by: "<@U0APPROVER>" },
+  });
+
+  it("never rolls a manual service back automatically, and says to use the button", () => {
+    const input = crashLoop();
+    tagged("manual")(input);
+
+    const decision = decideRollback(input);
+
+    expect(decision).toMatchObject({ action: "none", code: "manual-only", triggered: true });
+    expect(decision.reason).toMatch(/only when a person asks/);
+    expect(decision.toTaskDefinition).toBe(td(11));
+  });
+
+  it("rolls a manual service back when a person asks, with the same target as automation would choose", () => {
+    const input = byHand(crashLoop());
+    tagged("manual")(input);
+
+    const decision = decideRollback(input);
+
+    expect(decision).toMatchObject({ action: "rollback", code: "rollback", trigger: "manual" });
+    expect(decision.target).toEqual(STOP);
+    expect(decision.reason).toMatch(/^<@U0APPROVER> asked to roll back deployment/);
+  });
+
+  it("lets a person roll back an automatic service too", () => {
+    const input = byHand(crashLoop());
+    tagged("true")(input);
+
+    expect(decideRollback(input)).toMatchObject({ action: "rollback", code: "rollback" });
+  });
+
+  it("refuses a person's rollback of a service tagged false or not tagged", () => {
+    for (const setup of [tagged("false"), notTagged]) {
+      const input = byHand(crashLoop());
+      setup(input);
+
+      expect(decideRollback(input)).toMatchObject({ action: "none", code: "not-opted-in" });
+    }
+  });
+
+  it("keeps every other guard rail for a person's rollback: cooldown, claim, superseded deployment", () => {
+    const cooling = byHand(crashLoop());
+    tagged("manual")(cooling);
+    cooling.lastRollbackAt = minutesAgo(5);
+    const claimed = byHand(crashLoop());
+    tagged("manual")(claimed);
+    claimed.alreadyClaimed = true;
+    const replaced = byHand(crashLoop());
+    tagged("manual")(replaced);
+    replaced.trigger = { kind: "manual", deploymentId: PREVIOUS, by: "<@U0APPROVER>" };
+
+    expect(decideRollback(cooling).code).toBe("cooldown");
+    expect(decideRollback(claimed).code).toBe("already-claimed");
+    expect(["superseded", "unknown-deployment"]).toContain(decideRollback(replaced).code);
+  });
+});

@@ -21,6 +21,7 @@ export const FAILED_TASKS = "Failed tasks";
 
 function why(decision: Decision): string {
   if (decision.trigger === "deployment-failed") return "deployment failed";
+  if (decision.trigger === "manual") return "asked from Slack";
   const n = decision.failureCount;
   return n === undefined ? "crash loop" : `crash loop, ${n} failed task${n === 1 ? "" : "s"}`;
 }
@@ -35,6 +36,7 @@ function api(decision: Decision, outcome: RollbackOutcome | undefined): string |
 /** What a guard rail says on the card, short: the full sentence goes to the thread's rollback message. */
 const DECLINED: Partial<Record<DecisionCode, string>> = {
   "not-opted-in": `automatic rollback is off for this service (tag ${AUTO_ROLLBACK_TAG}=true to turn it on)`,
+  "manual-only": "the service rolls back only when a person asks (Roll back button)",
   "rollback-of-rollback": "the deployment is itself a rollback, and a rollback is never rolled back",
   "first-deployment": "no earlier revision to return to",
   "no-healthy-revision": "every earlier revision failed or was rolled back",

@@ -17,6 +17,7 @@ import {
 } from "./history.js";
 import {
   AUTO_ROLLBACK_TAG,
+  type RollbackMode,
   DEFAULT_ROLLBACK_CONFIG,
   type Decision,
   type DecisionCode,
@@ -42,21 +43,27 @@ function minutes(ms: number): string {
   return m === 1 ? "1 minute" : `${m} minutes`;
 }
 
-export function isOptedIn(service: ServiceSnapshot, optInServices: readonly string[]): boolean {
+/** What the service's tag (or AUTO_ROLLBACK_SERVICES) allows: automatic, manual (buttons only) or off. */
+export function rollbackMode(service: ServiceSnapshot, optInServices: readonly string[]): RollbackMode {
   const tag = service.tags
     .find((t) => t.key === AUTO_ROLLBACK_TAG)
     ?.value?.trim()
     .toLowerCase();
-  // An explicit "false" tag wins over the configured list: the service owner opted out.
-  if (tag === "false") return false;
-  if (tag === "true") return true;
+  // An explicit tag wins over the configured list: the service owner decided.
+  if (tag === "false") return "off";
+  if (tag === "true") return "automatic";
+  if (tag === "manual") return "manual";
   const ref = parseServiceArn(service.arn);
   const names = new Set([
     service.arn,
     ref?.service,
     ref?.cluster ? `${ref.cluster}/${ref.service}` : undefined,
   ]);
-  return optInServices.some((entry) => names.has(entry.trim()));
+  return optInServices.some((entry) => names.has(entry.trim())) ? "automatic" : "off";
+}
+
+export function isOptedIn(service: ServiceSnapshot, optInServices: readonly string[]): boolean {
+  return rollbackMode(service, optInServices) === "automatic";
 }
 
 /** Does the trigger hold? Undefined means yes; otherwise the verdict to return. */
@@ -68,6 +75,9 @@ function evaluateTrigger(
   const { trigger, service, now } = input;
   const breaker = service.deploymentConfiguration?.deploymentCircuitBreaker;
   const alarms = service.deploymentConfiguration?.alarms;
+
+  // A person asked: the deployment being the service's current one (checked before) is trigger enough.
+  if (trigger.kind === "manual") return {};
 
   if (trigger.kind === "deployment-failed") {
     const byAlarm = /alarm/i.test(trigger.reason);
@@ -247,9 +257,11 @@ function decide(input: RollbackInput, config: RollbackConfig): Verdict {
   if (verdict) return { ...base, ...verdict };
 
   const what =
-    trigger.kind === "deployment-failed"
-      ? `Deployment ${trigger.deploymentId} failed and ECS will not roll it back`
-      : `${failureCount} tasks of deployment ${trigger.deploymentId} failed within ${config.crashLoopWindowMinutes} minutes`;
+    trigger.kind === "manual"
+      ? `${trigger.by} asked to roll back deployment ${trigger.deploymentId}`
+      : trigger.kind === "deployment-failed"
+        ? `Deployment ${trigger.deploymentId} failed and ECS will not roll it back`
+        : `${failureCount} tasks of deployment ${trigger.deploymentId} failed within ${config.crashLoopWindowMinutes} minutes`;
   // A refused rollback still names the revision it would have returned to, for the "roll back by hand" hint.
   const refuse = (code: DecisionCode, why: string): Verdict => ({
     ...base,
@@ -259,10 +271,19 @@ function decide(input: RollbackInput, config: RollbackConfig): Verdict {
     reason: `${what}, but ${why}`,
   });
 
-  if (!isOptedIn(service, config.optInServices)) {
+  const mode = rollbackMode(service, config.optInServices);
+  if (mode === "off") {
     return refuse(
       "not-opted-in",
-      `automatic rollback is not enabled for this service (tag ${AUTO_ROLLBACK_TAG}=true or list it in AUTO_ROLLBACK_SERVICES).`,
+      trigger.kind === "manual"
+        ? `rollback is not enabled for this service (tag ${AUTO_ROLLBACK_TAG}=manual or true).`
+        : `automatic rollback is not enabled for this service (tag ${AUTO_ROLLBACK_TAG}=true or list it in AUTO_ROLLBACK_SERVICES).`,
+    );
+  }
+  if (mode === "manual" && trigger.kind !== "manual") {
+    return refuse(
+      "manual-only",
+      `the service rolls back only when a person asks (tag ${AUTO_ROLLBACK_TAG}=manual): use the Roll back button.`,
     );
   }
   const rollback = isRollbackDeployment(input, current);

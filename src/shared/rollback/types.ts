@@ -4,8 +4,14 @@
  */
 import type { Category } from "../diagnosis/types.js";
 
-/** The service tag that opts a service in (value `true`) or out (value `false`) of automatic rollback. */
+/**
+ * The service tag that opts a service in or out of rollback: `true` (automatic, and a Slack button when automation
+ * declines), `manual` (never automatic; the Slack button is offered), `false` (never, no button).
+ */
 export const AUTO_ROLLBACK_TAG = "ecs-sentinel:auto-rollback";
+
+/** What the tag (or AUTO_ROLLBACK_SERVICES) allows for a service. */
+export type RollbackMode = "automatic" | "manual" | "off";
 
 export interface TaskFailure {
   taskArn: string;
@@ -22,7 +28,9 @@ export interface TaskFailure {
 
 export type RollbackTrigger =
   | { kind: "deployment-failed"; deploymentId: string; reason: string }
-  | { kind: "crash-loop"; deploymentId: string; failures: readonly TaskFailure[] };
+  | { kind: "crash-loop"; deploymentId: string; failures: readonly TaskFailure[] }
+  /** A person asked for it (a Slack button): `by` names them for the record. */
+  | { kind: "manual"; deploymentId: string; by: string };
 
 /** An element of DescribeServices `services[].deployments` (the fields the policy reads). */
 export interface ServiceDeploymentState {
@@ -119,6 +127,7 @@ export const DECISION_CODES = [
   "below-threshold",
   "outside-window",
   "not-opted-in",
+  "manual-only",
   "rollback-of-rollback",
   "already-claimed",
   "cooldown",
