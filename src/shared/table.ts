@@ -16,6 +16,9 @@
  * | job execution claim | `job#<job>` | `execution#<executionId>` | JOB_EXECUTION_CLAIM_DAYS |
  * | job watch state | `job#<job>` | `watch` | JOB_WATCH_TTL_DAYS |
  * | task → job run pointer | `task#<taskArn>` | `job-run` | JOB_RUN_RETENTION_DAYS |
+ * | Slack message's buttons (offer) | `slack-message#<channel>#<ts>` | `offer` | ACTION_RETENTION_MS |
+ * | Slack button claim | `slack-action#<channel>#<ts>#<kind>` | `claim` | ACTION_RETENTION_MS |
+ * | service mute | `mute#<serviceArn>` | `mute` | until the mute ends (+1 day) |
  * | incident history | `history#<cluster>#<group>` and `history#<cluster>` | `<stoppedAt ISO>#...` | HISTORY_RETENTION_MS |
  * | Slack thread (parent ts + card) | `thread#<threadKey>` | `slack#<channelId>` | THREAD_RETENTION_MS, refreshed on save |
  * | Slack thread alias | `thread#<fromKey>` | `alias` | THREAD_RETENTION_MS |
@@ -37,6 +40,9 @@ export const KEY_PREFIX = {
   job: "job#",
   task: "task#",
   history: "history#",
+  slackMessage: "slack-message#",
+  slackAction: "slack-action#",
+  mute: "mute#",
   thread: "thread#",
 } as const;
 
@@ -57,6 +63,9 @@ export const SORT_KEY = {
   threadChannelPrefix: "slack#",
   /** Sorts before every `slack#...`: the thread store reads both with one sort-key range. */
   threadAlias: "alias",
+  slackOffer: "offer",
+  slackClaim: "claim",
+  mute: "mute",
 } as const;
 
 /** How long de-duplication and throttle records live: longer than any EventBridge or Lambda retry. */
@@ -80,6 +89,8 @@ export const HISTORY_RETENTION_MS = 30 * DAY_MS;
  * thread's lifetime, so only a thread quiet this long expires (a later event then opens a new one).
  */
 export const THREAD_RETENTION_MS = 30 * DAY_MS;
+/** Slack buttons' offers and claims: the record of who did what, and how long a button keeps working. */
+export const ACTION_RETENTION_MS = 30 * DAY_MS;
 
 /** The notification store's keys: claims, flood windows and digest-due pointers. */
 export const keys = {

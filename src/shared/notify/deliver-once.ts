@@ -44,7 +44,8 @@ function channelSender(
     send: async () => {
       if (channel === "email") await ctx.channels.email?.(ctx.render.email(message));
       else if (ctx.channels.slackApp) await ctx.channels.slackApp.deliver(message, route);
-      else await ctx.channels.slack?.(ctx.render.slack(message));
+      // A webhook has no interactivity: buttons are for app mode only.
+      else await ctx.channels.slack?.(ctx.render.slack({ ...message, actions: undefined }));
     },
   };
 }

@@ -4,6 +4,7 @@
  * All strings here are untrusted plain text; renderers escape them for their channel.
  */
 import type { Severity } from "../diagnosis/types.js";
+import type { ActionKind } from "../slack-actions/types.js";
 
 export type MessageKind =
   | "task-stopped"
@@ -44,6 +45,25 @@ export interface ChangesSection {
   lines: string[];
 }
 
+/** What a button acts on: recorded with the posted message, so a click never carries its own authority. */
+export interface ActionSubject {
+  serviceArn?: string;
+  deploymentId?: string;
+  /** Where a rollback would go (for the button's confirmation text; the policy decides again). */
+  toTaskDefinition?: string;
+  /** A job to run again. */
+  job?: string;
+}
+
+/** A Slack button offered with a message (app mode, approvers configured). */
+export interface MessageAction {
+  kind: ActionKind;
+  label: string;
+  subject: ActionSubject;
+  /** Red for what changes production, with a confirmation dialog. */
+  danger?: boolean;
+}
+
 export interface Message {
   kind: MessageKind;
   severity: Severity;
@@ -75,6 +95,8 @@ export interface Message {
   changes?: ChangesSection;
   /** How often this happened lately, e.g. "3rd out-of-memory stop of `api` in 24 h, first at 08:12 UTC". */
   history?: string;
+  /** Slack buttons (app mode only; other channels ignore them). */
+  actions?: MessageAction[];
 }
 
 /** What a Slack incoming webhook receives. */

@@ -17,12 +17,12 @@ import {
 } from "./history.js";
 import {
   AUTO_ROLLBACK_TAG,
-  type RollbackMode,
   DEFAULT_ROLLBACK_CONFIG,
   type Decision,
   type DecisionCode,
   type RollbackConfig,
   type RollbackInput,
+  type RollbackMode,
   type RollbackTarget,
   type ServiceDeploymentState,
   type ServiceSnapshot,

@@ -2,7 +2,8 @@
  * Block Kit blocks built from untrusted text: every builder escapes its input for the text object it fills and
  * cuts it to that object's limit, so a block is valid and inert whatever the input. Pure.
  */
-import type { ChangesSection, Fact, Link, LogTailSection } from "../message.js";
+import { ACTION_IDS } from "../../slack-actions/types.js";
+import type { ChangesSection, Fact, Link, LogTailSection, MessageAction } from "../message.js";
 import { mrkdwn, mrkdwnCode, plainText } from "../text.js";
 import { fitLogTail } from "./log-tail-text.js";
 import { SLACK_LIMITS } from "./slack-limits.js";
@@ -20,14 +21,24 @@ export interface MrkdwnObject {
 export interface ButtonElement {
   type: "button";
   text: PlainTextObject;
-  url: string;
+  /** A link button; an action button has a `value` instead. */
+  url?: string;
+  value?: string;
   action_id: string;
+  style?: "primary" | "danger";
+  confirm?: {
+    title: PlainTextObject;
+    text: PlainTextObject;
+    confirm: PlainTextObject;
+    deny: PlainTextObject;
+    style?: "primary" | "danger";
+  };
 }
 export type Block =
   | { type: "header"; text: PlainTextObject }
   | { type: "section"; text: MrkdwnObject }
   | { type: "section"; fields: MrkdwnObject[] }
-  | { type: "actions"; elements: ButtonElement[] }
+  | { type: "actions"; elements: ButtonElement[]; block_id?: string }
   | { type: "context"; elements: MrkdwnObject[] };
 
 /** Longest single item of a list before it is cut; keeps one runaway line from hiding the others. */
@@ -161,4 +172,35 @@ export function contextBlock(parts: readonly string[]): Block {
     })
     .join(" · ");
   return { type: "context", elements: [{ type: "mrkdwn", text }] };
+}
+
+/** The buttons of a message's actions: `action_id` names the action, `value` is only the kind (no authority). */
+export function actionButtons(actions: readonly MessageAction[]): Block[] {
+  const buttons = actions.map(
+    (action): ButtonElement => ({
+      type: "button",
+      text: {
+        type: "plain_text",
+        text: plainText(action.label, SLACK_LIMITS.buttonText) || "Act",
+        emoji: true,
+      },
+      action_id: ACTION_IDS[action.kind],
+      value: action.kind,
+      ...(action.danger
+        ? {
+            style: "danger",
+            confirm: {
+              title: { type: "plain_text", text: "Are you sure?" },
+              text: { type: "plain_text", text: plainText(action.label, 300) },
+              confirm: { type: "plain_text", text: "Yes" },
+              deny: { type: "plain_text", text: "Cancel" },
+              style: "danger",
+            },
+          }
+        : {}),
+    }),
+  );
+  return chunk(buttons, SLACK_LIMITS.actionsElements).map(
+    (elements, index): Block => ({ type: "actions", block_id: `ecs-sentinel-actions-${index}`, elements }),
+  );
 }

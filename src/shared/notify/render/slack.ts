@@ -4,6 +4,7 @@ import { mrkdwn } from "../text.js";
 import { footerParts } from "./footer.js";
 import { SEVERITY_EMOJI } from "./severity.js";
 import {
+  actionButtons,
   type Block,
   changesBlock,
   codeSection,
@@ -32,6 +33,8 @@ export function renderSlack(m: Message): SlackPayload {
   if (m.changes) body.push(changesBlock(m.changes));
   if (m.evidence.length > 0) body.push(listSection("Evidence", m.evidence, () => "• "));
   if (m.remediation.length > 0) body.push(listSection("What to do", m.remediation, (i) => `${i + 1}. `));
+  // Actions first: on a phone, the buttons that act are the ones that must not be cut by the block limit.
+  if (m.actions?.length) body.push(...actionButtons(m.actions));
   body.push(...linkButtons(m.links));
   return {
     text: mrkdwn(summaryLine(m), SLACK_LIMITS.fallbackText),

@@ -13,64 +13,14 @@
  * event, a permanent one lets email take the message.
  */
 import { randomUUID } from "node:crypto";
-import type { Message, SlackPayload } from "../message.js";
+import type { Message } from "../message.js";
 import { applyPatch, cardMessage, openCard } from "../threads/card.js";
-import {
-  MAX_DETAIL_REPLIES,
-  type ThreadMeta,
-  type ThreadRecord,
-  type ThreadStore,
-} from "../threads/types.js";
-import { type LoggerPort, realSleep, type Sleep } from "../transports/ports.js";
-import type { SlackApi } from "./api-port.js";
+import { MAX_DETAIL_REPLIES, type ThreadMeta, type ThreadRecord } from "../threads/types.js";
+import { realSleep } from "../transports/ports.js";
+import type { SlackAppChannel, SlackAppDeps, SlackRoute } from "./channel-types.js";
 import { slackErrorAction, ThreadBusyError, ThreadContentionError } from "./errors-of.js";
 
-export interface SlackRoute {
-  thread?: ThreadMeta;
-  /** The channel the service's `ecs-sentinel:slack-channel` tag names; default: the configured channel. */
-  channel?: string;
-  /** Below Slack's minimum severity: open or edit the card, post no reply and nothing top-level. */
-  cardOnly?: boolean;
-}
-
-export interface SlackAppChannel {
-  deliver(message: Message, route: SlackRoute): Promise<void>;
-  /**
-   * A counted (flood-controlled) event: counts it on its thread's card and edits the card at most every
-   * `editIntervalMs` per thread in this process; posts nothing and never opens a thread.
-   */
-  touch(message: Message, route: SlackRoute): Promise<void>;
-}
-
-/** What the channel did in Slack, for the dry run's thread view and logs. */
-export interface SlackActivity {
-  kind: "post" | "parent" | "reply" | "edit";
-  channel: string;
-  ts: string;
-  /** The parent's ts, for replies and edits. */
-  parentTs?: string;
-  /** The thread key, for parents, replies and edits. */
-  thread?: string;
-  text: string;
-}
-
-export interface SlackAppDeps {
-  /** Told about every post and edit that Slack accepted. */
-  observe?: (activity: SlackActivity) => void;
-  api: SlackApi;
-  threads: ThreadStore;
-  defaultChannel: string;
-  render: (message: Message) => SlackPayload;
-  logger: LoggerPort;
-  clock?: () => number;
-  sleep?: Sleep;
-  /** How long a claim to post a parent blocks other posters (a crashed poster frees it after this). */
-  leaseMs?: number;
-  editIntervalMs?: number;
-  /** Waits for a parent another delivery is posting: attempts and delay between them. */
-  busyAttempts?: number;
-  busyDelayMs?: number;
-}
+export type { SlackActivity, SlackAppChannel, SlackAppDeps, SlackRoute } from "./channel-types.js";
 
 const SAVE_ATTEMPTS = 6;
 
@@ -86,7 +36,7 @@ function eventTime(message: Message, meta: ThreadMeta | undefined, clock: () => 
 }
 
 export function buildSlackAppChannel(deps: SlackAppDeps): SlackAppChannel {
-  const { api, threads, logger, render } = deps;
+  const { api, threads, logger, render: renderMessage } = deps;
   const clock = deps.clock ?? Date.now;
   const sleep = deps.sleep ?? realSleep;
   const leaseMs = deps.leaseMs ?? 60_000;
@@ -132,17 +82,43 @@ export function buildSlackAppChannel(deps: SlackAppDeps): SlackAppChannel {
   }
 
   const observe = deps.observe ?? (() => {});
+  const render = (message: Message) =>
+    renderMessage(deps.offers || !message.actions ? message : { ...message, actions: undefined });
+
+  /** Remembers what the buttons of a message just posted (or edited) act on. */
+  async function offer(
+    channel: string,
+    ts: string,
+    message: Message,
+    where: { threadKey?: string; parentTs?: string; payload?: { text: string; blocks: unknown[] } },
+  ) {
+    if (!deps.offers || !message.actions?.length) return;
+    const actions = message.actions.map((a) => ({ kind: a.kind, subject: a.subject }));
+    await deps.offers({ channel, ts, actions, ...where, at: clock() }).catch((error: unknown) => {
+      logger.error(
+        "Could not record what a message's buttons act on; they will answer that they are not valid",
+        {
+          channel,
+          ts,
+          error: error instanceof Error ? error.message : String(error),
+        },
+      );
+    });
+  }
 
   async function postTopLevel(channel: string, message: Message) {
     const payload = render(message);
     const posted = await api.postMessage({ channel, ...payload });
     observe({ kind: "post", channel, ts: posted.ts, text: payload.text });
+    await offer(channel, posted.ts, message, { payload });
   }
 
   async function postParent(channel: string, record: ThreadRecord): Promise<string> {
-    const payload = render(cardMessage(record.card));
+    const shown = cardMessage(record.card);
+    const payload = render(shown);
     const posted = await api.postMessage({ channel, ...payload });
     observe({ kind: "parent", channel, ts: posted.ts, thread: record.key, text: payload.text });
+    await offer(channel, posted.ts, shown, { threadKey: record.key, parentTs: posted.ts });
     return posted.ts;
   }
 
@@ -214,6 +190,7 @@ export function buildSlackAppChannel(deps: SlackAppDeps): SlackAppChannel {
     const replyIn = async (parentTs: string | undefined) => {
       const posted = await api.postMessage({ channel, thread_ts: parentTs, ...payload });
       observe({ kind: "reply", channel, ts: posted.ts, parentTs, thread: record.key, text: payload.text });
+      await offer(channel, posted.ts, message, { threadKey: record.key, parentTs, payload });
     };
     try {
       await replyIn(record.ts);

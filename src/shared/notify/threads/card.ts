@@ -53,6 +53,10 @@ export function applyPatch(card: CardState, patch: CardPatch): { card: CardState
       existing.at = patch.at;
     }
   }
+  if (patch.actions && (!card.actions || patch.at >= card.actions.at)) {
+    next.actions = { list: patch.actions, at: patch.at };
+    changed = true;
+  }
   for (const [label, amount] of Object.entries(patch.add ?? {})) {
     if (!Number.isFinite(amount) || amount === 0) continue;
     next.counters[label] = (next.counters[label] ?? 0) + amount;
@@ -82,6 +86,7 @@ export function cardMessage(card: CardState): Message {
     category: card.state?.text ?? card.base.category,
     severity,
     facts,
+    actions: card.actions ? card.actions.list : card.base.actions,
     // The footer dates the card by its latest change.
     time: updated > 0 ? new Date(updated).toISOString() : card.base.time,
   };

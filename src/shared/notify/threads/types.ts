@@ -8,7 +8,7 @@
  * Webhook mode and email ignore threads.
  */
 import type { Severity } from "../../diagnosis/types.js";
-import type { Fact, Message } from "../message.js";
+import type { Fact, Message, MessageAction } from "../message.js";
 
 /** What one event changes on its thread's parent card; every field is dated by the event (`at`). */
 export interface CardPatch {
@@ -31,6 +31,8 @@ export interface CardPatch {
    * dedupe claim guards the call, so a duplicate delivery never counts twice.
    */
   add?: Record<string, number>;
+  /** Replaces the card's buttons (e.g. none once acted on, or Unmute once muted). */
+  actions?: MessageAction[];
 }
 
 export interface CardStateLine {
@@ -80,6 +82,8 @@ export interface CardState {
   /** Fact overrides by label, in the order labels were first set. */
   facts: Array<{ label: string; value: string; at: number }>;
   counters: Record<string, number>;
+  /** Buttons set by a patch, replacing the opening message's. */
+  actions?: { list: MessageAction[]; at: number };
 }
 
 /** One thread in one Slack channel. */
