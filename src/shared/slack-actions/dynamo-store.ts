@@ -56,7 +56,7 @@ export function dynamoActionStore(
     },
     offer: (channel, ts) => get<OfferRecord>(offerKey(channel, ts)),
     async claim(request) {
-      const claimId = claimIdOf(request.channel, request.ts, request.kind);
+      const claimId = claimIdOf(request.channel, request.ts, request.kind, request.offerAt);
       const claim: ClaimRecord = { ...request, claimId, status: "claimed" };
       try {
         await client.send(

@@ -16,7 +16,7 @@ export function memoryActionStore(): ActionStore {
       return found ? copy(found) : undefined;
     },
     async claim(request) {
-      const claimId = claimIdOf(request.channel, request.ts, request.kind);
+      const claimId = claimIdOf(request.channel, request.ts, request.kind, request.offerAt);
       const existing = claims.get(claimId);
       if (existing) return { status: "taken", claim: copy(existing) };
       const claim: ClaimRecord = { ...copy(request), claimId, status: "claimed" };

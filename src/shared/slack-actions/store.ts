@@ -23,8 +23,10 @@ export interface OfferRecord {
 export type ClaimStatus = "claimed" | "done" | "refused" | "failed";
 
 export interface ClaimRecord {
-  /** `<channel>#<ts>#<kind>`: one per message and action. */
+  /** `<channel>#<ts>#<kind>#<offer time>`: one per message, action and rendering of its buttons. */
   claimId: string;
+  /** When the clicked buttons were offered: a card that shows Mute again after Unmute offers anew. */
+  offerAt: number;
   channel: string;
   ts: string;
   kind: ActionKind;
@@ -58,6 +60,6 @@ export interface ActionStore {
   mutedUntil(serviceArn: string): Promise<MuteRecord | undefined>;
 }
 
-export function claimIdOf(channel: string, ts: string, kind: ActionKind): string {
-  return `${channel}#${ts}#${kind}`;
+export function claimIdOf(channel: string, ts: string, kind: ActionKind, offerAt: number): string {
+  return `${channel}#${ts}#${kind}#${offerAt}`;
 }
