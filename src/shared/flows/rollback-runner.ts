@@ -23,6 +23,7 @@ import type {
   RollbackOutcome,
   RollbackTrigger,
 } from "../rollback/types.js";
+import { rollbackActions } from "../slack-actions/offers.js";
 import { deploymentReply } from "./deployment-thread.js";
 
 /** The ECS side the runner needs (ecsRollback satisfies it). */
@@ -138,13 +139,16 @@ export function rollbackRunner(deps: RollbackRunnerDeps): RollbackRunner {
 
     let notified: ChannelOutcome[] | undefined;
     if (decision.triggered) {
-      const message = rollbackMessage(decision, {
-        outcome,
-        account: request.account,
-        region: request.region,
-        time: request.time,
-        cooldownMinutes: deps.config.cooldownMinutes,
-      });
+      const message = {
+        ...rollbackMessage(decision, {
+          outcome,
+          account: request.account,
+          region: request.region,
+          time: request.time,
+          cooldownMinutes: deps.config.cooldownMinutes,
+        }),
+        actions: rollbackActions(decision, outcome),
+      };
       // The deployment UpdateService started continues the failed deployment's thread.
       const started = outcome?.status === "done" ? outcome.deploymentId : undefined;
       notified = await deps.notify(message, {

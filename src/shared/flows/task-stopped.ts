@@ -10,7 +10,9 @@ import type { TaskStateChangeEvent } from "../events/parse.js";
 import type { EcsTask } from "../events/schemas.js";
 import type { Log } from "../log.js";
 import { fromDiagnosis } from "../notify/from-diagnosis.js";
+import type { Message } from "../notify/message.js";
 import type { ChannelOutcome, Notifier } from "../notify/port.js";
+import { muteActions } from "../slack-actions/offers.js";
 import {
   type AlertContext,
   enrichmentFor,
@@ -116,6 +118,12 @@ async function diagnoseWithContext(
   return context ? diagnoseTask(task, context) : diagnosis;
 }
 
+/** A failure of a service offers to mute the service's alerts (Slack buttons, where approvers are set). */
+function withMuteButtons(message: Message, serviceArn: string | undefined): Message {
+  if (message.severity === "info" || !serviceArn) return message;
+  return { ...message, actions: muteActions({ serviceArn }) };
+}
+
 export async function handleTaskStateChange(
   event: TaskStateChangeEvent,
   deps: TaskFlowDeps,
@@ -173,14 +181,14 @@ export async function handleTaskStateChange(
             remaining,
             deps.log,
           );
-          return fromDiagnosis(diagnosis, { ...env, ...context });
+          return withMuteButtons(fromDiagnosis(diagnosis, { ...env, ...context }), serviceArnOf(task));
         }
       : undefined;
   const throttleKey = taskThrottleKey(diagnosis);
   const serviceArn = serviceArnOf(task);
   const at = occurredAt ?? Date.now();
   const [outcomes] = await Promise.all([
-    deps.notify(fromDiagnosis(diagnosis, env), {
+    deps.notify(withMuteButtons(fromDiagnosis(diagnosis, env), serviceArn), {
       dedupeKey: taskDedupeKey(event),
       throttleKey,
       serviceArn,

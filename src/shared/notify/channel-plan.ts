@@ -19,12 +19,27 @@ export interface ChannelPlan {
   slack: { channel?: string; cardOnly?: boolean };
 }
 
+/** A mute set with Slack's buttons; an unreadable mute never silences anything. */
+async function mutedFromSlack(ctx: ServiceContext, serviceArn: string): Promise<boolean> {
+  if (!ctx.mutedUntil) return false;
+  const until = await ctx.mutedUntil(serviceArn).catch((error: unknown) => {
+    ctx.logger.warn("Could not read whether the service is muted; sending", {
+      serviceArn,
+      error: error instanceof Error ? error.message : String(error),
+    });
+    return undefined;
+  });
+  return until !== undefined && until > ctx.clock();
+}
+
 /** The service's routing tags; unreadable or bad tags are logged and sending goes on without them. */
 export async function overridesFor(
   ctx: ServiceContext,
   serviceArn: string | undefined,
 ): Promise<ServiceOverrides> {
-  if (!serviceArn || !ctx.tagsFor) return {};
+  if (!serviceArn) return {};
+  if (await mutedFromSlack(ctx, serviceArn)) return { muteAll: true };
+  if (!ctx.tagsFor) return {};
   const tags = await ctx.tagsFor(serviceArn).catch((error: unknown) => {
     ctx.logger.warn("Could not read service tags; sending without per-service overrides", {
       serviceArn,

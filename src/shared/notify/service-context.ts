@@ -47,6 +47,8 @@ export interface NotificationServiceDeps {
   dryRun?: boolean;
   throttleWindowMs?: number;
   deploymentCards?: DeploymentCards;
+  /** Until when a service's alerts are muted from Slack (epoch ms), if they are. */
+  mutedUntil?: (serviceArn: string) => Promise<number | undefined>;
 }
 
 export interface ServiceContext {
@@ -66,6 +68,7 @@ export interface ServiceContext {
   /** The channels configured, in delivery order. */
   enabled: ChannelName[];
   deploymentCards: DeploymentCards;
+  mutedUntil?: (serviceArn: string) => Promise<number | undefined>;
 }
 
 export function serviceContext(deps: NotificationServiceDeps): ServiceContext {
@@ -87,5 +90,6 @@ export function serviceContext(deps: NotificationServiceDeps): ServiceContext {
         : deps.channels.email !== undefined,
     ),
     deploymentCards: deps.deploymentCards ?? "all",
+    mutedUntil: deps.mutedUntil,
   };
 }
