@@ -1,0 +1,169 @@
+import { describe, expect, it } from "vitest";
+import type { RollbackRequest, RollbackRun } from "../../src/shared/flows/rollback-runner.js";
+import { silentLog } from "../../src/shared/log.js";
+import { approverCheck } from "../../src/shared/slack-actions/approvers.js";
+import { memoryActionStore } from "../../src/shared/slack-actions/memory-store.js";
+import type { RecordOptions, SlackRecorder } from "../../src/shared/slack-actions/recorder.js";
+import { actionService } from "../../src/shared/slack-actions/service.js";
+import type { ClaimRecord } from "../../src/shared/slack-actions/store.js";
+import type { ClickedAction } from "../../src/shared/slack-actions/types.js";
+
+const SERVICE = "arn:aws:ecs:us-east-1:111122223333:service/prod/api";
+const OTHER = "arn:aws:ecs:us-east-1:111122223333:service/prod/billing";
+const T0 = Date.parse("2026-12-02T10:00:00Z");
+const APPROVER = "U0APPROVER";
+
+function setup(
+  options: { tags?: Record<string, Record<string, string>>; groups?: Record<string, string[]> } = {},
+) {
+  const store = memoryActionStore();
+  const rollbacks: RollbackRequest[] = [];
+  const recorded: Array<{ claim: ClaimRecord; options: RecordOptions }> = [];
+  const recorder: SlackRecorder = {
+    record: async (claim, opts) => void recorded.push({ claim, options: opts }),
+  };
+  const rollback = async (request: RollbackRequest): Promise<RollbackRun> => {
+    rollbacks.push(request);
+    return {
+      summary: "rollback rollback (UpdateService done): rolling back to api:41",
+      outcome: { status: "done", api: "UpdateService", taskDefinition: "api:41" },
+    };
+  };
+  const service = actionService({
+    store,
+    isApprover: approverCheck({
+      approvers: [APPROVER, "S0ONCALL"],
+      tagsFor: async (arn) => options.tags?.[arn] ?? {},
+      groupMembers: async (group) => options.groups?.[group] ?? [],
+    }),
+    rollback,
+    recorder,
+    log: silentLog,
+    clock: () => T0,
+  });
+  return { store, service, rollbacks, recorded };
+}
+
+async function offerRollback(store: ReturnType<typeof memoryActionStore>, serviceArn = SERVICE) {
+  await store.recordOffer({
+    channel: "C0ALERTS01",
+    ts: "1765000000.000200",
+    threadKey: `deployment#${serviceArn}#ecs-svc/1`,
+    parentTs: "1765000000.000100",
+    actions: [
+      { kind: "rollback", subject: { serviceArn, deploymentId: "ecs-svc/1", toTaskDefinition: "api:41" } },
+    ],
+    payload: { text: "rollback declined", blocks: [] },
+    at: T0 - 60_000,
+  });
+}
+
+const click = (overrides: Partial<ClickedAction> = {}): ClickedAction => ({
+  kind: "rollback",
+  value: "rollback",
+  userId: APPROVER,
+  channel: "C0ALERTS01",
+  messageTs: "1765000000.000200",
+  ...overrides,
+});
+
+describe("the Slack action service", () => {
+  it("claims an approver's click and rolls back through the policy with a manual trigger, on the record", async () => {
+    const { store, service, rollbacks, recorded } = setup();
+    await offerRollback(store);
+
+    const decision = await service.decide(click());
+    if (decision.execute) await service.execute(decision.execute);
+
+    expect(decision.reply).toMatch(/^Rolling back api…/);
+    expect(rollbacks).toEqual([
+      {
+        trigger: { kind: "manual", deploymentId: "ecs-svc/1", by: `<@${APPROVER}>` },
+        serviceArn: SERVICE,
+        now: new Date(T0),
+      },
+    ]);
+    const claim = await store.claimById(decision.execute?.claimId ?? "");
+    expect(claim).toMatchObject({ status: "done", by: { id: APPROVER }, kind: "rollback" });
+    expect(recorded[0]?.options).toMatchObject({ reply: false, nextButtons: [] });
+  });
+
+  it("acts once for a double click, a retried request or two approvers, and says who did it", async () => {
+    const { store, service, rollbacks } = setup({ groups: { S0ONCALL: ["U0SECOND"] } });
+    await offerRollback(store);
+
+    const decisions = await Promise.all([
+      service.decide(click()),
+      service.decide(click()),
+      service.decide(click({ userId: "U0SECOND" })),
+    ]);
+    for (const decision of decisions) if (decision.execute) await service.execute(decision.execute);
+
+    expect(decisions.filter((d) => d.execute)).toHaveLength(1);
+    expect(decisions.filter((d) => /^Already done: .* by <@U0/.test(d.reply))).toHaveLength(2);
+    expect(rollbacks).toHaveLength(1);
+  });
+
+  it("refuses a stranger with an ephemeral answer and does nothing", async () => {
+    const { store, service, rollbacks } = setup();
+    await offerRollback(store);
+
+    const decision = await service.decide(click({ userId: "U0STRANGER" }));
+
+    expect(decision).toEqual({
+      reply: expect.stringMatching(/^Not allowed: <@U0STRANGER> is not an approver for api/),
+    });
+    expect(rollbacks).toHaveLength(0);
+  });
+
+  it("lets a service's approvers tag narrow who may act on it", async () => {
+    const { store, service } = setup({ tags: { [SERVICE]: { "ecs-sentinel:approvers": "U0OWNER" } } });
+    await offerRollback(store);
+
+    const decision = await service.decide(click());
+
+    expect(decision.execute).toBeUndefined();
+    expect(decision.reply).toMatch(/^Not allowed/);
+  });
+
+  it("never takes the button's value for what to do: an edited value acts on what the message offered", async () => {
+    const { store, service, rollbacks } = setup();
+    await offerRollback(store);
+
+    const decision = await service.decide(click({ value: OTHER }));
+    if (decision.execute) await service.execute(decision.execute);
+
+    expect(rollbacks.map((r) => r.serviceArn)).toEqual([SERVICE]);
+  });
+
+  it("refuses a click on a message that offered no such action", async () => {
+    const { store, service } = setup();
+    await offerRollback(store);
+
+    const unknownMessage = await service.decide(click({ messageTs: "1765000000.999999" }));
+    const otherAction = await service.decide(click({ kind: "unmute" }));
+
+    expect(unknownMessage.execute).toBeUndefined();
+    expect(otherAction.execute).toBeUndefined();
+    expect(unknownMessage.reply).toMatch(/not valid/);
+  });
+
+  it("mutes a service until a time, and offers Unmute on the card", async () => {
+    const { store, service, recorded } = setup();
+    await store.recordOffer({
+      channel: "C0ALERTS01",
+      ts: "1765000000.000100",
+      threadKey: "incident#prod#service:api#out-of-memory",
+      parentTs: "1765000000.000100",
+      actions: [{ kind: "mute-1h", subject: { serviceArn: SERVICE } }],
+      at: T0,
+    });
+
+    const decision = await service.decide(click({ kind: "mute-1h", messageTs: "1765000000.000100" }));
+    if (decision.execute) await service.execute(decision.execute);
+
+    expect(await store.mutedUntil(SERVICE)).toEqual({ until: T0 + 3_600_000, by: APPROVER, at: T0 });
+    expect(recorded[0]?.options.nextButtons.map((b) => b.kind)).toEqual(["unmute"]);
+    expect(recorded[0]?.options.text).toMatch(/^muted api: alerts muted until 2026-12-02 11:00:00 UTC/);
+  });
+});
