@@ -32,6 +32,8 @@ export interface Config {
   slackChannel?: string;
   /** Slack Web API base URL, ending with "/" (default https://slack.com/api/; tests: a local stand-in). */
   slackApiUrl: string;
+  /** Slack buttons: user (U…/W…) and user-group (S…) IDs allowed to act; empty = no buttons. */
+  slackApprovers: string[];
   /** App mode: least gap between two posts to one channel (Slack: about one message per second). */
   slackPostIntervalMs: number;
   /** App mode: a card for every deployment (`all`), or only for those Slack's minimum severity lets through. */
@@ -97,6 +99,17 @@ function millis(env: Env, name: string, fallback: number, max: number): number {
   if (!Number.isInteger(n) || n < 0 || n > max)
     throw new ConfigError(`${name} must be a whole number of milliseconds from 0 to ${max}, got "${value}"`);
   return n;
+}
+
+/** SLACK_APPROVERS: Slack user (U…, W…) and user-group (S…) IDs; a name or anything else fails loudly. */
+function approvers(env: Env): string[] {
+  const ids = list(env, "SLACK_APPROVERS");
+  const bad = ids.filter((id) => !/^[UWS][A-Z0-9]{2,}$/.test(id));
+  if (bad.length > 0)
+    throw new ConfigError(
+      `SLACK_APPROVERS must list Slack user IDs (U…/W…) or user-group IDs (S…), not names: ${bad.map((b) => `"${b.slice(0, 40)}"`).join(", ")}`,
+    );
+  return ids;
 }
 
 function choice<T extends string>(env: Env, name: string, options: readonly T[], fallback: T): T {
@@ -211,6 +224,7 @@ export function loadConfig(env: Env = process.env): Config {
     ...slackApp(env),
     slackApiUrl: slackApiUrl(env),
     slackPostIntervalMs: millis(env, "SLACK_POST_INTERVAL_MS", 1000, 10_000),
+    slackApprovers: approvers(env),
     slackDeploymentCards: choice(env, "SLACK_DEPLOYMENT_CARDS", ["all", "failures"] as const, "all"),
     dryRun: bool(env, "DRY_RUN", false),
     slackMinSeverity: severity(env, "SLACK_MIN_SEVERITY", "warning"),

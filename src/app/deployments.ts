@@ -11,7 +11,7 @@ import {
 } from "../shared/enrich/task-definition-cache.js";
 import { crashLoopHook } from "../shared/flows/crash-loop.js";
 import { type DeploymentEventHandler, deploymentFlow } from "../shared/flows/deployment.js";
-import { rollbackRunner } from "../shared/flows/rollback-runner.js";
+import { type RollbackRunner, rollbackRunner } from "../shared/flows/rollback-runner.js";
 import type { TaskHook } from "../shared/flows/task-stopped.js";
 import type { Log } from "../shared/log.js";
 import type { Notifier } from "../shared/notify/port.js";
@@ -80,17 +80,27 @@ function stateStores(config: Config, options: DeploymentWiringOptions) {
   return { rollback, crashLoop: memoryCrashLoopStore() };
 }
 
+/** The rollback runner (policy, claim, ECS call, record, message) of the configuration. */
+export function configuredRollbackRunner(config: Config, options: DeploymentWiringOptions): RollbackRunner {
+  const ecs = options.adapters?.ecs ?? ecsClient();
+  const store = options.adapters?.rollbackStore ?? stateStores(config, options).rollback;
+  return rollbackRunner({
+    ecs: ecsRollback(ecs),
+    store,
+    notify: options.notify,
+    log: options.log,
+    config: rollbackConfigOf(config),
+    rollbackClaimed: store.rollbackClaimed,
+  });
+}
+
 export function deploymentDeps(config: Config, options: DeploymentWiringOptions): DeploymentDeps {
   const { log, notify } = options;
   const ecs = options.adapters?.ecs ?? ecsClient();
   const stores = stateStores(config, options);
-  const rollback = rollbackRunner({
-    ecs: ecsRollback(ecs),
-    store: stores.rollback,
-    notify,
-    log,
-    config: rollbackConfigOf(config),
-    rollbackClaimed: stores.rollback.rollbackClaimed,
+  const rollback = configuredRollbackRunner(config, {
+    ...options,
+    adapters: { ...options.adapters, ecs, rollbackStore: stores.rollback },
   });
   return {
     deploymentEvent: deploymentFlow({

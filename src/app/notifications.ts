@@ -9,6 +9,7 @@ import type { NotificationService } from "../shared/notify/outcomes.js";
 import { renderEmail, renderSlack } from "../shared/notify/render/index.js";
 import type { NotificationChannels } from "../shared/notify/service-context.js";
 import { buildServiceTagsLookup } from "../shared/notify/service-tags.js";
+import type { SlackApi } from "../shared/notify/slack-app/api-port.js";
 import { buildSlackAppChannel, type SlackAppChannel } from "../shared/notify/slack-app/thread-delivery.js";
 import { buildSlackWebApi } from "../shared/notify/slack-app/web-api.js";
 import {
@@ -23,6 +24,9 @@ import { buildSlackNotifier } from "../shared/notify/transports/slack.js";
 import { buildSnsNotifier } from "../shared/notify/transports/sns.js";
 import { webhookUrlSource } from "../shared/notify/webhook-secret.js";
 import { botTokenSource } from "../shared/secret-source.js";
+import { dynamoActionStore } from "../shared/slack-actions/dynamo-store.js";
+import { memoryActionStore } from "../shared/slack-actions/memory-store.js";
+import type { ActionStore } from "../shared/slack-actions/store.js";
 import { dynamoDocumentClient, ecsClient, secretsClient, snsClient, ssmClient } from "./aws.js";
 import type { Config } from "./config.js";
 import type { RuntimeOptions } from "./runtime.js";
@@ -33,18 +37,15 @@ export function configuredThreadStore(config: Config, log: Log): ThreadStore {
   return memoryThreadStore();
 }
 
-/**
- * App mode (a bot token and a channel): Slack's Web API, one thread per deployment and incident. Undefined when
- * no token is configured; a bad SLACK_BOT_TOKEN fails here, at cold start.
- */
-export function configuredSlackApp(config: Config, options: RuntimeOptions): SlackAppChannel | undefined {
+/** The Slack Web API of app mode (a bot token and a channel); a bad SLACK_BOT_TOKEN fails at cold start. */
+export function configuredSlackApi(config: Config, options: RuntimeOptions): SlackApi | undefined {
   const secrets = { secretsManager: secretsClient, ssm: ssmClient, logger: options.log };
   const token = botTokenSource(
     { SLACK_BOT_TOKEN: config.slackBotToken, SLACK_BOT_TOKEN_FROM: config.slackBotTokenFrom },
     secrets,
   );
   if (!token || !config.slackChannel) return undefined;
-  const api = buildSlackWebApi({
+  return buildSlackWebApi({
     baseUrl: config.slackApiUrl,
     token,
     fetch,
@@ -52,13 +53,47 @@ export function configuredSlackApp(config: Config, options: RuntimeOptions): Sla
     logger: options.log,
     postIntervalMs: config.slackPostIntervalMs,
   });
+}
+
+/** Offers, claims and mutes of Slack buttons: the state table, or memory for local runs without one. */
+export function configuredActionStore(config: Config): ActionStore {
+  return config.stateTable
+    ? dynamoActionStore(dynamoDocumentClient(), config.stateTable)
+    : memoryActionStore();
+}
+
+/** Slack buttons are on when app mode has approvers. */
+export const buttonsEnabled = (config: Config) => config.slackApprovers.length > 0;
+
+/** App mode: one thread per deployment and incident; buttons recorded when approvers are configured. */
+export function configuredSlackApp(
+  config: Config,
+  options: RuntimeOptions,
+  api = configuredSlackApi(config, options),
+  actions: ActionStore = configuredActionStore(config),
+): SlackAppChannel | undefined {
+  if (!api || !config.slackChannel) return undefined;
   return buildSlackAppChannel({
     api,
     threads: configuredThreadStore(config, options.log),
     defaultChannel: config.slackChannel,
     render: renderSlack,
     logger: options.log,
+    offers: buttonsEnabled(config) ? (offer) => actions.recordOffer(offer) : undefined,
   });
+}
+
+/** A mute set from Slack, read at most every 30 s per service and container (a read per message otherwise). */
+export function cachedMutes(actions: ActionStore, clock: () => number = Date.now) {
+  const cache = new Map<string, { until: number | undefined; readAt: number }>();
+  return async (serviceArn: string): Promise<number | undefined> => {
+    const hit = cache.get(serviceArn);
+    if (hit && clock() - hit.readAt < 30_000) return hit.until;
+    const until = (await actions.mutedUntil(serviceArn))?.until;
+    if (cache.size > 1000) cache.clear();
+    cache.set(serviceArn, { until, readAt: clock() });
+    return until;
+  };
 }
 
 /** The channels the configuration enables: Slack (app mode, else the webhook) and email (SNS topic). */
@@ -114,5 +149,6 @@ export function buildNotifications(
     deadline: options.deadline,
     throttleWindowMs: config.throttleWindowMinutes * 60_000,
     deploymentCards: config.slackDeploymentCards,
+    mutedUntil: buttonsEnabled(config) ? cachedMutes(configuredActionStore(config)) : undefined,
   });
 }

@@ -10,6 +10,7 @@ import type { JobRunStore } from "../jobs/ports.js";
 import { JOB_TAG } from "../jobs/types.js";
 import type { Log } from "../log.js";
 import type { Notifier } from "../notify/port.js";
+import { rerunAction } from "../slack-actions/offers.js";
 import type { TaskHook } from "./task-stopped.js";
 
 export function looksLikeJobTask(task: EcsTask): boolean {
@@ -42,7 +43,12 @@ export function jobCompletionHook(deps: JobCompletionDeps): TaskHook {
     }
     const completion = completeRun({ run, task, diagnosis });
     if (completion.notify) {
-      await deps.notify(completion.message, {
+      // A run that failed offers to run the job again (Slack buttons, where approvers are set).
+      const message =
+        completion.message.severity === "info"
+          ? completion.message
+          : { ...completion.message, actions: [rerunAction(run.job)] };
+      await deps.notify(message, {
         ...(run.channels ? { channels: run.channels } : {}),
         dedupeKey: `job#${run.job}#${run.runId}#${completion.outcome}`,
       });

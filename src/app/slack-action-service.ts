@@ -1,0 +1,87 @@
+/**
+ * Composition of Slack buttons' action service: the action store, approvers (SLACK_APPROVERS, the services'
+ * `ecs-sentinel:approvers` tags, user groups through Slack), the rollback runner the automatic path uses (its
+ * decision message goes into the deployment's thread), the job runner for re-runs, and the recorder that shows
+ * each action in Slack.
+ */
+import type { ECSClient } from "@aws-sdk/client-ecs";
+import { handleRunJob } from "../shared/flows/job-run.js";
+import { asNotifier } from "../shared/notify/as-notifier.js";
+import { buildServiceTagsLookup } from "../shared/notify/service-tags.js";
+import type { SlackApi } from "../shared/notify/slack-app/api-port.js";
+import { approverCheck } from "../shared/slack-actions/approvers.js";
+import { slackRecorder } from "../shared/slack-actions/recorder.js";
+import { type ActionService, actionService } from "../shared/slack-actions/service.js";
+import type { ActionStore } from "../shared/slack-actions/store.js";
+import { ecsClient } from "./aws.js";
+import { type Config, ConfigError } from "./config.js";
+import { configuredRollbackRunner } from "./deployments.js";
+import { jobsFlowDeps } from "./jobs.js";
+import { deployedJobsFile } from "./jobs-lambda.js";
+import {
+  buildNotifications,
+  configuredActionStore,
+  configuredSlackApi,
+  configuredSlackApp,
+} from "./notifications.js";
+import type { RuntimeOptions } from "./runtime.js";
+
+export interface ActionServiceAdapters {
+  ecs?: ECSClient;
+  store?: ActionStore;
+  slackApi?: SlackApi;
+  clock?: () => number;
+}
+
+export function buildActionService(
+  config: Config,
+  options: RuntimeOptions,
+  adapters: ActionServiceAdapters = {},
+): ActionService {
+  if (config.slackApprovers.length === 0)
+    throw new ConfigError("Slack buttons need SLACK_APPROVERS (Slack user or user-group IDs)");
+  const api = adapters.slackApi ?? configuredSlackApi(config, options);
+  if (!api) throw new ConfigError("Slack buttons need app mode: SLACK_BOT_TOKEN(_FROM) and SLACK_CHANNEL");
+  const store = adapters.store ?? configuredActionStore(config);
+  const app = configuredSlackApp(config, options, api, store);
+  if (!app) throw new ConfigError("Slack buttons need app mode: SLACK_BOT_TOKEN(_FROM) and SLACK_CHANNEL");
+  const ecs = adapters.ecs ?? ecsClient();
+  const notifications = buildNotifications(config, { ...options, channels: { slackApp: app } });
+  const rollback = configuredRollbackRunner(config, {
+    log: options.log,
+    notify: asNotifier(notifications),
+    adapters: { ecs },
+  });
+  return actionService({
+    store,
+    isApprover: approverCheck({
+      approvers: config.slackApprovers,
+      tagsFor: buildServiceTagsLookup(ecs, { logger: options.log }),
+      groupMembers: groupMembersOf(api),
+    }),
+    rollback,
+    rerun: async (job, by) => {
+      const jobs = await deployedJobsFile(config);
+      const result = await handleRunJob({ job }, jobsFlowDeps(config, options, jobs));
+      options.log.info("job run again from Slack", { job, by, status: result.status });
+      if (result.status === "done") return { started: true, summary: `run started: ${summaryOf(result)}` };
+      if (result.status === "dry-run") return { started: false, summary: `dry run: ${result.plan.reason}` };
+      return { started: false, summary: result.reason };
+    },
+    recorder: slackRecorder({ api, app, store, logger: options.log }),
+    log: options.log,
+    clock: adapters.clock,
+  });
+}
+
+/** User-group membership through the Web API, when the adapter offers it (usergroups.users.list). */
+function groupMembersOf(api: SlackApi): ((group: string) => Promise<string[]>) | undefined {
+  const withGroups = api as SlackApi & { usergroupMembers?: (group: string) => Promise<string[]> };
+  const lookup = withGroups.usergroupMembers;
+  return lookup ? (group) => lookup.call(api, group) : undefined;
+}
+
+function summaryOf(result: { result: unknown }): string {
+  const value = result.result as { status?: string; taskArn?: string; reason?: string };
+  return [value.status, value.taskArn, value.reason].filter(Boolean).join(" ") || "started";
+}
