@@ -138,7 +138,7 @@ export function actionService(deps: ActionServiceDeps): ActionService {
 
   async function execute({ claimId }: ClaimRef): Promise<void> {
     const claim = await store.claimById(claimId);
-    if (!claim || claim.status !== "claimed") {
+    if (claim?.status !== "claimed") {
       log.warn("Slack action not executed: no open claim", { claimId, status: claim?.status });
       return;
     }
