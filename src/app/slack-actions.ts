@@ -5,7 +5,7 @@
  * claim later — in Lambda through an asynchronous self-invocation, locally in-process after the answer.
  */
 import type { LambdaClient } from "@aws-sdk/client-lambda";
-import type { Context, LambdaFunctionURLEvent, LambdaFunctionURLResult } from "aws-lambda";
+import type { APIGatewayProxyStructuredResultV2, Context, LambdaFunctionURLEvent } from "aws-lambda";
 import type { Log } from "../shared/log.js";
 import {
   handleSlackActionRequest,
@@ -54,7 +54,10 @@ export interface SlackActionsPorts {
 /** The Function URL answers at its root and at /slack/actions (the stack output may name either). */
 export const LAMBDA_PATHS = ["/", SLACK_ACTIONS_PATH] as const;
 
-export type SlackActionsLambda = (event: unknown) => Promise<LambdaFunctionURLResult | undefined>;
+/** A Function URL result (payload format 2.0, structured: status, headers, body). */
+export type SlackActionsResult = APIGatewayProxyStructuredResultV2;
+
+export type SlackActionsLambda = (event: unknown) => Promise<SlackActionsResult | undefined>;
 
 function isUrlRequest(event: unknown): event is LambdaFunctionURLEvent {
   const http = (event as { requestContext?: { http?: { method?: unknown } } } | null)?.requestContext?.http;
@@ -158,7 +161,7 @@ const lambdaClient = (): Promise<LambdaClient> => {
 export function slackActionsLambda(
   service: SlackActionServiceFactory,
   env: Record<string, string | undefined> = process.env,
-): (event: unknown, context: Context) => Promise<LambdaFunctionURLResult | undefined> {
+): (event: unknown, context: Context) => Promise<SlackActionsResult | undefined> {
   const runtime = lambdaRuntime();
   let built: SlackActionsLambda | undefined;
   let failure: unknown;

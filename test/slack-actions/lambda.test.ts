@@ -178,7 +178,7 @@ describe("slackActionsLambda (the deployed composition)", () => {
   it("refuses a malformed signing secret without echoing it", async () => {
     const handler = slackActionsLambda(service, { ...env, SLACK_SIGNING_SECRET: "not-the-secret-hunter2" });
 
-    const error = await handler(urlEvent("payload=x"), context).catch((e: unknown) => e as Error);
+    const error = (await handler(urlEvent("payload=x"), context).catch((e: unknown) => e)) as Error;
 
     expect(error).toBeInstanceOf(Error);
     expect(error.name).toBe("ConfigError");

@@ -71,7 +71,17 @@ async function serve() {
   const exit = runActions(["serve", "--port", "0"], io, deps);
   for (let i = 0; i < 200 && !io.out().includes("Serving"); i++) await new Promise((r) => setImmediate(r));
   const url = /Serving Slack actions at (\S+)/.exec(io.out())?.[1] ?? "";
-  return { url, clicks, executed, release, stop: async () => (stop("SIGTERM"), exit), io };
+  return {
+    url,
+    clicks,
+    executed,
+    release,
+    stop: async () => {
+      stop("SIGTERM");
+      return exit;
+    },
+    io,
+  };
 }
 
 const post = (url: string, body: string, headers: Record<string, string>) =>
