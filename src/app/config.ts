@@ -30,6 +30,13 @@ export interface Config {
   slackBotTokenFrom?: string;
   /** The channel ID app mode posts to (C…/G…); set whenever a bot token is. */
   slackChannel?: string;
+  /**
+   * Slack buttons: the app's signing secret (32 hex) for local use and tests; wins. Never logged. Checked when
+   * the interactivity endpoint is built (src/app/slack-actions.ts), not by the functions that do not serve it.
+   */
+  slackSigningSecret?: string;
+  /** Where a deployment reads the signing secret: Secrets Manager secret id, `ssm:/name` or `/name`. */
+  slackSigningSecretFrom?: string;
   /** Slack Web API base URL, ending with "/" (default https://slack.com/api/; tests: a local stand-in). */
   slackApiUrl: string;
   /** Slack buttons: user (U…/W…) and user-group (S…) IDs allowed to act; empty = no buttons. */
@@ -222,6 +229,8 @@ export function loadConfig(env: Env = process.env): Config {
     slackWebhookUrlFrom,
     slackWebhookSecret: slackWebhookUrlFrom,
     ...slackApp(env),
+    slackSigningSecret: optional(env, "SLACK_SIGNING_SECRET"),
+    slackSigningSecretFrom: optional(env, "SLACK_SIGNING_SECRET_FROM"),
     slackApiUrl: slackApiUrl(env),
     slackPostIntervalMs: millis(env, "SLACK_POST_INTERVAL_MS", 1000, 10_000),
     slackApprovers: approvers(env),

@@ -1,4 +1,5 @@
 /** Command dispatch for the ecs-sentinel CLI (src/cli/index.ts runs it). */
+import { ACTIONS_HELP, runActions } from "./actions.js";
 import { DIAGNOSE_HELP, runDiagnose } from "./diagnose.js";
 import { HISTORY_HELP, runHistory } from "./history.js";
 import { type CliIo, processIo, UsageError } from "./io.js";
@@ -19,6 +20,7 @@ Commands:
   jobs list|validate|run NAME [--wait]   scheduled one-off tasks of a jobs file (--file, default jobs.yml)
   jobs history NAME                      past runs of a job (state table)
   watchdog --once [--dry-run]            one sweep of the watchdog: overdue runs, missed runs, digests
+  actions serve [--port N] [--host H]    Slack's interactivity endpoint (buttons) at POST /slack/actions
   local-setup [--seed]                   create the state table and topic (and, with --seed, the ECS side)
                                          on AWS_ENDPOINT_URL (emulator)
   help [COMMAND]                         help for a command
@@ -37,6 +39,7 @@ const commands: Record<string, { run: Command; help: string }> = {
   history: { run: runHistory, help: HISTORY_HELP },
   jobs: { run: (argv, io) => runJobs(argv, io), help: JOBS_HELP },
   watchdog: { run: runWatchdogCli, help: WATCHDOG_HELP },
+  actions: { run: (argv, io) => runActions(argv, io), help: ACTIONS_HELP },
 };
 
 /** Own keys only: "constructor" or "toString" is not a command. */
