@@ -2,6 +2,104 @@ import { describe, expect, it } from "vitest";
 import { call, post, standin, start } from "./slack-standin-harness.js";
 import { STANDIN_CHANNEL } from "./slack-web-api-standin.js";
 
+const plain = (text: string) => ({ type: "plain_text", text });
+const dialog = (extra: Record<string, unknown> = {}) => ({
+  title: plain("Roll back api?"),
+  text: plain("api goes back to api:41."),
+  confirm: plain("Roll back"),
+  deny: plain("Cancel"),
+  ...extra,
+});
+const actionButton = (extra: Record<string, unknown> = {}) => ({
+  type: "button",
+  action_id: "ecs-sentinel.rollback",
+  text: plain("Roll back"),
+  value: "ref",
+  ...extra,
+});
+const inActions = (button: unknown) => [{ type: "actions", elements: [button] }];
+
+/** Buttons and their confirm dialogs (button-element and confirmation-dialog-object references). */
+function buttonCases(): Array<[string, unknown[], string]> {
+  const at = "/blocks/0/elements/0";
+  return [
+    [
+      "a button value of 2001 characters",
+      inActions(actionButton({ value: "v".repeat(2001) })),
+      `${at}/value`,
+    ],
+    [
+      "an action_id of 256 characters",
+      inActions(actionButton({ action_id: "a".repeat(256) })),
+      `${at}/action_id`,
+    ],
+    ["a button style warning", inActions(actionButton({ style: "warning" })), `${at}/style`],
+    ["a button without text", inActions(actionButton({ text: undefined })), `${at}/text`],
+    [
+      "a mrkdwn button text",
+      inActions(actionButton({ text: { type: "mrkdwn", text: "x" } })),
+      `${at}/text/type`,
+    ],
+    ["an unknown button property", inActions(actionButton({ disabled: true })), `${at}/disabled`],
+    [
+      "an accessibility_label of 76 characters",
+      inActions(actionButton({ accessibility_label: "l".repeat(76) })),
+      `${at}/accessibility_label`,
+    ],
+    [
+      "a confirm title of 101 characters",
+      inActions(actionButton({ confirm: dialog({ title: plain("t".repeat(101)) }) })),
+      `${at}/confirm/title/text`,
+    ],
+    [
+      "a confirm text of 301 characters",
+      inActions(actionButton({ confirm: dialog({ text: plain("t".repeat(301)) }) })),
+      `${at}/confirm/text/text`,
+    ],
+    [
+      "a confirm button text of 31 characters",
+      inActions(actionButton({ confirm: dialog({ confirm: plain("c".repeat(31)) }) })),
+      `${at}/confirm/confirm/text`,
+    ],
+    [
+      "a deny text of 31 characters",
+      inActions(actionButton({ confirm: dialog({ deny: plain("d".repeat(31)) }) })),
+      `${at}/confirm/deny/text`,
+    ],
+    [
+      "a confirm dialog without deny",
+      inActions(actionButton({ confirm: dialog({ deny: undefined }) })),
+      `${at}/confirm/deny`,
+    ],
+    [
+      "a mrkdwn confirm title",
+      inActions(actionButton({ confirm: dialog({ title: { type: "mrkdwn", text: "t" } }) })),
+      `${at}/confirm/title/type`,
+    ],
+    [
+      "a confirm style warning",
+      inActions(actionButton({ confirm: dialog({ style: "warning" }) })),
+      `${at}/confirm/style`,
+    ],
+    [
+      "an unknown confirm property",
+      inActions(actionButton({ confirm: dialog({ color: "red" }) })),
+      `${at}/confirm/color`,
+    ],
+    [
+      "a section accessory button with a value of 2001 characters",
+      [
+        {
+          type: "section",
+          text: { type: "mrkdwn", text: "x" },
+          accessory: actionButton({ value: "v".repeat(2001) }),
+        },
+      ],
+      "/blocks/0/accessory/value",
+    ],
+  ];
+}
+
 describe("Slack Web API stand-in: Block Kit limits", () => {
   const header = (text: string) => ({ type: "header", text: { type: "plain_text", text } });
   const mrkdwn = (text: string) => ({ type: "mrkdwn", text });
@@ -68,6 +166,7 @@ describe("Slack Web API stand-in: Block Kit limits", () => {
       "/blocks/1/block_id",
     ],
     ["an unknown property", [{ ...header("h"), color: "red" }], "/blocks/0/color"],
+    ...buttonCases(),
   ];
 
   it.each(cases)(
@@ -100,6 +199,34 @@ describe("Slack Web API stand-in: Block Kit limits", () => {
     const { body } = await post({ blocks });
 
     expect(blocks).toHaveLength(50);
+    expect(body.ok, JSON.stringify(body)).toBe(true);
+  });
+
+  it("accepts buttons and confirm dialogs exactly at their limits", async () => {
+    await start();
+    const limits = actionButton({
+      action_id: "a".repeat(255),
+      value: "v".repeat(2000),
+      text: plain("b".repeat(75)),
+      style: "danger",
+      accessibility_label: "l".repeat(75),
+      confirm: dialog({
+        title: plain("t".repeat(100)),
+        text: { type: "mrkdwn", text: "t".repeat(300) },
+        confirm: plain("c".repeat(30)),
+        deny: plain("d".repeat(30)),
+        style: "danger",
+      }),
+    });
+    const other = actionButton({ action_id: "ecs-sentinel.mute-1h", style: "primary" });
+
+    const { body } = await post({
+      blocks: [
+        { type: "actions", elements: [limits, other] },
+        { type: "section", text: { type: "mrkdwn", text: "x" }, accessory: actionButton() },
+      ],
+    });
+
     expect(body.ok, JSON.stringify(body)).toBe(true);
   });
 

@@ -7,7 +7,11 @@
  * context: ≤ 10 elements; actions: ≤ 25 elements), docs.slack.dev/reference/block-kit/composition-objects/
  * text-object (plain_text | mrkdwn, at least 1 character; `emoji` only on plain_text, `verbatim` only on
  * mrkdwn), docs.slack.dev/reference/block-kit/block-elements/button-element (text plain_text ≤ 75, url ≤ 3000,
- * value ≤ 2000, action_id ≤ 255 and unique in its block, style primary | danger).
+ * value ≤ 2000, action_id ≤ 255 and "unique among all other action_ids in the containing block", style
+ * primary | danger, accessibility_label ≤ 75, confirm), docs.slack.dev/reference/block-kit/composition-objects/
+ * confirmation-dialog-object (title plain_text ≤ 100, text ≤ 300, confirm and deny plain_text ≤ 30, all four
+ * required; style primary | danger). A button is checked in an actions block and as a section's accessory.
+ * The confirm dialog's `text` is taken as plain_text or mrkdwn: the docs' versions disagree.
  */
 
 /** Every block type Slack knows; the ones ecs-sentinel renders are validated in depth, the others by type. */
@@ -48,7 +52,14 @@ export const BLOCK_LIMITS = {
   buttonUrl: 3000,
   buttonValue: 2000,
   actionId: 255,
+  accessibilityLabel: 75,
+  confirmTitle: 100,
+  confirmText: 300,
+  confirmButton: 30,
 } as const;
+
+const BUTTON_KEYS = ["type", "text", "action_id", "url", "value", "style", "confirm", "accessibility_label"];
+const CONFIRM_KEYS = ["title", "text", "confirm", "deny", "style"];
 
 type Json = Record<string, unknown>;
 
@@ -101,12 +112,36 @@ function elementList(value: unknown, pointer: string, problems: Problems, max: n
   return value;
 }
 
+function confirmDialog(value: unknown, pointer: string, problems: Problems): void {
+  if (!isObject(value)) {
+    problems.add(pointer, "must be an object");
+    return;
+  }
+  for (const key of Object.keys(value))
+    if (!CONFIRM_KEYS.includes(key)) problems.add(`${pointer}/${key}`, "invalid additional property");
+  const parts: Array<[string, number, boolean]> = [
+    ["title", BLOCK_LIMITS.confirmTitle, true],
+    ["text", BLOCK_LIMITS.confirmText, false],
+    ["confirm", BLOCK_LIMITS.confirmButton, true],
+    ["deny", BLOCK_LIMITS.confirmButton, true],
+  ];
+  for (const [key, max, plainOnly] of parts) {
+    if (value[key] === undefined) problems.add(`${pointer}/${key}`, "is required");
+    else textObject(value[key], `${pointer}/${key}`, problems, { max, plainOnly });
+  }
+  if (value.style !== undefined && value.style !== "primary" && value.style !== "danger")
+    problems.add(`${pointer}/style`, "must be one of [primary, danger]");
+}
+
 function button(value: unknown, pointer: string, problems: Problems, actionIds: Set<string>): void {
   if (!isObject(value)) {
     problems.add(pointer, "must be an object");
     return;
   }
-  textObject(value.text, `${pointer}/text`, problems, { max: BLOCK_LIMITS.buttonText, plainOnly: true });
+  for (const key of Object.keys(value))
+    if (!BUTTON_KEYS.includes(key)) problems.add(`${pointer}/${key}`, "invalid additional property");
+  if (value.text === undefined) problems.add(`${pointer}/text`, "is required");
+  else textObject(value.text, `${pointer}/text`, problems, { max: BLOCK_LIMITS.buttonText, plainOnly: true });
   if (value.url !== undefined) {
     if (typeof value.url !== "string" || value.url.length > BLOCK_LIMITS.buttonUrl)
       problems.add(`${pointer}/url`, `must be a string of at most ${BLOCK_LIMITS.buttonUrl} characters`);
@@ -125,6 +160,17 @@ function button(value: unknown, pointer: string, problems: Problems, actionIds: 
       problems.add(`${pointer}/action_id`, "must be unique in the block");
     else actionIds.add(value.action_id);
   }
+  if (
+    value.accessibility_label !== undefined &&
+    (typeof value.accessibility_label !== "string" ||
+      value.accessibility_label.length < 1 ||
+      value.accessibility_label.length > BLOCK_LIMITS.accessibilityLabel)
+  )
+    problems.add(
+      `${pointer}/accessibility_label`,
+      `must be a string of 1 to ${BLOCK_LIMITS.accessibilityLabel} characters`,
+    );
+  if (value.confirm !== undefined) confirmDialog(value.confirm, `${pointer}/confirm`, problems);
 }
 
 function block(value: Json, pointer: string, problems: Problems): void {
@@ -151,6 +197,8 @@ function block(value: Json, pointer: string, problems: Problems): void {
           textObject(field, `${pointer}/fields/${i}`, problems, { max: BLOCK_LIMITS.fieldText });
         });
       }
+      if (isObject(value.accessory) && value.accessory.type === "button")
+        button(value.accessory, `${pointer}/accessory`, problems, new Set());
       return;
     }
     case "context": {

@@ -20,26 +20,46 @@
  * - Rate limits (docs.slack.dev/apis/web-api/rate-limits): chat.postMessage "generally allows posting one message
  *   per second per channel" with short bursts; over it: HTTP 429, `Retry-After` in whole seconds, and
  *   `{"ok": false, "error": "ratelimited"}`. Modelled as a token bucket per channel.
- * Not modelled: the workspace-wide limits, chat.update's Tier 3 limit, form-encoded bodies (the adapter sends JSON).
+ * - usergroups.users.list (slack-standin-usergroups.ts), buttons and their clicks (slack-standin-click.ts),
+ *   each click's response_url (slack-standin-responses.ts).
+ * Not modelled: the workspace-wide limits, chat.update's Tier 3 limit, form-encoded chat.* bodies (the adapter
+ * sends JSON), ephemeral messages with buttons, which users may see a private channel.
  */
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
-import { validateBlocks } from "./slack-standin-blocks.js";
+import {
+  type Answer,
+  checkContent,
+  injected,
+  isObject,
+  type Json,
+  parseJson,
+  rateLimited,
+  slackError,
+  tokenBucket,
+} from "./slack-standin-answers.js";
+import { createClicker } from "./slack-standin-click.js";
+import { createResponseUrls } from "./slack-standin-responses.js";
 import type {
   InjectedFailure,
   SlackStandin,
+  StandinApp,
   StandinChannel,
   StandinMessage,
   StandinOptions,
   StandinRequest,
   StandinToken,
 } from "./slack-standin-types.js";
+import { usergroupArguments, usergroupsHandler } from "./slack-standin-usergroups.js";
 
+export { slackSignature } from "./slack-standin-click.js";
 export type * from "./slack-standin-types.js";
+
+const USERGROUPS = "usergroups.users.list";
 
 export const STANDIN_TOKEN: StandinToken = {
   token: "xoxb-1111111111-2222222222-standinSecretDoNotLog",
-  scopes: ["chat:write"],
+  scopes: ["chat:write", "usergroups:read"],
   botUserId: "U0SENTINEL",
   botId: "B0SENTINEL",
 };
@@ -49,14 +69,12 @@ export const STANDIN_CHANNEL: StandinChannel = {
   members: ["U0SENTINEL"],
 };
 
-const TEXT_MAX = 40_000;
-
-type Answer = { status: number; body: Record<string, unknown> | string; headers?: Record<string, string> };
-
-const slackError = (error: string, extra: Record<string, unknown> = {}): Answer => ({
-  status: 200,
-  body: { ok: false, error, ...extra },
-});
+export const STANDIN_APP: StandinApp = {
+  apiAppId: "A0SENTINEL",
+  teamId: "T0STANDIN1",
+  teamDomain: "ecs-sentinel-standin",
+  verificationToken: "standinVerificationTokenNeverTrusted",
+};
 
 export async function startSlackStandin(options: StandinOptions = {}): Promise<SlackStandin> {
   const tokens = new Map((options.tokens ?? [STANDIN_TOKEN]).map((t) => [t.token, t]));
@@ -68,11 +86,21 @@ export async function startSlackStandin(options: StandinOptions = {}): Promise<S
   const clock = options.clock ?? Date.now;
   const rate = options.postsPerSecond ?? 1;
   const burst = options.burst ?? 3;
-  const buckets = new Map<string, { tokens: number; at: number }>();
+  const takePost = tokenBucket(clock, rate, burst);
   const messages: StandinMessage[] = [];
   const requests: StandinRequest[] = [];
   const failures = new Map<string, InjectedFailure[]>();
   let lastTs = { seconds: 0, seq: 0 };
+  const app = { ...STANDIN_APP, ...options.app };
+  const usergroups = (options.usergroups ?? []).map((g) => ({ ...g, users: [...g.users] }));
+  const usergroupMembers = usergroupsHandler({
+    tokens,
+    revoked,
+    groups: usergroups,
+    available: options.userGroupsAvailable ?? true,
+    clock,
+    perMinute: options.usergroupCallsPerMinute ?? 20,
+  });
 
   const findChannel = (idOrName: unknown) =>
     typeof idOrName === "string"
@@ -86,35 +114,6 @@ export async function startSlackStandin(options: StandinOptions = {}): Promise<S
     return `${seconds}.${String(lastTs.seq).padStart(6, "0")}`;
   }
 
-  /** Takes one post from the channel's bucket, or says how many whole seconds until one is free. */
-  function takePost(channel: string): number | undefined {
-    const now = clock();
-    const bucket = buckets.get(channel) ?? { tokens: burst, at: now };
-    bucket.tokens = Math.min(burst, bucket.tokens + ((now - bucket.at) / 1000) * rate);
-    bucket.at = now;
-    buckets.set(channel, bucket);
-    if (bucket.tokens >= 1) {
-      bucket.tokens -= 1;
-      return undefined;
-    }
-    return Math.max(1, Math.ceil((1 - bucket.tokens) / rate));
-  }
-
-  function checkContent(args: Json): Answer | undefined {
-    const hasBlocks = Array.isArray(args.blocks) && args.blocks.length > 0;
-    const text = typeof args.text === "string" ? args.text : "";
-    if (text === "" && !hasBlocks) return slackError("no_text");
-    if (text.length > TEXT_MAX) return slackError("msg_too_long");
-    const verdict = validateBlocks(args.blocks);
-    if (!verdict.ok) {
-      return slackError(verdict.error, {
-        errors: verdict.errors,
-        response_metadata: { messages: verdict.errors.map((e) => `[ERROR] ${e}`) },
-      });
-    }
-    return undefined;
-  }
-
   function postMessage(auth: StandinToken, args: Json): Answer {
     const channel = findChannel(args.channel);
     const member = channel?.members.includes(auth.botUserId) ?? false;
@@ -122,13 +121,7 @@ export async function startSlackStandin(options: StandinOptions = {}): Promise<S
     if (channel.archived) return slackError("is_archived");
     if (!member && !auth.scopes.includes("chat:write.public")) return slackError("not_in_channel");
     const waitSeconds = takePost(channel.id);
-    if (waitSeconds !== undefined) {
-      return {
-        status: 429,
-        headers: { "retry-after": String(waitSeconds) },
-        body: { ok: false, error: "ratelimited" },
-      };
-    }
+    if (waitSeconds !== undefined) return rateLimited(waitSeconds);
     const invalid = checkContent(args);
     if (invalid) return invalid;
     const ts = nextTs();
@@ -238,20 +231,7 @@ export async function startSlackStandin(options: StandinOptions = {}): Promise<S
     return answer;
   }
 
-  function injected(failure: InjectedFailure): Answer | undefined {
-    if ("error" in failure) return slackError(failure.error);
-    if ("status" in failure) {
-      if (failure.status === 429) {
-        return {
-          status: 429,
-          headers: { "retry-after": String(failure.retryAfter ?? 1) },
-          body: failure.body ?? { ok: false, error: "ratelimited" },
-        };
-      }
-      return { status: failure.status, body: failure.body ?? "upstream connect error" };
-    }
-    return undefined;
-  }
+  const responseUrls = createResponseUrls({ clock, messages, channels, nextTs: () => nextTs() });
 
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
@@ -260,17 +240,27 @@ export async function startSlackStandin(options: StandinOptions = {}): Promise<S
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.on("end", () => {
       const raw = Buffer.concat(chunks).toString("utf8");
-      const path = new URL(req.url ?? "/", "http://standin").pathname;
+      const url = new URL(req.url ?? "/", "http://standin");
+      const path = url.pathname;
+      if (path.startsWith("/actions/")) {
+        const answer = responseUrls.handle(req, raw, path.slice("/actions/".length));
+        res.writeHead(answer.status, { "content-type": "application/json; charset=utf-8" });
+        res.end(JSON.stringify(answer.body));
+        return;
+      }
       const method = path.startsWith("/api/") ? path.slice("/api/".length) : path;
       const failure = failures.get(method)?.shift();
+      const groupArgs = method === USERGROUPS ? usergroupArguments(req, raw, url.searchParams) : undefined;
       const respond = () => {
-        const answer = (failure && injected(failure)) ?? handle(req, raw, method);
+        const answer =
+          (failure && injected(failure)) ??
+          (groupArgs ? usergroupMembers(req, groupArgs) : handle(req, raw, method));
         const body = typeof answer.body === "string" ? answer.body : JSON.stringify(answer.body);
         requests.push({
           method,
           httpMethod: req.method ?? "",
           headers: req.headers,
-          json: parseJson(raw),
+          json: groupArgs ? Object.fromEntries(groupArgs) : parseJson(raw),
           at: clock(),
           answer:
             typeof answer.body === "object"
@@ -300,6 +290,20 @@ export async function startSlackStandin(options: StandinOptions = {}): Promise<S
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
+  const clicker = createClicker({
+    app,
+    clock,
+    locate: (channel, ts) => {
+      const found = channelOf(channel);
+      const message = messages.find((m) => m.channel === found.id && m.ts === ts);
+      if (!message) throw new Error(`the stand-in has no message ${ts} in ${channel}`);
+      return { channel: found, message };
+    },
+    responseUrl: (click) => {
+      responseUrls.register(click);
+      return `http://127.0.0.1:${port}/actions/${click.clickId}`;
+    },
+  });
 
   const channelOf = (id: string) => {
     const channel = channels.find((c) => c.id === id || c.name === id);
@@ -335,24 +339,15 @@ export async function startSlackStandin(options: StandinOptions = {}): Promise<S
     revoke(token) {
       revoked.add(token);
     },
+    usergroups,
+    app,
+    click: (options) => clicker.click(options),
+    redeliver: (clickId, options) => clicker.redeliver(clickId, options),
+    responses: (clickId) => responseUrls.responses(clickId),
     close: async () => {
       for (const timer of timers) clearTimeout(timer);
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
-}
-
-type Json = Record<string, unknown>;
-
-function isObject(value: unknown): value is Json {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
-}
-
-function parseJson(body: string): unknown {
-  try {
-    return JSON.parse(body);
-  } catch {
-    return undefined;
-  }
 }

@@ -1,6 +1,6 @@
 /**
- * The little of Slack's Web API the app mode uses (chat.postMessage, chat.update), as a port: the real adapter
- * (web-api.ts) calls Slack over fetch; the dry run prints; tests use a local stand-in of Slack.
+ * The little of Slack's Web API the app mode uses (chat.postMessage, chat.update, usergroups.users.list), as a
+ * port: the real adapter (web-api.ts) calls Slack over fetch; the dry run prints; tests use a local stand-in.
  */
 
 export interface PostMessageRequest {
@@ -29,7 +29,19 @@ export interface PostedMessage {
 export interface SlackApi {
   postMessage(request: PostMessageRequest): Promise<PostedMessage>;
   update(request: UpdateRequest): Promise<PostedMessage>;
+  /**
+   * The members (user IDs, U…/W…) of a user group (S…), for approvers named by group. Only enabled groups: a
+   * disabled group is refused (`no_such_subteam`). Needs the usergroups:read scope.
+   *
+   * Optional in this port so that posting-only implementations (the dry run, fakes of the thread flows) need not
+   * grow it; the real adapter always has it (`SlackWebApi`). A caller that finds it missing must treat group
+   * approvers as unresolvable and refuse (fail closed), never allow.
+   */
+  usergroupMembers?(usergroupId: string): Promise<string[]>;
 }
+
+/** The real adapter's port: everything, user groups included. */
+export type SlackWebApi = SlackApi & Required<Pick<SlackApi, "usergroupMembers">>;
 
 /**
  * What the app mode does about a Slack error (`SlackApiError.action`):
@@ -39,6 +51,7 @@ export interface SlackApi {
  *               channel, else email
  *   auth        the token is bad (invalid_auth, not_authed, token_revoked, account_inactive, missing_scope):
  *               nothing goes to Slack; email takes the message if configured
- *   payload     Slack refused the message itself (invalid_blocks, msg_too_long): not retried
+ *   payload     Slack refused the request itself (invalid_blocks, msg_too_long; a user group that does not
+ *               exist, no_such_subteam): not retried
  */
 export type SlackErrorAction = "retry" | "repost" | "channel" | "auth" | "payload";

@@ -1,14 +1,15 @@
 /**
  * Errors of the Slack Web API adapter, and what each of Slack's error codes means for the app mode.
  *
- * The codes are the documented errors of chat.postMessage and chat.update (docs.slack.dev/reference/methods/
- * chat.postMessage and chat.update, "Errors"), plus the HTTP-level ones (429 `ratelimited`, 5xx, timeouts).
- * None of these errors carries the bot token or a request body: only the method, Slack's code, the channel ID
- * and an operator hint.
+ * The codes are the documented errors of chat.postMessage, chat.update and usergroups.users.list
+ * (docs.slack.dev/reference/methods/<method>, "Errors"), plus the HTTP-level ones (429 `ratelimited`, 5xx,
+ * timeouts). A code means the same for every method unless USERGROUP_MEANINGS says otherwise (a missing scope is
+ * usergroups:read there, and no channel is involved). None of these errors carries the bot token or a request
+ * body: only the method, Slack's code, the channel or user-group ID and an operator hint.
  */
 import type { SlackErrorAction } from "./api-port.js";
 
-export type SlackMethod = "chat.postMessage" | "chat.update";
+export type SlackMethod = "chat.postMessage" | "chat.update" | "usergroups.users.list";
 
 export interface SlackErrorMeaning {
   action: SlackErrorAction;
@@ -222,12 +223,45 @@ const MEANINGS: Record<string, SlackErrorMeaning> = {
   org_login_required: { action: "retry", hint: WORKSPACE_MOVING },
 };
 
+const NO_GROUP_ACCESS =
+  "the bot token may not read user groups here: check the app's usergroups:read scope and the workspace's app restrictions; approvers in groups are refused until then";
+
 /**
- * What to do about Slack's error `code`. An undocumented code is treated as transient (`retry`): the event is
- * retried and finally dead-lettered rather than dropped.
+ * usergroups.users.list (resolving approver groups, SLACK_APPROVERS / ecs-sentinel:approvers): the codes whose
+ * meaning differs from posting. Nothing here is a channel or a message, so no code maps to `channel` or `repost`.
  */
-export function slackErrorMeaning(code: string): SlackErrorMeaning {
+const USERGROUP_MEANINGS: Record<string, SlackErrorMeaning> = {
+  no_such_subteam: {
+    action: "payload",
+    hint: "no user group has this ID in the workspace (deleted, disabled, or a typo): fix SLACK_APPROVERS or the ecs-sentinel:approvers tag (user-group IDs look like S0123ABCD)",
+  },
+  plan_upgrade_required: {
+    action: "payload",
+    hint: "the workspace's Slack plan has no user groups: list the approvers' user IDs (U0123ABCD) instead of a group",
+  },
+  missing_scope: {
+    action: "auth",
+    hint: "add the usergroups:read scope to the app (needed for user-group approvers), reinstall it and update the secret",
+  },
+  user_is_restricted: {
+    action: "auth",
+    hint: "the token belongs to a guest user: use the app's Bot User OAuth Token (xoxb-...)",
+  },
+  no_permission: { action: "auth", hint: NO_GROUP_ACCESS },
+  access_denied: { action: "auth", hint: NO_GROUP_ACCESS },
+  ekm_access_denied: { action: "auth", hint: NO_GROUP_ACCESS },
+  missing_argument: { action: "payload", hint: MALFORMED },
+  invalid_cursor: { action: "payload", hint: MALFORMED },
+};
+
+/**
+ * What to do about Slack's error `code` answered to `method`. An undocumented code is treated as transient
+ * (`retry`): the event is retried and finally dead-lettered rather than dropped.
+ */
+export function slackErrorMeaning(code: string, method?: SlackMethod): SlackErrorMeaning {
+  const specific = method === "usergroups.users.list" ? USERGROUP_MEANINGS[code] : undefined;
   return (
+    specific ??
     MEANINGS[code] ?? {
       action: "retry",
       hint: "Slack answered an error ecs-sentinel does not know: the event is retried; check Slack's status page",
@@ -236,11 +270,15 @@ export function slackErrorMeaning(code: string): SlackErrorMeaning {
 }
 
 /** Every documented code the adapter maps (tests iterate it). */
-export const KNOWN_SLACK_ERROR_CODES: readonly string[] = Object.keys(MEANINGS);
+export const KNOWN_SLACK_ERROR_CODES: readonly string[] = [
+  ...new Set([...Object.keys(MEANINGS), ...Object.keys(USERGROUP_MEANINGS)]),
+];
 
 export interface SlackApiErrorDetails {
   /** The channel ID of the request (never a secret). */
   channel?: string;
+  /** The user-group ID of a usergroups.users.list request. */
+  usergroup?: string;
   /** HTTP status when it was not 200. */
   status?: number;
   /** Attempts made in this call. */
@@ -255,6 +293,7 @@ export interface SlackApiErrorDetails {
 export class SlackApiError extends Error {
   override readonly name: string = "SlackApiError";
   readonly channel: string | undefined;
+  readonly usergroup: string | undefined;
   readonly status: number | undefined;
   readonly attempts: number | undefined;
   readonly retryAfterMs: number | undefined;
@@ -268,10 +307,15 @@ export class SlackApiError extends Error {
     readonly hint: string,
     details: SlackApiErrorDetails = {},
   ) {
-    const where = details.channel ? ` in ${details.channel}` : "";
+    const where = details.channel
+      ? ` in ${details.channel}`
+      : details.usergroup
+        ? ` of ${details.usergroup}`
+        : "";
     const why = details.detail ? ` (${details.detail})` : "";
     super(`Slack ${method}${where} failed: ${code}${why} — ${hint}`);
     this.channel = details.channel;
+    this.usergroup = details.usergroup;
     this.status = details.status;
     this.attempts = details.attempts;
     this.retryAfterMs = details.retryAfterMs;

@@ -1,5 +1,7 @@
 /**
- * The SlackApi port over Slack's Web API (chat.postMessage, chat.update) with a bot token, over fetch.
+ * The SlackApi port over Slack's Web API (chat.postMessage, chat.update, usergroups.users.list) with a bot
+ * token, over fetch. chat.* send JSON; usergroups.users.list sends a form body, as it "does not currently accept
+ * application/json" (docs.slack.dev/reference/methods/usergroups.users.list).
  *
  * - Slack answers most errors as HTTP 200 `{ok: false, error}`: each documented code becomes a SlackApiError with
  *   the action the app mode takes and a hint for the operator (errors.ts). An `auth` error makes the token source
@@ -18,15 +20,25 @@
 import { backoffDelay, fitsBudget, parseRetryAfter } from "../transports/backoff.js";
 import { type Deadline, type LoggerPort, realSleep, type Sleep, silentLogger } from "../transports/ports.js";
 import { describeFetchFailure } from "../transports/slack.js";
-import type { PostedMessage, PostMessageRequest, SlackApi, UpdateRequest } from "./api-port.js";
+import type { PostedMessage, PostMessageRequest, SlackWebApi, UpdateRequest } from "./api-port.js";
 import {
-  SlackApiConfigError,
   SlackApiError,
   type SlackApiErrorDetails,
   SlackMalformedResponseError,
   type SlackMethod,
   slackErrorMeaning,
 } from "./errors.js";
+import {
+  type Answer,
+  errorDetail,
+  normalizeSlackApiUrl,
+  readJson,
+  stripUndefined,
+  USERGROUP_ID,
+  usergroupUsers,
+} from "./web-api-answers.js";
+
+export { normalizeSlackApiUrl } from "./web-api-answers.js";
 
 /** Where the bot token comes from; `invalidate` makes the next call re-read it (same shape as WebhookUrlSource). */
 export type TokenSource = (() => Promise<string>) & { invalidate(): void };
@@ -67,30 +79,6 @@ const DEFAULTS = {
   maxDelayMs: 5_000,
 };
 
-const LOCAL_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
-
-/** https, or plain http on loopback only (tests); always ends with "/". Never needs to echo a secret: it has none. */
-export function normalizeSlackApiUrl(candidate: string): string {
-  let url: URL;
-  try {
-    url = new URL(candidate.trim());
-  } catch {
-    throw new SlackApiConfigError(
-      `SLACK_API_URL is not a valid URL: ${JSON.stringify(candidate.slice(0, 200))}`,
-    );
-  }
-  const loopback = url.protocol === "http:" && LOCAL_HOSTS.has(url.hostname);
-  if (url.protocol !== "https:" && !loopback)
-    throw new SlackApiConfigError(`SLACK_API_URL must use https (got ${url.protocol.replace(":", "")})`);
-  if (url.username || url.password) throw new SlackApiConfigError("SLACK_API_URL must not carry credentials");
-  if (url.search || url.hash)
-    throw new SlackApiConfigError("SLACK_API_URL must not have a query or fragment");
-  const text = url.toString();
-  return text.endsWith("/") ? text : `${text}/`;
-}
-
-type Answer = Record<string, unknown>;
-
 type AttemptResult =
   | { kind: "ok"; body: Answer }
   | { kind: "slack-error"; code: string; status: number; detail?: string }
@@ -98,42 +86,10 @@ type AttemptResult =
   | { kind: "transient"; code: string; status?: number }
   | { kind: "fatal"; error: SlackApiError };
 
-/** Printable, short: Slack's explanations are logged. */
-function clean(text: string, max = 300): string {
-  return text
-    .replace(/[^\x20-\x7e]+/g, " ")
-    .trim()
-    .slice(0, max);
-}
-
-/** Slack's own words on an error: which block failed, which scope is needed. */
-function errorDetail(body: Answer): string | undefined {
-  const parts: string[] = [];
-  const metadata = body.response_metadata as { messages?: unknown } | undefined;
-  for (const list of [body.errors, metadata?.messages]) {
-    if (Array.isArray(list)) parts.push(...list.filter((item): item is string => typeof item === "string"));
-  }
-  if (typeof body.needed === "string") parts.push(`needed: ${body.needed}`);
-  if (typeof body.provided === "string") parts.push(`provided: ${body.provided}`);
-  return parts.length > 0 ? clean([...new Set(parts)].join("; ")) : undefined;
-}
-
-async function readJson(response: Response): Promise<Answer | undefined> {
-  const text = await response.text().catch(() => "");
-  try {
-    const parsed: unknown = JSON.parse(text);
-    return parsed !== null && typeof parsed === "object" && !Array.isArray(parsed)
-      ? (parsed as Answer)
-      : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** A header value fetch accepts; anything else would make fetch throw an error that may quote the token. */
 const TOKEN_SHAPE = /^[\x21-\x7e]+$/;
 
-export function buildSlackWebApi(options: SlackWebApiOptions): SlackApi {
+export function buildSlackWebApi(options: SlackWebApiOptions): SlackWebApi {
   const o = { ...DEFAULTS, ...stripUndefined(options) };
   const baseUrl = normalizeSlackApiUrl(options.baseUrl ?? DEFAULT_SLACK_API_URL);
   const deadline = options.deadline ?? (() => Number.POSITIVE_INFINITY);
@@ -150,7 +106,8 @@ export function buildSlackWebApi(options: SlackWebApiOptions): SlackApi {
   function report(error: SlackApiError): SlackApiError {
     logger.warn("Slack API call failed", {
       method: error.method,
-      channel: error.channel,
+      ...(error.channel ? { channel: error.channel } : {}),
+      ...(error.usergroup ? { usergroup: error.usergroup } : {}),
       slackError: error.code,
       action: error.action,
       hint: error.hint,
@@ -162,11 +119,11 @@ export function buildSlackWebApi(options: SlackWebApiOptions): SlackApi {
   }
 
   function fail(method: SlackMethod, code: string, details: SlackApiErrorDetails): SlackApiError {
-    const meaning = slackErrorMeaning(code);
+    const meaning = slackErrorMeaning(code, method);
     return report(new SlackApiError(method, code, meaning.action, meaning.hint, details));
   }
 
-  async function readToken(method: SlackMethod, channel: string): Promise<string> {
+  async function readToken(method: SlackMethod, where: Where): Promise<string> {
     let token: string;
     try {
       token = (await tokenSource()).trim();
@@ -177,12 +134,12 @@ export function buildSlackWebApi(options: SlackWebApiOptions): SlackApi {
         "token_unreadable",
         "retry",
         "the bot token secret could not be read: check SLACK_BOT_TOKEN_FROM and the function's permission to read it; the event is retried",
-        { channel, detail: kind },
+        { ...where, detail: kind },
       );
       logger.error("Could not read the Slack bot token", { method, errorName: kind });
       throw result;
     }
-    if (token === "") throw fail(method, "not_authed", { channel });
+    if (token === "") throw fail(method, "not_authed", where);
     if (!TOKEN_SHAPE.test(token)) {
       tokenSource.invalidate();
       throw report(
@@ -191,7 +148,7 @@ export function buildSlackWebApi(options: SlackWebApiOptions): SlackApi {
           "invalid_token_format",
           "auth",
           "the bot token contains spaces or control characters: store the xoxb-... token alone in the secret",
-          { channel },
+          where,
         ),
       );
     }
@@ -200,17 +157,17 @@ export function buildSlackWebApi(options: SlackWebApiOptions): SlackApi {
 
   async function attempt(
     method: SlackMethod,
-    channel: string,
+    where: Where,
     token: string,
-    body: string,
+    body: RequestBody,
     timeoutMs: number,
   ): Promise<AttemptResult> {
     let response: Response;
     try {
       response = await fetchImpl(`${baseUrl}${method}`, {
         method: "POST",
-        headers: { authorization: `Bearer ${token}`, "content-type": "application/json; charset=utf-8" },
-        body,
+        headers: { authorization: `Bearer ${token}`, "content-type": body.contentType },
+        body: body.text,
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
@@ -240,14 +197,14 @@ export function buildSlackWebApi(options: SlackWebApiOptions): SlackApi {
         `http_${response.status}`,
         "payload",
         `the API answered HTTP ${response.status}: check SLACK_API_URL (default https://slack.com/api/)`,
-        { channel, status: response.status },
+        { ...where, status: response.status },
       );
       return { kind: "fatal", error };
     }
     if (answer?.ok !== true) {
       return {
         kind: "fatal",
-        error: new SlackMalformedResponseError(method, "no JSON with ok: true", { channel }),
+        error: new SlackMalformedResponseError(method, "no JSON with ok: true", where),
       };
     }
     if (typeof answer.warning === "string")
@@ -273,8 +230,7 @@ export function buildSlackWebApi(options: SlackWebApiOptions): SlackApi {
     await sleep(waitMs);
   }
 
-  async function call(method: SlackMethod, channel: string, payload: object): Promise<Answer> {
-    const body = JSON.stringify(payload);
+  async function call(method: SlackMethod, where: Where, body: RequestBody): Promise<Answer> {
     let attempts = 0;
     /** The last problem; `slack` when it is one of Slack's codes (its hint applies). */
     let last: { code: string; slack?: boolean; status?: number; retryAfterMs?: number } = {
@@ -282,21 +238,21 @@ export function buildSlackWebApi(options: SlackWebApiOptions): SlackApi {
     };
     let rotated = false;
     // Paced once per call: a retry waits for its backoff or Slack's Retry-After instead.
-    if (method === "chat.postMessage") await pace(channel);
+    if (method === "chat.postMessage" && where.channel) await pace(where.channel);
     for (;;) {
       const timeoutMs = Math.min(o.attemptTimeoutMs, deadline() - o.safetyMarginMs);
       if (timeoutMs < o.minAttemptMs) break;
       attempts++;
-      const token = await readToken(method, channel);
-      const result = await attempt(method, channel, token, body, timeoutMs);
+      const token = await readToken(method, where);
+      const result = await attempt(method, where, token, body, timeoutMs);
       if (result.kind === "ok") return result.body;
       if (result.kind === "fatal") throw report(result.error);
       let delayMs: number;
       if (result.kind === "slack-error") {
-        const meaning = slackErrorMeaning(result.code);
+        const meaning = slackErrorMeaning(result.code, method);
         if (meaning.action === "auth") {
           tokenSource.invalidate();
-          if (!rotated && (await readToken(method, channel).catch(() => token)) !== token) {
+          if (!rotated && (await readToken(method, where).catch(() => token)) !== token) {
             rotated = true;
             logger.info("Slack bot token rotated, retrying with the re-read secret", { method });
             continue;
@@ -304,7 +260,7 @@ export function buildSlackWebApi(options: SlackWebApiOptions): SlackApi {
         }
         if (meaning.action !== "retry") {
           throw fail(method, result.code, {
-            channel,
+            ...where,
             status: result.status,
             detail: result.detail,
             attempts,
@@ -323,7 +279,7 @@ export function buildSlackWebApi(options: SlackWebApiOptions): SlackApi {
       if (!fitsBudget(deadline(), delayMs, o.safetyMarginMs, o.minAttemptMs)) {
         logger.info("Slack retry would overrun the deadline, giving up for this invocation", {
           method,
-          channel,
+          ...where,
           delayMs,
           problem: last.code,
         });
@@ -331,7 +287,7 @@ export function buildSlackWebApi(options: SlackWebApiOptions): SlackApi {
       }
       logger.info("Slack API call failed, retrying", {
         method,
-        channel,
+        ...where,
         attempts,
         delayMs,
         problem: last.code,
@@ -342,11 +298,11 @@ export function buildSlackWebApi(options: SlackWebApiOptions): SlackApi {
       last.code === "deadline"
         ? "too little time was left in the invocation to call Slack: the event is retried"
         : last.slack
-          ? slackErrorMeaning(last.code).hint
+          ? slackErrorMeaning(last.code, method).hint
           : `Slack was unavailable (${last.code}) until the retries or the invocation ran out: the event is retried`;
     throw report(
       new SlackApiError(method, last.code, "retry", hint, {
-        channel,
+        ...where,
         attempts,
         ...(last.status ? { status: last.status } : {}),
         ...(last.retryAfterMs !== undefined ? { retryAfterMs: last.retryAfterMs } : {}),
@@ -366,31 +322,59 @@ export function buildSlackWebApi(options: SlackWebApiOptions): SlackApi {
 
   return {
     async postMessage(request: PostMessageRequest) {
-      const body = await call("chat.postMessage", request.channel, {
-        channel: request.channel,
-        text: request.text,
-        blocks: request.blocks,
-        ...(request.thread_ts ? { thread_ts: request.thread_ts } : {}),
-        unfurl_links: false,
-        unfurl_media: false,
-      });
+      const body = await call(
+        "chat.postMessage",
+        { channel: request.channel },
+        json({
+          channel: request.channel,
+          text: request.text,
+          blocks: request.blocks,
+          ...(request.thread_ts ? { thread_ts: request.thread_ts } : {}),
+          unfurl_links: false,
+          unfurl_media: false,
+        }),
+      );
       return posted("chat.postMessage", request, body);
     },
     async update(request: UpdateRequest) {
-      const body = await call("chat.update", request.channel, {
-        channel: request.channel,
-        ts: request.ts,
-        text: request.text,
-        blocks: request.blocks,
-      });
+      const body = await call(
+        "chat.update",
+        { channel: request.channel },
+        json({ channel: request.channel, ts: request.ts, text: request.text, blocks: request.blocks }),
+      );
       return posted("chat.update", request, body);
+    },
+    async usergroupMembers(usergroupId: string) {
+      const method = "usergroups.users.list";
+      if (typeof usergroupId !== "string" || !USERGROUP_ID.test(usergroupId)) {
+        const shown = JSON.stringify(String(usergroupId).slice(0, 40));
+        throw report(
+          new SlackApiError(
+            method,
+            "invalid_usergroup_id",
+            "payload",
+            `${shown} is no user-group ID: approver groups are given by ID (S0123ABCD), not by @handle or name`,
+          ),
+        );
+      }
+      const where = { usergroup: usergroupId };
+      // Not include_disabled: a disabled group grants nothing.
+      const text = new URLSearchParams({ usergroup: usergroupId }).toString();
+      const body = await call(method, where, { text, contentType: FORM });
+      const members = usergroupUsers(body);
+      if ("problem" in members) throw report(new SlackMalformedResponseError(method, members.problem, where));
+      return members.users;
     },
   };
 }
 
-function stripUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
+type Where = { channel?: string; usergroup?: string };
+type RequestBody = { text: string; contentType: string };
+const FORM = "application/x-www-form-urlencoded; charset=utf-8";
+const json = (payload: object): RequestBody => ({
+  text: JSON.stringify(payload),
+  contentType: "application/json; charset=utf-8",
+});
 
 /** A token source for a token given as a value (SLACK_BOT_TOKEN, tests): nothing to re-read. */
 export function staticToken(token: string): TokenSource {
