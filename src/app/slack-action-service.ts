@@ -81,6 +81,10 @@ function groupMembersOf(api: SlackApi): ((group: string) => Promise<string[]>) |
   return lookup ? (group) => lookup.call(api, group) : undefined;
 }
 
+/** The endpoint's action service, from the configuration (the Lambda and `actions serve`). */
+export const configuredActionService = (config: Config, runtime: RuntimeOptions): ActionService =>
+  buildActionService(config, runtime);
+
 function summaryOf(result: { result: unknown }): string {
   const value = result.result as { status?: string; taskArn?: string; reason?: string };
   return [value.status, value.taskArn, value.reason].filter(Boolean).join(" ") || "started";

@@ -29,17 +29,6 @@ export interface SlackActionService {
 /** Builds the action service from the configuration (the lead's part of issue 14). */
 export type SlackActionServiceFactory = (config: Config, runtime: RuntimeOptions) => SlackActionService;
 
-/** The endpoint cannot start without the action service; it refuses rather than pretend to act. */
-export class ActionServiceNotWiredError extends Error {
-  override readonly name = "ActionServiceNotWiredError";
-}
-
-export const actionServiceNotWired: SlackActionServiceFactory = () => {
-  throw new ActionServiceNotWiredError(
-    "the Slack action service (authorize, claim, execute) is not composed yet: buttons cannot be served",
-  );
-};
-
 export interface SlackActionsPorts {
   decide: DecideAction;
   execute: ExecuteAction;

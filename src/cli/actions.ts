@@ -3,12 +3,10 @@
  * with the code of the `slackActions` Lambda (verify → parse → decide → answer, then the ephemeral reply and
  * the execution in-process). For trying buttons through a tunnel, and for tests. Stops on SIGINT/SIGTERM.
  */
+
 import { loadConfig } from "../app/config.js";
-import {
-  actionServiceNotWired,
-  localSlackActions,
-  type SlackActionServiceFactory,
-} from "../app/slack-actions.js";
+import { configuredActionService } from "../app/slack-action-service.js";
+import { localSlackActions, type SlackActionServiceFactory } from "../app/slack-actions.js";
 import { type Log, stderrLog } from "../shared/log.js";
 import { SLACK_ACTIONS_PATH } from "../shared/slack-actions/endpoint.js";
 import { startActionsServer } from "./actions-server.js";
@@ -51,7 +49,7 @@ function stopSignal(): Promise<string> {
 }
 
 export const defaultActionsCliDeps: ActionsCliDeps = {
-  service: actionServiceNotWired,
+  service: configuredActionService,
   waitForStop: stopSignal,
   log: () => stderrLog(true),
 };

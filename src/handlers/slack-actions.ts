@@ -4,6 +4,7 @@
  * claimed action. A thin adapter; everything is composed in src/app/slack-actions.ts.
  */
 import { withLogContext } from "../app/logger.js";
-import { actionServiceNotWired, slackActionsLambda } from "../app/slack-actions.js";
+import { configuredActionService } from "../app/slack-action-service.js";
+import { slackActionsLambda } from "../app/slack-actions.js";
 
-export const handler = withLogContext(slackActionsLambda(actionServiceNotWired));
+export const handler = withLogContext(slackActionsLambda(configuredActionService));

@@ -1,11 +1,7 @@
 import type { LambdaFunctionURLEvent } from "aws-lambda";
 import { describe, expect, it } from "vitest";
-import {
-  ActionServiceNotWiredError,
-  actionServiceNotWired,
-  buildSlackActionsHandler,
-  slackActionsLambda,
-} from "../../src/app/slack-actions.js";
+import { configuredActionService } from "../../src/app/slack-action-service.js";
+import { buildSlackActionsHandler, slackActionsLambda } from "../../src/app/slack-actions.js";
 import type { ClaimRef } from "../../src/shared/slack-actions/types.js";
 import { signSlackRequest, slackFormBody } from "../support/slack-signing.js";
 import { fixturePayload, NOW_SECONDS, recordingPorts, SECRET } from "./helpers.js";
@@ -161,10 +157,12 @@ describe("slackActionsLambda (the deployed composition)", () => {
     AWS_REGION: "us-east-1",
   };
 
-  it("refuses every invocation until the action service is composed (no pretend actions)", async () => {
-    const handler = slackActionsLambda(actionServiceNotWired, env);
+  it("refuses to start without approvers or app mode, naming what is missing (no pretend actions)", async () => {
+    const handler = slackActionsLambda(configuredActionService, env);
 
-    await expect(handler(urlEvent("payload=x"), context)).rejects.toBeInstanceOf(ActionServiceNotWiredError);
+    await expect(handler(urlEvent("payload=x"), context)).rejects.toThrow(
+      /Slack buttons need SLACK_APPROVERS/,
+    );
   });
 
   it("refuses to start without a signing secret, naming both variables", async () => {

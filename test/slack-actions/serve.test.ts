@@ -153,13 +153,13 @@ describe("ecs-sentinel actions serve", () => {
     expect(io.out()).toContain("POST /slack/actions");
   });
 
-  it("does not start without the action service (exit 1, says why)", async () => {
+  it("does not start without approvers (exit 1, says what is missing)", async () => {
     const io = captureIo();
     io.env = { SLACK_SIGNING_SECRET: SECRET };
 
     const code = await main(["actions", "serve", "--port", "0"], io);
 
     expect(code).toBe(1);
-    expect(io.err()).toContain("action service");
+    expect(io.err()).toContain("Slack buttons need SLACK_APPROVERS");
   });
 });
