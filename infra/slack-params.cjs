@@ -1,7 +1,8 @@
 "use strict";
 /**
- * The Slack stack parameters: the secrets the functions read (slackWebhookSecret, slackBotTokenSecret) and the
- * channel app mode posts to (slackChannel). `slackParams` reports every problem through `report(parameter,
+ * The Slack stack parameters: the secrets the functions read (slackWebhookSecret, slackBotTokenSecret,
+ * slackSigningSecret), the channel app mode posts to (slackChannel) and who may click the buttons
+ * (slackApprovers). `slackParams` reports every problem through `report(parameter,
  * value, why)` like the other parameters (infra/stack-params.cjs), so one message lists them all.
  *
  * The channel rules are src/shared/slack-channel-id.ts's (the handlers check SLACK_CHANNEL the same way at
@@ -74,6 +75,84 @@ function secretName(parameter, value, report) {
   return name;
 }
 
+/** Slack user IDs (U…, W… on Enterprise Grid) and user-group IDs (S…). */
+const APPROVER_ID = /^[UWS][A-Z0-9]{8,}$/;
+const APPROVER_ID_HINT =
+  "give member IDs (U… or W…; in Slack, a profile → ⋯ → Copy member ID) or user-group IDs (S…)";
+
+/** Why `value` is not an approver ID (with a did-you-mean for a lower-cased one), or undefined when it is one. */
+function approverIdProblem(value) {
+  if (APPROVER_ID.test(value)) return undefined;
+  if (APPROVER_ID.test(value.toUpperCase()))
+    return `is not an ID as Slack writes it; did you mean "${value.toUpperCase()}"?`;
+  if (/^[CG][A-Z0-9]{8,}$/.test(value))
+    return `is a channel ID, not a user or user group: ${APPROVER_ID_HINT}`;
+  if (/^[DB][A-Z0-9]{8,}$/.test(value)) {
+    const what = value.startsWith("D") ? "a direct-message conversation" : "a bot";
+    return `is the ID of ${what}, not of a user or user group: ${APPROVER_ID_HINT}`;
+  }
+  if (value.startsWith("@") || value.includes("@") || /[a-z]/.test(value))
+    return `looks like a name or an address, which anyone can change: ${APPROVER_ID_HINT}`;
+  return `is not a Slack user or user-group ID: ${APPROVER_ID_HINT}`;
+}
+
+/** The approvers: distinct IDs, comma- or space-separated; every invalid entry reported. */
+function approvers(value, report) {
+  const entries = [
+    ...new Set(
+      text(value)
+        .split(/[\s,]+/)
+        .filter((entry) => entry !== ""),
+    ),
+  ];
+  return entries.filter((entry) => {
+    const problem = approverIdProblem(entry);
+    if (problem) report("slackApprovers", entry, problem);
+    return problem === undefined;
+  });
+}
+
+/**
+ * Slack buttons: the signing secret and the approvers, both or neither, and only in app mode (the buttons are
+ * posted, edited and answered through the bot token). `slackButtons` is true exactly when both are valid.
+ */
+function buttonParams(raw, appMode, report) {
+  const slackSigningSecret = secretName("slackSigningSecret", raw.slackSigningSecret, report);
+  const slackApprovers = approvers(raw.slackApprovers, report);
+  const secretGiven = text(raw.slackSigningSecret) !== "";
+  const approversGiven = text(raw.slackApprovers) !== "";
+  if (secretGiven && !approversGiven) {
+    report(
+      "slackApprovers",
+      "",
+      "is required with slackSigningSecret: the Slack member IDs (U…/W…) or user-group IDs (S…) who may click the buttons; without approvers no button is shown",
+    );
+  }
+  if (approversGiven && !secretGiven) {
+    report(
+      "slackSigningSecret",
+      "",
+      "is required with slackApprovers: the secret holding the Slack app's signing secret (Basic Information → App Credentials), which every click is verified with",
+    );
+  }
+  if ((secretGiven || approversGiven) && !appMode) {
+    report(
+      secretGiven ? "slackSigningSecret" : "slackApprovers",
+      "",
+      "needs Slack app mode: set slackBotTokenSecret and slackChannel too (buttons are posted, edited and answered with the app's bot token; a webhook cannot carry them)",
+    );
+  }
+  if (secretGiven && text(raw.slackSigningSecret) === text(raw.slackBotTokenSecret)) {
+    report(
+      "slackSigningSecret",
+      text(raw.slackSigningSecret),
+      "names the same secret as slackBotTokenSecret: the signing secret (Basic Information → App Credentials) is a different value; store it in a secret of its own",
+    );
+  }
+  const slackButtons = slackSigningSecret !== "" && slackApprovers.length > 0 && appMode;
+  return { slackSigningSecret, slackApprovers, slackButtons };
+}
+
 /** The Slack parameters, checked together: app mode needs a token secret and a channel, or neither. */
 function slackParams(raw, report) {
   const slackWebhookSecret = secretName("slackWebhookSecret", raw.slackWebhookSecret, report);
@@ -102,7 +181,20 @@ function slackParams(raw, report) {
       "is required with slackChannel: the secret holding the Slack app's bot token (xoxb-…); without it slackChannel would be ignored",
     );
   }
-  return { slackWebhookSecret, slackBotTokenSecret, slackChannel };
+  return {
+    slackWebhookSecret,
+    slackBotTokenSecret,
+    slackChannel,
+    ...buttonParams(raw, tokenGiven && channelGiven, report),
+  };
 }
 
-module.exports = { CHANNEL_ID, CHANNEL_ID_HINT, channelIdProblem, secretName, slackParams };
+module.exports = {
+  APPROVER_ID,
+  CHANNEL_ID,
+  CHANNEL_ID_HINT,
+  approverIdProblem,
+  channelIdProblem,
+  secretName,
+  slackParams,
+};

@@ -2,3 +2,5 @@
 export declare const CHANNEL_ID: RegExp;
 export declare const CHANNEL_ID_HINT: string;
 export declare function channelIdProblem(candidate: string): string | undefined;
+export declare const APPROVER_ID: RegExp;
+export declare function approverIdProblem(value: string): string | undefined;

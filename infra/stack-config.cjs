@@ -24,55 +24,26 @@ const { deploymentPattern, spotNoticePattern, taskStoppedPattern } = require("./
 
 const AUTO_ROLLBACK_TAG = "ecs-sentinel:auto-rollback";
 
-// ARNs are CloudFormation Fn::Sub strings so the template stays account- and region-neutral.
-const sub = (text) => ({ "Fn::Sub": text });
-const ecsArn = (resource) => sub(`arn:\${AWS::Partition}:ecs:\${AWS::Region}:\${AWS::AccountId}:${resource}`);
-/** The watched clusters, or `*` for watchedClusters=* (the explicit opt-in to every cluster). */
-const clusterScope = (params) => (params.everyCluster ? ["*"] : params.watchedClusters);
-
-const serviceArns = (params) => clusterScope(params).map((cluster) => ecsArn(`service/${cluster}/*`));
-const serviceDeploymentArns = (params) =>
-  clusterScope(params).map((cluster) => ecsArn(`service-deployment/${cluster}/*/*`));
-const serviceRevisionArns = (params) =>
-  clusterScope(params).map((cluster) => ecsArn(`service-revision/${cluster}/*/*`));
+const {
+  allow,
+  clusterScope,
+  ecsArn,
+  readSecretStatement,
+  serviceArns,
+  serviceDeploymentArns,
+  serviceRevisionArns,
+  sub,
+} = require("./iam-parts.cjs");
 
 // ---------------------------------------------------------------- IAM statements
 
-const allow = (sid, action, resource, condition) => ({
-  Sid: sid,
-  Effect: "Allow",
-  Action: action,
-  Resource: resource,
-  ...(condition ? { Condition: condition } : {}),
-});
-
 /**
- * Grants exactly the one read the handler makes of a secret named by a `*_FROM` variable
- * (src/shared/secret-source.ts): GetSecretValue on that secret, or GetParameter on that parameter.
- * No kms:Decrypt: a secret under the AWS managed key needs none (docs/security.md, customer managed keys).
+ * The configured Slack secrets (webhook URL: SLACK_WEBHOOK_URL_FROM; bot token: SLACK_BOT_TOKEN_FROM); none
+ * unset. `withWebhook: false` for a function that never posts through the webhook (slackActions).
  */
-function readSecretStatement(sid, name) {
-  if (name.startsWith("arn:")) return allow(sid, ["secretsmanager:GetSecretValue"], [name]);
-  if (name.startsWith("ssm:") || name.startsWith("/")) {
-    const parameterPath = name.replace(/^ssm:/, "").replace(/^\/+/, "");
-    return allow(
-      sid,
-      ["ssm:GetParameter"],
-      [sub(`arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter/${parameterPath}`)],
-    );
-  }
-  // Secrets Manager appends six random characters to a secret's ARN.
-  return allow(
-    sid,
-    ["secretsmanager:GetSecretValue"],
-    [sub(`arn:\${AWS::Partition}:secretsmanager:\${AWS::Region}:\${AWS::AccountId}:secret:${name}-??????`)],
-  );
-}
-
-/** The configured Slack secrets (webhook URL: SLACK_WEBHOOK_URL_FROM; bot token: SLACK_BOT_TOKEN_FROM); none unset. */
-function secretStatements(params) {
+function secretStatements(params, { withWebhook = true } = {}) {
   return [
-    ["ReadSlackWebhookSecret", params.slackWebhookSecret],
+    ["ReadSlackWebhookSecret", withWebhook ? params.slackWebhookSecret : ""],
     ["ReadSlackBotTokenSecret", params.slackBotTokenSecret],
   ]
     .filter(([, name]) => name !== "")
@@ -93,7 +64,7 @@ const STATE_TABLE_ACTIONS = [
 ];
 
 /** What every function needs: the state table, the notification topic (and its key), the DLQ, the Slack secrets. */
-function commonStatements(params, extraTableActions = []) {
+function commonStatements(params, extraTableActions = [], secretOptions = {}) {
   return [
     allow(
       "StateTableReadWrite",
@@ -109,7 +80,7 @@ function commonStatements(params, extraTableActions = []) {
     ),
     // Lambda's on-failure destination sends with the function's own role.
     allow("SendToDeadLetterQueue", ["sqs:SendMessage"], [{ "Fn::GetAtt": ["DeadLetterQueue", "Arn"] }]),
-    ...secretStatements(params),
+    ...secretStatements(params, secretOptions),
   ];
 }
 
@@ -184,31 +155,46 @@ function passRoleStatements(sid, params) {
 }
 
 /**
- * Rollback (failed deployments and crash loops) as the policy decides it: a service opts in with the tag
- * `ecs-sentinel:auto-rollback=true` OR by being listed in autoRollbackServices, and an explicit `false` tag
- * opts out of the list. IAM draws the same line, so a policy bug cannot reach further.
+ * The service half of a rollback (UpdateService, StopServiceDeployment) on watched services whose opt-in tag
+ * is one of `values`: `true` for the automatic functions, `true` or `manual` for the Slack buttons.
+ */
+const rollBackTaggedServices = (params, values) =>
+  allow("RollBackTaggedServices", ["ecs:UpdateService", "ecs:StopServiceDeployment"], serviceArns(params), {
+    StringEquals: { [`aws:ResourceTag/${AUTO_ROLLBACK_TAG}`]: values.length === 1 ? values[0] : values },
+  });
+
+/**
+ * The deployment half of StopServiceDeployment, which is authorised against both the service and the
+ * service-deployment: deployments of watched services only, granting nothing without the service half.
+ */
+const stopDeploymentsOfRollbackServices = (params) =>
+  allow("StopDeploymentsOfRollbackServices", ["ecs:StopServiceDeployment"], serviceDeploymentArns(params));
+
+/**
+ * Automatic rollback (failed deployments and crash loops) as the policy decides it: a service opts in with the
+ * tag `ecs-sentinel:auto-rollback=true` OR by being listed in autoRollbackServices, and an explicit `false`
+ * tag opts out of the list, as does `manual` (never automatically: the Slack button only). IAM draws the same
+ * line, so a policy bug cannot reach further.
  */
 function rollbackStatements(params) {
   const listed = listedServicePaths(params);
   return [
-    allow("RollBackTaggedServices", ["ecs:UpdateService", "ecs:StopServiceDeployment"], serviceArns(params), {
-      StringEquals: { [`aws:ResourceTag/${AUTO_ROLLBACK_TAG}`]: "true" },
-    }),
+    rollBackTaggedServices(params, ["true"]),
     ...(listed.length > 0
       ? [
           allow(
             "RollBackListedServices",
             ["ecs:UpdateService", "ecs:StopServiceDeployment"],
             listed.map((path) => ecsArn(`service/${path}`)),
-            // A missing tag satisfies a negated condition: only an explicit opt-out is refused.
-            { StringNotEqualsIgnoreCase: { [`aws:ResourceTag/${AUTO_ROLLBACK_TAG}`]: "false" } },
+            // A missing tag satisfies a negated condition: only an explicit opt-out (false, or manual: never
+            // automatically) is refused; a negated operator with several values refuses each of them.
+            {
+              StringNotEqualsIgnoreCase: { [`aws:ResourceTag/${AUTO_ROLLBACK_TAG}`]: ["false", "manual"] },
+            },
           ),
         ]
       : []),
-    // StopServiceDeployment is authorised against both the service and the service-deployment. The
-    // statements above gate the service half; this half names deployments of watched services only and
-    // grants nothing without the service half.
-    allow("StopDeploymentsOfRollbackServices", ["ecs:StopServiceDeployment"], serviceDeploymentArns(params)),
+    stopDeploymentsOfRollbackServices(params),
     // UpdateService to a task definition with a task or execution role passes those roles to ECS tasks
     // (service authorization reference: UpdateService -> iam:PassRole, iam:PassedToService). Only the
     // passRolePattern roles, and nothing without it: never every role of the account (docs/security.md).
@@ -283,9 +269,13 @@ const watchJobTasks = (params, sid) => [
  * jobs' task definition families, in exactly the jobs' clusters.
  */
 function runJobStatements(params) {
-  if (params.jobs === null) return commonStatements(params);
+  return [...commonStatements(params), ...jobRunnerStatements(params)];
+}
+
+/** What the job runner calls in ECS (run-job, and the Slack re-run button): nothing without jobs. */
+function jobRunnerStatements(params) {
+  if (params.jobs === null) return [];
   return [
-    ...commonStatements(params),
     describeTaskDefinition(),
     allow("RunJobTasks", ["ecs:RunTask"], jobTaskDefinitionArns(params), {
       ArnEquals: { "ecs:cluster": jobClusterArns(params) },
@@ -360,6 +350,16 @@ module.exports = {
   watchdogStatements,
   bundleExtension,
   PARAMETER_NAMES,
+  /** For infra/slack-actions.cjs, which builds the slackActions role from the same parts. */
+  parts: {
+    commonStatements,
+    describeTaskDefinition,
+    serviceReadStatements,
+    rollBackTaggedServices,
+    stopDeploymentsOfRollbackServices,
+    passRoleStatements,
+    jobRunnerStatements,
+  },
   serverless: {
     schedules: scheduleResources,
     bundleDefine,
@@ -371,5 +371,8 @@ module.exports = {
     deploymentEventsStatements: fromParams(deploymentEventsStatements),
     runJobStatements: fromParams(runJobStatements),
     watchdogStatements: fromParams(watchdogStatements),
+    // Slack buttons (infra/slack-actions.cjs, loaded on use: it requires this file).
+    slackActionsFunction: (input) => require("./slack-actions.cjs").slackActionsFunction(input),
+    slackActionsResources: (input) => require("./slack-actions.cjs").slackActionsResources(input),
   },
 };

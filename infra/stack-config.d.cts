@@ -41,6 +41,12 @@ export interface StackParams {
   slackBotTokenSecret: string;
   /** The channel ID app mode posts to (C…/G…); "" exactly when slackBotTokenSecret is "". */
   slackChannel: string;
+  /** The secret holding the Slack app's signing secret (buttons); "" = no buttons. Exact, like the others. */
+  slackSigningSecret: string;
+  /** Who may click the buttons: Slack member IDs (U…/W…) and user-group IDs (S…); empty = no buttons. */
+  slackApprovers: string[];
+  /** Both button parameters set, in app mode: the slackActions function and its URL exist. */
+  slackButtons: boolean;
   /** Log group name patterns the log tail may read; default `/ecs/*`. */
   logGroupPatterns: string[];
   /** Regions the log tail may read besides the stack's own; `["*"]` = any region. */
@@ -62,6 +68,8 @@ export type RawStackParams = {
   slackWebhookSecret?: string | null;
   slackBotTokenSecret?: string | null;
   slackChannel?: string | null;
+  slackSigningSecret?: string | null;
+  slackApprovers?: string | null;
   alertEmail?: string | null;
   logGroupPattern?: string | null;
   logRegions?: string | null;

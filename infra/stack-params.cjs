@@ -17,6 +17,8 @@ const PARAMETER_NAMES = [
   "slackWebhookSecret",
   "slackBotTokenSecret",
   "slackChannel",
+  "slackSigningSecret",
+  "slackApprovers",
   "alertEmail",
   "autoRollbackServices",
   "slackMinSeverity",

@@ -21,7 +21,7 @@ const parameter = (path: string) => `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/
 
 /**
  * Jobs in prod only (fixture), prod and stage watched, a bare listed service, task roles app-*, Slack app mode
- * with the bot token in an SSM SecureString (no webhook).
+ * with the bot token in an SSM SecureString (no webhook), and Slack buttons (signing secret in SSM too).
  */
 const SCOPED_PARAMS = [
   "watchedClusters=prod,stage",
@@ -29,6 +29,8 @@ const SCOPED_PARAMS = [
   "passRolePattern=app-*",
   "slackBotTokenSecret=ssm:/ops/slack/bot-token",
   "slackChannel=C0123456789",
+  "slackSigningSecret=ssm:/ops/slack/signing-secret",
+  "slackApprovers=U0123ABCD",
   `jobsFile=${join(projectRoot, "test/stack/fixtures/documented-jobs.yml")}`,
 ];
 
@@ -226,5 +228,99 @@ describe("a scoped deployment (jobs in prod, prod and stage watched, autoRollbac
       context: { [TAG]: "false" },
     });
     expect(decision).toBe("ImplicitlyDenied");
+  });
+});
+
+describe("ecs-sentinel:auto-rollback=manual (never automatically, the Slack button only)", () => {
+  const update = (fn: "TaskState" | "DeploymentEvents" | "SlackActions", service: string, tag?: string) =>
+    decide(scoped, fn, {
+      action: "ecs:UpdateService",
+      resource: ecs(`service/${service}`),
+      context: tag === undefined ? {} : { [TAG]: tag },
+    });
+
+  it("denies the automatic functions UpdateService on a service tagged manual", async () => {
+    for (const fn of ["TaskState", "DeploymentEvents"] as const) {
+      expect(await update(fn, "prod/web", "manual"), fn).toBe("ImplicitlyDenied");
+    }
+  });
+
+  it("denies the automatic functions a listed service tagged manual", async () => {
+    for (const fn of ["TaskState", "DeploymentEvents"] as const) {
+      expect(await update(fn, "prod/api", "manual"), fn).toBe("ImplicitlyDenied");
+      expect(await update(fn, "prod/api"), fn).toBe("Allowed");
+    }
+  });
+});
+
+describe("slackActions (Slack buttons)", () => {
+  const update = (service: string, tag?: string) =>
+    decide(scoped, "SlackActions", {
+      action: "ecs:UpdateService",
+      resource: ecs(`service/${service}`),
+      context: tag === undefined ? {} : { [TAG]: tag },
+    });
+
+  it("may UpdateService a watched service tagged manual or true", async () => {
+    expect(await update("prod/web", "manual")).toBe("Allowed");
+    expect(await update("stage/web", "true")).toBe("Allowed");
+  });
+
+  it("may not UpdateService a service tagged false, untagged, only listed, or in another cluster", async () => {
+    expect(await update("prod/web", "false")).toBe("ImplicitlyDenied");
+    expect(await update("prod/web")).toBe("ImplicitlyDenied");
+    expect(await update("prod/api")).toBe("ImplicitlyDenied");
+    expect(await update("other/web", "manual")).toBe("ImplicitlyDenied");
+  });
+
+  it("may stop a deployment of a service tagged manual, not of an untagged one", async () => {
+    const stop = (tag?: string) =>
+      decide(scoped, "SlackActions", {
+        action: "ecs:StopServiceDeployment",
+        resource: ecs("service/prod/web"),
+        context: tag === undefined ? {} : { [TAG]: tag },
+      });
+
+    expect(await stop("manual")).toBe("Allowed");
+    expect(await stop()).toBe("ImplicitlyDenied");
+  });
+
+  it("may invoke itself and no other function", async () => {
+    const invoke = (name: string) =>
+      decide(scoped, "SlackActions", {
+        action: "lambda:InvokeFunction",
+        resource: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${name}`,
+      });
+
+    expect(await invoke("ecs-sentinel-test-slackActions")).toBe("Allowed");
+    expect(await invoke("ecs-sentinel-test-runJob")).toBe("ImplicitlyDenied");
+    expect(await invoke("ecs-sentinel-prod-slackActions")).toBe("ImplicitlyDenied");
+  });
+
+  it("reads its signing secret and bot token, and not the neighbouring parameters", async () => {
+    const read = (path: string) =>
+      decide(scoped, "SlackActions", { action: "ssm:GetParameter", resource: parameter(path) });
+
+    expect(await read("ops/slack/signing-secret")).toBe("Allowed");
+    expect(await read("ops/slack/bot-token")).toBe("Allowed");
+    expect(await read("ops/slack/signing-secret-old")).toBe("ImplicitlyDenied");
+    expect(await read("ops/slack")).toBe("ImplicitlyDenied");
+  });
+
+  it("re-runs a job's task definition in the job's cluster only, and passes only the app-* roles to ECS tasks", async () => {
+    const runTask = (family: string, cluster: string) =>
+      decide(scoped, "SlackActions", {
+        action: "ecs:RunTask",
+        resource: ecs(`task-definition/${family}:7`),
+        context: { "ecs:cluster": ecs(`cluster/${cluster}`) },
+      });
+    const pass = (name: string) =>
+      decide(scoped, "SlackActions", { action: "iam:PassRole", resource: role(name), context: TO_TASKS });
+
+    expect(await runTask("app-migrate", "prod")).toBe("Allowed");
+    expect(await runTask("app-migrate", "stage")).toBe("ImplicitlyDenied");
+    expect(await runTask("admin-shell", "prod")).toBe("ImplicitlyDenied");
+    expect(await pass("app-migrate-task")).toBe("Allowed");
+    expect(await pass("admin")).toBe("ImplicitlyDenied");
   });
 });

@@ -16,6 +16,7 @@ import {
   functionActions,
   functionRoleId,
   functionStatements,
+  functionsIn,
   type Statement,
   statementsAllowing,
 } from "./support/iam.js";
@@ -114,6 +115,37 @@ const EXPECTED_ACTIONS: Record<FunctionName, string[]> = {
     "sns:Publish",
     "sqs:SendMessage",
   ],
+  // Only with Slack buttons (the documented deployment has them): roll back, re-run, mute.
+  SlackActions: [
+    "dynamodb:DeleteItem",
+    "dynamodb:GetItem",
+    "dynamodb:PutItem",
+    "dynamodb:Query",
+    "dynamodb:UpdateItem",
+    "ecs:DescribeServiceDeployments",
+    "ecs:DescribeServiceRevisions",
+    "ecs:DescribeServices",
+    "ecs:DescribeTaskDefinition",
+    "ecs:DescribeTasks",
+    "ecs:ListServiceDeployments",
+    "ecs:ListTagsForResource",
+    "ecs:ListTasks",
+    "ecs:RunTask",
+    "ecs:StopServiceDeployment",
+    "ecs:StopTask",
+    "ecs:TagResource",
+    "ecs:UpdateService",
+    "iam:PassRole",
+    "kms:Decrypt",
+    "kms:GenerateDataKey",
+    "lambda:InvokeFunction",
+    "logs:CreateLogGroup",
+    "logs:CreateLogStream",
+    "logs:PutLogEvents",
+    "secretsmanager:GetSecretValue",
+    "sns:Publish",
+    "sqs:SendMessage",
+  ],
   Watchdog: [
     "dynamodb:DeleteItem",
     "dynamodb:GetItem",
@@ -137,8 +169,13 @@ const EXPECTED_ACTIONS: Record<FunctionName, string[]> = {
 
 const ROLLBACK_WRITES = ["ecs:UpdateService", "ecs:StopServiceDeployment"];
 const OPT_IN = { StringEquals: { "aws:ResourceTag/ecs-sentinel:auto-rollback": "true" } };
+/** `manual` opts out of automatic rollback too: the Slack button only. */
 const NOT_OPTED_OUT = {
-  StringNotEqualsIgnoreCase: { "aws:ResourceTag/ecs-sentinel:auto-rollback": "false" },
+  StringNotEqualsIgnoreCase: { "aws:ResourceTag/ecs-sentinel:auto-rollback": ["false", "manual"] },
+};
+/** The Slack buttons' rollback: tagged true or manual, never a service only listed. */
+const BUTTON_OPT_IN = {
+  StringEquals: { "aws:ResourceTag/ecs-sentinel:auto-rollback": ["true", "manual"] },
 };
 const TO_ECS_TASKS = { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } };
 const sub = (arn: string) => ({ "Fn::Sub": arn });
@@ -194,7 +231,9 @@ describe("what no function may do", () => {
   });
 
   it("grants each function exactly the actions the security review explains", () => {
-    for (const fn of FUNCTIONS) expect(functionActions(documented, fn), fn).toEqual(EXPECTED_ACTIONS[fn]);
+    expect(functionsIn(documented)).toContain("SlackActions");
+    for (const fn of functionsIn(documented))
+      expect(functionActions(documented, fn), fn).toEqual(EXPECTED_ACTIONS[fn]);
   });
 
   it("lets only runJob start tasks, and neither runJob nor watchdog change a service", () => {
@@ -214,7 +253,8 @@ describe("what no function may do", () => {
   });
 
   it("keeps every ECS resource inside the watched clusters", () => {
-    const ecsResources = FUNCTIONS.flatMap((fn) => functionStatements(documented, fn))
+    const ecsResources = functionsIn(documented)
+      .flatMap((fn) => functionStatements(documented, fn))
       .flatMap((statement) => [
         ...asArray(statement.Resource),
         ...Object.values(statement.Condition ?? {}).flatMap((keys) => Object.values(keys).flatMap(asArray)),
@@ -232,9 +272,9 @@ describe("what no function may do", () => {
 
   it("never gives a function's role to another function, and deploys no unused default role", () => {
     for (const [name, template] of all) {
-      const roles = FUNCTIONS.map((fn) => functionRoleId(template, fn));
+      const roles = functionsIn(template).map((fn) => functionRoleId(template, fn));
 
-      expect(new Set(roles).size, name).toBe(FUNCTIONS.length);
+      expect(new Set(roles).size, name).toBe(functionsIn(template).length);
       expect(template.Resources, name).not.toHaveProperty("IamRoleLambdaExecution");
       expect(
         allIamStatements(template).map(({ owner }) => owner),
@@ -256,7 +296,8 @@ describe("automatic rollback", () => {
       );
       for (const { owner, statement } of writes) {
         if (serviceHalf(statement)) {
-          expect([OPT_IN, NOT_OPTED_OUT], `${name} ${owner}`).toContainEqual(statement.Condition);
+          const allowed = owner.startsWith("SlackActions") ? [BUTTON_OPT_IN] : [OPT_IN, NOT_OPTED_OUT];
+          expect(allowed, `${name} ${owner}`).toContainEqual(statement.Condition);
           expect(statement.Action, `${name} ${owner}`).toEqual(ROLLBACK_WRITES);
         } else {
           expect(statement.Action, `${name} ${owner}`).toEqual(["ecs:StopServiceDeployment"]);
@@ -332,9 +373,14 @@ describe("secrets and logs", () => {
     const tokenReads = secretReads(documented, "ReadSlackBotTokenSecret");
     const arn = secretArn("ecs-sentinel/slack-bot-token");
 
-    expect(tokenReads).toEqual(FUNCTIONS.map(() => expect.objectContaining({ Resource: [arn] })));
-    expect(tokenReads.flatMap((s) => s.Action)).toEqual(FUNCTIONS.map(() => "secretsmanager:GetSecretValue"));
-    expect(secretReads(documented).length).toBe(2 * FUNCTIONS.length);
+    const readers = functionsIn(documented);
+    expect(tokenReads).toEqual(readers.map(() => expect.objectContaining({ Resource: [arn] })));
+    expect(tokenReads.flatMap((s) => s.Action)).toEqual(readers.map(() => "secretsmanager:GetSecretValue"));
+    // Webhook and token for every function; slackActions: token and signing secret, never the webhook.
+    expect(secretReads(documented).length).toBe(2 * readers.length);
+    expect(secretReads(documented, "ReadSlackSigningSecret")).toEqual([
+      expect.objectContaining({ Resource: [secretArn("ecs-sentinel/slack-signing-secret")] }),
+    ]);
   });
 
   it("reads container logs of /ecs/ log groups in the stack's region by default, plus only the regions logRegions names", () => {
@@ -380,7 +426,7 @@ describe("handler settings", () => {
 
   it("never puts a webhook URL in the environment, only the secret's name", () => {
     for (const [name, template] of all) {
-      for (const fn of FUNCTIONS) {
+      for (const fn of functionsIn(template)) {
         const env = envOf(template, fn);
         expect(env, `${name} ${fn}`).not.toHaveProperty("SLACK_WEBHOOK_URL");
         expect(env, `${name} ${fn}`).not.toHaveProperty("SLACK_BOT_TOKEN");

@@ -189,7 +189,7 @@ describe("IAM statements", () => {
     expect(read.Resource).toEqual([ecsArn("service/prod/*")]);
   });
 
-  it("allows rollback on tagged services of the watched clusters and on the listed services unless they opt out", () => {
+  it("allows rollback on tagged services of the watched clusters and on the listed services unless they opt out (false, or manual: never automatically)", () => {
     const statements = deploymentEventsStatements(
       stackParams({ watchedClusters: "prod,stage", autoRollbackServices: "prod/api,web" }),
     );
@@ -203,7 +203,7 @@ describe("IAM statements", () => {
     expect(tagged.Resource).toEqual([ecsArn("service/prod/*"), ecsArn("service/stage/*")]);
     expect(listed.Action).toEqual(["ecs:UpdateService", "ecs:StopServiceDeployment"]);
     expect(listed.Condition).toEqual({
-      StringNotEqualsIgnoreCase: { [`aws:ResourceTag/${AUTO_ROLLBACK_TAG}`]: "false" },
+      StringNotEqualsIgnoreCase: { [`aws:ResourceTag/${AUTO_ROLLBACK_TAG}`]: ["false", "manual"] },
     });
     expect(listed.Resource).toEqual([
       ecsArn("service/prod/api"),

@@ -11,6 +11,8 @@ export const DOCUMENTED_PARAMS = [
   "slackWebhookSecret=ecs-sentinel/slack-webhook",
   "slackBotTokenSecret=ecs-sentinel/slack-bot-token",
   "slackChannel=C0123456789",
+  "slackSigningSecret=ecs-sentinel/slack-signing-secret",
+  "slackApprovers=U0123ABCD,S0456EFGH",
   "passRolePattern=app-*",
   // packageStack packages a copy of the project elsewhere: the jobs file by its absolute path.
   `jobsFile=${join(projectRoot, DOCUMENTED_JOBS_FILE)}`,

@@ -10,8 +10,17 @@ export interface Statement {
   Condition?: Record<string, Record<string, unknown>>;
 }
 
+/** The functions of every deployment. */
 export const FUNCTIONS = ["TaskState", "DeploymentEvents", "RunJob", "Watchdog"] as const;
-export type FunctionName = (typeof FUNCTIONS)[number];
+/** Slack buttons' endpoint: only with slackSigningSecret and slackApprovers (infra/slack-actions.cjs). */
+export const SLACK_ACTIONS = "SlackActions" as const;
+export type FunctionName = (typeof FUNCTIONS)[number] | typeof SLACK_ACTIONS;
+
+/** The functions a packaged template has: every deployment's, then slackActions when it exists. */
+export const functionsIn = (template: CfnTemplate): FunctionName[] => [
+  ...FUNCTIONS,
+  ...(template.Resources[`${SLACK_ACTIONS}LambdaFunction`] ? [SLACK_ACTIONS] : ([] as const)),
+];
 
 export const asArray = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
 

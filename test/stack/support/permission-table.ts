@@ -5,7 +5,7 @@
  * ARNs lose their `arn:${AWS::Partition}:` prefix; `${AWS::Region}` and `${AWS::AccountId}` read `{region}`
  * and `{account}`; a reference to a resource of this stack reads as its logical id.
  */
-import { asArray, FUNCTIONS, functionStatements, type Statement } from "./iam.js";
+import { asArray, functionStatements, functionsIn, type Statement } from "./iam.js";
 import type { CfnTemplate } from "./package-stack.js";
 
 export const TABLE_BEGIN = "<!-- permission-table:begin -->";
@@ -52,7 +52,7 @@ const EVERY_FUNCTION = "every function";
  * (the function's own name aside) is one row for "every function".
  */
 export function permissionTable(template: CfnTemplate): string {
-  const byFunction = FUNCTIONS.map((fn) => {
+  const byFunction = functionsIn(template).map((fn) => {
     const name = fn.charAt(0).toLowerCase() + fn.slice(1);
     const cells = functionStatements(template, fn).map((statement) => {
       const actions = asArray(statement.Action).map(code).join("<br>");
