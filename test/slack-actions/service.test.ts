@@ -78,7 +78,7 @@ describe("the Slack action service", () => {
     expect(decision.reply).toMatch(/^Rolling back api…/);
     expect(rollbacks).toEqual([
       {
-        trigger: { kind: "manual", deploymentId: "ecs-svc/1", by: `<@${APPROVER}>` },
+        trigger: { kind: "manual", deploymentId: "ecs-svc/1", by: APPROVER },
         serviceArn: SERVICE,
         now: new Date(T0),
       },

@@ -126,8 +126,10 @@ export function actionService(deps: ActionServiceDeps): ActionService {
     if (!deps.rollback || !subject.serviceArn || !subject.deploymentId) {
       return { status: "refused", result: "nothing to roll back from this message" };
     }
+    // Plain text (the decision's reason is escaped wherever it is shown): the Slack name, else the user ID.
+    const person = claim.by.name ? `@${claim.by.name}` : claim.by.id;
     const run = await deps.rollback({
-      trigger: { kind: "manual", deploymentId: subject.deploymentId, by },
+      trigger: { kind: "manual", deploymentId: subject.deploymentId, by: person },
       serviceArn: subject.serviceArn,
       now: new Date(now),
     });
