@@ -3,6 +3,7 @@ import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { dynamoDocumentClient } from "../app/aws.js";
 import { errorSummary } from "../shared/aws-errors.js";
 import {
+  clusterName,
   formatWindow,
   type HistorySummaryRow,
   InvalidSinceError,
@@ -10,14 +11,18 @@ import {
   summarizeHistory,
 } from "../shared/enrich/history.js";
 import { createHistoryStore } from "../shared/enrich/history-store.js";
+import { parseServiceArn } from "../shared/events/arns.js";
 import { singleLine } from "../shared/notify/text.js";
+import { dynamoActionStore } from "../shared/slack-actions/dynamo-store.js";
+import type { ClaimRecord } from "../shared/slack-actions/store.js";
 import { parseCommandArgs } from "./args.js";
 import { type CliIo, UsageError } from "./io.js";
 
 export const HISTORY_HELP = `Usage: ecs-sentinel history [--cluster C] [--service S] [--since 24h] [--json]
 
 Prints the recent stopped-task failures recorded in the state table, grouped by category, most frequent
-first: how many, which services, which causes, first and last time.
+first: how many, which services, which causes, first and last time; then the actions taken from Slack's
+buttons (roll back, mute, unmute) in the cluster: when, what, by whom, and how it ended.
 
 Options:
   --cluster C   cluster name or ARN (default: default)
@@ -37,6 +42,11 @@ export class HistoryReadError extends Error {
 export interface HistoryCommandDeps {
   client?: DynamoDBDocumentClient;
   now?: () => number;
+}
+
+/** The service an action was about (its name), if any. */
+function actionService(action: ClaimRecord): string | undefined {
+  return action.subject.serviceArn ? parseServiceArn(action.subject.serviceArn)?.service : undefined;
 }
 
 function utc(iso: string): string {
@@ -94,6 +104,13 @@ export async function runHistory(argv: string[], io: CliIo, deps: HistoryCommand
     });
   const rows = summarizeHistory(stops);
   const sinceIso = new Date(since).toISOString();
+  const actions = (
+    await dynamoActionStore(deps.client ?? dynamoDocumentClient(), tableName, now)
+      .recentActions(clusterName(values.cluster), since)
+      .catch((error: unknown) => {
+        throw new HistoryReadError(singleLine(`could not read table ${tableName}: ${errorSummary(error)}`));
+      })
+  ).filter((action) => !values.service || actionService(action) === values.service);
 
   if (values.json) {
     const document = {
@@ -102,17 +119,34 @@ export async function runHistory(argv: string[], io: CliIo, deps: HistoryCommand
       since: sinceIso,
       stops: stops.length,
       categories: rows,
+      actions: actions.map((a) => ({
+        at: new Date(a.finishedAt ?? a.at).toISOString(),
+        action: a.kind,
+        by: a.by,
+        service: actionService(a),
+        deploymentId: a.subject.deploymentId ?? null,
+        job: a.subject.job ?? null,
+        status: a.status,
+        result: a.result ?? null,
+      })),
     };
     io.stdout.write(`${JSON.stringify(document)}\n`);
     return 0;
   }
   const scope = `cluster ${values.cluster}${values.service ? `, service ${values.service}` : ""}`;
   const period = `since ${utc(sinceIso)} (${formatWindow(windowMs)})`;
+  const actionLines = actions.map(
+    (a) =>
+      `  ${utc(new Date(a.finishedAt ?? a.at).toISOString())}  ${a.kind} ${actionService(a) ?? a.subject.job ?? "-"} by ${singleLine(a.by.name ?? a.by.id)}: ${a.status}${a.result ? ` — ${singleLine(a.result)}` : ""}`,
+  );
+  const actionReport = actionLines.length > 0 ? `\n\nActions from Slack:\n${actionLines.join("\n")}` : "";
   if (stops.length === 0) {
-    io.stdout.write(`No stops recorded in ${scope} ${period}.\n`);
+    io.stdout.write(`No stops recorded in ${scope} ${period}.${actionReport}\n`);
     return 0;
   }
   const heading = `${stops.length} ${stops.length === 1 ? "stop" : "stops"} in ${scope} ${period}`;
-  io.stdout.write(`${[heading, ...rows.map((row) => rowReport(row).join("\n"))].join("\n\n")}\n`);
+  io.stdout.write(
+    `${[heading, ...rows.map((row) => rowReport(row).join("\n"))].join("\n\n")}${actionReport}\n`,
+  );
   return 0;
 }

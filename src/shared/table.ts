@@ -19,6 +19,7 @@
  * | Slack message's buttons (offer) | `slack-message#<channel>#<ts>` | `offer` | ACTION_RETENTION_MS |
  * | Slack button claim | `slack-action#<channel>#<ts>#<kind>` | `claim` | ACTION_RETENTION_MS |
  * | service mute | `mute#<serviceArn>` | `mute` | until the mute ends (+1 day) |
+ * | finished Slack action (history) | `slack-actions#<cluster>` | `<finished ISO>#<claimId>` | ACTION_RETENTION_MS |
  * | incident history | `history#<cluster>#<group>` and `history#<cluster>` | `<stoppedAt ISO>#...` | HISTORY_RETENTION_MS |
  * | Slack thread (parent ts + card) | `thread#<threadKey>` | `slack#<channelId>` | THREAD_RETENTION_MS, refreshed on save |
  * | Slack thread alias | `thread#<fromKey>` | `alias` | THREAD_RETENTION_MS |
@@ -42,6 +43,7 @@ export const KEY_PREFIX = {
   history: "history#",
   slackMessage: "slack-message#",
   slackAction: "slack-action#",
+  slackActionLog: "slack-actions#",
   mute: "mute#",
   thread: "thread#",
 } as const;

@@ -17,11 +17,13 @@ import { buildNotifications } from "../../src/app/notifications.js";
 import { configuredActionService } from "../../src/app/slack-action-service.js";
 import { localSlackActions } from "../../src/app/slack-actions.js";
 import { type ActionsServer, startActionsServer } from "../../src/cli/actions-server.js";
+import { main } from "../../src/cli/main.js";
 import { dispatchEvent } from "../../src/shared/flows/dispatch.js";
 import { recordingLogger } from "../notify/delivery/recording-logger.js";
 import { ecsWorld, SERVICE_ARN } from "../scenarios/support/ecs-world.js";
 import { deploymentEvent } from "../scenarios/support/events.js";
 import { createStateTable } from "../state/support/state-table.js";
+import { captureIo } from "../support/cli-io.js";
 import {
   type SlackStandin,
   STANDIN_CHANNEL,
@@ -188,5 +190,10 @@ describe("Slack buttons, end to end", () => {
       }),
     );
     expect(JSON.parse(String(claim.Item?.record))).toMatchObject({ status: "done", by: { id: APPROVER.id } });
+    const history = Object.assign(captureIo(), { env: { STATE_TABLE: table } });
+    expect(await main(["history", "--cluster", "example"], history)).toBe(0);
+    expect(history.out()).toMatch(
+      /Actions from Slack:\n.*rollback sd-example by ana: done — rollback rollback/,
+    );
   });
 });

@@ -4,6 +4,7 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
+  QueryCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import {
@@ -16,7 +17,14 @@ import {
   SORT_KEY,
   type StoredItem,
 } from "../table.js";
-import { type ActionStore, type ClaimRecord, claimIdOf, type MuteRecord, type OfferRecord } from "./store.js";
+import {
+  type ActionStore,
+  actionCluster,
+  type ClaimRecord,
+  claimIdOf,
+  type MuteRecord,
+  type OfferRecord,
+} from "./store.js";
 
 const offerKey = (channel: string, ts: string) => ({
   pk: `${KEY_PREFIX.slackMessage}${channel}#${ts}`,
@@ -27,6 +35,11 @@ const claimKey = (claimId: string) => ({
   sk: SORT_KEY.slackClaim,
 });
 const muteKey = (serviceArn: string) => ({ pk: `${KEY_PREFIX.mute}${serviceArn}`, sk: SORT_KEY.mute });
+/** Finished actions by cluster and time, for `ecs-sentinel history`. */
+const actionLogKey = (claim: ClaimRecord) => ({
+  pk: `${KEY_PREFIX.slackActionLog}${actionCluster(claim)}`,
+  sk: `${new Date(claim.finishedAt ?? claim.at).toISOString()}#${claim.claimId}`,
+});
 
 /** Records are one JSON attribute: read back exactly as written. */
 function parsed<T>(item: StoredItem | undefined): T | undefined {
@@ -103,7 +116,18 @@ export function dynamoActionStore(
         );
       } catch (error) {
         if (!isConditionalCheckFailed(error)) throw error;
+        return;
       }
+      await client.send(
+        new PutCommand({
+          TableName: table,
+          Item: {
+            ...actionLogKey(done),
+            record: JSON.stringify(done),
+            expiresAt: expiresAtSeconds(now(), ACTION_RETENTION_MS),
+          },
+        }),
+      );
     },
     async mute(serviceArn, mute) {
       await client.send(
@@ -121,5 +145,20 @@ export function dynamoActionStore(
       await client.send(new DeleteCommand({ TableName: table, Key: muteKey(serviceArn) }));
     },
     mutedUntil: (serviceArn) => get<MuteRecord>(muteKey(serviceArn)),
+    async recentActions(cluster, since) {
+      const out = await client.send(
+        new QueryCommand({
+          TableName: table,
+          KeyConditionExpression: "pk = :pk AND sk >= :since",
+          ExpressionAttributeValues: {
+            ":pk": `${KEY_PREFIX.slackActionLog}${cluster}`,
+            ":since": new Date(since).toISOString(),
+          },
+          ScanIndexForward: false,
+          Limit: 200,
+        }),
+      );
+      return (out.Items ?? []).flatMap((item) => parsed<ClaimRecord>(item) ?? []);
+    },
   };
 }

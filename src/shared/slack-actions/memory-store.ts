@@ -1,5 +1,12 @@
 /** The action store in memory (CLI, unit tests); copies in and out like the table. */
-import { type ActionStore, type ClaimRecord, claimIdOf, type MuteRecord, type OfferRecord } from "./store.js";
+import {
+  type ActionStore,
+  actionCluster,
+  type ClaimRecord,
+  claimIdOf,
+  type MuteRecord,
+  type OfferRecord,
+} from "./store.js";
 
 const copy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
@@ -40,6 +47,12 @@ export function memoryActionStore(): ActionStore {
     async mutedUntil(serviceArn) {
       const found = mutes.get(serviceArn);
       return found ? copy(found) : undefined;
+    },
+    async recentActions(cluster, since) {
+      return [...claims.values()]
+        .filter((c) => c.status !== "claimed" && (c.finishedAt ?? 0) >= since && actionCluster(c) === cluster)
+        .sort((a, b) => (b.finishedAt ?? 0) - (a.finishedAt ?? 0))
+        .map(copy);
     },
   };
 }

@@ -58,6 +58,15 @@ export interface ActionStore {
   mute(serviceArn: string, mute: MuteRecord): Promise<void>;
   unmute(serviceArn: string): Promise<void>;
   mutedUntil(serviceArn: string): Promise<MuteRecord | undefined>;
+  /** Finished actions of a cluster since a time, newest first (`ecs-sentinel history`). */
+  recentActions(cluster: string, since: number): Promise<ClaimRecord[]>;
+}
+
+/** The cluster an action is filed under for `history`: its service's cluster; `-` for jobs. */
+export function actionCluster(claim: Pick<ClaimRecord, "subject">): string {
+  const arn = claim.subject.serviceArn;
+  const match = arn ? /:service\/([^/]+)\//.exec(arn) : null;
+  return match?.[1] ?? "-";
 }
 
 export function claimIdOf(channel: string, ts: string, kind: ActionKind, offerAt: number): string {
