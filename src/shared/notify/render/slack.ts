@@ -1,4 +1,5 @@
 /** Renders a Message as a Slack incoming-webhook payload (Block Kit). Pure. */
+import type { KnownBlock } from "@slack/types";
 import type { Message, SlackPayload } from "../message.js";
 import { mrkdwn } from "../text.js";
 import { footerParts } from "./footer.js";
@@ -38,6 +39,7 @@ export function renderSlack(m: Message): SlackPayload {
   body.push(...linkButtons(m.links));
   return {
     text: mrkdwn(summaryLine(m), SLACK_LIMITS.fallbackText),
-    blocks: withinBlockLimit(body, contextBlock(footerParts(m))),
+    // Checked at compile time against Slack's own Block Kit types (@slack/types; types only, nothing bundled).
+    blocks: withinBlockLimit(body, contextBlock(footerParts(m))) satisfies KnownBlock[],
   };
 }
