@@ -14,16 +14,22 @@ const T0 = Date.parse("2026-12-02T10:00:00Z");
 const APPROVER = "U0APPROVER";
 
 function setup(
-  options: { tags?: Record<string, Record<string, string>>; groups?: Record<string, string[]> } = {},
+  options: {
+    tags?: Record<string, Record<string, string>>;
+    groups?: Record<string, string[]>;
+    rollbackRun?: RollbackRun;
+  } = {},
 ) {
   const store = memoryActionStore();
   const rollbacks: RollbackRequest[] = [];
   const recorded: Array<{ claim: ClaimRecord; options: RecordOptions }> = [];
+  const reruns: Array<{ job: string; by: string }> = [];
   const recorder: SlackRecorder = {
     record: async (claim, opts) => void recorded.push({ claim, options: opts }),
   };
   const rollback = async (request: RollbackRequest): Promise<RollbackRun> => {
     rollbacks.push(request);
+    if (options.rollbackRun) return options.rollbackRun;
     return {
       summary: "rollback rollback (UpdateService done): rolling back to api:41",
       outcome: { status: "done", api: "UpdateService", taskDefinition: "api:41" },
@@ -37,11 +43,15 @@ function setup(
       groupMembers: async (group) => options.groups?.[group] ?? [],
     }),
     rollback,
+    rerun: async (job, by) => {
+      reruns.push({ job, by });
+      return { started: true, summary: `run of ${job} started` };
+    },
     recorder,
     log: silentLog,
     clock: () => T0,
   });
-  return { store, service, rollbacks, recorded };
+  return { store, service, rollbacks, recorded, reruns };
 }
 
 async function offerRollback(store: ReturnType<typeof memoryActionStore>, serviceArn = SERVICE) {
@@ -165,5 +175,40 @@ describe("the Slack action service", () => {
     expect(await store.mutedUntil(SERVICE)).toEqual({ until: T0 + 3_600_000, by: APPROVER, at: T0 });
     expect(recorded[0]?.options.nextButtons.map((b) => b.kind)).toEqual(["unmute"]);
     expect(recorded[0]?.options.text).toMatch(/^muted api: alerts muted until 2026-12-02 11:00:00 UTC/);
+  });
+
+  it("says clearly that nothing was done when the deployment was already replaced or rolled back", async () => {
+    const { store, service, recorded } = setup({
+      rollbackRun: {
+        summary:
+          "rollback superseded: Deployment ecs-svc/1 was replaced by deployment ecs-svc/2: nothing to roll back.",
+        decision: undefined,
+      },
+    });
+    await offerRollback(store);
+
+    const decision = await service.decide(click());
+    if (decision.execute) await service.execute(decision.execute);
+
+    expect(await store.claimById(decision.execute?.claimId ?? "")).toMatchObject({ status: "refused" });
+    expect(recorded[0]?.options.text).toMatch(/^asked to rollback api: refused — rollback superseded/);
+  });
+
+  it("runs a failed job again through the job runner, once", async () => {
+    const { store, service, reruns } = setup();
+    await store.recordOffer({
+      channel: "C0ALERTS01",
+      ts: "1765000000.000300",
+      actions: [{ kind: "rerun", subject: { job: "nightly-report" } }],
+      payload: { text: "nightly-report failed", blocks: [] },
+      at: T0,
+    });
+
+    const first = await service.decide(click({ kind: "rerun", messageTs: "1765000000.000300" }));
+    const second = await service.decide(click({ kind: "rerun", messageTs: "1765000000.000300" }));
+    if (first.execute) await service.execute(first.execute);
+
+    expect(reruns).toEqual([{ job: "nightly-report", by: `<@${APPROVER}>` }]);
+    expect(second.execute).toBeUndefined();
   });
 });
