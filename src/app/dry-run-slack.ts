@@ -23,6 +23,8 @@ export function printingSlackApp(options: {
   defaultChannel?: string;
   logger: LoggerPort;
   clock: () => number;
+  /** Show the buttons approvers would get (SLACK_APPROVERS set); nothing is recorded. */
+  buttons?: boolean;
 }): SlackAppChannel {
   const sent = new Map<string, PostMessageRequest | UpdateRequest>();
   const numbers = new Map<string, number>();
@@ -86,5 +88,6 @@ export function printingSlackApp(options: {
     logger: options.logger,
     clock: options.clock,
     observe,
+    offers: options.buttons ? async () => {} : undefined,
   });
 }

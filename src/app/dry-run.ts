@@ -64,6 +64,7 @@ export function dryRunNotifications(
               defaultChannel: config.slackChannel,
               logger: options.log,
               clock: options.clock,
+              buttons: config.slackApprovers.length > 0,
             }),
           }
         : channels,

@@ -58,6 +58,18 @@ describe("ecs-sentinel replay --dry-run", () => {
     expect(io.out()).not.toMatch(/thread/);
   });
 
+  it("shows the buttons approvers would get only when SLACK_APPROVERS is set", async () => {
+    const oom = exampleFiles.find((f) => f.includes("oom")) ?? "";
+    const withApprovers = Object.assign(captureIo({ files }), { env: { SLACK_APPROVERS: "U0123ABCD" } });
+    const without = captureIo({ files });
+
+    await main(["replay", "--dry-run", oom], withApprovers);
+    await main(["replay", "--dry-run", oom], without);
+
+    expect(withApprovers.out()).toContain('"action_id":"ecs-sentinel.mute-1h"');
+    expect(without.out()).not.toContain("ecs-sentinel.mute");
+  });
+
   it("shows the thread structure of a deployment that fails and is rolled back: one card, edits and replies", async () => {
     const story = exampleFiles.filter((f) => /0[2-6]-api|1[34]-api/.test(f));
     const io = captureIo({ files });
