@@ -4,6 +4,7 @@
  */
 import { SEVERITIES, type Severity } from "../shared/diagnosis/types.js";
 import { BotTokenError, parseSecretReference, validateBotToken } from "../shared/secret-source.js";
+import { APPROVER_ID } from "../shared/slack-actions/approvers.js";
 import { channelIdProblem } from "../shared/slack-channel-id.js";
 
 export class ConfigError extends Error {
@@ -111,7 +112,7 @@ function millis(env: Env, name: string, fallback: number, max: number): number {
 /** SLACK_APPROVERS: Slack user (U…, W…) and user-group (S…) IDs; a name or anything else fails loudly. */
 function approvers(env: Env): string[] {
   const ids = list(env, "SLACK_APPROVERS");
-  const bad = ids.filter((id) => !/^[UWS][A-Z0-9]{2,}$/.test(id));
+  const bad = ids.filter((id) => !APPROVER_ID.test(id));
   if (bad.length > 0)
     throw new ConfigError(
       `SLACK_APPROVERS must list Slack user IDs (U…/W…) or user-group IDs (S…), not names: ${bad.map((b) => `"${b.slice(0, 40)}"`).join(", ")}`,

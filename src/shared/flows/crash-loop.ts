@@ -12,6 +12,7 @@
  */
 
 import { errorSummary, isTransientError } from "../aws-errors.js";
+import { isDeploymentId } from "../deployments/deployment-id.js";
 import type { Diagnosis } from "../diagnosis/types.js";
 import { arnName, serviceFromGroup } from "../events/arns.js";
 import type { TaskStateChangeEvent } from "../events/parse.js";
@@ -28,7 +29,6 @@ import { deploymentReply } from "./deployment-thread.js";
 import type { RollbackRunner } from "./rollback-runner.js";
 import { serviceArnOf, type TaskHook, taskThrottleKey } from "./task-stopped.js";
 
-const DEPLOYMENT_ID = /^ecs-svc\/\S+$/;
 const MINUTE = 60_000;
 /**
  * Once a deployment's crash loop has been decided (rolled back, or not and why), more failures of the same
@@ -67,7 +67,7 @@ export function crashLoopSubject(
 ): CrashLoopSubject | undefined {
   const task = event.detail;
   const deploymentId = task.startedBy;
-  if (!deploymentId || !DEPLOYMENT_ID.test(deploymentId)) return undefined;
+  if (!isDeploymentId(deploymentId)) return undefined;
   if (!isRollbackFailure(diagnosis.category)) return undefined;
   const service = serviceFromGroup(task.group);
   const cluster = arnName(task.clusterArn);

@@ -7,12 +7,11 @@
 
 import { deploymentThreadKey } from "../deployments/card.js";
 import { stoppedTaskCardPatch } from "../deployments/card-patches.js";
+import { isDeploymentId } from "../deployments/deployment-id.js";
 import type { Diagnosis } from "../diagnosis/types.js";
 import type { TaskStateChangeEvent } from "../events/parse.js";
 import { incidentThreadKey, occurrencePatch } from "../notify/threads/keys.js";
 import type { ThreadMeta } from "../notify/threads/types.js";
-
-const DEPLOYMENT_ID = /^ecs-svc\/\S+$/;
 
 /** What makes a stop worth its own reply in a thread that already shows the same kind of stop. */
 export function stopDetailKey(diagnosis: Diagnosis): string {
@@ -34,7 +33,7 @@ export function stoppedTaskThread(
     detailKey,
   };
   const deploymentId = event.detail.startedBy;
-  if (!serviceArn || !deploymentId || !DEPLOYMENT_ID.test(deploymentId)) return incident;
+  if (!serviceArn || !isDeploymentId(deploymentId)) return incident;
   return {
     key: deploymentThreadKey(serviceArn, deploymentId),
     joinOnly: true,
