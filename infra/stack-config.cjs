@@ -63,8 +63,15 @@ const STATE_TABLE_ACTIONS = [
   "dynamodb:Query",
 ];
 
-/** What every function needs: the state table, the notification topic (and its key), the DLQ, the Slack secrets. */
-function commonStatements(params, extraTableActions = [], secretOptions = {}) {
+/**
+ * What every function needs: the state table, the notification topic (and its key), the DLQ, the Slack secrets.
+ * `withDeadLetterQueue: false` for a function only ever invoked synchronously (deploymentHook): no destination.
+ */
+function commonStatements(
+  params,
+  extraTableActions = [],
+  { withDeadLetterQueue = true, ...secretOptions } = {},
+) {
   return [
     allow(
       "StateTableReadWrite",
@@ -79,7 +86,9 @@ function commonStatements(params, extraTableActions = [], secretOptions = {}) {
       [{ "Fn::GetAtt": ["NotifyTopicKey", "Arn"] }],
     ),
     // Lambda's on-failure destination sends with the function's own role.
-    allow("SendToDeadLetterQueue", ["sqs:SendMessage"], [{ "Fn::GetAtt": ["DeadLetterQueue", "Arn"] }]),
+    ...(withDeadLetterQueue
+      ? [allow("SendToDeadLetterQueue", ["sqs:SendMessage"], [{ "Fn::GetAtt": ["DeadLetterQueue", "Arn"] }])]
+      : []),
     ...secretStatements(params, secretOptions),
   ];
 }
@@ -374,5 +383,8 @@ module.exports = {
     // Slack buttons (infra/slack-actions.cjs, loaded on use: it requires this file).
     slackActionsFunction: (input) => require("./slack-actions.cjs").slackActionsFunction(input),
     slackActionsResources: (input) => require("./slack-actions.cjs").slackActionsResources(input),
+    // The ECS deployment lifecycle hook (infra/deployment-hook.cjs, loaded on use: it requires this file).
+    deploymentHookStatements: (input) => require("./deployment-hook.cjs").deploymentHookStatementsOf(input),
+    hookFailClosed: (input) => require("./deployment-hook.cjs").hookFailClosedOf(input),
   },
 };

@@ -56,6 +56,8 @@ export interface StackParams {
   passRolePatterns: string[];
   tuning: Tuning;
   dryRun: boolean;
+  /** The deployment hook fails closed (FAILED) on a payload it does not understand; default false. */
+  hookFailClosed: boolean;
   slackMinSeverity: Severity;
   emailMinSeverity: Severity;
   /** Null without jobs: run-job and the watchdog get no ECS task permission. */
@@ -75,6 +77,7 @@ export type RawStackParams = {
   logRegions?: string | null;
   passRolePattern?: string | null;
   dryRun?: string | null;
+  hookFailClosed?: string | null;
   slackMinSeverity?: string | null;
   emailMinSeverity?: string | null;
   jobs?: Partial<JobTargets> | null;

@@ -24,6 +24,7 @@ const PARAMETER_NAMES = [
   "slackMinSeverity",
   "emailMinSeverity",
   "dryRun",
+  "hookFailClosed",
   "logTailLines",
   "logGroupPattern",
   "logRegions",
@@ -51,7 +52,8 @@ const { slackParams } = require("./slack-params.cjs");
 const CLUSTER_NAME = /^[A-Za-z0-9_-]{1,255}$/;
 const SERVICE_NAME = /^[A-Za-z0-9_-]{1,255}$/;
 const SEVERITIES = ["info", "warning", "critical"];
-const BOOLEAN_WORDS = ["1", "true", "yes", "on", "0", "false", "no", "off"];
+const TRUE_WORDS = ["1", "true", "yes", "on"];
+const BOOLEAN_WORDS = [...TRUE_WORDS, "0", "false", "no", "off"];
 /** Region names as AWS writes them (us-east-1, ap-southeast-2, us-gov-west-1, eu-isoe-west-1). */
 const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 /**
@@ -260,7 +262,11 @@ function parsers(report) {
     return { clusters, taskDefinitions };
   };
 
+  /** true / false (also 1, yes, on / 0, no, off, any case, as the handlers read them); empty = false. */
+  const bool = (parameter, value) => TRUE_WORDS.includes(choice(parameter, value, BOOLEAN_WORDS, "false"));
+
   return {
+    bool,
     clusters,
     rollbackServices,
     alertEmail,
@@ -312,7 +318,10 @@ function stackParams(raw) {
     logRegions: parse.logRegions(raw.logRegions),
     passRolePatterns,
     tuning: parse.tuning(raw),
-    dryRun: ["1", "true", "yes", "on"].includes(parse.choice("dryRun", raw.dryRun, BOOLEAN_WORDS, "false")),
+    dryRun: parse.bool("dryRun", raw.dryRun),
+    // The deployment hook answers a payload it does not understand with FAILED (rolls back) instead of
+    // SUCCEEDED plus a warning.
+    hookFailClosed: parse.bool("hookFailClosed", raw.hookFailClosed),
     slackMinSeverity: parse.choice("slackMinSeverity", raw.slackMinSeverity, SEVERITIES, "warning"),
     emailMinSeverity: parse.choice("emailMinSeverity", raw.emailMinSeverity, SEVERITIES, "critical"),
     jobs,

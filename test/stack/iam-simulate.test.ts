@@ -5,8 +5,9 @@
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { MINIMAL_PARAMS } from "./support/documented-stack.js";
+import { HOOK_INVOKE_ROLE } from "./support/iam.js";
 import { type CfnTemplate, packageStack, projectRoot } from "./support/package-stack.js";
-import { ACCOUNT, decide, REGION } from "./support/simulate.js";
+import { ACCOUNT, decide, decideForRole, REGION } from "./support/simulate.js";
 
 const ecs = (resource: string) => `arn:aws:ecs:${REGION}:${ACCOUNT}:${resource}`;
 const role = (name: string) => `arn:aws:iam::${ACCOUNT}:role/${name}`;
@@ -15,7 +16,7 @@ const logStream = (group: string) =>
 const TAG = "aws:ResourceTag/ecs-sentinel:auto-rollback";
 const TO_TASKS = { "iam:PassedToService": "ecs-tasks.amazonaws.com" };
 
-const FUNCTIONS = ["TaskState", "DeploymentEvents", "RunJob", "Watchdog"] as const;
+const FUNCTIONS = ["TaskState", "DeploymentEvents", "RunJob", "Watchdog", "DeploymentHook"] as const;
 const secret = (name: string) => `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:${name}`;
 const parameter = (path: string) => `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/${path}`;
 
@@ -322,5 +323,111 @@ describe("slackActions (Slack buttons)", () => {
     expect(await runTask("admin-shell", "prod")).toBe("ImplicitlyDenied");
     expect(await pass("app-migrate-task")).toBe("Allowed");
     expect(await pass("admin")).toBe("ImplicitlyDenied");
+  });
+});
+
+describe("deploymentHook (ECS deployment lifecycle hook)", () => {
+  const describeTasks = (template: CfnTemplate, cluster: string) =>
+    decide(template, "DeploymentHook", {
+      action: "ecs:DescribeTasks",
+      resource: ecs(`task/${cluster}/0123456789abcdef`),
+      context: { "ecs:cluster": ecs(`cluster/${cluster}`) },
+    });
+  const listTasks = (cluster: string) =>
+    decide(scoped, "DeploymentHook", {
+      action: "ecs:ListTasks",
+      resource: ecs("container-instance/prod/0123456789abcdef"),
+      context: { "ecs:cluster": ecs(`cluster/${cluster}`) },
+    });
+
+  it("may DescribeTasks in a watched cluster and not in another", async () => {
+    expect(await describeTasks(minimal, "prod")).toBe("Allowed");
+    expect(await describeTasks(minimal, "other")).toBe("ImplicitlyDenied");
+    expect(await describeTasks(scoped, "stage")).toBe("Allowed");
+    expect(await describeTasks(scoped, "other")).toBe("ImplicitlyDenied");
+  });
+
+  it("may ListTasks only with a watched cluster", async () => {
+    expect(await listTasks("prod")).toBe("Allowed");
+    expect(await listTasks("other")).toBe("ImplicitlyDenied");
+  });
+
+  it("may read the target revision and its deployment in a watched cluster, not in another", async () => {
+    const read = (action: string, resource: string) => decide(scoped, "DeploymentHook", { action, resource });
+
+    expect(
+      await read("ecs:DescribeServiceRevisions", ecs("service-revision/prod/api/4980306466373577095")),
+    ).toBe("Allowed");
+    expect(await read("ecs:DescribeServiceDeployments", ecs("service-deployment/prod/api/r9vGvJ6x"))).toBe(
+      "Allowed",
+    );
+    expect(await read("ecs:DescribeServices", ecs("service/stage/web"))).toBe("Allowed");
+    expect(
+      await read("ecs:DescribeServiceRevisions", ecs("service-revision/other/api/4980306466373577095")),
+    ).toBe("ImplicitlyDenied");
+    expect(await read("ecs:DescribeServices", ecs("service/other/web"))).toBe("ImplicitlyDenied");
+  });
+
+  it("may not UpdateService, StopTask or stop a deployment, even of a watched service tagged auto-rollback=true", async () => {
+    const call = (action: string, resource: string) =>
+      decide(scoped, "DeploymentHook", {
+        action,
+        resource,
+        context: { [TAG]: "true", "ecs:cluster": ecs("cluster/prod") },
+      });
+
+    expect(await call("ecs:UpdateService", ecs("service/prod/api"))).toBe("ImplicitlyDenied");
+    expect(await call("ecs:StopServiceDeployment", ecs("service/prod/api"))).toBe("ImplicitlyDenied");
+    expect(await call("ecs:StopTask", ecs("task/prod/0123456789abcdef"))).toBe("ImplicitlyDenied");
+    expect(await call("ecs:RunTask", ecs("task-definition/app-migrate:7"))).toBe("ImplicitlyDenied");
+  });
+
+  it("may not pass any role, nor invoke a function", async () => {
+    expect(
+      await decide(scoped, "DeploymentHook", {
+        action: "iam:PassRole",
+        resource: role("app-task"),
+        context: TO_TASKS,
+      }),
+    ).toBe("ImplicitlyDenied");
+    expect(
+      await decide(scoped, "DeploymentHook", {
+        action: "lambda:InvokeFunction",
+        resource: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:ecs-sentinel-test-deploymentHook`,
+      }),
+    ).toBe("ImplicitlyDenied");
+  });
+});
+
+describe("the role ECS assumes to invoke the hook", () => {
+  const invoke = (name: string) =>
+    decideForRole(minimal, HOOK_INVOKE_ROLE, {
+      action: "lambda:InvokeFunction",
+      resource: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${name}`,
+    });
+
+  it("may invoke the hook, unqualified or by version or alias", async () => {
+    expect(await invoke("ecs-sentinel-test-deploymentHook")).toBe("Allowed");
+    expect(await invoke("ecs-sentinel-test-deploymentHook:7")).toBe("Allowed");
+    expect(await invoke("ecs-sentinel-test-deploymentHook:live")).toBe("Allowed");
+  });
+
+  it("may invoke only the hook: no other function of the stack, of another stage, or of the account", async () => {
+    expect(await invoke("ecs-sentinel-test-taskState")).toBe("ImplicitlyDenied");
+    expect(await invoke("ecs-sentinel-test-runJob")).toBe("ImplicitlyDenied");
+    expect(await invoke("ecs-sentinel-prod-deploymentHook")).toBe("ImplicitlyDenied");
+    expect(await invoke("ecs-sentinel-test-deploymentHookCopy")).toBe("ImplicitlyDenied");
+    expect(await invoke("payments-api")).toBe("ImplicitlyDenied");
+  });
+
+  it("may do nothing but invoke: no other Lambda, ECS or IAM action", async () => {
+    const hook = `arn:aws:lambda:${REGION}:${ACCOUNT}:function:ecs-sentinel-test-deploymentHook`;
+    const decideOn = (action: string, resource: string) =>
+      decideForRole(minimal, HOOK_INVOKE_ROLE, { action, resource });
+
+    expect(await decideOn("lambda:UpdateFunctionCode", hook)).toBe("ImplicitlyDenied");
+    expect(await decideOn("lambda:GetFunction", hook)).toBe("ImplicitlyDenied");
+    expect(await decideOn("ecs:DescribeServices", ecs("service/prod/api"))).toBe("ImplicitlyDenied");
+    expect(await decideOn("iam:PassRole", role("app-task"))).toBe("ImplicitlyDenied");
   });
 });

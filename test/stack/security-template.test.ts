@@ -146,6 +146,29 @@ const EXPECTED_ACTIONS: Record<FunctionName, string[]> = {
     "sns:Publish",
     "sqs:SendMessage",
   ],
+  // Read only: ECS itself rolls back on the hook's FAILED. No DLQ: ECS invokes it synchronously.
+  DeploymentHook: [
+    "dynamodb:DeleteItem",
+    "dynamodb:GetItem",
+    "dynamodb:PutItem",
+    "dynamodb:Query",
+    "dynamodb:UpdateItem",
+    "ecs:DescribeServiceDeployments",
+    "ecs:DescribeServiceRevisions",
+    "ecs:DescribeServices",
+    "ecs:DescribeTaskDefinition",
+    "ecs:DescribeTasks",
+    "ecs:ListServiceDeployments",
+    "ecs:ListTagsForResource",
+    "ecs:ListTasks",
+    "kms:Decrypt",
+    "kms:GenerateDataKey",
+    "logs:CreateLogGroup",
+    "logs:CreateLogStream",
+    "logs:PutLogEvents",
+    "secretsmanager:GetSecretValue",
+    "sns:Publish",
+  ],
   Watchdog: [
     "dynamodb:DeleteItem",
     "dynamodb:GetItem",
@@ -238,15 +261,15 @@ describe("what no function may do", () => {
 
   it("lets only runJob start tasks, and neither runJob nor watchdog change a service", () => {
     for (const [name, template] of all) {
-      for (const fn of ["TaskState", "DeploymentEvents", "Watchdog"] as const) {
+      for (const fn of ["TaskState", "DeploymentEvents", "Watchdog", "DeploymentHook"] as const) {
         expect(statementsAllowing(template, fn, "ecs:RunTask"), `${name} ${fn}`).toEqual([]);
       }
-      for (const fn of ["RunJob", "Watchdog"] as const) {
+      for (const fn of ["RunJob", "Watchdog", "DeploymentHook"] as const) {
         for (const action of ROLLBACK_WRITES) {
           expect(statementsAllowing(template, fn, action), `${name} ${fn} ${action}`).toEqual([]);
         }
       }
-      for (const fn of ["TaskState", "DeploymentEvents"] as const) {
+      for (const fn of ["TaskState", "DeploymentEvents", "DeploymentHook"] as const) {
         expect(statementsAllowing(template, fn, "ecs:StopTask"), `${name} ${fn}`).toEqual([]);
       }
     }

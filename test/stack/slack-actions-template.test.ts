@@ -121,8 +121,9 @@ describe("with Slack buttons", () => {
     );
     const own = invokers.filter(({ owner }) => owner === "SlackActionsIamRoleLambdaExecution");
 
-    // The scheduler's role invokes runJob and the watchdog only.
+    // The scheduler's role invokes runJob and the watchdog only; ECS's hook role the deployment hook only.
     expect(invokers.map(({ owner }) => owner).sort()).toEqual([
+      "DeploymentHookInvokeRole",
       "SchedulerRole",
       "SlackActionsIamRoleLambdaExecution",
     ]);

@@ -10,8 +10,10 @@ export interface Statement {
   Condition?: Record<string, Record<string, unknown>>;
 }
 
-/** The functions of every deployment. */
-export const FUNCTIONS = ["TaskState", "DeploymentEvents", "RunJob", "Watchdog"] as const;
+/** The functions of every deployment (deploymentHook: idle until a service names it as a lifecycle hook). */
+export const FUNCTIONS = ["TaskState", "DeploymentEvents", "RunJob", "Watchdog", "DeploymentHook"] as const;
+/** The role ECS assumes to invoke deploymentHook (infra/deployment-hook.yml). */
+export const HOOK_INVOKE_ROLE = "DeploymentHookInvokeRole";
 /** Slack buttons' endpoint: only with slackSigningSecret and slackApprovers (infra/slack-actions.cjs). */
 export const SLACK_ACTIONS = "SlackActions" as const;
 export type FunctionName = (typeof FUNCTIONS)[number] | typeof SLACK_ACTIONS;
@@ -37,8 +39,13 @@ export const functionRoleId = (template: CfnTemplate, fn: string): string => {
 };
 
 export function functionStatements(template: CfnTemplate, fn: FunctionName): Statement[] {
-  const role = template.Resources[functionRoleId(template, fn)];
-  if (!role) throw new Error(`no role for ${fn}`);
+  return roleIdStatements(template, functionRoleId(template, fn));
+}
+
+/** The statements of the role with this logical id. */
+export function roleIdStatements(template: CfnTemplate, roleId: string): Statement[] {
+  const role = template.Resources[roleId];
+  if (!role) throw new Error(`no role ${roleId}`);
   return roleStatements(role);
 }
 

@@ -5,7 +5,14 @@
  * ARNs lose their `arn:${AWS::Partition}:` prefix; `${AWS::Region}` and `${AWS::AccountId}` read `{region}`
  * and `{account}`; a reference to a resource of this stack reads as its logical id.
  */
-import { asArray, functionStatements, functionsIn, type Statement } from "./iam.js";
+import {
+  asArray,
+  functionStatements,
+  functionsIn,
+  HOOK_INVOKE_ROLE,
+  roleIdStatements,
+  type Statement,
+} from "./iam.js";
 import type { CfnTemplate } from "./package-stack.js";
 
 export const TABLE_BEGIN = "<!-- permission-table:begin -->";
@@ -46,20 +53,26 @@ const UNNAMED = "(own log group, added by osls)";
 const code = (text: string) => (text === "" ? "" : `\`${text.replaceAll("|", "\\|")}\``);
 
 const EVERY_FUNCTION = "every function";
+/** Not a function's role: the role ECS assumes to invoke deploymentHook, listed after the functions. */
+const ECS_INVOKES_HOOK = `ECS → deploymentHook (${HOOK_INVOKE_ROLE})`;
+
+const statementCell = (statement: Statement) => {
+  const actions = asArray(statement.Action).map(code).join("<br>");
+  const resources = asArray(statement.Resource).map(resourceText).map(code).join("<br>");
+  return `${statement.Sid ?? UNNAMED} | ${actions} | ${resources} | ${code(conditionText(statement.Condition))} |`;
+};
 
 /**
  * One row per statement: function, Sid, actions, resources, condition. A statement every function has alike
- * (the function's own name aside) is one row for "every function".
+ * (the function's own name aside) is one row for "every function". The role ECS assumes to invoke the
+ * deployment hook comes last.
  */
 export function permissionTable(template: CfnTemplate): string {
   const byFunction = functionsIn(template).map((fn) => {
     const name = fn.charAt(0).toLowerCase() + fn.slice(1);
-    const cells = functionStatements(template, fn).map((statement) => {
-      const actions = asArray(statement.Action).map(code).join("<br>");
-      const resources = asArray(statement.Resource).map(resourceText).map(code).join("<br>");
-      const row = `${statement.Sid ?? UNNAMED} | ${actions} | ${resources} | ${code(conditionText(statement.Condition))} |`;
-      return row.replaceAll(`-${name}:`, "-{function}:");
-    });
+    const cells = functionStatements(template, fn).map((statement) =>
+      statementCell(statement).replaceAll(`-${name}:`, "-{function}:"),
+    );
     return { name, cells };
   });
   const shared =
@@ -69,6 +82,8 @@ export function permissionTable(template: CfnTemplate): string {
   for (const { name, cells } of byFunction) {
     for (const cell of cells) if (!shared.includes(cell)) rows.push(`| ${name} | ${cell}`);
   }
+  for (const statement of roleIdStatements(template, HOOK_INVOKE_ROLE))
+    rows.push(`| ${ECS_INVOKES_HOOK} | ${statementCell(statement)}`);
   return rows.join("\n");
 }
 

@@ -5,7 +5,7 @@
  * region us-east-1.
  */
 import { runSimulation } from "@cloud-copilot/iam-simulate";
-import { type FunctionName, functionStatements } from "./iam.js";
+import { type FunctionName, functionRoleId, roleIdStatements, type Statement } from "./iam.js";
 import type { CfnTemplate } from "./package-stack.js";
 
 export const ACCOUNT = "123456789012";
@@ -37,8 +37,11 @@ function concrete(value: unknown): unknown {
 }
 
 /** The function's role as a plain identity policy with concrete ARNs. */
-export function identityPolicy(template: CfnTemplate, fn: FunctionName) {
-  const Statement = functionStatements(template, fn).map((statement) => ({
+export const identityPolicy = (template: CfnTemplate, fn: FunctionName) =>
+  concretePolicy(roleIdStatements(template, functionRoleId(template, fn)));
+
+function concretePolicy(statements: Statement[]) {
+  const Statement = statements.map((statement) => ({
     ...statement,
     Resource: concrete(statement.Resource),
     ...(statement.Condition
@@ -62,15 +65,23 @@ export interface Request {
 }
 
 /** "Allowed", "ImplicitlyDenied" or "ExplicitlyDenied" for one request of the function's role. */
-export async function decide(template: CfnTemplate, fn: FunctionName, request: Request): Promise<string> {
+export const decide = (template: CfnTemplate, fn: FunctionName, request: Request): Promise<string> =>
+  decideForRole(template, functionRoleId(template, fn), request);
+
+/** The same for any role of the template by its logical id (the role ECS assumes to invoke the hook). */
+export async function decideForRole(
+  template: CfnTemplate,
+  roleId: string,
+  request: Request,
+): Promise<string> {
   const response = await runSimulation(
     {
-      identityPolicies: [{ name: fn, policy: identityPolicy(template, fn) }],
+      identityPolicies: [{ name: roleId, policy: concretePolicy(roleIdStatements(template, roleId)) }],
       serviceControlPolicies: [],
       resourceControlPolicies: [],
       request: {
         action: request.action,
-        principal: `arn:aws:iam::${ACCOUNT}:role/ecs-sentinel-test-${fn}`,
+        principal: `arn:aws:iam::${ACCOUNT}:role/ecs-sentinel-test-${roleId}`,
         resource: { resource: request.resource, accountId: ACCOUNT },
         contextVariables: request.context ?? {},
       },

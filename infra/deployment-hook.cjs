@@ -1,0 +1,54 @@
+"use strict";
+/**
+ * The ECS deployment lifecycle hook in the stack: the `deploymentHook` function's own least-privilege role
+ * (read only: it judges a deployment, ECS acts on the verdict) and its setting. The role ECS assumes to invoke
+ * the hook, and the two outputs a service's `lifecycleHooks` need, are infra/deployment-hook.yml.
+ *
+ * CommonJS because osls loads `${file(...)}` JavaScript with require().
+ */
+const { allow, clusterScope, ecsArn } = require("./iam-parts.cjs");
+const { parts } = require("./stack-config.cjs");
+
+/** The watched clusters' ARNs (`cluster/*` for watchedClusters=*), for the `ecs:cluster` condition. */
+const watchedClusterArns = (params) => clusterScope(params).map((cluster) => ecsArn(`cluster/${cluster}`));
+
+/**
+ * What deploymentHook may do, and nothing more:
+ * - read the target revision's tasks in the watched clusters: ListTasks (authorised on container instances,
+ *   which Fargate tasks lack: the `ecs:cluster` condition scopes it) and DescribeTasks;
+ * - read services, their tags (the bake-time tag), service deployments and revisions as deploymentEvents does,
+ *   and task definitions (no resource-level permissions exist for DescribeTaskDefinition);
+ * - the state table (its record of each verdict), the topic and the Slack secrets of the notifying functions.
+ * No dead-letter queue: ECS invokes it synchronously and reads its answer, so no destination ever sends.
+ * Nothing that changes ECS: ECS itself rolls back on FAILED. (ContinueServiceDeployment for pause hooks of
+ * opted-in services is a later addition.)
+ */
+function deploymentHookStatements(params) {
+  const inWatchedClusters = { ArnLike: { "ecs:cluster": watchedClusterArns(params) } };
+  return [
+    ...parts.commonStatements(params, [], { withDeadLetterQueue: false }),
+    parts.describeTaskDefinition(),
+    ...parts.serviceReadStatements(params),
+    allow("ListWatchedClusterTasks", ["ecs:ListTasks"], ["*"], inWatchedClusters),
+    allow(
+      "DescribeWatchedClusterTasks",
+      ["ecs:DescribeTasks"],
+      clusterScope(params).map((cluster) => ecsArn(`task/${cluster}/*`)),
+      inWatchedClusters,
+    ),
+  ];
+}
+
+/** HOOK_FAIL_CLOSED as the handler reads it: "true" or "false", whatever spelling the parameter used. */
+const hookFailClosedValue = (params) => String(params.hookFailClosed);
+
+// ---------------------------------------------------------------- osls entry points
+
+const stack = (input) => require("./stack-inputs.cjs").validatedStack(input);
+
+module.exports = {
+  deploymentHookStatements,
+  hookFailClosedValue,
+  deploymentHookStatementsOf: async (input) => deploymentHookStatements((await stack(input)).params),
+  hookFailClosedOf: async (input) => hookFailClosedValue((await stack(input)).params),
+};
