@@ -42,6 +42,11 @@ export interface HookJudgeInput {
   hasHealthCheck?: boolean;
   /** Warnings found before judging (settings); carried into the verdict. */
   warnings?: readonly string[];
+  /**
+   * Since when the tasks have been healthy, when there is no previous call to say so (the CLI's estimate from the
+   * tasks' start times). The Lambda never sets it: its first call starts the bake.
+   */
+  healthySinceHint?: string;
 }
 
 const MIN_CALLBACK_SECONDS = 5;
@@ -124,7 +129,8 @@ export function judgeHook(input: HookJudgeInput): HookVerdict {
   const status = `${healthy.length} of ${Math.max(live.length, expected)} new tasks running and healthy`;
   const stopNote = stops.length > 0 ? `; ${plural(stops.length, "stop")} below the thresholds` : "";
 
-  if (allHealthy) state.healthySince = previous?.healthySince ?? new Date(now).toISOString();
+  if (allHealthy)
+    state.healthySince = previous?.healthySince ?? input.healthySinceHint ?? new Date(now).toISOString();
   const healthyMs = state.healthySince ? now - Date.parse(state.healthySince) : 0;
   const bakeMs = settings.bakeSeconds * 1000;
   if (allHealthy && healthyMs >= bakeMs) {
@@ -162,6 +168,52 @@ export function judgeHook(input: HookJudgeInput): HookVerdict {
     hookDetails: withHookState(input.hookDetails, state),
     reason: waiting,
     warnings,
+  };
+}
+
+/**
+ * The tasks could not be read this time (throttling, a 5xx, the Lambda deadline): ask ECS to call again soon,
+ * keeping the state. Near the hook's time limit it decides instead: a deployment is never FAILED because AWS
+ * throttled the hook, unless the user set it to fail closed.
+ */
+export function retryLaterVerdict(input: {
+  stage: string;
+  revision: string;
+  hookDetails: JsonObject;
+  now: number;
+  callBackDelaySeconds: number;
+  failClosed: boolean;
+  problem: string;
+}): HookVerdict {
+  const previous = readHookState(input.hookDetails, input.stage, input.revision);
+  const state: HookState = {
+    ...(previous ?? {
+      v: 1,
+      stage: input.stage,
+      revision: input.revision,
+      firstCallAt: new Date(input.now).toISOString(),
+    }),
+    calls: (previous?.calls ?? 0) + 1,
+  };
+  const hookDetails = withHookState(input.hookDetails, state);
+  const decideBy = Date.parse(state.firstCallAt) + HOOK_TIME_LIMIT_MS - HOOK_DECISION_MARGIN_MS;
+  if (input.now + input.callBackDelaySeconds * 1000 > decideBy) {
+    const limit = "and ECS's 15-minute hook limit is near";
+    return {
+      hookStatus: input.failClosed ? "FAILED" : "SUCCEEDED",
+      hookDetails,
+      reason: input.failClosed
+        ? `the new tasks could not be checked (${input.problem}) ${limit}; failing closed as configured`
+        : `the new tasks could not be checked (${input.problem}) ${limit}; letting the deployment continue (fail open)`,
+      warnings: [input.problem],
+    };
+  }
+  return {
+    hookStatus: "IN_PROGRESS",
+    callBackDelay: Math.max(MIN_CALLBACK_SECONDS, input.callBackDelaySeconds),
+    hookDetails,
+    reason: `the new tasks could not be checked this time (${input.problem}); ECS calls again`,
+    warnings: [input.problem],
   };
 }
 
