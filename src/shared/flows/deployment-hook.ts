@@ -18,6 +18,9 @@ import { type HookPayload, parseHookPayload } from "../hooks/payload.js";
 import { type HookDefaults, resolveSettings } from "../hooks/settings.js";
 import { isStopped } from "../hooks/task-health.js";
 import type { HookResponse, HookVerdict } from "../hooks/types.js";
+
+export type { HookResponse } from "../hooks/types.js";
+
 import type { Log } from "../log.js";
 import { serviceLogKeys } from "../log-keys.js";
 import type { Notifier } from "../notify/port.js";

@@ -1,0 +1,16 @@
+/**
+ * Lambda `deploymentHook`: the ECS deployment lifecycle hook that ECS invokes at the stages a service lists in
+ * `deploymentConfiguration.lifecycleHooks`. A thin adapter; it answers `{hookStatus, callBackDelay?,
+ * hookDetails?}` and never throws (an error would make ECS roll the deployment back).
+ */
+import type { Context } from "aws-lambda";
+import { hookLogKeys, lambdaDeploymentHook } from "../app/deployment-hook.js";
+import { withLogContext } from "../app/logger.js";
+import type { HookResponse } from "../shared/flows/deployment-hook.js";
+
+const hook = lambdaDeploymentHook();
+
+export const handler: (event: unknown, context: Context) => Promise<HookResponse> = withLogContext(
+  (event: unknown, context: Context) => hook(event, context),
+  hookLogKeys,
+);
