@@ -77,7 +77,8 @@ class DeadlineError extends Error {
   override readonly name = "DeadlineError";
 }
 
-async function withinDeadline<T>(work: Promise<T>, deadline: () => number): Promise<T> {
+/** Starts `work` only when there is time left, and stops waiting for it when the deadline comes. */
+async function withinDeadline<T>(work: () => Promise<T>, deadline: () => number): Promise<T> {
   const ms = deadline() - DEADLINE_RESERVE_MS;
   if (ms <= 0) throw new DeadlineError("the Lambda deadline is near");
   let timer: NodeJS.Timeout | undefined;
@@ -86,7 +87,7 @@ async function withinDeadline<T>(work: Promise<T>, deadline: () => number): Prom
     timer.unref?.();
   });
   try {
-    return await Promise.race([work, expired]);
+    return await Promise.race([work(), expired]);
   } finally {
     clearTimeout(timer);
   }
@@ -172,7 +173,7 @@ async function judgeLoaded(
   const preliminary = resolveSettings(stage, payload.hookDetails, {}, deps.defaults).settings;
   let loaded: Loaded;
   try {
-    loaded = await withinDeadline(load(payload, deps.ports), deps.deadline);
+    loaded = await withinDeadline(() => load(payload, deps.ports), deps.deadline);
   } catch (error) {
     const transient = error instanceof DeadlineError || isTransientError(error);
     const problem = errorSummary(error);
@@ -232,7 +233,8 @@ function logVerdict(run: HookRun, log: Log): void {
 
 async function tellThread(run: HookRun, deps: DeploymentHookDeps): Promise<void> {
   const { verdict, payload, loaded } = run;
-  if (verdict.hookStatus !== "FAILED" || !deps.notify || !payload) return;
+  const notify = deps.notify;
+  if (verdict.hookStatus !== "FAILED" || !notify || !payload) return;
   const message = hookFailedMessage(
     {
       serviceArn: payload.serviceArn,
@@ -248,14 +250,15 @@ async function tellThread(run: HookRun, deps: DeploymentHookDeps): Promise<void>
   const { cluster, ecsService } = serviceLogKeys(payload.serviceArn);
   try {
     await withinDeadline(
-      deps.notify(message, {
-        dedupeKey: `hook-failed#${payload.targetServiceRevisionArn}#${payload.lifecycleStage}`,
-        throttleKey: `${cluster ?? "-"}#${ecsService ?? "-"}#hook-failed`,
-        serviceArn: payload.serviceArn,
-        occurredAt: deps.now(),
-        ...(verdict.failure ? { taskArn: verdict.failure.taskArn } : {}),
-        thread: deploymentReply(payload.serviceArn, deploymentId),
-      }),
+      () =>
+        notify(message, {
+          dedupeKey: `hook-failed#${payload.targetServiceRevisionArn}#${payload.lifecycleStage}`,
+          throttleKey: `${cluster ?? "-"}#${ecsService ?? "-"}#hook-failed`,
+          serviceArn: payload.serviceArn,
+          occurredAt: deps.now(),
+          ...(verdict.failure ? { taskArn: verdict.failure.taskArn } : {}),
+          thread: deploymentReply(payload.serviceArn, deploymentId),
+        }),
       deps.deadline,
     );
   } catch (error) {

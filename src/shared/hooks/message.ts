@@ -29,6 +29,8 @@ export function hookFailedMessage(subject: HookMessageSubject, verdict: HookVerd
   const ref = parseServiceArn(subject.serviceArn);
   const service = ref?.service ?? subject.serviceArn;
   const failure = verdict.failure;
+  // The container's own reason (CannotPullContainerError...) says more than the task's ("Essential container in task exited").
+  const culpritReason = failure?.culprit?.reason ?? failure?.stoppedReason;
   const facts: Fact[] = [
     { label: "Stage", value: subject.stage },
     { label: "Service revision", value: arnName(subject.revision) ?? subject.revision },
@@ -47,7 +49,7 @@ export function hookFailedMessage(subject: HookMessageSubject, verdict: HookVerd
     category: "hook-failed",
     title: `${service}: ECS will roll back the deployment — ${failure ? failure.title : "new tasks not healthy"}`,
     cause: `ecs-sentinel's lifecycle hook answered FAILED at ${subject.stage}: ${verdict.reason}.`,
-    ...(failure?.stoppedReason ? { reason: failure.stoppedReason } : {}),
+    ...(culpritReason ? { reason: culpritReason } : {}),
     evidence: failure?.evidence ?? [],
     remediation: failure?.remediation ?? [
       "Check why the new tasks did not become healthy (container health check, load balancer target group)",
