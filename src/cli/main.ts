@@ -2,6 +2,7 @@
 import { ACTIONS_HELP, runActions } from "./actions.js";
 import { DIAGNOSE_HELP, runDiagnose } from "./diagnose.js";
 import { HISTORY_HELP, runHistory } from "./history.js";
+import { HOOK_HELP, runHookCli } from "./hook.js";
 import { type CliIo, processIo, UsageError } from "./io.js";
 import { JOBS_HELP, runJobs } from "./jobs.js";
 import { LOCAL_SETUP_HELP, runLocalSetup } from "./local-setup.js";
@@ -17,6 +18,7 @@ Commands:
   diagnose --cluster C --task T          the same for a live task (AWS API)
   replay [--dry-run] FILE...             feed events through the Lambda code path, in order
   history [--cluster C] [--since 24h]    recent stops by category (state table)
+  hook --cluster C --service S [--json]  the verdict the deployment lifecycle hook would give now
   jobs list|validate|run NAME [--wait]   scheduled one-off tasks of a jobs file (--file, default jobs.yml)
   jobs history NAME                      past runs of a job (state table)
   watchdog --once [--dry-run]            one sweep of the watchdog: overdue runs, missed runs, digests
@@ -37,6 +39,7 @@ const commands: Record<string, { run: Command; help: string }> = {
   replay: { run: runReplay, help: REPLAY_HELP },
   "local-setup": { run: runLocalSetup, help: LOCAL_SETUP_HELP },
   history: { run: runHistory, help: HISTORY_HELP },
+  hook: { run: runHookCli, help: HOOK_HELP },
   jobs: { run: (argv, io) => runJobs(argv, io), help: JOBS_HELP },
   watchdog: { run: runWatchdogCli, help: WATCHDOG_HELP },
   actions: { run: (argv, io) => runActions(argv, io), help: ACTIONS_HELP },

@@ -1,12 +1,16 @@
 /**
- * PLACEHOLDER so the stack packages the deploymentHook function (issue 15, item 1): the hook's real handler,
- * written separately, replaces this file. Until then it answers every invocation SUCCEEDED: ECS continues the
- * deployment exactly as without a hook (fail-open), never rolling back because of this placeholder.
+ * Lambda `deploymentHook`: the ECS deployment lifecycle hook that ECS invokes at the stages a service lists in
+ * `deploymentConfiguration.lifecycleHooks`. A thin adapter; it answers `{hookStatus, callBackDelay?,
+ * hookDetails?}` and never throws (an error would make ECS roll the deployment back).
  */
-export interface DeploymentHookAnswer {
-  hookStatus: "SUCCEEDED";
-}
+import type { Context } from "aws-lambda";
+import { hookLogKeys, lambdaDeploymentHook } from "../app/deployment-hook.js";
+import { withLogContext } from "../app/logger.js";
+import type { HookResponse } from "../shared/flows/deployment-hook.js";
 
-export const handler = async (_event: unknown): Promise<DeploymentHookAnswer> => ({
-  hookStatus: "SUCCEEDED",
-});
+const hook = lambdaDeploymentHook();
+
+export const handler: (event: unknown, context: Context) => Promise<HookResponse> = withLogContext(
+  (event: unknown, context: Context) => hook(event, context),
+  hookLogKeys,
+);
