@@ -15,6 +15,10 @@ import {
   T0,
 } from "./support.js";
 
+/** The message that tells the thread why ECS rolls back (the info updates of the card are the others). */
+const failureSent = (deps: { sent: Array<{ message: { severity: string; cause: string } }> }) =>
+  deps.sent.find((s) => s.message.severity !== "info");
+
 const throttled = Object.assign(new Error("Rate exceeded"), {
   name: "ThrottlingException",
   $metadata: { httpStatusCode: 400 },
@@ -101,7 +105,21 @@ describe("deploymentHook: green tasks that run and stay healthy", () => {
         calls: 1,
       },
     });
-    expect(deps.sent).toHaveLength(0);
+    // Nothing alarming is sent; each call shows the stage, traffic and bake on the deployment's card (info).
+    expect(deps.sent.filter((s) => s.message.severity !== "info")).toHaveLength(0);
+    expect(deps.sent.map((s) => s.meta.thread?.patch?.facts?.find((f) => f.label === "Hook")?.value)).toEqual(
+      [
+        expect.stringMatching(/^IN_PROGRESS: /),
+        expect.stringMatching(/^IN_PROGRESS: /),
+        expect.stringMatching(/^IN_PROGRESS: /),
+        expect.stringMatching(/^IN_PROGRESS: /),
+        expect.stringMatching(/^SUCCEEDED: /),
+      ],
+    );
+    expect(deps.sent[0]?.meta.thread?.patch?.facts?.[0]).toEqual({
+      label: "Stage",
+      value: "POST_TEST_TRAFFIC_SHIFT",
+    });
   });
 
   it("restarts the bake when a task turns unhealthy", async () => {
@@ -197,7 +215,7 @@ describe("deploymentHook: green tasks that crash after RUNNING", () => {
     }
 
     expect(statuses).toEqual(["IN_PROGRESS", "IN_PROGRESS", "FAILED"]);
-    expect(deps.sent[0]?.message.cause).toContain("3 tasks of the new revision stopped with a failure");
+    expect(failureSent(deps)?.message.cause).toContain("3 tasks of the new revision stopped with a failure");
   });
 
   it("answers FAILED after two load balancer health check stops", async () => {
@@ -211,7 +229,7 @@ describe("deploymentHook: green tasks that crash after RUNNING", () => {
     const answer = await deploymentHook(hookPayload("PRODUCTION_TRAFFIC_SHIFT"), deps);
 
     expect(answer).toEqual({ hookStatus: "FAILED" });
-    expect(deps.sent[0]?.message.cause).toContain("load balancer health checks");
+    expect(failureSent(deps)?.message.cause).toContain("load balancer health checks");
   });
 
   it("does not count a scale-in stop", async () => {
@@ -344,7 +362,7 @@ describe("deploymentHook: AWS trouble and time limits", () => {
     expect(answer).toEqual({ hookStatus: "FAILED" });
     expect(clock.now - T0).toBeLessThan(15 * 60_000);
     expect(clock.now - T0).toBeGreaterThan(12 * 60_000);
-    expect(deps.sent[0]?.message.cause).toContain("not healthy in time");
+    expect(failureSent(deps)?.message.cause).toContain("not healthy in time");
   });
 
   it("decides before ECS's 15-minute limit: SUCCEEDED when healthy but the bake is longer than the time left", async () => {

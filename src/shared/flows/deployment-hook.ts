@@ -21,6 +21,7 @@ import type { HookResponse, HookVerdict } from "../hooks/types.js";
 
 export type { HookResponse } from "../hooks/types.js";
 
+import { hookCardPatch, hookProgressMessage } from "../hooks/card.js";
 import type { Log } from "../log.js";
 import { serviceLogKeys } from "../log-keys.js";
 import type { Notifier } from "../notify/port.js";
@@ -270,6 +271,39 @@ async function tellThread(run: HookRun, deps: DeploymentHookDeps): Promise<void>
   }
 }
 
+/**
+ * A hook that did not fail shows where the deployment is on its card (stage, traffic, baking or succeeded): an
+ * info message, so it edits the card in app mode and goes nowhere else. One per call (the card's fields keep the
+ * newest); best effort within the deadline.
+ */
+async function showOnCard(run: HookRun, deps: DeploymentHookDeps): Promise<void> {
+  const { verdict, payload, loaded } = run;
+  const notify = deps.notify;
+  if (verdict.hookStatus === "FAILED" || !notify || !payload || !loaded?.deploymentId) return;
+  const at = deps.now();
+  try {
+    await withinDeadline(
+      () =>
+        notify(hookProgressMessage(payload, verdict), {
+          dedupeKey: `hook-card#${payload.targetServiceRevisionArn}#${payload.lifecycleStage}#${at}`,
+          serviceArn: payload.serviceArn,
+          occurredAt: at,
+          thread: deploymentReply(
+            payload.serviceArn,
+            loaded.deploymentId,
+            hookCardPatch(payload, verdict, at),
+          ),
+        }),
+      deps.deadline,
+    );
+  } catch (error) {
+    deps.log.warn("deployment hook: could not show the stage on the deployment's card", {
+      ...serviceLogKeys(payload.serviceArn),
+      error: errorSummary(error),
+    });
+  }
+}
+
 /** One invocation: the answer for ECS, and how it was reached. Never throws. */
 export async function runDeploymentHook(
   raw: unknown,
@@ -296,6 +330,7 @@ export async function runDeploymentHook(
   try {
     logVerdict(run, deps.log);
     await tellThread(run, deps);
+    await showOnCard(run, deps);
   } catch {
     // Logging and telling are best effort; the answer stands.
   }
