@@ -1,5 +1,6 @@
 /** Command dispatch for the ecs-sentinel CLI (src/cli/index.ts runs it). */
 import { ACTIONS_HELP, runActions } from "./actions.js";
+import { DEPLOYMENTS_HELP, runDeployments } from "./deployments.js";
 import { DIAGNOSE_HELP, runDiagnose } from "./diagnose.js";
 import { HISTORY_HELP, runHistory } from "./history.js";
 import { HOOK_HELP, runHookCli } from "./hook.js";
@@ -19,6 +20,8 @@ Commands:
   replay [--dry-run] FILE...             feed events through the Lambda code path, in order
   history [--cluster C] [--since 24h]    recent stops by category (state table)
   hook --cluster C --service S [--json]  the verdict the deployment lifecycle hook would give now
+  deployments continue|rollback --cluster C --service S
+                                         act on a deployment paused by an ECS pause hook
   jobs list|validate|run NAME [--wait]   scheduled one-off tasks of a jobs file (--file, default jobs.yml)
   jobs history NAME                      past runs of a job (state table)
   watchdog --once [--dry-run]            one sweep of the watchdog: overdue runs, missed runs, digests
@@ -40,6 +43,7 @@ const commands: Record<string, { run: Command; help: string }> = {
   "local-setup": { run: runLocalSetup, help: LOCAL_SETUP_HELP },
   history: { run: runHistory, help: HISTORY_HELP },
   hook: { run: runHookCli, help: HOOK_HELP },
+  deployments: { run: runDeployments, help: DEPLOYMENTS_HELP },
   jobs: { run: (argv, io) => runJobs(argv, io), help: JOBS_HELP },
   watchdog: { run: runWatchdogCli, help: WATCHDOG_HELP },
   actions: { run: (argv, io) => runActions(argv, io), help: ACTIONS_HELP },
