@@ -3,11 +3,10 @@
  * between the new revision and the rest, and the hook's verdict so far (baking, succeeded) — for blue/green,
  * linear and canary deployments alike.
  */
+import { fact } from "../deployments/card-facts.js";
 import type { Message } from "../notify/message.js";
 import type { CardPatch } from "../notify/threads/types.js";
 import type { HookPayload } from "./payload.js";
-
-const MAX_FACT = 200;
 
 /** "new 10% · old 90%" from ECS's weights by service revision ARN; undefined when ECS sent none. */
 export function trafficSplit(weights: Record<string, number>, targetRevision: string): string | undefined {
@@ -28,7 +27,7 @@ export function hookCardPatch(
   const test = trafficSplit(payload.testTrafficWeights, payload.targetServiceRevisionArn);
   if (production) facts.push({ label: "Production traffic", value: production });
   if (test) facts.push({ label: "Test traffic", value: test });
-  facts.push({ label: "Hook", value: `${verdict.hookStatus}: ${verdict.reason}`.slice(0, MAX_FACT) });
+  facts.push(fact("Hook", `${verdict.hookStatus}: ${verdict.reason}`));
   return { at, facts };
 }
 

@@ -4,6 +4,7 @@
  * reply. The claim item and the log line are written by the service.
  */
 import type { Message, MessageAction } from "../notify/message.js";
+import { ACTION_BLOCK_PREFIX } from "../notify/render/slack-blocks.js";
 import type { SlackApi } from "../notify/slack-app/api-port.js";
 import type { SlackAppChannel } from "../notify/slack-app/channel-types.js";
 import { mrkdwn } from "../notify/text.js";
@@ -24,7 +25,6 @@ export interface SlackRecorder {
   record(claim: ClaimRecord, options: RecordOptions): Promise<void>;
 }
 
-const OUR_BUTTONS = /^ecs-sentinel-actions-/;
 const USER_ID = /^[UW][A-Z0-9]{2,}$/;
 
 function recordMessage(claim: ClaimRecord, headline: string): Message {
@@ -71,7 +71,8 @@ export function slackRecorder(deps: {
         const offer = await store.offer(claim.channel, claim.ts);
         if (offer?.payload) {
           const blocks = offer.payload.blocks.filter(
-            (block) => !OUR_BUTTONS.test(String((block as { block_id?: unknown }).block_id ?? "")),
+            (block) =>
+              !String((block as { block_id?: unknown }).block_id ?? "").startsWith(ACTION_BLOCK_PREFIX),
           );
           blocks.push({
             type: "context",

@@ -5,6 +5,7 @@
  *   claims  one per (message, action): the first click wins, later ones learn who did it and when
  *   mutes   a service's alerts muted until a time, by whom
  */
+import { parseServiceArn } from "../events/arns.js";
 import type { ActionSubject } from "../notify/message.js";
 import type { ActionKind } from "./types.js";
 
@@ -65,8 +66,7 @@ export interface ActionStore {
 /** The cluster an action is filed under for `history`: its service's cluster; `-` for jobs. */
 export function actionCluster(claim: Pick<ClaimRecord, "subject">): string {
   const arn = claim.subject.serviceArn;
-  const match = arn ? /:service\/([^/]+)\//.exec(arn) : null;
-  return match?.[1] ?? "-";
+  return (arn ? parseServiceArn(arn)?.cluster : undefined) ?? "-";
 }
 
 export function claimIdOf(channel: string, ts: string, kind: ActionKind, offerAt: number): string {

@@ -174,6 +174,9 @@ export function contextBlock(parts: readonly string[]): Block {
   return { type: "context", elements: [{ type: "mrkdwn", text }] };
 }
 
+/** The `block_id` prefix of the blocks holding a message's action buttons (removed once acted on). */
+export const ACTION_BLOCK_PREFIX = "ecs-sentinel-actions-";
+
 /** The buttons of a message's actions: `action_id` names the action, `value` is only the kind (no authority). */
 export function actionButtons(actions: readonly MessageAction[]): Block[] {
   const buttons = actions.map(
@@ -201,6 +204,6 @@ export function actionButtons(actions: readonly MessageAction[]): Block[] {
     }),
   );
   return chunk(buttons, SLACK_LIMITS.actionsElements).map(
-    (elements, index): Block => ({ type: "actions", block_id: `ecs-sentinel-actions-${index}`, elements }),
+    (elements, index): Block => ({ type: "actions", block_id: `${ACTION_BLOCK_PREFIX}${index}`, elements }),
   );
 }
