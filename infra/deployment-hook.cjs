@@ -6,11 +6,7 @@
  *
  * CommonJS because osls loads `${file(...)}` JavaScript with require().
  */
-const { allow, clusterScope, ecsArn } = require("./iam-parts.cjs");
 const { parts } = require("./stack-config.cjs");
-
-/** The watched clusters' ARNs (`cluster/*` for watchedClusters=*), for the `ecs:cluster` condition. */
-const watchedClusterArns = (params) => clusterScope(params).map((cluster) => ecsArn(`cluster/${cluster}`));
 
 /**
  * What deploymentHook may do, and nothing more:
@@ -20,22 +16,15 @@ const watchedClusterArns = (params) => clusterScope(params).map((cluster) => ecs
  *   and task definitions (no resource-level permissions exist for DescribeTaskDefinition);
  * - the state table (its record of each verdict), the topic and the Slack secrets of the notifying functions.
  * No dead-letter queue: ECS invokes it synchronously and reads its answer, so no destination ever sends.
- * Nothing that changes ECS: ECS itself rolls back on FAILED. (ContinueServiceDeployment for pause hooks of
- * opted-in services is a later addition.)
+ * Nothing that changes ECS: ECS itself rolls back on FAILED. (A person continues or rolls back a deployment paused
+ * by a pause hook through slackActions, whose role has ContinueServiceDeployment on opted-in services.)
  */
 function deploymentHookStatements(params) {
-  const inWatchedClusters = { ArnLike: { "ecs:cluster": watchedClusterArns(params) } };
   return [
     ...parts.commonStatements(params, [], { withDeadLetterQueue: false }),
     parts.describeTaskDefinition(),
     ...parts.serviceReadStatements(params),
-    allow("ListWatchedClusterTasks", ["ecs:ListTasks"], ["*"], inWatchedClusters),
-    allow(
-      "DescribeWatchedClusterTasks",
-      ["ecs:DescribeTasks"],
-      clusterScope(params).map((cluster) => ecsArn(`task/${cluster}/*`)),
-      inWatchedClusters,
-    ),
+    ...parts.watchedClusterTaskReads(params),
   ];
 }
 

@@ -5,6 +5,7 @@ const ECS_SOURCE = "aws.ecs";
 const TASK_STATE_CHANGE = "ECS Task State Change";
 const DEPLOYMENT_STATE_CHANGE = "ECS Deployment State Change";
 const SERVICE_ACTION = "ECS Service Action";
+const HOOK_STATE_CHANGE = "ECS Hook State Change";
 /** Older docs and events use TerminationNotice; current Fargate Spot notices use SpotInterruption. */
 const SPOT_STOP_CODES = ["SpotInterruption", "TerminationNotice"];
 
@@ -50,4 +51,16 @@ function deploymentPattern(params) {
   };
 }
 
-module.exports = { taskStoppedPattern, spotNoticePattern, deploymentPattern };
+/**
+ * Pause hooks (ECS Hook State Change): `resources` holds the service DEPLOYMENT's ARN, not the service's, so the
+ * deployment pattern's prefix would never match; the detail's clusterArn names the cluster.
+ */
+function hookStatePattern(params) {
+  return {
+    source: [ECS_SOURCE],
+    "detail-type": [HOOK_STATE_CHANGE],
+    ...(params.everyCluster ? {} : { detail: withClusterFilter({}, params) }),
+  };
+}
+
+module.exports = { taskStoppedPattern, spotNoticePattern, deploymentPattern, hookStatePattern };

@@ -34,6 +34,7 @@ const functionArn = (name) =>
  * - the state table (item-level, like every function), the topic and the dead-letter queue;
  * - the rollback path's reads, as deploymentEvents has them, and the rollback itself only on watched
  *   services tagged ecs-sentinel:auto-rollback = true or manual (never an untagged or listed-only one);
+ * - Continue / Roll back of a deployment paused by a pause hook (ContinueServiceDeployment), on the same services;
  * - the job runner's ECS calls, as run-job has them, for the re-run button (none without jobs);
  * - iam:PassRole of the passRolePattern roles to ECS tasks, as rollback and run-job have it.
  */
@@ -46,6 +47,7 @@ function slackActionsStatements(params, name) {
     ...parts.serviceReadStatements(params),
     parts.rollBackTaggedServices(params, ["true", "manual"]),
     parts.stopDeploymentsOfRollbackServices(params),
+    ...parts.continuePausedDeploymentStatements(params),
     ...parts.passRoleStatements("PassTaskRoles", params),
     ...parts.jobRunnerStatements(params),
   ];

@@ -20,7 +20,12 @@ const {
   TUNING_DEFAULTS,
 } = require("./stack-params.cjs");
 
-const { deploymentPattern, spotNoticePattern, taskStoppedPattern } = require("./event-patterns.cjs");
+const {
+  deploymentPattern,
+  hookStatePattern,
+  spotNoticePattern,
+  taskStoppedPattern,
+} = require("./event-patterns.cjs");
 
 const AUTO_ROLLBACK_TAG = "ecs-sentinel:auto-rollback";
 
@@ -223,12 +228,54 @@ function taskStateStatements(params) {
   ];
 }
 
+/**
+ * The tasks of the watched clusters, read: ListTasks is authorised on container instances, which Fargate tasks
+ * lack, so the `ecs:cluster` condition scopes it; DescribeTasks on the clusters' tasks.
+ */
+function watchedClusterTaskReads(params) {
+  const inWatchedClusters = {
+    ArnLike: { "ecs:cluster": clusterScope(params).map((cluster) => ecsArn(`cluster/${cluster}`)) },
+  };
+  return [
+    allow("ListWatchedClusterTasks", ["ecs:ListTasks"], ["*"], inWatchedClusters),
+    allow(
+      "DescribeWatchedClusterTasks",
+      ["ecs:DescribeTasks"],
+      clusterScope(params).map((cluster) => ecsArn(`task/${cluster}/*`)),
+      inWatchedClusters,
+    ),
+  ];
+}
+
+/**
+ * A person's decision on a deployment paused by an ECS pause hook (the Slack buttons): ContinueServiceDeployment is
+ * authorised against both the service and the service deployment (service authorization reference); the service
+ * half only on watched services tagged ecs-sentinel:auto-rollback = true or manual, like the buttons' rollbacks.
+ */
+const continuePausedDeploymentStatements = (params) => [
+  allow(
+    "ContinuePausedDeploymentsOfOptedInServices",
+    ["ecs:ContinueServiceDeployment"],
+    serviceArns(params),
+    {
+      StringEquals: { [`aws:ResourceTag/${AUTO_ROLLBACK_TAG}`]: ["true", "manual"] },
+    },
+  ),
+  allow(
+    "ContinuePausedDeploymentsOfWatchedServices",
+    ["ecs:ContinueServiceDeployment"],
+    serviceDeploymentArns(params),
+  ),
+];
+
 function deploymentEventsStatements(params) {
   return [
     ...commonStatements(params),
     describeTaskDefinition(),
     ...serviceReadStatements(params),
     ...rollbackStatements(params),
+    // A paused deployment's message shows the new revision's tasks (ECS Hook State Change).
+    ...watchedClusterTaskReads(params),
   ];
 }
 
@@ -353,6 +400,7 @@ module.exports = {
   taskStoppedPattern,
   spotNoticePattern,
   deploymentPattern,
+  hookStatePattern,
   taskStateStatements,
   deploymentEventsStatements,
   runJobStatements,
@@ -366,6 +414,8 @@ module.exports = {
     serviceReadStatements,
     rollBackTaggedServices,
     stopDeploymentsOfRollbackServices,
+    continuePausedDeploymentStatements,
+    watchedClusterTaskReads,
     passRoleStatements,
     jobRunnerStatements,
   },
@@ -376,6 +426,7 @@ module.exports = {
     taskStoppedPattern: fromParams(taskStoppedPattern),
     spotNoticePattern: fromParams(spotNoticePattern),
     deploymentPattern: fromParams(deploymentPattern),
+    hookStatePattern: fromParams(hookStatePattern),
     taskStateStatements: fromParams(taskStateStatements),
     deploymentEventsStatements: fromParams(deploymentEventsStatements),
     runJobStatements: fromParams(runJobStatements),

@@ -21,6 +21,7 @@ import {
 } from "../shared/enrich/task-definition-cache.js";
 import { type EcsTask, taskSchema } from "../shared/events/schemas.js";
 import type { DeploymentHookPorts, HookService } from "../shared/flows/deployment-hook.js";
+import type { PausePorts } from "../shared/flows/paused-deployment.js";
 import type { JsonObject } from "../shared/hooks/types.js";
 
 /** Pages of ListTasks per desired status: 100 tasks each; a service with more is not one the hook can bake. */
@@ -157,5 +158,35 @@ export async function newestServiceDeployment(
     hookDetails:
       details && typeof details === "object" && !Array.isArray(details) ? (details as JsonObject) : {},
     ...(iso(deployment.startedAt) ? { startedAt: iso(deployment.startedAt) } : {}),
+  };
+}
+
+/** The hook's ports plus DescribeServiceDeployments, for `ECS Hook State Change` (flows/paused-deployment.ts). */
+export function ecsPausePorts(
+  ecs: ECSClient,
+  loadTaskDefinition: TaskDefinitionLoader = buildTaskDefinitionLoader(ecs),
+): PausePorts {
+  return {
+    ...ecsHookPorts(ecs, loadTaskDefinition),
+    loadServiceDeployment: async (serviceDeploymentArn) => {
+      const out = await ecs.send(
+        new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [serviceDeploymentArn] }),
+      );
+      const deployment = out.serviceDeployments?.find((d) => d.serviceDeploymentArn === serviceDeploymentArn);
+      if (!deployment?.serviceDeploymentArn) return undefined;
+      return {
+        serviceDeploymentArn: deployment.serviceDeploymentArn,
+        ...(deployment.targetServiceRevision?.arn
+          ? { targetServiceRevisionArn: deployment.targetServiceRevision.arn }
+          : {}),
+        ...(deployment.status ? { status: deployment.status } : {}),
+        lifecycleHookDetails: (deployment.lifecycleHookDetails ?? []).map((hook) => ({
+          ...(hook.hookId ? { hookId: hook.hookId } : {}),
+          ...(hook.status ? { status: hook.status } : {}),
+          ...(iso(hook.expiresAt) ? { expiresAt: iso(hook.expiresAt) } : {}),
+          ...(hook.timeoutAction ? { timeoutAction: hook.timeoutAction } : {}),
+        })),
+      };
+    },
   };
 }

@@ -26,6 +26,7 @@ import { dynamoRollbackStore, type RollbackStore } from "../shared/rollback/roll
 import type { RollbackConfig } from "../shared/rollback/types.js";
 import { dynamoDocumentClient, ecsClient } from "./aws.js";
 import type { Config } from "./config.js";
+import { ecsPausePorts } from "./deployment-hook-ecs.js";
 
 export interface DeploymentWiringOptions {
   log: Log;
@@ -98,6 +99,7 @@ export function deploymentDeps(config: Config, options: DeploymentWiringOptions)
   const { log, notify } = options;
   const ecs = options.adapters?.ecs ?? ecsClient();
   const stores = stateStores(config, options);
+  const loadTaskDefinition = options.adapters?.loadTaskDefinition ?? buildTaskDefinitionLoader(ecs);
   const rollback = configuredRollbackRunner(config, {
     ...options,
     adapters: { ...options.adapters, ecs, rollbackStore: stores.rollback },
@@ -106,11 +108,9 @@ export function deploymentDeps(config: Config, options: DeploymentWiringOptions)
     deploymentEvent: deploymentFlow({
       notify,
       log,
-      loadReview: ecsReviewLoader(
-        ecs,
-        options.adapters?.loadTaskDefinition ?? buildTaskDefinitionLoader(ecs),
-      ),
+      loadReview: ecsReviewLoader(ecs, loadTaskDefinition),
       rollback,
+      pausePorts: ecsPausePorts(ecs, loadTaskDefinition),
     }),
     hooks: [
       crashLoopHook({

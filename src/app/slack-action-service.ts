@@ -4,8 +4,14 @@
  * decision message goes into the deployment's thread), the job runner for re-runs, and the recorder that shows
  * each action in Slack.
  */
-import type { ECSClient } from "@aws-sdk/client-ecs";
+import {
+  ContinueServiceDeploymentCommand,
+  DescribeServicesCommand,
+  type ECSClient,
+} from "@aws-sdk/client-ecs";
+import { parseServiceArn } from "../shared/events/arns.js";
 import { handleRunJob } from "../shared/flows/job-run.js";
+import { actOnPausedDeployment, type PauseActionPorts } from "../shared/flows/paused-deployment-action.js";
 import { asNotifier } from "../shared/notify/as-notifier.js";
 import { buildServiceTagsLookup } from "../shared/notify/service-tags.js";
 import type { SlackApi } from "../shared/notify/slack-app/api-port.js";
@@ -15,6 +21,7 @@ import { type ActionService, actionService } from "../shared/slack-actions/servi
 import type { ActionStore } from "../shared/slack-actions/store.js";
 import { ecsClient } from "./aws.js";
 import { type Config, ConfigError } from "./config.js";
+import { ecsPausePorts } from "./deployment-hook-ecs.js";
 import { configuredRollbackRunner } from "./deployments.js";
 import { jobsFlowDeps } from "./jobs.js";
 import { deployedJobsFile } from "./jobs-lambda.js";
@@ -68,10 +75,34 @@ export function buildActionService(
       if (result.status === "dry-run") return { started: false, summary: `dry run: ${result.plan.reason}` };
       return { started: false, summary: result.reason };
     },
+    decidePause: (request) =>
+      actOnPausedDeployment({ ...request, dryRun: config.dryRun }, ecsPauseActionPorts(ecs)),
     recorder: slackRecorder({ api, app, store, logger: options.log }),
     log: options.log,
     clock: adapters.clock,
   });
+}
+
+/** ECS behind a person's decision on a paused deployment (also `ecs-sentinel deployments continue|rollback`). */
+export function ecsPauseActionPorts(ecs: ECSClient): PauseActionPorts {
+  return {
+    serviceTags: async (serviceArn) => {
+      const ref = parseServiceArn(serviceArn);
+      const out = await ecs.send(
+        new DescribeServicesCommand({
+          ...(ref?.cluster ? { cluster: ref.cluster } : {}),
+          services: [serviceArn],
+          include: ["TAGS"],
+        }),
+      );
+      const service = out.services?.[0];
+      return service ? (service.tags ?? []) : undefined;
+    },
+    serviceDeployment: ecsPausePorts(ecs).loadServiceDeployment,
+    continueDeployment: async (input) => {
+      await ecs.send(new ContinueServiceDeploymentCommand(input));
+    },
+  };
 }
 
 /** User-group membership through the Web API, when the adapter offers it (usergroups.users.list). */

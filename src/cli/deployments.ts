@@ -4,16 +4,16 @@
  * it would do.
  */
 import {
-  ContinueServiceDeploymentCommand,
   DescribeServiceDeploymentsCommand,
   DescribeServicesCommand,
   type ECSClient,
   ListServiceDeploymentsCommand,
 } from "@aws-sdk/client-ecs";
 import { ecsClient } from "../app/aws.js";
+import { ecsPauseActionPorts } from "../app/slack-action-service.js";
 import { errorSummary } from "../shared/aws-errors.js";
 import { pausedActionRefusal, pausedHookOf } from "../shared/deployments/paused-hook.js";
-import { arnName } from "../shared/events/arns.js";
+import { actOnPausedDeployment } from "../shared/flows/paused-deployment-action.js";
 import { parseCommandArgs } from "./args.js";
 import { type CliIo, UsageError } from "./io.js";
 
@@ -22,7 +22,8 @@ export const DEPLOYMENTS_HELP = `Usage: ecs-sentinel deployments continue|rollba
 Acts on the service's deployment that an ECS pause hook stopped (its lifecycle hook is AWAITING_ACTION):
 "continue" lets it go on to the next stage, "rollback" returns the service to the previous revision — through
 ECS's ContinueServiceDeployment with the hook's id. Only for services tagged ecs-sentinel:auto-rollback=true or
-manual (IAM allows ecs-sentinel's functions no more); anything else is refused.
+manual (IAM allows ecs-sentinel's functions no more), and only while the pause is waiting (not timed out);
+anything else is refused. The same guard rails as the Slack buttons "Continue" / "Roll back".
 
 Options:
   --cluster C   cluster name or ARN (required)
@@ -90,23 +91,23 @@ export async function runDeployments(
             .serviceDeployments ?? []);
     const paused = pausedHookOf(details);
     if (!paused) return fail(`no deployment of ${service} is waiting at a pause hook`);
-    const what = `${verb} deployment ${arnName(paused.serviceDeploymentArn)} of ${service} (hook ${paused.hookId}${
-      paused.expiresAt
-        ? `, times out ${paused.expiresAt.toISOString()} with ${paused.timeoutAction ?? "its action"}`
-        : ""
-    })`;
-    if (values["dry-run"]) {
-      io.stdout.write(`dry run: would ${what}\n`);
-      return 0;
-    }
-    await ecs.send(
-      new ContinueServiceDeploymentCommand({
+    const decided = await actOnPausedDeployment(
+      {
+        serviceArn: found.serviceArn ?? service,
         serviceDeploymentArn: paused.serviceDeploymentArn,
         hookId: paused.hookId,
         action: ACTIONS[verb],
-      }),
+        now: Date.now(),
+        dryRun: values["dry-run"],
+      },
+      ecsPauseActionPorts(ecs),
     );
-    io.stdout.write(`done: ${what}\n`);
+    if (decided.status === "refused") return fail(decided.result);
+    const timeout = paused.expiresAt
+      ? `, times out ${paused.expiresAt.toISOString()} with ${paused.timeoutAction ?? "its timeout action"}`
+      : "";
+    const prefix = decided.status === "dry-run" ? "" : "done: ";
+    io.stdout.write(`${prefix}${decided.result} (hook ${paused.hookId}${timeout})\n`);
     return 0;
   } catch (error) {
     return fail(errorSummary(error));

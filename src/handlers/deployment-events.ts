@@ -1,4 +1,4 @@
-/** Lambda for `ECS Deployment State Change` and `ECS Service Action`: a thin adapter. */
+/** Lambda for `ECS Deployment State Change`, `ECS Service Action` and `ECS Hook State Change`: a thin adapter. */
 import type { EventBridgeEvent } from "aws-lambda";
 import { lambdaFlowDeps } from "../app/events.js";
 import { eventLogKeys, withLogContext } from "../app/logger.js";
@@ -8,6 +8,10 @@ const deps = lambdaFlowDeps();
 
 export const handler = withLogContext(
   (event: EventBridgeEvent<string, unknown>, context) =>
-    dispatchEvent(event, deps(context), [DETAIL_TYPES.deployment, DETAIL_TYPES.serviceAction]),
+    dispatchEvent(event, deps(context), [
+      DETAIL_TYPES.deployment,
+      DETAIL_TYPES.serviceAction,
+      DETAIL_TYPES.hookState,
+    ]),
   eventLogKeys,
 );

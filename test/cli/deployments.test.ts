@@ -20,7 +20,9 @@ const DEPLOYMENT_ARN =
   "arn:aws:ecs:us-west-2:123456789012:service-deployment/example/sd-example/r9i43YFjvgF_xlg7m2eJ1r";
 const ecsMock = mockClient(ECSClient);
 
-function world(tag: string | undefined, hookStatus = "AWAITING_ACTION") {
+const IN_TEN_MINUTES = () => new Date(Date.now() + 10 * 60_000);
+
+function world(tag: string | undefined, hookStatus = "AWAITING_ACTION", expiresAt = IN_TEN_MINUTES()) {
   ecsMock.reset();
   ecsMock.on(DescribeServicesCommand).resolves({
     services: [
@@ -49,7 +51,7 @@ function world(tag: string | undefined, hookStatus = "AWAITING_ACTION") {
             hookId: "hook-0123456789abcdef",
             targetType: "PAUSE",
             status: hookStatus as "AWAITING_ACTION",
-            expiresAt: new Date("2026-12-02T11:00:00Z"),
+            expiresAt,
             timeoutAction: "ROLLBACK",
           },
         ],
@@ -83,7 +85,7 @@ describe("ecs-sentinel deployments continue|rollback", () => {
       { serviceDeploymentArn: DEPLOYMENT_ARN, hookId: "hook-0123456789abcdef", action: "CONTINUE" },
     ]);
     expect(io.out()).toMatch(
-      /^done: continue deployment .* of sd-example \(hook hook-0123456789abcdef, times out/,
+      /^done: continued: ECS ContinueServiceDeployment CONTINUE accepted for r9i43YFjvgF_xlg7m2eJ1r \(hook hook-0123456789abcdef, times out .* with ROLLBACK\)/,
     );
   });
 
@@ -98,7 +100,7 @@ describe("ecs-sentinel deployments continue|rollback", () => {
     const { code, io } = await run(["rollback", "--dry-run"]);
 
     expect(code).toBe(0);
-    expect(io.out()).toMatch(/^dry run: would rollback deployment/);
+    expect(io.out()).toMatch(/^dry run: would roll back the deployment r9i43YFjvgF_xlg7m2eJ1r of sd-example/);
     expect(ecsMock.commandCalls(ContinueServiceDeploymentCommand)).toHaveLength(0);
   });
 
@@ -119,6 +121,16 @@ describe("ecs-sentinel deployments continue|rollback", () => {
 
     expect(code).toBe(1);
     expect(io.err()).toMatch(/no deployment of sd-example is waiting at a pause hook/);
+  });
+
+  it("refuses a pause that has timed out, even while ECS still lists it as waiting", async () => {
+    world("manual", "AWAITING_ACTION", new Date(Date.now() - 60_000));
+
+    const { code, io } = await run(["continue"]);
+
+    expect(code).toBe(1);
+    expect(io.err()).toMatch(/the pause timed out at .*; nothing was done/);
+    expect(ecsMock.commandCalls(ContinueServiceDeploymentCommand)).toHaveLength(0);
   });
 
   it("needs a verb, a cluster and a service", async () => {

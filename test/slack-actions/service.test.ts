@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { PauseActionResult } from "../../src/shared/flows/paused-deployment-action.js";
 import type { RollbackRequest, RollbackRun } from "../../src/shared/flows/rollback-runner.js";
 import { silentLog } from "../../src/shared/log.js";
 import { approverCheck } from "../../src/shared/slack-actions/approvers.js";
@@ -18,12 +19,14 @@ function setup(
     tags?: Record<string, Record<string, string>>;
     groups?: Record<string, string[]>;
     rollbackRun?: RollbackRun;
+    pause?: PauseActionResult;
   } = {},
 ) {
   const store = memoryActionStore();
   const rollbacks: RollbackRequest[] = [];
   const recorded: Array<{ claim: ClaimRecord; options: RecordOptions }> = [];
   const reruns: Array<{ job: string; by: string }> = [];
+  const pauses: Array<{ action: string; hookId: string; serviceDeploymentArn: string }> = [];
   const recorder: SlackRecorder = {
     record: async (claim, opts) => void recorded.push({ claim, options: opts }),
   };
@@ -47,11 +50,20 @@ function setup(
       reruns.push({ job, by });
       return { started: true, summary: `run of ${job} started` };
     },
+    decidePause: async (request) => {
+      pauses.push(request);
+      return (
+        options.pause ?? {
+          status: "done",
+          result: `continued: ECS ContinueServiceDeployment ${request.action} accepted`,
+        }
+      );
+    },
     recorder,
     log: silentLog,
     clock: () => T0,
   });
-  return { store, service, rollbacks, recorded, reruns };
+  return { store, service, rollbacks, recorded, reruns, pauses };
 }
 
 async function offerRollback(store: ReturnType<typeof memoryActionStore>, serviceArn = SERVICE) {
@@ -210,5 +222,102 @@ describe("the Slack action service", () => {
 
     expect(reruns).toEqual([{ job: "nightly-report", by: `<@${APPROVER}>` }]);
     expect(second.execute).toBeUndefined();
+  });
+
+  describe("on a deployment paused by a pause hook", () => {
+    const PAUSED = {
+      serviceArn: SERVICE,
+      deploymentId: "ecs-svc/2",
+      serviceDeploymentArn:
+        "arn:aws:ecs:us-east-1:111122223333:service-deployment/prod/api/0EYSiB0qap8xf0N76FsbE",
+      hookId: "ecs-pause-e7tK9G",
+    };
+    const offerPause = (store: ReturnType<typeof memoryActionStore>) =>
+      store.recordOffer({
+        channel: "C0ALERTS01",
+        ts: "1765000000.000100",
+        threadKey: `deployment#${SERVICE}#ecs-svc/2`,
+        parentTs: "1765000000.000100",
+        actions: [
+          { kind: "continue-paused", subject: PAUSED },
+          { kind: "rollback-paused", subject: PAUSED },
+        ],
+        at: T0,
+      });
+
+    it("continues the hook the card offered, once, and moves the card on with who decided", async () => {
+      const { store, service, pauses, recorded } = setup();
+      await offerPause(store);
+
+      const decision = await service.decide(
+        click({ kind: "continue-paused", messageTs: "1765000000.000100", userName: "ana" }),
+      );
+      if (decision.execute) await service.execute(decision.execute);
+      const again = await service.decide(click({ kind: "continue-paused", messageTs: "1765000000.000100" }));
+
+      expect(decision.reply).toMatch(/^Continuing the deployment of api…/);
+      expect(pauses).toEqual([
+        {
+          serviceArn: SERVICE,
+          serviceDeploymentArn: PAUSED.serviceDeploymentArn,
+          hookId: PAUSED.hookId,
+          action: "CONTINUE",
+          now: T0,
+        },
+      ]);
+      expect(again.execute).toBeUndefined();
+      expect(recorded[0]?.options).toMatchObject({
+        nextButtons: [],
+        reply: true,
+        state: { text: "Continued by @ana after the pause", phase: "in-progress" },
+      });
+    });
+
+    it("rolls the paused deployment back with ROLLBACK", async () => {
+      const { store, service, pauses } = setup();
+      await offerPause(store);
+
+      const decision = await service.decide(
+        click({ kind: "rollback-paused", messageTs: "1765000000.000100" }),
+      );
+      if (decision.execute) await service.execute(decision.execute);
+
+      expect(pauses.map((p) => p.action)).toEqual(["ROLLBACK"]);
+    });
+
+    it("records a refusal (a pause that timed out) and takes the buttons away without changing the state", async () => {
+      const { store, service, recorded } = setup({
+        pause: {
+          status: "refused",
+          result: "the pause timed out at 2026-12-02 09:59:00 UTC; nothing was done",
+        },
+      });
+      await offerPause(store);
+
+      const decision = await service.decide(
+        click({ kind: "continue-paused", messageTs: "1765000000.000100" }),
+      );
+      if (decision.execute) await service.execute(decision.execute);
+
+      expect(await store.claimById(decision.execute?.claimId ?? "")).toMatchObject({ status: "refused" });
+      expect(recorded[0]?.options.text).toMatch(
+        /^asked to continue the paused deployment of api: refused — the pause timed out/,
+      );
+      expect(recorded[0]?.options.nextButtons).toEqual([]);
+      expect(recorded[0]?.options.state).toBeUndefined();
+    });
+
+    it("refuses a stranger before anything is claimed", async () => {
+      const { store, service, pauses } = setup();
+      await offerPause(store);
+
+      const decision = await service.decide(
+        click({ kind: "continue-paused", messageTs: "1765000000.000100", userId: "U0STRANGER" }),
+      );
+
+      expect(decision.reply).toMatch(/^Not allowed/);
+      expect(decision.execute).toBeUndefined();
+      expect(pauses).toHaveLength(0);
+    });
   });
 });

@@ -7,6 +7,8 @@ import {
   type EcsTask,
   type Envelope,
   envelopeSchema,
+  type HookStateDetail,
+  hookStateDetailSchema,
   type ServiceActionDetail,
   serviceActionDetailSchema,
   taskSchema,
@@ -24,7 +26,15 @@ export interface ServiceActionEvent extends Envelope {
   "detail-type": typeof DETAIL_TYPES.serviceAction;
   detail: ServiceActionDetail;
 }
-export type EcsEvent = TaskStateChangeEvent | DeploymentStateChangeEvent | ServiceActionEvent;
+export interface HookStateChangeEvent extends Envelope {
+  "detail-type": typeof DETAIL_TYPES.hookState;
+  detail: HookStateDetail;
+}
+export type EcsEvent =
+  | TaskStateChangeEvent
+  | DeploymentStateChangeEvent
+  | ServiceActionEvent
+  | HookStateChangeEvent;
 
 function formatPath(prefix: string, path: ReadonlyArray<PropertyKey>): string {
   let out = prefix;
@@ -67,6 +77,12 @@ export function parseEcsEvent(value: unknown): EcsEvent {
         ...envelope,
         "detail-type": DETAIL_TYPES.serviceAction,
         detail: parseWith(serviceActionDetailSchema, envelope.detail, "detail"),
+      };
+    case DETAIL_TYPES.hookState:
+      return {
+        ...envelope,
+        "detail-type": DETAIL_TYPES.hookState,
+        detail: parseWith(hookStateDetailSchema, envelope.detail, "detail"),
       };
     default:
       throw new EventParseError("detail-type", `unsupported detail-type "${envelope["detail-type"]}"`);

@@ -128,6 +128,26 @@ export const serviceActionDetailSchema = z.looseObject({
 });
 export type ServiceActionDetail = z.infer<typeof serviceActionDetailSchema>;
 
+/**
+ * `ECS Hook State Change` (pause hooks, ECS Developer Guide "Pause hooks for Amazon ECS service deployments"):
+ * HOOK_AWAITING_ACTION names the hook to continue or roll back (`hookId`) and when it times out (`expiresAt`).
+ * The service deployment is in `resources` as well as in the detail.
+ */
+export const hookStateDetailSchema = z.looseObject({
+  eventType: z.optional(z.string()),
+  eventName: z.string(),
+  hookId: z.optional(z.string()),
+  hookType: z.optional(z.string()),
+  expiresAt: z.optional(timestamp),
+  lifecycleStage: z.optional(z.string()),
+  clusterArn: z.optional(z.string()),
+  serviceArn: z.optional(z.string()),
+  serviceDeploymentArn: z.optional(z.string()),
+  updatedAt: z.optional(timestamp),
+  reason: z.optional(z.nullable(z.string())),
+});
+export type HookStateDetail = z.infer<typeof hookStateDetailSchema>;
+
 /** The EventBridge envelope; `detail` is validated separately, per detail-type. */
 export const envelopeSchema = z.looseObject({
   version: z.optional(z.string()),
@@ -146,4 +166,5 @@ export const DETAIL_TYPES = {
   task: "ECS Task State Change",
   deployment: "ECS Deployment State Change",
   serviceAction: "ECS Service Action",
+  hookState: "ECS Hook State Change",
 } as const;

@@ -94,7 +94,8 @@ async function withinDeadline<T>(work: () => Promise<T>, deadline: () => number)
   }
 }
 
-interface Loaded {
+/** The target revision, its tasks (this deployment's only), the service's tags and deployment. */
+export interface Loaded {
   revision: HookRevision;
   tasks: EcsTask[];
   tags: Record<string, string>;
@@ -113,11 +114,15 @@ function deploymentOf(service: HookService | undefined, taskDefinition: string |
   );
 }
 
-class RevisionNotFoundError extends Error {
+export class RevisionNotFoundError extends Error {
   override readonly name = "RevisionNotFoundError";
 }
 
-async function load(payload: HookPayload, ports: DeploymentHookPorts): Promise<Loaded> {
+/** Reads the target revision and its tasks (also for a pause hook's message: flows/paused-deployment.ts). */
+export async function loadTargetRevision(
+  payload: Pick<HookPayload, "targetServiceRevisionArn" | "serviceArn">,
+  ports: DeploymentHookPorts,
+): Promise<Loaded> {
   const revision = await ports.loadRevision(payload.targetServiceRevisionArn);
   if (!revision) throw new RevisionNotFoundError("ECS does not know the target service revision");
   const ref = parseServiceArn(payload.serviceArn);
@@ -174,7 +179,7 @@ async function judgeLoaded(
   const preliminary = resolveSettings(stage, payload.hookDetails, {}, deps.defaults).settings;
   let loaded: Loaded;
   try {
-    loaded = await withinDeadline(() => load(payload, deps.ports), deps.deadline);
+    loaded = await withinDeadline(() => loadTargetRevision(payload, deps.ports), deps.deadline);
   } catch (error) {
     const transient = error instanceof DeadlineError || isTransientError(error);
     const problem = errorSummary(error);

@@ -1,6 +1,7 @@
 /**
  * The use case behind the deployment-events Lambda: `ECS Deployment State Change` and `ECS Service Action`
- * become messages; a new deployment is reviewed; a failed one goes to the rollback runner.
+ * become messages; a new deployment is reviewed; a failed one goes to the rollback runner; `ECS Hook State
+ * Change` (pause hooks) asks people to decide (flows/paused-deployment.ts).
  *
  * These events carry no `detail.version` and, for deployments, no cluster ARN: the service (and its cluster)
  * come from `resources[0]`, the dedupe key is the event id, and the flood-control key is cluster + service +
@@ -26,6 +27,7 @@ import type { ChannelOutcome, Notifier } from "../notify/port.js";
 import { failureOf, isDeliveryFailure, reportCheckFailure } from "./decision-failure.js";
 import { deploymentEventThread, reviewThread } from "./deployment-thread.js";
 import type { DispatchResult } from "./dispatch.js";
+import { handleHookStateChange, type PausePorts } from "./paused-deployment.js";
 import type { RollbackRun, RollbackRunner } from "./rollback-runner.js";
 
 export interface DeploymentFlowDeps {
@@ -35,6 +37,8 @@ export interface DeploymentFlowDeps {
   loadReview?: ReviewLoader;
   /** Acts on SERVICE_DEPLOYMENT_FAILED; absent -> the failure is only reported. */
   rollback?: RollbackRunner;
+  /** Reads a paused deployment and its new tasks for `ECS Hook State Change`; absent -> the event alone. */
+  pausePorts?: PausePorts;
   /** Used when the event carries no time (never in EventBridge events). */
   clock?: () => Date;
 }
@@ -229,6 +233,12 @@ export function deploymentFlow(deps: DeploymentFlowDeps): DeploymentEventHandler
   return async (event) => {
     if (event["detail-type"] === DETAIL_TYPES.deployment) return deploymentEvent(event);
     if (event["detail-type"] === DETAIL_TYPES.serviceAction) return serviceAction(event);
+    if (event["detail-type"] === DETAIL_TYPES.hookState)
+      return handleHookStateChange(event, {
+        notify,
+        log,
+        ...(deps.pausePorts ? { ports: deps.pausePorts } : {}),
+      });
     return { status: "dropped", reason: `"${event["detail-type"]}" is not a deployment or service event` };
   };
 }

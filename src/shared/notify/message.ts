@@ -53,6 +53,9 @@ export interface ActionSubject {
   toTaskDefinition?: string;
   /** A job to run again. */
   job?: string;
+  /** A deployment paused by an ECS pause hook: the service deployment and the hook to continue or roll back. */
+  serviceDeploymentArn?: string;
+  hookId?: string;
 }
 
 /** A Slack button offered with a message (app mode, approvers configured). */
@@ -97,6 +100,11 @@ export interface Message {
   history?: string;
   /** Slack buttons (app mode only; other channels ignore them). */
   actions?: MessageAction[];
+  /**
+   * A person must decide something by a time (a deployment paused by a pause hook): every channel that reaches
+   * people takes the message whatever its severity minimum; mutes and the channels tag still apply.
+   */
+  awaitsDecision?: { until?: string };
 }
 
 /** What a Slack incoming webhook receives. */

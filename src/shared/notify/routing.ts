@@ -133,7 +133,7 @@ export function parseServiceOverrides(tags: Record<string, string>): {
 
 /** The decision for every enabled channel. */
 export function routeMessage(
-  message: Pick<Message, "severity" | "category" | "kind">,
+  message: Pick<Message, "severity" | "category" | "kind" | "awaitsDecision">,
   enabled: readonly ChannelName[],
   config: RoutingConfig = DEFAULT_ROUTING,
   overrides: ServiceOverrides = {},
@@ -151,7 +151,7 @@ export function routeMessage(
     if (muted) decisions[channel] = { send: false, reason: "muted" };
     else if (overrides.channels && !overrides.channels.includes(channel)) {
       decisions[channel] = { send: false, reason: "routed-out" };
-    } else if (rank(message.severity) < rank(minimum[channel])) {
+    } else if (!message.awaitsDecision && rank(message.severity) < rank(minimum[channel])) {
       decisions[channel] = { send: false, reason: "routed-out" };
     } else decisions[channel] = { send: true };
   }

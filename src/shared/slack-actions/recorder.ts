@@ -8,6 +8,7 @@ import { ACTION_BLOCK_PREFIX } from "../notify/render/slack-blocks.js";
 import type { SlackApi } from "../notify/slack-app/api-port.js";
 import type { SlackAppChannel } from "../notify/slack-app/channel-types.js";
 import { mrkdwn } from "../notify/text.js";
+import type { CardStateLine } from "../notify/threads/types.js";
 import type { LoggerPort } from "../notify/transports/ports.js";
 import type { ActionStore, ClaimRecord } from "./store.js";
 
@@ -18,6 +19,8 @@ export interface RecordOptions {
   reply: boolean;
   /** The buttons the card shows from now on. */
   nextButtons: MessageAction[];
+  /** The card's new state line, when the action changes where the story is (a paused deployment continued). */
+  state?: CardStateLine;
   at: number;
 }
 
@@ -50,7 +53,7 @@ export function slackRecorder(deps: {
 }): SlackRecorder {
   const { api, app, store, logger } = deps;
   return {
-    async record(claim, { text, reply, nextButtons, at }) {
+    async record(claim, { text, reply, nextButtons, state, at }) {
       // The one piece of markup: a mention of the clicker, whose ID came signed from Slack (and is checked).
       const mention = USER_ID.test(claim.by.id) ? `<@${claim.by.id}>` : "someone";
       const shown = `${mention} ${mrkdwn(text, 2800)}`;
@@ -63,7 +66,12 @@ export function slackRecorder(deps: {
             thread: {
               key: claim.threadKey,
               joinOnly: true,
-              patch: { at, actions: nextButtons, facts: [{ label: "Last action", value: plain }] },
+              patch: {
+                at,
+                actions: nextButtons,
+                facts: [{ label: "Last action", value: plain }],
+                ...(state ? { state } : {}),
+              },
             },
           });
           return;

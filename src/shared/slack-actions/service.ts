@@ -9,9 +9,11 @@
  *                   claim item, a log line, an edit of the message (buttons gone), a reply in its thread
  */
 import { arnName, parseServiceArn } from "../events/arns.js";
+import type { PauseActionResult, PauseDecision } from "../flows/paused-deployment-action.js";
 import type { RollbackRunner } from "../flows/rollback-runner.js";
 import type { Log } from "../log.js";
 import { formatUtc } from "../notify/render/time.js";
+import type { CardStateLine } from "../notify/threads/types.js";
 import type { IsApprover } from "./approvers.js";
 import { muteActions, unmuteAction } from "./offers.js";
 import type { SlackRecorder } from "./recorder.js";
@@ -25,6 +27,14 @@ export interface ActionServiceDeps {
   rollback?: RollbackRunner;
   /** Runs a job again through the normal runner (overlap guard included); a summary for the record. */
   rerun?: (job: string, by: string) => Promise<{ started: boolean; summary: string }>;
+  /** Continues or rolls back a deployment paused by a pause hook, through its guard rails. */
+  decidePause?: (request: {
+    serviceArn: string;
+    serviceDeploymentArn: string;
+    hookId: string;
+    action: PauseDecision;
+    now: number;
+  }) => Promise<PauseActionResult>;
   recorder: SlackRecorder;
   log: Log;
   clock?: () => number;
@@ -39,6 +49,33 @@ const VERB: Record<ActionKind, [ing: string, done: string]> = {
   "mute-1h": ["Muting for 1 hour", "muted"],
   "mute-24h": ["Muting for 24 hours", "muted"],
   unmute: ["Unmuting", "unmuted"],
+  "continue-paused": ["Continuing the deployment of", "continued the deployment of"],
+  "rollback-paused": ["Rolling back the paused deployment of", "rolled back the paused deployment of"],
+};
+
+/** What the person asked for, when the action's name does not read as a verb. */
+const ASKED: Partial<Record<ActionKind, string>> = {
+  "continue-paused": "continue the paused deployment of",
+  "rollback-paused": "roll back the paused deployment of",
+};
+
+/** A paused deployment's card after a person decided. */
+const PAUSE_STATE: Partial<Record<ActionKind, (person: string) => CardStateLine>> = {
+  "continue-paused": (person) => ({
+    text: `Continued by ${person} after the pause`,
+    severity: "info",
+    phase: "in-progress",
+  }),
+  "rollback-paused": (person) => ({
+    text: `Rolling back (asked by ${person} at the pause)`,
+    severity: "warning",
+    phase: "rolling-back",
+  }),
+};
+
+const PAUSE_DECISIONS: Partial<Record<ActionKind, PauseDecision>> = {
+  "continue-paused": "CONTINUE",
+  "rollback-paused": "ROLLBACK",
 };
 
 const who = (id: string) => `<@${id}>`;
@@ -123,6 +160,19 @@ export function actionService(deps: ActionServiceDeps): ActionService {
       const run = await deps.rerun(subject.job, by);
       return { status: run.started ? "done" : "refused", result: run.summary };
     }
+    const pause = PAUSE_DECISIONS[claim.kind];
+    if (pause) {
+      if (!deps.decidePause || !subject.serviceArn || !subject.serviceDeploymentArn || !subject.hookId)
+        return { status: "refused", result: "nothing paused to act on from this message" };
+      const decided = await deps.decidePause({
+        serviceArn: subject.serviceArn,
+        serviceDeploymentArn: subject.serviceDeploymentArn,
+        hookId: subject.hookId,
+        action: pause,
+        now,
+      });
+      return { status: decided.status === "done" ? "done" : "refused", result: decided.result };
+    }
     if (!deps.rollback || !subject.serviceArn || !subject.deploymentId) {
       return { status: "refused", result: "nothing to roll back from this message" };
     }
@@ -172,15 +222,23 @@ export function actionService(deps: ActionServiceDeps): ActionService {
     const text =
       outcome.status === "done"
         ? `${done} ${fields.service}: ${outcome.result}`
-        : `asked to ${claim.kind.replace("-", " ")} ${fields.service}: ${outcome.status} — ${outcome.result}`;
+        : `asked to ${ASKED[claim.kind] ?? claim.kind.replace("-", " ")} ${fields.service}: ${outcome.status} — ${outcome.result}`;
     const nextButtons =
       claim.kind === "unmute"
         ? muteActions(claim.subject)
         : MUTE_MS[claim.kind] !== undefined && outcome.status === "done"
           ? [unmuteAction(claim.subject)]
           : [];
+    const person = claim.by.name ? `@${claim.by.name}` : claim.by.id;
+    const state = outcome.status === "done" ? PAUSE_STATE[claim.kind]?.(person) : undefined;
     // The rollback runner's own decision message is the thread's reply for a rollback.
-    await deps.recorder.record(claim, { text, reply: claim.kind !== "rollback", nextButtons, at: now });
+    await deps.recorder.record(claim, {
+      text,
+      reply: claim.kind !== "rollback",
+      nextButtons,
+      ...(state ? { state } : {}),
+      at: now,
+    });
   }
 
   return { decide, execute };

@@ -5,7 +5,15 @@
  * re-derived from what the state table recorded for the clicked message.
  */
 
-export const ACTION_KINDS = ["rollback", "rerun", "mute-1h", "mute-24h", "unmute"] as const;
+export const ACTION_KINDS = [
+  "rollback",
+  "rerun",
+  "mute-1h",
+  "mute-24h",
+  "unmute",
+  "continue-paused",
+  "rollback-paused",
+] as const;
 export type ActionKind = (typeof ACTION_KINDS)[number];
 
 /** Block Kit `action_id` of each button; anything else in a payload is not ours and is ignored. */
@@ -15,6 +23,8 @@ export const ACTION_IDS: Record<ActionKind, string> = {
   "mute-1h": "ecs-sentinel.mute-1h",
   "mute-24h": "ecs-sentinel.mute-24h",
   unmute: "ecs-sentinel.unmute",
+  "continue-paused": "ecs-sentinel.continue-paused",
+  "rollback-paused": "ecs-sentinel.rollback-paused",
 };
 
 export function actionKindOf(actionId: string): ActionKind | undefined {

@@ -91,9 +91,11 @@ export function buildSlackAppChannel(deps: SlackAppDeps): SlackAppChannel {
     ts: string,
     message: Message,
     where: { threadKey?: string; parentTs?: string; payload?: { text: string; blocks: unknown[] } },
+    /** A card whose buttons changed: its record is replaced even by none, so old buttons stop working. */
+    replace = false,
   ) {
-    if (!deps.offers || !message.actions?.length) return;
-    const actions = message.actions.map((a) => ({ kind: a.kind, subject: a.subject }));
+    if (!deps.offers || (!message.actions?.length && !replace)) return;
+    const actions = (message.actions ?? []).map((a) => ({ kind: a.kind, subject: a.subject }));
     await deps.offers({ channel, ts, actions, ...where, at: clock() }).catch((error: unknown) => {
       logger.error(
         "Could not record what a message's buttons act on; they will answer that they are not valid",
@@ -231,6 +233,15 @@ export function buildSlackAppChannel(deps: SlackAppDeps): SlackAppChannel {
     // An edit before a reply also proves the parent still exists (Slack takes a reply to a deleted parent and
     // shows it nowhere); replies are few, so this costs little.
     if (cardChanged || meta.refresh || (replyNow && !justPosted)) saved = await editCard(channel, saved);
+    // New buttons on an existing card (a pause, Unmute after Mute) answer only once what they act on is known.
+    if (cardChanged && meta.patch?.actions !== undefined && saved.ts)
+      await offer(
+        channel,
+        saved.ts,
+        cardMessage(saved.card),
+        { threadKey: saved.key, parentTs: saved.ts },
+        true,
+      );
     if (replyNow) {
       try {
         await reply(channel, saved, message);
