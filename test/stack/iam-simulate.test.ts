@@ -286,6 +286,34 @@ describe("slackActions (Slack buttons)", () => {
     expect(await stop()).toBe("ImplicitlyDenied");
   });
 
+  it("may continue or roll back a paused deployment of a service tagged manual or true, and of no other", async () => {
+    const continueOn = (resource: string, tag?: string) =>
+      decide(scoped, "SlackActions", {
+        action: "ecs:ContinueServiceDeployment",
+        resource: ecs(resource),
+        context: tag === undefined ? {} : { [TAG]: tag },
+      });
+
+    expect(await continueOn("service/prod/web", "manual")).toBe("Allowed");
+    expect(await continueOn("service/stage/web", "true")).toBe("Allowed");
+    expect(await continueOn("service-deployment/prod/web/0EYSiB0qap8xf0N76FsbE")).toBe("Allowed");
+    expect(await continueOn("service/prod/web")).toBe("ImplicitlyDenied");
+    expect(await continueOn("service/prod/web", "false")).toBe("ImplicitlyDenied");
+    expect(await continueOn("service/other/web", "manual")).toBe("ImplicitlyDenied");
+    expect(await continueOn("service-deployment/other/web/0EYSiB0qap8xf0N76FsbE")).toBe("ImplicitlyDenied");
+  });
+
+  it("gives no automatic function ContinueServiceDeployment: only a person's click continues a pause", async () => {
+    for (const fn of ["TaskState", "DeploymentEvents", "DeploymentHook"] as const) {
+      const decision = await decide(scoped, fn, {
+        action: "ecs:ContinueServiceDeployment",
+        resource: ecs("service/prod/web"),
+        context: { [TAG]: "true" },
+      });
+      expect(decision, fn).toBe("ImplicitlyDenied");
+    }
+  });
+
   it("may invoke itself and no other function", async () => {
     const invoke = (name: string) =>
       decide(scoped, "SlackActions", {

@@ -78,8 +78,10 @@ const EXPECTED_ACTIONS: Record<FunctionName, string[]> = {
     "ecs:DescribeServiceRevisions",
     "ecs:DescribeServices",
     "ecs:DescribeTaskDefinition",
+    "ecs:DescribeTasks",
     "ecs:ListServiceDeployments",
     "ecs:ListTagsForResource",
+    "ecs:ListTasks",
     "ecs:StopServiceDeployment",
     "ecs:UpdateService",
     "iam:PassRole",
@@ -115,13 +117,14 @@ const EXPECTED_ACTIONS: Record<FunctionName, string[]> = {
     "sns:Publish",
     "sqs:SendMessage",
   ],
-  // Only with Slack buttons (the documented deployment has them): roll back, re-run, mute.
+  // Only with Slack buttons (the documented deployment has them): roll back, re-run, mute, continue a pause.
   SlackActions: [
     "dynamodb:DeleteItem",
     "dynamodb:GetItem",
     "dynamodb:PutItem",
     "dynamodb:Query",
     "dynamodb:UpdateItem",
+    "ecs:ContinueServiceDeployment",
     "ecs:DescribeServiceDeployments",
     "ecs:DescribeServiceRevisions",
     "ecs:DescribeServices",

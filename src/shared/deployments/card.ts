@@ -169,5 +169,12 @@ export function deploymentCardPatch(event: DeploymentStateChangeEvent, review?: 
       else facts.push(fact("Last event", event.detail.eventName));
   }
   if (facts.length) patch.facts = facts;
+  // A deployment that completed, failed or rolls back waits at no pause any more: its Continue / Roll back go.
+  if (
+    event.detail.eventName === DEPLOYMENT_EVENTS.completed ||
+    event.detail.eventName === DEPLOYMENT_EVENTS.failed ||
+    rollback
+  )
+    patch.actions = [];
   return patch;
 }
