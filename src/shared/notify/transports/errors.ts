@@ -63,3 +63,15 @@ export class DeliveryError extends Error {
     this.failedChannels = failures.map((f) => f.channel);
   }
 }
+
+/** SNS refused or failed the publish of an Amazon Q Developer custom notification after the SDK's own retries. */
+export class ChatbotDeliveryError extends Error {
+  override readonly name = "ChatbotDeliveryError";
+  constructor(
+    /** AWS error name, e.g. `ThrottlingException`, `AuthorizationErrorException`, `NotFoundException`. */
+    readonly awsError: string,
+    detail: string,
+  ) {
+    super(`Amazon Q Developer notification publish failed: ${awsError}: ${detail}`);
+  }
+}
