@@ -106,3 +106,53 @@ export function mrkdwnCode(text: string, max: number): string {
 export function plainText(text: string, max: number): string {
   return renderWithin(neutraliseMentions(singleLine(text)), max, plainLookalikes);
 }
+
+/**
+ * Microsoft Teams renders a CommonMark subset in Adaptive Card `TextBlock.text`, `Fact.title` and `Fact.value`
+ * (bold, italic, lists, `[title](url)` links; learn.microsoft.com/microsoftteams/platform/task-modules-and-cards/
+ * cards/cards-format, learn.microsoft.com/adaptive-cards/authoring-cards/text-features), plus `{{DATE()}}` /
+ * `{{TIME()}}` functions. Backslash escapes are no way out: Teams on Android and iOS shows the backslash
+ * (github.com/MicrosoftDocs/msteams-docs/issues/5793). So markup characters become look-alikes, and the
+ * sequences that build links and functions are broken by an invisible zero-width space. Mentions need
+ * `msteams.entities`, which ecs-sentinel never sends; `<at>` still gets look-alike brackets like any tag.
+ */
+const TEAMS_LOOKALIKES: Readonly<Record<string, string>> = {
+  "<": "\u2039",
+  ">": "\u203a",
+  "*": "\u2217",
+  _: "\u02cd",
+  "~": "\u223c",
+  "`": BACKTICK_LOOKALIKE,
+};
+const ZERO_WIDTH_SPACE = "\u200b";
+/** `](` starts a link's target, `{{` a date function, `&` an entity: each is followed by a zero-width space. */
+const teamsPiece = (piece: string): string =>
+  piece.replace(/[<>*_~`]/g, (c) => TEAMS_LOOKALIKES[c] ?? c).replace(/[\]{&]/g, `$&${ZERO_WIDTH_SPACE}`);
+/** Bare URLs Teams would turn into links on its own: `https://` and `www.` no longer read as their start. */
+const AUTOLINK_START = /(:)(\/\/)|\b(www)(\.)/gi;
+/** A line starting like a list item, heading or quote renders as one; a zero-width space in front prevents it. */
+const BLOCK_START = /^(?=[\s\u00a0]*(?:[-+#>=|]|\d+[.)]))/;
+
+function teamsInert(line: string): string {
+  return line
+    .replace(AUTOLINK_START, (_, a, b, c, d) => `${a ?? c}${ZERO_WIDTH_SPACE}${b ?? d}`)
+    .replace(BLOCK_START, ZERO_WIDTH_SPACE);
+}
+
+/**
+ * Untrusted text for a Teams TextBlock or Fact: one line, no markdown, link, function or tag takes effect,
+ * cut to `max` code units.
+ */
+export function teamsText(text: string, max: number): string {
+  return renderWithin(teamsInert(singleLine(text)), max, teamsPiece);
+}
+
+/**
+ * One untrusted line for a monospace TextBlock (a log line, a reason): inert like `teamsText`, but leading
+ * indentation is kept as no-break spaces, which markdown neither strips nor reads as a code block.
+ */
+export function teamsCode(line: string, max: number): string {
+  const flat = stripControl(line).replace(/\n/g, " ").replace(/\t/g, "    ").trimEnd();
+  const indented = flat.replace(/^ +/, (spaces) => "\u00a0".repeat(spaces.length));
+  return renderWithin(teamsInert(indented), max, teamsPiece);
+}

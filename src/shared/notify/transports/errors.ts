@@ -73,5 +73,27 @@ export class ChatbotDeliveryError extends Error {
     detail: string,
   ) {
     super(`Amazon Q Developer notification publish failed: ${awsError}: ${detail}`);
+
+/** Teams answered 4xx (not 429): the card or the workflow's URL is wrong, retrying cannot help. */
+export class TeamsRejectedError extends Error {
+  override readonly name = "TeamsRejectedError";
+  constructor(
+    readonly status: number,
+    /** The start of Teams' answer, URL removed, e.g. `{"error":{"code":"InvalidRequestContent",...`. */
+    readonly teamsError: string,
+  ) {
+    super(`Teams rejected the message: HTTP ${status} ${teamsError}`);
+  }
+}
+
+/** Teams stayed unavailable (429, 5xx, timeouts, resets) until the retries or the deadline ran out. */
+export class TeamsUnavailableError extends Error {
+  override readonly name = "TeamsUnavailableError";
+  constructor(
+    readonly attempts: number,
+    /** The last problem seen, e.g. `HTTP 503`, `HTTP 429`, `timeout`, `ECONNRESET`. */
+    readonly lastProblem: string,
+  ) {
+    super(`Teams unavailable after ${attempts} attempt(s): ${lastProblem}`);
   }
 }
