@@ -95,5 +95,34 @@ export class TeamsUnavailableError extends Error {
     readonly lastProblem: string,
   ) {
     super(`Teams unavailable after ${attempts} attempt(s): ${lastProblem}`);
+
+/**
+ * PagerDuty answered 4xx (not 429): `400 invalid event` with its reasons, or a wrong URL. Retrying cannot help.
+ * Carries PagerDuty's message and errors (the routing key redacted), never the event.
+ */
+export class PagerDutyRejectedError extends Error {
+  override readonly name = "PagerDutyRejectedError";
+  constructor(
+    readonly status: number,
+    /** PagerDuty's `message`, e.g. `Event object is invalid`. */
+    readonly pagerDutyMessage: string,
+    /** PagerDuty's `errors`, e.g. `Length of 'routing_key' is incorrect (should be 32 characters)`. */
+    readonly errors: readonly string[],
+  ) {
+    super(
+      `PagerDuty rejected the event: HTTP ${status} ${pagerDutyMessage}${errors.length > 0 ? `: ${errors.join("; ")}` : ""}`,
+    );
+  }
+}
+
+/** PagerDuty stayed unavailable (429, 5xx, timeouts, resets) until the retries or the deadline ran out. */
+export class PagerDutyUnavailableError extends Error {
+  override readonly name = "PagerDutyUnavailableError";
+  constructor(
+    readonly attempts: number,
+    /** The last problem seen, e.g. `HTTP 503`, `HTTP 429`, `timeout`, `ECONNREFUSED`. */
+    readonly lastProblem: string,
+  ) {
+    super(`PagerDuty unavailable after ${attempts} attempt(s): ${lastProblem}`);
   }
 }
