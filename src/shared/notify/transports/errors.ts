@@ -73,6 +73,8 @@ export class ChatbotDeliveryError extends Error {
     detail: string,
   ) {
     super(`Amazon Q Developer notification publish failed: ${awsError}: ${detail}`);
+  }
+}
 
 /** Teams answered 4xx (not 429): the card or the workflow's URL is wrong, retrying cannot help. */
 export class TeamsRejectedError extends Error {
@@ -95,6 +97,8 @@ export class TeamsUnavailableError extends Error {
     readonly lastProblem: string,
   ) {
     super(`Teams unavailable after ${attempts} attempt(s): ${lastProblem}`);
+  }
+}
 
 /**
  * PagerDuty answered 4xx (not 429): `400 invalid event` with its reasons, or a wrong URL. Retrying cannot help.
