@@ -415,6 +415,8 @@ describe("deploymentCardPatch", () => {
         phase: "rolling-back",
       },
       facts: [{ label: "Rollback", value: "to ecs-svc/122 by ECS circuit breaker" }],
+      // No pause waits any more: Continue / Roll back of a pause hook go.
+      actions: [],
     });
   });
 
@@ -465,6 +467,7 @@ describe("deploymentCardPatch", () => {
         final: true,
         whenPhase: { "rolling-back": rolledBack, failed: rolledBack },
       },
+      actions: [],
     });
   });
 
@@ -493,6 +496,7 @@ describe("deploymentCardPatch", () => {
       at: EVENT_MS,
       state: { text: "Failed", severity: "critical", phase: "failed" },
       facts: [{ label: "Reason", value: "ECS deployment circuit breaker: task failed to start." }],
+      actions: [],
     });
   });
 
