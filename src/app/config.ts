@@ -3,6 +3,8 @@
  * instead of half-way through an event.
  */
 import { SEVERITIES, type Severity } from "../shared/diagnosis/types.js";
+import { validateRoutingKey, validateTeamsWebhookUrl } from "../shared/notify/channel-secrets.js";
+import { DEFAULT_PAGERDUTY_EVENTS_URL } from "../shared/notify/transports/pagerduty.js";
 import { BotTokenError, parseSecretReference, validateBotToken } from "../shared/secret-source.js";
 import { APPROVER_ID } from "../shared/slack-actions/approvers.js";
 import { channelIdProblem } from "../shared/slack-channel-id.js";
@@ -49,6 +51,21 @@ export interface Config {
   dryRun: boolean;
   slackMinSeverity: Severity;
   emailMinSeverity: Severity;
+  /** PagerDuty Events API v2: the routing (integration) key for local use and tests; wins. Never logged. */
+  pagerDutyRoutingKey?: string;
+  /** Where a deployment reads the routing key: Secrets Manager secret id, `ssm:/name` or `/name`. */
+  pagerDutyRoutingKeyFrom?: string;
+  /** PagerDuty's enqueue endpoint (tests: a local stand-in). */
+  pagerDutyEventsUrl: string;
+  pagerdutyMinSeverity: Severity;
+  /** Microsoft Teams Workflows webhook URL for local use and tests; wins. Never logged. */
+  teamsWebhookUrl?: string;
+  /** Where a deployment reads the Teams webhook URL. */
+  teamsWebhookUrlFrom?: string;
+  teamsMinSeverity: Severity;
+  /** SNS topic that Amazon Q Developer in chat applications subscribes to (custom notifications). */
+  chatbotTopicArn?: string;
+  chatbotMinSeverity: Severity;
   throttleWindowMinutes: number;
   /** Services (names or ARNs) allowed to roll back automatically, besides the tag opt-in. */
   autoRollbackServices: string[];
@@ -136,6 +153,44 @@ function list(env: Env, name: string): string[] {
 
 export const DEFAULT_SLACK_API_URL = "https://slack.com/api/";
 const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
+
+/** An endpoint URL setting: https (or http on the loopback interface, for tests), no credentials. */
+function endpointUrl(env: Env, name: string, fallback: string): string {
+  const given = optional(env, name);
+  if (given === undefined) return fallback;
+  let url: URL;
+  try {
+    url = new URL(given);
+  } catch {
+    throw new ConfigError(`${name} must be a URL such as ${fallback}, got "${given}"`);
+  }
+  if (url.username || url.password) throw new ConfigError(`${name} must not carry credentials`);
+  const loopback = url.protocol === "http:" && LOOPBACK_HOSTS.has(url.hostname);
+  if (url.protocol !== "https:" && !loopback)
+    throw new ConfigError(`${name} must use https (http only on 127.0.0.1/localhost), got "${given}"`);
+  return url.toString();
+}
+
+/** A secret value given directly (local use, tests): checked at once, never echoed. */
+function secretValue(env: Env, name: string, validate: (value: string) => string): string | undefined {
+  const value = optional(env, name);
+  if (value === undefined) return undefined;
+  try {
+    return validate(value);
+  } catch (error) {
+    throw new ConfigError(`${name}: ${error instanceof Error ? error.message : "not acceptable"}`);
+  }
+}
+
+/** An SNS topic ARN setting. */
+function topicArn(env: Env, name: string): string | undefined {
+  const value = optional(env, name);
+  if (value !== undefined && !/^arn:[^:]+:sns:[^:]+:\d{12}:[A-Za-z0-9_.-]+$/.test(value))
+    throw new ConfigError(
+      `${name} must be an SNS topic ARN (arn:aws:sns:REGION:ACCOUNT:NAME), got "${value}"`,
+    );
+  return value;
+}
 
 /** https (or http on the loopback interface, for tests), no credentials, and ending with "/". */
 function slackApiUrl(env: Env): string {
@@ -239,6 +294,15 @@ export function loadConfig(env: Env = process.env): Config {
     dryRun: bool(env, "DRY_RUN", false),
     slackMinSeverity: severity(env, "SLACK_MIN_SEVERITY", "warning"),
     emailMinSeverity: severity(env, "EMAIL_MIN_SEVERITY", "critical"),
+    pagerDutyRoutingKey: secretValue(env, "PAGERDUTY_ROUTING_KEY", validateRoutingKey),
+    pagerDutyRoutingKeyFrom: secretReference(env, "PAGERDUTY_ROUTING_KEY_FROM"),
+    pagerDutyEventsUrl: endpointUrl(env, "PAGERDUTY_EVENTS_URL", DEFAULT_PAGERDUTY_EVENTS_URL),
+    pagerdutyMinSeverity: severity(env, "PAGERDUTY_MIN_SEVERITY", "critical"),
+    teamsWebhookUrl: secretValue(env, "TEAMS_WEBHOOK_URL", validateTeamsWebhookUrl),
+    teamsWebhookUrlFrom: secretReference(env, "TEAMS_WEBHOOK_URL_FROM"),
+    teamsMinSeverity: severity(env, "TEAMS_MIN_SEVERITY", "warning"),
+    chatbotTopicArn: topicArn(env, "CHATBOT_TOPIC_ARN"),
+    chatbotMinSeverity: severity(env, "CHATBOT_MIN_SEVERITY", "warning"),
     throttleWindowMinutes: positiveNumber(env, "THROTTLE_WINDOW_MINUTES", 10),
     autoRollbackServices: list(env, "AUTO_ROLLBACK_SERVICES"),
     crashLoopThreshold: positiveNumber(env, "CRASH_LOOP_THRESHOLD", 3),

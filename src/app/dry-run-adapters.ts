@@ -10,7 +10,12 @@ import type { ReviewLoader } from "../shared/deployments/review-loader.js";
 import { arnName, parseServiceArn, parseTaskDefinitionArn } from "../shared/events/arns.js";
 import type { RollbackRunner } from "../shared/flows/rollback-runner.js";
 import { serviceArnOf, type TaskHook } from "../shared/flows/task-stopped.js";
+import { renderFor } from "../shared/notify/channel-render.js";
 import type { EmailMessage, SlackPayload } from "../shared/notify/message.js";
+import type { PagerDutyChannel } from "../shared/notify/pagerduty/channel.js";
+import type { ChatbotNotification } from "../shared/notify/render/chatbot.js";
+import { renderEmail, renderSlack } from "../shared/notify/render/index.js";
+import type { TeamsPayload } from "../shared/notify/render/teams-card.js";
 import type { EmailPort, SlackPort } from "../shared/notify/transports/ports.js";
 import { AUTO_ROLLBACK_TAG } from "../shared/rollback/types.js";
 
@@ -21,7 +26,13 @@ export type Print = (line: string) => void;
  * with the message's outcome. `payloads`: the full Slack JSON (indented) and the full email body.
  */
 export function printingChannels(payloads: boolean): {
-  channels: { slack: SlackPort; email: EmailPort };
+  channels: {
+    slack: SlackPort;
+    email: EmailPort;
+    pagerduty: PagerDutyChannel;
+    teams: (payload: TeamsPayload) => Promise<void>;
+    chatbot: (notification: ChatbotNotification) => Promise<void>;
+  };
   takePending: () => string[];
   /** Adds a line to what the report shows next (the Slack app mode printer writes through it). */
   push: (line: string) => void;
@@ -44,13 +55,44 @@ export function printingChannels(payloads: boolean): {
       payloads ? `${indent(message.body)}\n` : "      (body: the text above; --payloads prints it as sent)\n",
     );
   };
+  const json = (value: unknown) =>
+    payloads ? `${indent(JSON.stringify(value, null, 2))}\n` : `      ${JSON.stringify(value)}\n`;
+  const pagerduty: PagerDutyChannel = {
+    async trigger(message, problemKey) {
+      const event = renderFor("pagerduty", message, { render: RENDER, problem: { key: problemKey } });
+      pending.push(`  → pagerduty: would trigger the incident of ${problemKey}\n`);
+      pending.push(json(event));
+    },
+    async resolve(problemKey) {
+      pending.push(`  → pagerduty: would resolve the incident of ${problemKey} (if open)\n`);
+    },
+  };
+  const teams = async (payload: TeamsPayload) => {
+    const bytes = Buffer.byteLength(JSON.stringify(payload));
+    pending.push(`  → teams: would post an Adaptive Card (${bytes} bytes)\n`);
+    pending.push(json(payload));
+  };
+  const chatbot = async (notification: ChatbotNotification) => {
+    pending.push(
+      `  → chatbot: would publish a custom notification "${notification.content.title}"${
+        notification.metadata?.threadId ? ` (thread ${notification.metadata.threadId})` : ""
+      }\n`,
+    );
+    pending.push(json(notification));
+  };
   const takePending = () => {
     const lines = pending;
     pending = [];
     return lines;
   };
-  return { channels: { slack, email }, takePending, push: (line) => pending.push(line) };
+  return {
+    channels: { slack, email, pagerduty, teams, chatbot },
+    takePending,
+    push: (line) => pending.push(line),
+  };
 }
+
+const RENDER = { slack: renderSlack, email: renderEmail };
 
 interface Sighting {
   deploymentId: string;

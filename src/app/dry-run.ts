@@ -25,6 +25,7 @@ import {
   printingChannels,
 } from "./dry-run-adapters.js";
 import { printingSlackApp } from "./dry-run-slack.js";
+import { routingOf } from "./notifications.js";
 
 export interface DryRunOptions {
   log: Log;
@@ -34,6 +35,17 @@ export interface DryRunOptions {
   payloads: boolean;
   /** The notification pipeline's clock (a replay follows the events' own times). */
   clock: () => number;
+  /** Also show PagerDuty, Teams and Amazon Q Developer even where they are not configured (`--all-channels`). */
+  allChannels?: boolean;
+}
+
+/** PagerDuty, Teams and Amazon Q Developer show in a dry run where configured (their secrets are not read). */
+function otherChannelsShown(config: Config, all: boolean) {
+  return {
+    pagerduty: all || Boolean(config.pagerDutyRoutingKey || config.pagerDutyRoutingKeyFrom),
+    teams: all || Boolean(config.teamsWebhookUrl || config.teamsWebhookUrlFrom),
+    chatbot: all || Boolean(config.chatbotTopicArn),
+  };
 }
 
 /**
@@ -52,10 +64,17 @@ export function dryRunNotifications(
   options: DryRunOptions,
 ): { service: NotificationService; takePending: () => string[] } {
   const { channels, takePending, push } = printingChannels(options.payloads);
+  const shown = otherChannelsShown(config, options.allChannels === true);
+  const others = {
+    ...(shown.pagerduty ? { pagerduty: channels.pagerduty } : {}),
+    ...(shown.teams ? { teams: channels.teams } : {}),
+    ...(shown.chatbot ? { chatbot: channels.chatbot } : {}),
+  };
   const service = buildNotificationService({
     channels:
       dryRunSlackMode(config) === "app"
         ? {
+            ...others,
             email: channels.email,
             slackApp: printingSlackApp({
               push,
@@ -67,11 +86,11 @@ export function dryRunNotifications(
               buttons: config.slackApprovers.length > 0,
             }),
           }
-        : channels,
+        : { slack: channels.slack, email: channels.email, ...others },
     deploymentCards: config.slackDeploymentCards,
     render: { slack: renderSlack, email: renderEmail },
     store: memoryStore(),
-    routing: config,
+    routing: routingOf(config),
     logger: options.log,
     clock: options.clock,
   });

@@ -16,9 +16,9 @@ import { buildJobRunStore } from "../shared/jobs/run-store.js";
 import type { JobsFile } from "../shared/jobs/types.js";
 import type { Log } from "../shared/log.js";
 import { asNotifier } from "../shared/notify/as-notifier.js";
-import type { Notifier } from "../shared/notify/port.js";
+import { CHANNEL_NAMES, type Notifier } from "../shared/notify/port.js";
+import type { NotificationChannels } from "../shared/notify/service-context.js";
 import type { NotificationStore } from "../shared/notify/store/index.js";
-import type { EmailPort, SlackPort } from "../shared/notify/transports/ports.js";
 import { dynamoDocumentClient, ecsClient } from "./aws.js";
 import type { Config } from "./config.js";
 import { buildNotifications, configuredChannels, configuredStore } from "./notifications.js";
@@ -31,7 +31,7 @@ export function configuredRunStore(config: Pick<Config, "stateTable">, log: Log)
   return memoryJobRunStore();
 }
 
-const CHANNELS = ["slack", "email"] as const;
+const CHANNELS = CHANNEL_NAMES;
 
 /**
  * Job messages go through the notification pipeline (de-duplication, delivery, retries) but to the channels
@@ -41,12 +41,19 @@ const CHANNELS = ["slack", "email"] as const;
 export function buildJobNotifier(
   config: Config,
   options: RuntimeOptions,
-  shared: { channels?: { slack?: SlackPort; email?: EmailPort }; store?: NotificationStore } = {},
+  shared: { channels?: NotificationChannels; store?: NotificationStore } = {},
 ): Notifier {
-  let all: { slack?: SlackPort; email?: EmailPort } | undefined = shared.channels;
+  let all: NotificationChannels | undefined = shared.channels;
   let store: NotificationStore | undefined = shared.store;
   const bySelection = new Map<string, Notifier>();
-  const everySeverity: Config = { ...config, slackMinSeverity: "info", emailMinSeverity: "info" };
+  // PagerDuty keeps its own minimum: it pages (a job's incident resolves with its next success, whatever it is).
+  const everySeverity: Config = {
+    ...config,
+    slackMinSeverity: "info",
+    emailMinSeverity: "info",
+    teamsMinSeverity: "info",
+    chatbotMinSeverity: "info",
+  };
   return async (message, target) => {
     all ??= configuredChannels(config, options);
     store ??= configuredStore(config, options.log);
@@ -57,14 +64,22 @@ export function buildJobNotifier(
     const key = selected.join(",");
     let notifier = bySelection.get(key);
     if (!notifier) {
-      const channels = {
-        ...(selected.includes("slack") && all.slack ? { slack: all.slack } : {}),
-        ...(selected.includes("email") && all.email ? { email: all.email } : {}),
+      const chosen = all;
+      const channels: NotificationChannels = {
+        ...(selected.includes("slack") && chosen.slack ? { slack: chosen.slack } : {}),
+        ...(selected.includes("slack") && chosen.slackApp ? { slackApp: chosen.slackApp } : {}),
+        ...(selected.includes("email") && chosen.email ? { email: chosen.email } : {}),
+        ...(selected.includes("pagerduty") && chosen.pagerduty ? { pagerduty: chosen.pagerduty } : {}),
+        ...(selected.includes("teams") && chosen.teams ? { teams: chosen.teams } : {}),
+        ...(selected.includes("chatbot") && chosen.chatbot ? { chatbot: chosen.chatbot } : {}),
       };
       notifier = asNotifier(buildNotifications(everySeverity, { ...options, channels, store }));
       bySelection.set(key, notifier);
     }
-    return notifier(message, { dedupeKey: target.dedupeKey });
+    return notifier(message, {
+      dedupeKey: target.dedupeKey,
+      ...(target.problem ? { problem: target.problem } : {}),
+    });
   };
 }
 

@@ -4,9 +4,15 @@
  */
 
 import type { Log } from "../shared/log.js";
+import { routingKeySource, teamsWebhookSource } from "../shared/notify/channel-secrets.js";
 import { buildNotificationService } from "../shared/notify/notifier.js";
 import type { NotificationService } from "../shared/notify/outcomes.js";
+import { buildPagerDutyChannel } from "../shared/notify/pagerduty/channel.js";
+import { dynamoProblemStore } from "../shared/notify/problems/dynamo-store.js";
+import { memoryProblemStore } from "../shared/notify/problems/memory-store.js";
+import type { ProblemStore } from "../shared/notify/problems/types.js";
 import { renderEmail, renderSlack } from "../shared/notify/render/index.js";
+import type { RoutingConfig } from "../shared/notify/routing.js";
 import type { NotificationChannels } from "../shared/notify/service-context.js";
 import { buildServiceTagsLookup } from "../shared/notify/service-tags.js";
 import type { SlackApi } from "../shared/notify/slack-app/api-port.js";
@@ -20,8 +26,11 @@ import {
 import { dynamoThreadStore } from "../shared/notify/threads/dynamo-thread-store.js";
 import { memoryThreadStore } from "../shared/notify/threads/memory-thread-store.js";
 import type { ThreadStore } from "../shared/notify/threads/types.js";
+import { buildChatbotNotifier } from "../shared/notify/transports/chatbot.js";
+import { buildPagerDutySender } from "../shared/notify/transports/pagerduty.js";
 import { buildSlackNotifier } from "../shared/notify/transports/slack.js";
 import { buildSnsNotifier } from "../shared/notify/transports/sns.js";
+import { buildTeamsSender } from "../shared/notify/transports/teams.js";
 import { webhookUrlSource } from "../shared/notify/webhook-secret.js";
 import { botTokenSource } from "../shared/secret-source.js";
 import { dynamoActionStore } from "../shared/slack-actions/dynamo-store.js";
@@ -96,17 +105,49 @@ export function cachedMutes(actions: ActionStore, clock: () => number = Date.now
   };
 }
 
-/** The channels the configuration enables: Slack (app mode, else the webhook) and email (SNS topic). */
+/** PagerDuty, Microsoft Teams and Amazon Q Developer, where the configuration names them. */
+function otherChannels(config: Config, options: RuntimeOptions): NotificationChannels {
+  const secrets = { secretsManager: secretsClient, ssm: ssmClient, logger: options.log };
+  const http = { deadline: options.deadline, logger: options.log };
+  const routingKey = routingKeySource(
+    { value: config.pagerDutyRoutingKey, from: config.pagerDutyRoutingKeyFrom },
+    secrets,
+  );
+  const teamsUrl = teamsWebhookSource(
+    { value: config.teamsWebhookUrl, from: config.teamsWebhookUrlFrom },
+    secrets,
+  );
+  return {
+    ...(routingKey
+      ? {
+          pagerduty: buildPagerDutyChannel(
+            buildPagerDutySender(config.pagerDutyEventsUrl, fetch, http),
+            routingKey,
+          ),
+        }
+      : {}),
+    ...(teamsUrl ? { teams: buildTeamsSender(teamsUrl, fetch, http) } : {}),
+    ...(config.chatbotTopicArn
+      ? { chatbot: buildChatbotNotifier(snsClient(), config.chatbotTopicArn, { logger: options.log }) }
+      : {}),
+  };
+}
+
+/**
+ * The channels the configuration enables: Slack (app mode, else the webhook), email (SNS topic), PagerDuty,
+ * Microsoft Teams and Amazon Q Developer.
+ */
 export function configuredChannels(config: Config, options: RuntimeOptions): NotificationChannels {
   const email = config.notifyTopicArn
     ? buildSnsNotifier(snsClient(), config.notifyTopicArn, { logger: options.log })
     : undefined;
+  const others = otherChannels(config, options);
   const slackApp = configuredSlackApp(config, options);
   const webhookConfigured = Boolean(config.slackWebhookUrl || config.slackWebhookUrlFrom);
   if (slackApp) {
     if (webhookConfigured)
       options.log.info("Slack app mode (bot token) wins over the webhook, which is not used");
-    return { slackApp, email };
+    return { slackApp, email, ...others };
   }
   const url = webhookUrlSource(
     { SLACK_WEBHOOK_URL: config.slackWebhookUrl, SLACK_WEBHOOK_URL_FROM: config.slackWebhookUrlFrom },
@@ -117,6 +158,25 @@ export function configuredChannels(config: Config, options: RuntimeOptions): Not
       ? buildSlackNotifier(url, fetch, { deadline: options.deadline, logger: options.log })
       : undefined,
     email,
+    ...others,
+  };
+}
+
+/** Incidents open in PagerDuty: the state table, or memory for local runs without one. */
+export function configuredProblemStore(config: Config): ProblemStore {
+  return config.stateTable
+    ? dynamoProblemStore(dynamoDocumentClient(), config.stateTable)
+    : memoryProblemStore();
+}
+
+/** Every channel's minimum severity. */
+export function routingOf(config: Config): RoutingConfig {
+  return {
+    slackMinSeverity: config.slackMinSeverity,
+    emailMinSeverity: config.emailMinSeverity,
+    pagerdutyMinSeverity: config.pagerdutyMinSeverity,
+    teamsMinSeverity: config.teamsMinSeverity,
+    chatbotMinSeverity: config.chatbotMinSeverity,
   };
 }
 
@@ -134,21 +194,22 @@ export function buildNotifications(
   },
 ): NotificationService {
   const channels = options.channels ?? configuredChannels(config, options);
-  if (!channels.slack && !channels.slackApp && !channels.email) {
+  if (Object.values(channels).every((channel) => channel === undefined)) {
     options.log.warn(
-      "no notification channel configured (SLACK_BOT_TOKEN(_FROM) + SLACK_CHANNEL, SLACK_WEBHOOK_URL(_FROM), NOTIFY_TOPIC_ARN)",
+      "no notification channel configured (SLACK_BOT_TOKEN(_FROM) + SLACK_CHANNEL, SLACK_WEBHOOK_URL(_FROM), NOTIFY_TOPIC_ARN, PAGERDUTY_ROUTING_KEY(_FROM), TEAMS_WEBHOOK_URL(_FROM), CHATBOT_TOPIC_ARN)",
     );
   }
   return buildNotificationService({
     channels,
     render: { slack: renderSlack, email: renderEmail },
     store: options.store ?? configuredStore(config, options.log),
-    routing: { slackMinSeverity: config.slackMinSeverity, emailMinSeverity: config.emailMinSeverity },
+    routing: routingOf(config),
     tagsFor: buildServiceTagsLookup(ecsClient(), { logger: options.log }),
     logger: options.log,
     deadline: options.deadline,
     throttleWindowMs: config.throttleWindowMinutes * 60_000,
     deploymentCards: config.slackDeploymentCards,
     mutedUntil: buttonsEnabled(config) ? cachedMutes(configuredActionStore(config)) : undefined,
+    problems: channels.pagerduty ? configuredProblemStore(config) : undefined,
   });
 }

@@ -19,9 +19,10 @@ import { type CliIo, UsageError } from "./io.js";
 import { reportingService } from "./replay-report.js";
 import { type NotStopped, notStopped } from "./task-state.js";
 
-export const REPLAY_HELP = `Usage: ecs-sentinel replay [--dry-run] [--payloads] [--verbose] FILE...
+export const REPLAY_HELP = `Usage: ecs-sentinel replay [--dry-run] [--payloads] [--all-channels] [--verbose] FILE...
 
-Feeds EventBridge events (ECS Task State Change, ECS Deployment State Change, ECS Service Action) through
+Feeds EventBridge events (ECS Task State Change, ECS Deployment State Change, ECS Service Action, ECS Hook
+State Change) through
 the same code path as the Lambda handlers, in the order given. A FILE holds one event, a JSON array of
 events, or JSON Lines.
 
@@ -30,6 +31,9 @@ Options:
                get it (routing, de-duplication and flood control run in memory), the Slack Block Kit payload
                and the email subject, and the actions that would be taken
   --payloads   with --dry-run: print the full Slack JSON (indented) and the full email body
+  --all-channels
+               with --dry-run: also show PagerDuty's event, the Teams Adaptive Card and the Amazon Q Developer
+               notification where they are not configured (configured ones always show)
   --verbose    log what the pipeline does (stderr)
   -h, --help   show this help
 
@@ -45,6 +49,7 @@ sends nothing); 1 a delivery or an AWS call failed.`;
 const OPTIONS = {
   "dry-run": { type: "boolean", default: false },
   payloads: { type: "boolean", default: false },
+  "all-channels": { type: "boolean", default: false },
   verbose: { type: "boolean", default: false },
   help: { type: "boolean", short: "h", default: false },
 } as const;
@@ -136,7 +141,9 @@ export async function runReplay(argv: string[], io: CliIo): Promise<number> {
   const color = wantsColor(io.stdout, io.env);
   const write = (text: string) => io.stdout.write(text);
   // A dry run is its own wiring (app/dry-run.ts): printing adapters, no AWS call at all.
-  const dry = dryRun ? { log, print: write, payloads: values.payloads, clock: () => now } : undefined;
+  const dry = dryRun
+    ? { log, print: write, payloads: values.payloads, allChannels: values["all-channels"], clock: () => now }
+    : undefined;
   let notifications: NotificationService;
   let deps: FlowDeps;
   if (dry) {

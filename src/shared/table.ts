@@ -23,6 +23,7 @@
  * | incident history | `history#<cluster>#<group>` and `history#<cluster>` | `<stoppedAt ISO>#...` | HISTORY_RETENTION_MS |
  * | Slack thread (parent ts + card) | `thread#<threadKey>` | `slack#<channelId>` | THREAD_RETENTION_MS, refreshed on save |
  * | Slack thread alias | `thread#<fromKey>` | `alias` | THREAD_RETENTION_MS |
+ * | open incident (PagerDuty) | `problem-open` | `<problem key>` | PROBLEM_RETENTION_MS, refreshed when seen |
  */
 import type { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
@@ -50,6 +51,9 @@ export const KEY_PREFIX = {
 
 /** The partition of digest-due pointers (one fixed key: a sweep Queries it by `sk <= now`). */
 export const DIGEST_DUE_PK = "digest-due";
+
+/** The partition of incidents open in PagerDuty (one fixed key: the sweep Queries the few that are open). */
+export const OPEN_PROBLEMS_PK = "problem-open";
 
 /** Every fixed sort key and sort-key prefix of the table. */
 export const SORT_KEY = {
@@ -91,6 +95,8 @@ export const HISTORY_RETENTION_MS = 30 * DAY_MS;
  * thread's lifetime, so only a thread quiet this long expires (a later event then opens a new one).
  */
 export const THREAD_RETENTION_MS = 30 * DAY_MS;
+/** An open incident nobody resolved: forgotten after this long without being seen (PagerDuty keeps it). */
+export const PROBLEM_RETENTION_MS = 14 * DAY_MS;
 /** Slack buttons' offers and claims: the record of who did what, and how long a button keeps working. */
 export const ACTION_RETENTION_MS = 30 * DAY_MS;
 

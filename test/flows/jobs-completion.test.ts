@@ -93,7 +93,10 @@ describe("jobCompletionHook", () => {
     const result = await hook(stoppedEvent(task), diagnoseTask(task));
 
     expect(result).toEqual({ notified: true });
-    expect(notify.sent).toEqual([]);
+    // Only the resolve of the job's PagerDuty incident (sent only where one is open): no message to people.
+    expect(notify.sent.map((s) => [s.channels, s.problem])).toEqual([
+      [["pagerduty"], { key: "job:nightly", resolve: true }],
+    ]);
     expect((await store.findRunByTask(TASK_ARN))?.status).toBe("succeeded");
   });
 

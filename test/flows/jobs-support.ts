@@ -5,13 +5,14 @@ import type { JobsFlowDeps } from "../../src/shared/flows/job-run.js";
 import type { JobSpec } from "../../src/shared/jobs/types.js";
 import { silentLog } from "../../src/shared/log.js";
 import type { Message } from "../../src/shared/notify/message.js";
-import type { Notifier } from "../../src/shared/notify/port.js";
+import type { Notifier, ProblemRef } from "../../src/shared/notify/port.js";
 import { FakeEcs, MemoryRunStore } from "../jobs/fakes.js";
 
 export interface SentJobMessage {
   message: Message;
   channels?: string[];
   dedupeKey: string;
+  problem?: ProblemRef;
 }
 
 export function recordingNotifier(): Notifier & { sent: SentJobMessage[] } {

@@ -8,7 +8,7 @@ import {
   pausedCardPatch,
   pausedMessage,
 } from "../../src/shared/hooks/pause.js";
-import { routeMessage } from "../../src/shared/notify/routing.js";
+import { DEFAULT_ROUTING, routeMessage } from "../../src/shared/notify/routing.js";
 
 // From the documented HOOK_AWAITING_ACTION event (../shared/ecs-events/hook-state-change-awaiting-action.doc.json).
 const VIEW: PauseView = {
@@ -73,6 +73,7 @@ describe("a deployment paused by a pause hook", () => {
 
   it("reaches every channel whatever its severity minimum, because someone must decide in time", () => {
     const decisions = routeMessage(pausedMessage(VIEW), ["slack", "email"], {
+      ...DEFAULT_ROUTING,
       slackMinSeverity: "critical",
       emailMinSeverity: "critical",
     });

@@ -25,6 +25,7 @@ import { hookCardPatch, hookProgressMessage } from "../hooks/card.js";
 import type { Log } from "../log.js";
 import { serviceLogKeys } from "../log-keys.js";
 import type { Notifier } from "../notify/port.js";
+import { deploymentProblemKey } from "../notify/problems/keys.js";
 import { deploymentReply } from "./deployment-thread.js";
 
 /** The target revision as DescribeServiceRevisions describes it (the fields the hook uses). */
@@ -264,6 +265,7 @@ async function tellThread(run: HookRun, deps: DeploymentHookDeps): Promise<void>
           occurredAt: deps.now(),
           ...(verdict.failure ? { taskArn: verdict.failure.taskArn } : {}),
           thread: deploymentReply(payload.serviceArn, deploymentId),
+          problem: { key: deploymentProblemKey(payload.serviceArn) },
         }),
       deps.deadline,
     );

@@ -23,7 +23,8 @@ import type { DeploymentStateChangeEvent, EcsEvent, ServiceActionEvent } from ".
 import { DETAIL_TYPES } from "../events/schemas.js";
 import type { Log } from "../log.js";
 import { serviceLogKeys } from "../log-keys.js";
-import type { ChannelOutcome, Notifier } from "../notify/port.js";
+import type { ChannelOutcome, Notifier, NotifyMeta } from "../notify/port.js";
+import { deploymentProblemKey } from "../notify/problems/keys.js";
 import { failureOf, isDeliveryFailure, reportCheckFailure } from "./decision-failure.js";
 import { deploymentEventThread, reviewThread } from "./deployment-thread.js";
 import type { DispatchResult } from "./dispatch.js";
@@ -66,6 +67,28 @@ function eventTime(event: { time?: string }, clock: () => Date): Date {
   return at && !Number.isNaN(at.getTime()) ? at : clock();
 }
 
+/**
+ * PagerDuty's incident of a service's broken deployment: opened by the failure, resolved by the next deployment
+ * that completes (ECS's or ecs-sentinel's rollback, or a fix) — only sent when it is open.
+ */
+function deploymentProblem(eventName: string, serviceArn: string | undefined): Pick<NotifyMeta, "problem"> {
+  if (!serviceArn) return {};
+  if (eventName === "SERVICE_DEPLOYMENT_FAILED")
+    return { problem: { key: deploymentProblemKey(serviceArn) } };
+  if (eventName === "SERVICE_DEPLOYMENT_COMPLETED")
+    return { problem: { key: deploymentProblemKey(serviceArn), resolve: true } };
+  return {};
+}
+
+/** The service reached a steady state again: its broken deployment's incident is over. */
+function serviceActionProblem(
+  event: ServiceActionEvent,
+  serviceArn: string | undefined,
+): Pick<NotifyMeta, "problem"> {
+  if (!serviceArn || event.detail.eventName !== "SERVICE_STEADY_STATE") return {};
+  return { problem: { key: deploymentProblemKey(serviceArn), resolve: true } };
+}
+
 export function deploymentFlow(deps: DeploymentFlowDeps): DeploymentEventHandler {
   const { log, notify } = deps;
   const clock = deps.clock ?? (() => new Date());
@@ -77,6 +100,7 @@ export function deploymentFlow(deps: DeploymentFlowDeps): DeploymentEventHandler
       dedupeKey: dedupeKey(event),
       throttleKey: deploymentThrottleKey(service, event.detail.eventName),
       serviceArn: service.serviceArn,
+      ...serviceActionProblem(event, service.serviceArn),
     });
     return {
       status: "handled",
@@ -197,6 +221,7 @@ export function deploymentFlow(deps: DeploymentFlowDeps): DeploymentEventHandler
         throttleKey: deploymentThrottleKey(service, detail.eventName, isRollback),
         serviceArn: service.serviceArn,
         thread: deploymentEventThread(event, service.serviceArn, reviewInput),
+        ...deploymentProblem(detail.eventName, service.serviceArn),
       }),
     };
     const notes: string[] = [];

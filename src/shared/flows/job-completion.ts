@@ -10,6 +10,7 @@ import type { JobRunStore } from "../jobs/ports.js";
 import { JOB_TAG } from "../jobs/types.js";
 import type { Log } from "../log.js";
 import type { Notifier } from "../notify/port.js";
+import { jobProblemKey } from "../notify/problems/keys.js";
 import { rerunAction } from "../slack-actions/offers.js";
 import type { TaskHook } from "./task-stopped.js";
 
@@ -42,6 +43,7 @@ export function jobCompletionHook(deps: JobCompletionDeps): TaskHook {
       return { notified: true };
     }
     const completion = completeRun({ run, task, diagnosis });
+    const problem = { key: jobProblemKey(run.job), resolve: completion.message.severity === "info" };
     if (completion.notify) {
       // A run that failed offers to run the job again (Slack buttons, where approvers are set).
       const message =
@@ -51,6 +53,14 @@ export function jobCompletionHook(deps: JobCompletionDeps): TaskHook {
       await deps.notify(message, {
         ...(run.channels ? { channels: run.channels } : {}),
         dedupeKey: `job#${run.job}#${run.runId}#${completion.outcome}`,
+        problem,
+      });
+    } else if (problem.resolve) {
+      // A quiet success still ends the job's open incident (PagerDuty only; nothing is sent when none is open).
+      await deps.notify(completion.message, {
+        channels: ["pagerduty"],
+        dedupeKey: `job#${run.job}#${run.runId}#${completion.outcome}#resolve`,
+        problem,
       });
     }
     const closed = await deps.store.closeRun(completion.run);

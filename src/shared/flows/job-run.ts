@@ -23,6 +23,7 @@ import type { JobSpec } from "../jobs/types.js";
 import type { Log } from "../log.js";
 import type { Message } from "../notify/message.js";
 import type { ChannelOutcome, Notifier } from "../notify/port.js";
+import { jobProblemKey } from "../notify/problems/keys.js";
 
 export interface JobsFlowDeps extends RunJobDeps {
   jobs: readonly JobSpec[];
@@ -228,6 +229,7 @@ export async function startJob(
     const outcomes = await deps.notify(message, {
       ...(job.notify.channels ? { channels: job.notify.channels } : {}),
       dedupeKey: `job#${job.name}#${result.run.runId}#${result.action}`,
+      ...(message.severity === "info" ? {} : { problem: { key: jobProblemKey(job.name) } }),
     });
     return { status: "done", job: job.name, result, outcomes };
   } catch (error) {

@@ -9,6 +9,7 @@ import type { EcsJobsPort, OverdueTask } from "../jobs/ports.js";
 import type { JobSpec } from "../jobs/types.js";
 import { runWatchdog } from "../jobs/watchdog.js";
 import type { Message } from "../notify/message.js";
+import { jobProblemKey } from "../notify/problems/keys.js";
 import type { JobsFlowDeps } from "./job-run.js";
 
 export interface WatchdogFlowDeps
@@ -72,6 +73,7 @@ export async function handleWatchdog(deps: WatchdogFlowDeps): Promise<WatchdogFl
       await deps.notify(message, {
         ...(job.notify.channels ? { channels: job.notify.channels } : {}),
         dedupeKey,
+        problem: { key: jobProblemKey(job.name) },
       });
     } catch (error) {
       notifyFailures++;

@@ -12,6 +12,7 @@ import { rollbackCardPatch } from "../deployments/card-patches.js";
 import type { Log } from "../log.js";
 import { serviceLogKeys } from "../log-keys.js";
 import type { ChannelOutcome, Notifier } from "../notify/port.js";
+import { deploymentProblemKey } from "../notify/problems/keys.js";
 import type { RollbackInputs } from "../rollback/ecs-rollback.js";
 import { rollbackMessage } from "../rollback/message.js";
 import { decideRollback } from "../rollback/policy.js";
@@ -154,6 +155,8 @@ export function rollbackRunner(deps: RollbackRunnerDeps): RollbackRunner {
       notified = await deps.notify(message, {
         dedupeKey: rollbackDedupeKey(decision, outcome),
         serviceArn: request.serviceArn,
+        // A rollback that could not happen belongs to the broken deployment's incident.
+        problem: { key: deploymentProblemKey(request.serviceArn) },
         thread: deploymentReply(
           request.serviceArn,
           decision.deploymentId,

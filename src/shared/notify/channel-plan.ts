@@ -58,8 +58,9 @@ export function planChannels(
   message: Message,
   overrides: ServiceOverrides,
   hasCard = false,
+  options: { resolvesProblem?: boolean } = {},
 ): ChannelPlan {
-  const decisions = routeMessage(message, ctx.enabled, ctx.routing, overrides);
+  const decisions = routeMessage(message, ctx.enabled, ctx.routing, overrides, options);
   const outcome: ChannelOutcomes = {};
   const targets: ChannelName[] = [];
   const slack: ChannelPlan["slack"] = { channel: overrides.slackChannel };
@@ -103,6 +104,7 @@ export async function routeChannels(
   message: Message,
   serviceArn: string | undefined,
   hasCard = false,
+  options: { resolvesProblem?: boolean } = {},
 ): Promise<ChannelPlan> {
-  return planChannels(ctx, message, await overridesFor(ctx, serviceArn), hasCard);
+  return planChannels(ctx, message, await overridesFor(ctx, serviceArn), hasCard, options);
 }

@@ -6,10 +6,13 @@
  */
 import { randomUUID } from "node:crypto";
 import type { ChannelOutcomes } from "./channel-plan.js";
+import { renderFor } from "./channel-render.js";
 import { type ChannelDelivery, type DeliveryReport, deliver } from "./deliver.js";
-import type { Message } from "./message.js";
+import type { Message, SlackPayload } from "./message.js";
 import type { DeliveryOutcome } from "./outcomes.js";
-import type { ChannelName } from "./port.js";
+import type { ChannelName, ProblemRef } from "./port.js";
+import type { ChatbotNotification } from "./render/chatbot.js";
+import type { TeamsPayload } from "./render/teams-card.js";
 import type { ServiceContext } from "./service-context.js";
 import { slackErrorAction } from "./slack-app/errors-of.js";
 import type { SlackRoute } from "./slack-app/thread-delivery.js";
@@ -33,21 +36,68 @@ function leaseMs(ctx: ServiceContext): number {
   return Math.min(MAX_LEASE_MS, Math.max(MIN_LEASE_MS, remaining + 5_000));
 }
 
+/** Where and how a message goes: its Slack conversation and route, and the problem it belongs to. */
+export interface DeliveryRoute extends SlackRoute {
+  problem?: ProblemRef;
+}
+
+/** PagerDuty: a trigger opens (or adds to) the problem's incident; a resolve closes it only if it is open. */
+async function sendToPagerDuty(ctx: ServiceContext, message: Message, problem: ProblemRef | undefined) {
+  const pagerduty = ctx.channels.pagerduty;
+  if (!pagerduty || !problem) return;
+  if (problem.resolve) {
+    if (!(await ctx.problems.isOpen(problem.key))) return;
+    await pagerduty.resolve(problem.key);
+    await ctx.problems.closed(problem.key);
+    return;
+  }
+  await pagerduty.trigger(message, problem.key);
+  await ctx.problems.opened(problem.key, ctx.clock(), problem.quietAfterMs);
+}
+
 function channelSender(
   ctx: ServiceContext,
   channel: ChannelName,
   message: Message,
-  route: SlackRoute,
+  route: DeliveryRoute,
 ): ChannelDelivery {
+  const rendered = () =>
+    renderFor(channel, message, { render: ctx.render, threadKey: route.thread?.key, problem: route.problem });
   return {
     channel,
     send: async () => {
-      if (channel === "email") await ctx.channels.email?.(ctx.render.email(message));
-      else if (ctx.channels.slackApp) await ctx.channels.slackApp.deliver(message, route);
-      // A webhook has no interactivity: buttons are for app mode only.
-      else await ctx.channels.slack?.(ctx.render.slack({ ...message, actions: undefined }));
+      switch (channel) {
+        case "email":
+          await ctx.channels.email?.(ctx.render.email(message));
+          return;
+        case "slack":
+          if (ctx.channels.slackApp) await ctx.channels.slackApp.deliver(message, route);
+          else await ctx.channels.slack?.(rendered() as SlackPayload);
+          return;
+        case "pagerduty":
+          await sendToPagerDuty(ctx, message, route.problem);
+          return;
+        case "teams":
+          await ctx.channels.teams?.(rendered() as TeamsPayload);
+          return;
+        case "chatbot":
+          await ctx.channels.chatbot?.(rendered() as ChatbotNotification);
+          return;
+      }
     },
   };
+}
+
+/** A flood-controlled occurrence keeps its open incident alive (it is not quiet); a failure loses nothing. */
+async function touchProblem(ctx: ServiceContext, targets: ChannelName[], route: DeliveryRoute) {
+  const problem = route.problem;
+  if (!problem || problem.resolve || !targets.includes("pagerduty") || !ctx.channels.pagerduty) return;
+  await ctx.problems.seen(problem.key, ctx.clock()).catch((error: unknown) => {
+    ctx.logger.warn("Could not record that an open incident was seen again", {
+      problem: problem.key,
+      error: error instanceof Error ? error.message : String(error),
+    });
+  });
 }
 
 /** A counted event still counts on its Slack thread's card (app mode); a failure here loses no message. */
@@ -117,7 +167,7 @@ export async function deliverOnce(
   outcome: ChannelOutcomes,
   decide: Decide,
   prepare?: Prepare,
-  route: SlackRoute = {},
+  route: DeliveryRoute = {},
 ): Promise<"done" | "in-flight"> {
   const { store, clock, logger } = ctx;
   const owner = randomUUID();
@@ -137,7 +187,10 @@ export async function deliverOnce(
       decidedNow = true;
     }
     if (verdict === "counted") {
-      if (decidedNow) await touchThread(ctx, message, targets, route);
+      if (decidedNow) {
+        await touchThread(ctx, message, targets, route);
+        await touchProblem(ctx, targets, route);
+      }
       await store.complete(dedupeKey, verdict, [], clock());
       mark(outcome, targets, { status: "skipped", reason: "throttled" });
       return "done";

@@ -41,5 +41,31 @@ export async function sweepDigests(ctx: ServiceContext, now: number): Promise<Sw
       });
     }
   }
+  sweep.resolved = await resolveQuietProblems(ctx, now);
   return sweep;
+}
+
+/**
+ * Incidents that end by going quiet (a crash loop, a flood): resolved in PagerDuty once nothing of them was seen
+ * for the flood window. A failure is logged and left for the next sweep.
+ */
+async function resolveQuietProblems(ctx: ServiceContext, now: number): Promise<string[]> {
+  const pagerduty = ctx.channels.pagerduty;
+  if (!pagerduty || ctx.dryRun) return [];
+  const resolved: string[] = [];
+  for (const problem of await ctx.problems.quiet(now)) {
+    if (ctx.deadline && ctx.deadline() < SWEEP_RESERVE_MS) break;
+    try {
+      await pagerduty.resolve(problem.key);
+      await ctx.problems.closed(problem.key);
+      resolved.push(problem.key);
+      ctx.logger.info("Resolved a quiet incident in PagerDuty", { problem: problem.key });
+    } catch (error) {
+      ctx.logger.error("Could not resolve a quiet incident; the next sweep retries", {
+        problem: problem.key,
+        error: errorSummary(error),
+      });
+    }
+  }
+  return resolved;
 }

@@ -1,5 +1,6 @@
 /** The notification service: its outcomes per message, per digest and per sweep, and its interface. */
-import type { EmailMessage, Message, SlackPayload } from "./message.js";
+import type { ChannelPayload } from "./channel-render.js";
+import type { Message } from "./message.js";
 import type { ChannelName, NotifyMeta } from "./port.js";
 
 export type SkipReason = "routed-out" | "duplicate" | "throttled" | "muted";
@@ -9,7 +10,7 @@ export type DeliveryOutcome =
   | { status: "sent" }
   | { status: "skipped"; reason: SkipReason }
   | { status: "failed"; error: string }
-  | { status: "dry-run"; payload: SlackPayload | EmailMessage };
+  | { status: "dry-run"; payload: ChannelPayload };
 
 export interface NotifyOutcome {
   channels: Partial<Record<ChannelName, DeliveryOutcome>>;
@@ -31,6 +32,8 @@ export interface SweepOutcome {
   failed: number;
   /** Pointers left for the next sweep because the deadline was near. */
   deferred: number;
+  /** Problems whose PagerDuty incident was resolved because they went quiet. */
+  resolved?: string[];
 }
 
 export interface NotificationService {

@@ -36,10 +36,28 @@ export interface NotifyMeta {
   channels?: string[];
   /** Slack app mode: the conversation (deployment or incident thread) the message belongs to. */
   thread?: ThreadMeta;
+  /**
+   * The problem the message is about, for channels that keep one incident per problem (PagerDuty: the dedup key):
+   * a service's failed deployment, a (service, category) incident, a job. `resolve`: the problem is over (the
+   * rollback completed, the service is steady again, the job's next run succeeded) and its open incident closes.
+   */
+  problem?: ProblemRef;
 }
 
-export type ChannelName = "slack" | "email";
-export const CHANNEL_NAMES: readonly ChannelName[] = ["slack", "email"];
+export interface ProblemRef {
+  key: string;
+  resolve?: boolean;
+  /**
+   * An incident that ends by going quiet (a crash loop): closed by the sweep once nothing of it was seen for
+   * this long (the flood window).
+   */
+  quietAfterMs?: number;
+}
+
+export type ChannelName = "slack" | "email" | "pagerduty" | "teams" | "chatbot";
+export const CHANNEL_NAMES: readonly ChannelName[] = ["slack", "email", "pagerduty", "teams", "chatbot"];
+/** Channels that reach people with a message to read (PagerDuty pages: it never takes a request to decide). */
+export const READING_CHANNELS: ReadonlySet<ChannelName> = new Set(["slack", "email", "teams", "chatbot"]);
 
 export interface ChannelOutcome {
   channel: ChannelName;

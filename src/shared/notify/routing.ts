@@ -5,21 +5,39 @@
  * reported as problems for the caller to log.
  *
  *   ecs-sentinel:mute          "true" (send nothing) or a list of categories / message kinds, "scaling,app-exit"
- *   ecs-sentinel:channels      "slack" | "email" | "slack,email" | "none"
+ *   ecs-sentinel:channels      a list of "slack", "email", "pagerduty", "teams", "chatbot", or "none"
  *   ecs-sentinel:min-severity  "info" | "warning" | "critical" (replaces the minimum of every channel)
  *   ecs-sentinel:slack-channel a Slack channel ID (app mode): the service's messages and threads go there
  */
 import { CATEGORIES, SEVERITIES, type Severity } from "../diagnosis/types.js";
 import { channelIdProblem } from "../slack-channel-id.js";
 import type { Message, MessageKind } from "./message.js";
-import { CHANNEL_NAMES, type ChannelName } from "./port.js";
+import { CHANNEL_NAMES, type ChannelName, READING_CHANNELS } from "./port.js";
 
 export interface RoutingConfig {
   slackMinSeverity: Severity;
   emailMinSeverity: Severity;
+  /** Only critical pages by default: PagerDuty wakes people up. */
+  pagerdutyMinSeverity: Severity;
+  teamsMinSeverity: Severity;
+  chatbotMinSeverity: Severity;
 }
 
-export const DEFAULT_ROUTING: RoutingConfig = { slackMinSeverity: "warning", emailMinSeverity: "critical" };
+export const DEFAULT_ROUTING: RoutingConfig = {
+  slackMinSeverity: "warning",
+  emailMinSeverity: "critical",
+  pagerdutyMinSeverity: "critical",
+  teamsMinSeverity: "warning",
+  chatbotMinSeverity: "warning",
+};
+
+const MIN_SEVERITY_OF: Record<ChannelName, keyof RoutingConfig> = {
+  slack: "slackMinSeverity",
+  email: "emailMinSeverity",
+  pagerduty: "pagerdutyMinSeverity",
+  teams: "teamsMinSeverity",
+  chatbot: "chatbotMinSeverity",
+};
 
 export const TAGS = {
   mute: "ecs-sentinel:mute",
@@ -111,7 +129,11 @@ export function parseServiceOverrides(tags: Record<string, string>): {
     ) {
       overrides.channels = [...new Set(listed as ChannelName[])];
     } else
-      problem(TAGS.channels, channels, 'expected "slack", "email", "slack,email" or "none"; tag ignored');
+      problem(
+        TAGS.channels,
+        channels,
+        `expected a list of ${CHANNEL_NAMES.map((c) => `"${c}"`).join(", ")}, or "none"; tag ignored`,
+      );
   }
 
   const minSeverity = byKey.get(TAGS.minSeverity);
@@ -137,21 +159,23 @@ export function routeMessage(
   enabled: readonly ChannelName[],
   config: RoutingConfig = DEFAULT_ROUTING,
   overrides: ServiceOverrides = {},
+  options: { resolvesProblem?: boolean } = {},
 ): Partial<Record<ChannelName, RouteDecision>> {
   const muted =
     overrides.muteAll === true ||
     overrides.channels?.length === 0 ||
     (overrides.muted ?? []).some((item) => item === message.category || item === message.kind);
-  const minimum: Record<ChannelName, Severity> = {
-    slack: overrides.minSeverity ?? config.slackMinSeverity,
-    email: overrides.minSeverity ?? config.emailMinSeverity,
-  };
   const decisions: Partial<Record<ChannelName, RouteDecision>> = {};
   for (const channel of enabled) {
+    const minimum = overrides.minSeverity ?? config[MIN_SEVERITY_OF[channel]];
+    // A request to decide reaches every channel people read; closing an incident reaches the channel that has it.
+    const anySeverity =
+      (message.awaitsDecision !== undefined && READING_CHANNELS.has(channel)) ||
+      (options.resolvesProblem === true && channel === "pagerduty");
     if (muted) decisions[channel] = { send: false, reason: "muted" };
     else if (overrides.channels && !overrides.channels.includes(channel)) {
       decisions[channel] = { send: false, reason: "routed-out" };
-    } else if (!message.awaitsDecision && rank(message.severity) < rank(minimum[channel])) {
+    } else if (!anySeverity && rank(message.severity) < rank(minimum)) {
       decisions[channel] = { send: false, reason: "routed-out" };
     } else decisions[channel] = { send: true };
   }

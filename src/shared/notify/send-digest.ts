@@ -14,7 +14,11 @@ import { DeliveryError } from "./transports/errors.js";
 /** Throws DeliveryError with this digest's DigestOutcome as `outcome` when a channel failed. */
 export async function sendDigest(ctx: ServiceContext, digest: PendingDigest): Promise<DigestOutcome> {
   const message = ctx.renderDigest(digest);
-  const { outcome, targets } = await routeChannels(ctx, message, digest.serviceArn);
+  const routed = await routeChannels(ctx, message, digest.serviceArn);
+  const { outcome } = routed;
+  // A digest tells people how many more there were; it is no new page (the first message opened the incident).
+  const targets = routed.targets.filter((channel) => channel !== "pagerduty");
+  if (routed.targets.includes("pagerduty")) outcome.pagerduty = { status: "skipped", reason: "routed-out" };
   const result: DigestOutcome = {
     throttleKey: digest.throttleKey,
     count: digest.count,

@@ -12,10 +12,11 @@
  * Dry-run renders and returns what would be sent; it neither sends nor writes state.
  */
 import { routeChannels } from "./channel-plan.js";
+import { renderFor } from "./channel-render.js";
 import { type Decide, deliverOnce } from "./deliver-once.js";
 import type { Message } from "./message.js";
 import type { DigestOutcome, NotifyOutcome } from "./outcomes.js";
-import type { NotifyMeta } from "./port.js";
+import type { NotifyMeta, ProblemRef } from "./port.js";
 import { sendDigest } from "./send-digest.js";
 import type { ServiceContext } from "./service-context.js";
 import type { ThrottleSubject } from "./store/types.js";
@@ -96,23 +97,41 @@ function hasDeploymentCard(message: Message, meta: NotifyMeta): boolean {
   return CARD_KINDS.has(message.kind) && meta.thread?.patch !== undefined;
 }
 
+/**
+ * The problem a message belongs to for PagerDuty: the flow's own, else its flood-control group (a flood is one
+ * incident, closed when the group stays quiet for the window), else the message alone (only a person resolves it).
+ */
+function problemOf(message: Message, meta: NotifyMeta, windowMs: number): ProblemRef | undefined {
+  if (meta.problem) return meta.problem;
+  if (message.severity === "info") return undefined;
+  return meta.throttleKey
+    ? { key: `flood:${meta.throttleKey}`, quietAfterMs: windowMs }
+    : { key: `message:${meta.dedupeKey}` };
+}
+
 /** Sends one message; throws DeliveryError with the NotifyOutcome as `outcome` when a channel failed. */
 export async function sendMessage(
   ctx: ServiceContext,
   message: Message,
   meta: NotifyMeta,
 ): Promise<NotifyOutcome> {
+  const problem = problemOf(message, meta, ctx.throttleWindowMs);
   const { outcome, targets, slack } = await routeChannels(
     ctx,
     message,
     meta.serviceArn,
     hasDeploymentCard(message, meta),
+    { resolvesProblem: problem?.resolve === true },
   );
   if (targets.length === 0) return { channels: outcome };
 
   if (ctx.dryRun) {
     for (const channel of targets) {
-      const payload = channel === "slack" ? ctx.render.slack(message) : ctx.render.email(message);
+      const payload = renderFor(channel, message, {
+        render: ctx.render,
+        threadKey: meta.thread?.key,
+        problem,
+      });
       outcome[channel] = { status: "dry-run", payload };
     }
     return { channels: outcome };
@@ -132,6 +151,7 @@ export async function sendMessage(
         thread: withIdle(meta.thread, ctx.throttleWindowMs),
         channel: slack.channel,
         cardOnly: slack.cardOnly,
+        problem,
       },
     );
   } catch (error) {

@@ -5,12 +5,16 @@
  */
 import { digestToMessage } from "./digest-message.js";
 import type { EmailMessage, Message, SlackPayload } from "./message.js";
-import type { ChannelName } from "./port.js";
+import type { PagerDutyChannel } from "./pagerduty/channel.js";
+import { CHANNEL_NAMES, type ChannelName } from "./port.js";
+import { memoryProblemStore } from "./problems/memory-store.js";
+import type { ProblemStore } from "./problems/types.js";
 import { DEFAULT_ROUTING, type RoutingConfig } from "./routing.js";
 import type { ServiceTagsLookup } from "./service-tags.js";
 import type { SlackAppChannel } from "./slack-app/thread-delivery.js";
 import { DEFAULT_THROTTLE_WINDOW_MS } from "./store/throttle-window.js";
 import type { NotificationStore, PendingDigest } from "./store/types.js";
+import type { ChatbotPort } from "./transports/chatbot.js";
 import {
   type Deadline,
   type EmailPort,
@@ -18,6 +22,7 @@ import {
   type SlackPort,
   silentLogger,
 } from "./transports/ports.js";
+import type { TeamsPort } from "./transports/teams.js";
 
 export interface NotificationChannels {
   /** Incoming-webhook mode: one post per message. */
@@ -25,6 +30,12 @@ export interface NotificationChannels {
   /** App mode (wins over the webhook): threads, edits, replies. */
   slackApp?: SlackAppChannel;
   email?: EmailPort;
+  /** PagerDuty Events API v2: one incident per problem, resolved when it is over. */
+  pagerduty?: PagerDutyChannel;
+  /** Microsoft Teams Workflows webhook: an Adaptive Card per message. */
+  teams?: TeamsPort;
+  /** Amazon Q Developer in chat applications: custom notifications on its SNS topic. */
+  chatbot?: ChatbotPort;
 }
 
 /** App mode: `all` opens and edits a card for every deployment; `failures` only for those Slack's minimum lets through. */
@@ -49,6 +60,8 @@ export interface NotificationServiceDeps {
   deploymentCards?: DeploymentCards;
   /** Until when a service's alerts are muted from Slack (epoch ms), if they are. */
   mutedUntil?: (serviceArn: string) => Promise<number | undefined>;
+  /** Incidents open in PagerDuty; memory when absent (they then last as long as the process). */
+  problems?: ProblemStore;
 }
 
 export interface ServiceContext {
@@ -69,7 +82,16 @@ export interface ServiceContext {
   enabled: ChannelName[];
   deploymentCards: DeploymentCards;
   mutedUntil?: (serviceArn: string) => Promise<number | undefined>;
+  problems: ProblemStore;
 }
+
+const CONFIGURED: Record<ChannelName, (channels: NotificationChannels) => boolean> = {
+  slack: (channels) => channels.slack !== undefined || channels.slackApp !== undefined,
+  email: (channels) => channels.email !== undefined,
+  pagerduty: (channels) => channels.pagerduty !== undefined,
+  teams: (channels) => channels.teams !== undefined,
+  chatbot: (channels) => channels.chatbot !== undefined,
+};
 
 export function serviceContext(deps: NotificationServiceDeps): ServiceContext {
   return {
@@ -84,12 +106,9 @@ export function serviceContext(deps: NotificationServiceDeps): ServiceContext {
     deadline: deps.deadline,
     dryRun: deps.dryRun === true,
     throttleWindowMs: deps.throttleWindowMs ?? DEFAULT_THROTTLE_WINDOW_MS,
-    enabled: (["slack", "email"] as const).filter((channel) =>
-      channel === "slack"
-        ? deps.channels.slack !== undefined || deps.channels.slackApp !== undefined
-        : deps.channels.email !== undefined,
-    ),
+    enabled: CHANNEL_NAMES.filter((channel) => CONFIGURED[channel](deps.channels)),
     deploymentCards: deps.deploymentCards ?? "all",
     mutedUntil: deps.mutedUntil,
+    problems: deps.problems ?? memoryProblemStore(),
   };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Severity } from "../../../src/shared/diagnosis/types.js";
 import type { MessageKind } from "../../../src/shared/notify/message.js";
-import { parseServiceOverrides, routeMessage } from "../../../src/shared/notify/routing.js";
+import { DEFAULT_ROUTING, parseServiceOverrides, routeMessage } from "../../../src/shared/notify/routing.js";
 
 const both = ["slack", "email"] as const;
 const msg = (severity: Severity, category = "out-of-memory", kind: MessageKind = "task-stopped") => ({
@@ -25,6 +25,7 @@ describe("routeMessage with the default minimums", () => {
 
   it("sends info to Slack when the configured Slack minimum is info", () => {
     const decisions = routeMessage(msg("info"), both, {
+      ...DEFAULT_ROUTING,
       slackMinSeverity: "info",
       emailMinSeverity: "critical",
     });
