@@ -14,7 +14,8 @@ const { parts } = require("./stack-config.cjs");
  *   which Fargate tasks lack: the `ecs:cluster` condition scopes it) and DescribeTasks;
  * - read services, their tags (the bake-time tag), service deployments and revisions as deploymentEvents does,
  *   and task definitions (no resource-level permissions exist for DescribeTaskDefinition);
- * - the state table (its record of each verdict), the topic and the Slack secrets of the notifying functions.
+ * - the state table (its record of each verdict), the topic, and what every notifying function has of the
+ *   channels: the Slack, PagerDuty and Teams secrets and the Amazon Q Developer topic (a FAILED verdict notifies).
  * No dead-letter queue: ECS invokes it synchronously and reads its answer, so no destination ever sends.
  * Nothing that changes ECS: ECS itself rolls back on FAILED. (A person continues or rolls back a deployment paused
  * by a pause hook through slackActions, whose role has ContinueServiceDeployment on opted-in services.)

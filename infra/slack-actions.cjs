@@ -31,6 +31,9 @@ const functionArn = (name) =>
  * What slackActions may do, and nothing more:
  * - invoke ITSELF (the asynchronous execution step after Slack got its answer within 3 seconds);
  * - read its secrets: the signing secret and the bot token (never the webhook: app mode wins over it);
+ * - nothing of PagerDuty, Teams or Amazon Q Developer: src/app/slack-action-service.ts builds its notification
+ *   service with the Slack app channel only (a clicked action is recorded in the Slack thread), so it neither
+ *   reads their secrets nor publishes to the Amazon Q Developer topic, and its environment names none of them;
  * - the state table (item-level, like every function), the topic and the dead-letter queue;
  * - the rollback path's reads, as deploymentEvents has them, and the rollback itself only on watched
  *   services tagged ecs-sentinel:auto-rollback = true or manual (never an untagged or listed-only one);
@@ -40,7 +43,7 @@ const functionArn = (name) =>
  */
 function slackActionsStatements(params, name) {
   const statements = [
-    ...parts.commonStatements(params, [], { withWebhook: false }),
+    ...parts.commonStatements(params, [], { withWebhook: false, withChannels: false }),
     readSecretStatement("ReadSlackSigningSecret", params.slackSigningSecret),
     allow("InvokeItself", ["lambda:InvokeFunction"], [functionArn(name)]),
     parts.describeTaskDefinition(),
@@ -85,6 +88,11 @@ function slackActionsDefinition(params, name) {
       SLACK_APPROVERS: params.slackApprovers.join(","),
       // App mode wins over the webhook, and this function may not read the webhook's secret.
       SLACK_WEBHOOK_URL_FROM: "",
+      // Its notifications go to the Slack thread only (src/app/slack-action-service.ts), and its role may not
+      // read these secrets or publish to this topic: empty overrides of provider.environment.
+      PAGERDUTY_ROUTING_KEY_FROM: "",
+      TEAMS_WEBHOOK_URL_FROM: "",
+      CHATBOT_TOPIC_ARN: "",
       // The automatic rollback's guard rails apply to a clicked rollback too.
       AUTO_ROLLBACK_SERVICES: listedServices(params),
       POST_COMPLETION_MINUTES: String(params.tuning.postCompletionMinutes),

@@ -43,16 +43,32 @@ const {
 // ---------------------------------------------------------------- IAM statements
 
 /**
- * The configured Slack secrets (webhook URL: SLACK_WEBHOOK_URL_FROM; bot token: SLACK_BOT_TOKEN_FROM); none
- * unset. `withWebhook: false` for a function that never posts through the webhook (slackActions).
+ * The configured secrets of the notifying functions, each read by exactly its name (none unset): the Slack
+ * webhook URL (SLACK_WEBHOOK_URL_FROM) and bot token (SLACK_BOT_TOKEN_FROM), the PagerDuty routing key
+ * (PAGERDUTY_ROUTING_KEY_FROM) and the Teams Workflows webhook URL (TEAMS_WEBHOOK_URL_FROM).
+ * `withWebhook: false` for a function that never posts through the Slack webhook, `withChannels: false` for one
+ * that never notifies PagerDuty, Teams or Amazon Q Developer (slackActions: its messages go to Slack only).
  */
-function secretStatements(params, { withWebhook = true } = {}) {
+function secretStatements(params, { withWebhook = true, withChannels = true } = {}) {
   return [
     ["ReadSlackWebhookSecret", withWebhook ? params.slackWebhookSecret : ""],
     ["ReadSlackBotTokenSecret", params.slackBotTokenSecret],
+    ["ReadPagerDutyRoutingKeySecret", withChannels ? params.pagerDutyRoutingKeySecret : ""],
+    ["ReadTeamsWebhookSecret", withChannels ? params.teamsWebhookSecret : ""],
   ]
     .filter(([, name]) => name !== "")
     .map(([sid, name]) => readSecretStatement(sid, name));
+}
+
+/**
+ * sns:Publish on exactly the topic Amazon Q Developer subscribes to (CHATBOT_TOPIC_ARN); nothing without one.
+ * No KMS grant: the topic belongs to the deployer, its key is not a parameter and cannot be scoped. A topic
+ * under no key or under the AWS managed key alias/aws/sns (whose key policy lets the account's principals use
+ * it through SNS) needs none; a customer managed key's policy must allow the function roles (docs/security.md).
+ */
+function chatbotTopicStatements(params, { withChannels = true } = {}) {
+  if (!withChannels || params.chatbotTopicArn === "") return [];
+  return [allow("PublishToChatbotTopic", ["sns:Publish"], [params.chatbotTopicArn])];
 }
 
 /**
@@ -69,8 +85,9 @@ const STATE_TABLE_ACTIONS = [
 ];
 
 /**
- * What every function needs: the state table, the notification topic (and its key), the DLQ, the Slack secrets.
- * `withDeadLetterQueue: false` for a function only ever invoked synchronously (deploymentHook): no destination.
+ * What every function needs: the state table, the notification topic (and its key), the DLQ, the notification
+ * secrets and the Amazon Q Developer topic. `withDeadLetterQueue: false` for a function only ever invoked
+ * synchronously (deploymentHook): no destination. `withWebhook` / `withChannels`: see secretStatements.
  */
 function commonStatements(
   params,
@@ -95,6 +112,7 @@ function commonStatements(
       ? [allow("SendToDeadLetterQueue", ["sqs:SendMessage"], [{ "Fn::GetAtt": ["DeadLetterQueue", "Arn"] }])]
       : []),
     ...secretStatements(params, secretOptions),
+    ...chatbotTopicStatements(params, secretOptions),
   ];
 }
 

@@ -47,6 +47,18 @@ export interface StackParams {
   slackApprovers: string[];
   /** Both button parameters set, in app mode: the slackActions function and its URL exist. */
   slackButtons: boolean;
+  /** The secret holding the PagerDuty Events API v2 routing key, named like the Slack ones; "" = no PagerDuty. */
+  pagerDutyRoutingKeySecret: string;
+  /** The least severity that pages; default critical. */
+  pagerDutyMinSeverity: Severity;
+  /** The secret holding the Microsoft Teams Workflows webhook URL; "" = no Teams. */
+  teamsWebhookSecret: string;
+  /** Default warning. */
+  teamsMinSeverity: Severity;
+  /** The standard SNS topic Amazon Q Developer subscribes to (an ARN, not a secret); "" = off. */
+  chatbotTopicArn: string;
+  /** Default warning. */
+  chatbotMinSeverity: Severity;
   /** Log group name patterns the log tail may read; default `/ecs/*`. */
   logGroupPatterns: string[];
   /** Regions the log tail may read besides the stack's own; `["*"]` = any region. */
@@ -72,6 +84,12 @@ export type RawStackParams = {
   slackChannel?: string | null;
   slackSigningSecret?: string | null;
   slackApprovers?: string | null;
+  pagerDutyRoutingKeySecret?: string | null;
+  pagerDutyMinSeverity?: string | null;
+  teamsWebhookSecret?: string | null;
+  teamsMinSeverity?: string | null;
+  chatbotTopicArn?: string | null;
+  chatbotMinSeverity?: string | null;
   alertEmail?: string | null;
   logGroupPattern?: string | null;
   logRegions?: string | null;

@@ -19,6 +19,12 @@ const PARAMETER_NAMES = [
   "slackChannel",
   "slackSigningSecret",
   "slackApprovers",
+  "pagerDutyRoutingKeySecret",
+  "pagerDutyMinSeverity",
+  "teamsWebhookSecret",
+  "teamsMinSeverity",
+  "chatbotTopicArn",
+  "chatbotMinSeverity",
   "alertEmail",
   "autoRollbackServices",
   "slackMinSeverity",
@@ -48,6 +54,7 @@ const DEFAULT_LOG_GROUP_PATTERN = "/ecs/*";
 
 const { closestName, editDistance } = require("./did-you-mean.cjs");
 const { slackParams } = require("./slack-params.cjs");
+const { channelParams } = require("./channel-params.cjs");
 
 const CLUSTER_NAME = /^[A-Za-z0-9_-]{1,255}$/;
 const SERVICE_NAME = /^[A-Za-z0-9_-]{1,255}$/;
@@ -307,6 +314,8 @@ function stackParams(raw) {
     ...scope,
     autoRollbackServices: parse.rollbackServices(raw.autoRollbackServices, scope),
     ...slackParams(raw, report),
+    // PagerDuty, Microsoft Teams, Amazon Q Developer: secrets and topic by name, each channel's minimum severity.
+    ...channelParams(raw, report),
     alertEmail: parse.alertEmail(raw.alertEmail),
     logGroupPatterns: parse.patterns(
       "logGroupPattern",

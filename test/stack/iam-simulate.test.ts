@@ -19,10 +19,13 @@ const TO_TASKS = { "iam:PassedToService": "ecs-tasks.amazonaws.com" };
 const FUNCTIONS = ["TaskState", "DeploymentEvents", "RunJob", "Watchdog", "DeploymentHook"] as const;
 const secret = (name: string) => `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:${name}`;
 const parameter = (path: string) => `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/${path}`;
+const topic = (name: string) => `arn:aws:sns:${REGION}:${ACCOUNT}:${name}`;
+const CHATBOT_TOPIC = topic("ops-chat");
 
 /**
  * Jobs in prod only (fixture), prod and stage watched, a bare listed service, task roles app-*, Slack app mode
- * with the bot token in an SSM SecureString (no webhook), and Slack buttons (signing secret in SSM too).
+ * with the bot token in an SSM SecureString (no webhook), and Slack buttons (signing secret in SSM too); the
+ * PagerDuty routing key in Secrets Manager, the Teams webhook in SSM, and an Amazon Q Developer topic.
  */
 const SCOPED_PARAMS = [
   "watchedClusters=prod,stage",
@@ -32,6 +35,9 @@ const SCOPED_PARAMS = [
   "slackChannel=C0123456789",
   "slackSigningSecret=ssm:/ops/slack/signing-secret",
   "slackApprovers=U0123ABCD",
+  "pagerDutyRoutingKeySecret=ops/pagerduty/routing-key",
+  "teamsWebhookSecret=ssm:/ops/teams/webhook",
+  `chatbotTopicArn=${CHATBOT_TOPIC}`,
   `jobsFile=${join(projectRoot, "test/stack/fixtures/documented-jobs.yml")}`,
 ];
 
@@ -135,6 +141,62 @@ describe("Slack secrets", () => {
       });
       expect(anySecret, fn).toBe("ImplicitlyDenied");
     }
+  });
+});
+
+describe("PagerDuty, Teams and Amazon Q Developer", () => {
+  const readSecret = (template: CfnTemplate, fn: (typeof FUNCTIONS)[number] | "SlackActions", name: string) =>
+    decide(template, fn, { action: "secretsmanager:GetSecretValue", resource: secret(name) });
+  const readParameter = (fn: (typeof FUNCTIONS)[number] | "SlackActions", path: string) =>
+    decide(scoped, fn, { action: "ssm:GetParameter", resource: parameter(path) });
+  const publish = (template: CfnTemplate, fn: (typeof FUNCTIONS)[number] | "SlackActions", arn: string) =>
+    decide(template, fn, { action: "sns:Publish", resource: arn });
+
+  it("by default, no function may read a channel secret or publish to any topic but the stack's", async () => {
+    for (const fn of FUNCTIONS) {
+      expect(await readSecret(minimal, fn, "ops/pagerduty/routing-key-AbCdEf"), fn).toBe("ImplicitlyDenied");
+      expect(await publish(minimal, fn, CHATBOT_TOPIC), fn).toBe("ImplicitlyDenied");
+      expect(await publish(minimal, fn, topic("ecs-sentinel-test-notify")), fn).toBe("Allowed");
+    }
+  });
+
+  it("lets every notifying function read exactly the named routing key and Teams webhook, and no other secret", async () => {
+    for (const fn of FUNCTIONS) {
+      expect(await readSecret(scoped, fn, "ops/pagerduty/routing-key-AbCdEf"), fn).toBe("Allowed");
+      expect(await readSecret(scoped, fn, "ops/pagerduty/routing-key-old-AbCdEf"), fn).toBe(
+        "ImplicitlyDenied",
+      );
+      expect(await readSecret(scoped, fn, "ops/pagerduty/other-AbCdEf"), fn).toBe("ImplicitlyDenied");
+      expect(await readParameter(fn, "ops/teams/webhook"), fn).toBe("Allowed");
+      expect(await readParameter(fn, "ops/teams/webhook-old"), fn).toBe("ImplicitlyDenied");
+      expect(await readParameter(fn, "ops/teams"), fn).toBe("ImplicitlyDenied");
+      const writeIt = await decide(scoped, fn, {
+        action: "secretsmanager:PutSecretValue",
+        resource: secret("ops/pagerduty/routing-key-AbCdEf"),
+      });
+      expect(writeIt, fn).toBe("ImplicitlyDenied");
+    }
+  });
+
+  it("lets every notifying function publish to the named Amazon Q Developer topic and to no other topic", async () => {
+    for (const fn of FUNCTIONS) {
+      expect(await publish(scoped, fn, CHATBOT_TOPIC), fn).toBe("Allowed");
+      expect(await publish(scoped, fn, topic("ops-chat-old")), fn).toBe("ImplicitlyDenied");
+      expect(await publish(scoped, fn, topic("payments-events")), fn).toBe("ImplicitlyDenied");
+      expect(await publish(scoped, fn, `arn:aws:sns:eu-west-1:${ACCOUNT}:ops-chat`), fn).toBe(
+        "ImplicitlyDenied",
+      );
+      const subscribe = await decide(scoped, fn, { action: "sns:Subscribe", resource: CHATBOT_TOPIC });
+      expect(subscribe, fn).toBe("ImplicitlyDenied");
+    }
+  });
+
+  it("gives slackActions neither channel secret nor the Amazon Q Developer topic", async () => {
+    expect(await readSecret(scoped, "SlackActions", "ops/pagerduty/routing-key-AbCdEf")).toBe(
+      "ImplicitlyDenied",
+    );
+    expect(await readParameter("SlackActions", "ops/teams/webhook")).toBe("ImplicitlyDenied");
+    expect(await publish(scoped, "SlackActions", CHATBOT_TOPIC)).toBe("ImplicitlyDenied");
   });
 });
 

@@ -402,11 +402,51 @@ describe("secrets and logs", () => {
     const readers = functionsIn(documented);
     expect(tokenReads).toEqual(readers.map(() => expect.objectContaining({ Resource: [arn] })));
     expect(tokenReads.flatMap((s) => s.Action)).toEqual(readers.map(() => "secretsmanager:GetSecretValue"));
-    // Webhook and token for every function; slackActions: token and signing secret, never the webhook.
-    expect(secretReads(documented).length).toBe(2 * readers.length);
+    // Webhook, token, PagerDuty key and Teams webhook for every notifying function; slackActions: token and
+    // signing secret only.
+    expect(secretReads(documented).length).toBe(4 * (readers.length - 1) + 2);
     expect(secretReads(documented, "ReadSlackSigningSecret")).toEqual([
       expect.objectContaining({ Resource: [secretArn("ecs-sentinel/slack-signing-secret")] }),
     ]);
+  });
+
+  it("reads the PagerDuty routing key and the Teams webhook only from the named secrets, in every notifying function but slackActions", () => {
+    const notifying = functionsIn(documented).filter((fn) => fn !== "SlackActions");
+    const readsOf = (sid: string) =>
+      notifying.map((fn) => functionStatements(documented, fn).filter((s) => s.Sid === sid));
+
+    expect(secretReads(plain, "ReadPagerDutyRoutingKeySecret")).toEqual([]);
+    expect(secretReads(plain, "ReadTeamsWebhookSecret")).toEqual([]);
+    expect(readsOf("ReadPagerDutyRoutingKeySecret")).toEqual(
+      notifying.map(() => [
+        expect.objectContaining({
+          Action: ["secretsmanager:GetSecretValue"],
+          Resource: [secretArn("ecs-sentinel/pagerduty-routing-key")],
+        }),
+      ]),
+    );
+    expect(readsOf("ReadTeamsWebhookSecret")).toEqual(
+      notifying.map(() => [
+        expect.objectContaining({
+          Action: ["secretsmanager:GetSecretValue"],
+          Resource: [secretArn("ecs-sentinel/teams-webhook")],
+        }),
+      ]),
+    );
+  });
+
+  it("publishes only to the stack's topic and the named Amazon Q Developer topic, and to no topic by default but its own", () => {
+    const topicsOf = (template: CfnTemplate, fn: FunctionName) =>
+      statementsAllowing(template, fn, "sns:Publish").flatMap((s) => asArray(s.Resource));
+
+    for (const fn of FUNCTIONS) {
+      expect(topicsOf(plain, fn), fn).toEqual([{ Ref: "NotifyTopic" }]);
+      expect(topicsOf(documented, fn), fn).toEqual([
+        { Ref: "NotifyTopic" },
+        "arn:aws:sns:us-east-1:123456789012:ecs-sentinel-chat",
+      ]);
+    }
+    expect(topicsOf(documented, "SlackActions")).toEqual([{ Ref: "NotifyTopic" }]);
   });
 
   it("reads container logs of /ecs/ log groups in the stack's region by default, plus only the regions logRegions names", () => {
@@ -450,6 +490,24 @@ describe("handler settings", () => {
     });
   });
 
+  it("names the channels' secrets and topic to every notifying function, and none of them to slackActions", () => {
+    for (const fn of FUNCTIONS) {
+      expect(envOf(documented, fn), fn).toMatchObject({
+        PAGERDUTY_ROUTING_KEY_FROM: "ecs-sentinel/pagerduty-routing-key",
+        PAGERDUTY_MIN_SEVERITY: "critical",
+        TEAMS_WEBHOOK_URL_FROM: "ecs-sentinel/teams-webhook",
+        TEAMS_MIN_SEVERITY: "warning",
+        CHATBOT_TOPIC_ARN: "arn:aws:sns:us-east-1:123456789012:ecs-sentinel-chat",
+        CHATBOT_MIN_SEVERITY: "warning",
+      });
+    }
+    expect(envOf(documented, "SlackActions")).toMatchObject({
+      PAGERDUTY_ROUTING_KEY_FROM: "",
+      TEAMS_WEBHOOK_URL_FROM: "",
+      CHATBOT_TOPIC_ARN: "",
+    });
+  });
+
   it("never puts a webhook URL in the environment, only the secret's name", () => {
     for (const [name, template] of all) {
       for (const fn of functionsIn(template)) {
@@ -457,6 +515,11 @@ describe("handler settings", () => {
         expect(env, `${name} ${fn}`).not.toHaveProperty("SLACK_WEBHOOK_URL");
         expect(env, `${name} ${fn}`).not.toHaveProperty("SLACK_BOT_TOKEN");
         expect(JSON.stringify(env), `${name} ${fn}`).not.toMatch(/hooks\.slack\.com|xox[a-z]-/);
+        // PagerDuty's routing key and the Teams Workflows URL: only the secrets' names, and no URL at all.
+        expect(env, `${name} ${fn}`).not.toHaveProperty("PAGERDUTY_ROUTING_KEY");
+        expect(env, `${name} ${fn}`).not.toHaveProperty("TEAMS_WEBHOOK_URL");
+        expect(env, `${name} ${fn}`).not.toHaveProperty("PAGERDUTY_EVENTS_URL");
+        expect(JSON.stringify(env), `${name} ${fn}`).not.toMatch(/https?:/);
       }
     }
   });

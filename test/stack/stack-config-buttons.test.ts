@@ -257,6 +257,10 @@ describe("slackActions function", () => {
       SLACK_SIGNING_SECRET_FROM: "ecs-sentinel/slack-signing-secret",
       SLACK_APPROVERS: "U0123ABCD,S0456EFGH",
       SLACK_WEBHOOK_URL_FROM: "",
+      // Its messages go to Slack only: empty overrides of the other channels' provider.environment.
+      PAGERDUTY_ROUTING_KEY_FROM: "",
+      TEAMS_WEBHOOK_URL_FROM: "",
+      CHATBOT_TOPIC_ARN: "",
       AUTO_ROLLBACK_SERVICES: "prod/api,web",
       POST_COMPLETION_MINUTES: "30",
       ROLLBACK_COOLDOWN_MINUTES: "45",

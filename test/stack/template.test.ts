@@ -112,6 +112,22 @@ describe("functions", () => {
     }
   });
 
+  it("gives every function the PagerDuty, Teams and Amazon Q Developer settings: empty, at their default severities, when off", () => {
+    for (const fn of FUNCTIONS) {
+      const props = stack.template.Resources[`${fn}LambdaFunction`]?.Properties ?? {};
+      const env = (props.Environment as { Variables: Record<string, unknown> }).Variables;
+      expect(env, fn).toMatchObject({
+        PAGERDUTY_ROUTING_KEY_FROM: "",
+        PAGERDUTY_MIN_SEVERITY: "critical",
+        TEAMS_WEBHOOK_URL_FROM: "",
+        TEAMS_MIN_SEVERITY: "warning",
+        CHATBOT_TOPIC_ARN: "",
+        CHATBOT_MIN_SEVERITY: "warning",
+      });
+      expect(env, fn).not.toHaveProperty("PAGERDUTY_EVENTS_URL");
+    }
+  });
+
   it("sends every function's failed async invocations to the dead-letter queue after bounded retries", () => {
     const configs = resourcesOfType(stack.template, "AWS::Lambda::EventInvokeConfig");
 

@@ -13,6 +13,9 @@ export const DOCUMENTED_PARAMS = [
   "slackChannel=C0123456789",
   "slackSigningSecret=ecs-sentinel/slack-signing-secret",
   "slackApprovers=U0123ABCD,S0456EFGH",
+  "pagerDutyRoutingKeySecret=ecs-sentinel/pagerduty-routing-key",
+  "teamsWebhookSecret=ecs-sentinel/teams-webhook",
+  "chatbotTopicArn=arn:aws:sns:us-east-1:123456789012:ecs-sentinel-chat",
   "passRolePattern=app-*",
   // packageStack packages a copy of the project elsewhere: the jobs file by its absolute path.
   `jobsFile=${join(projectRoot, DOCUMENTED_JOBS_FILE)}`,
