@@ -12,6 +12,7 @@ import {
 import type { ChannelName, ProblemRef } from "./port.js";
 import { type ChatbotNotification, chatbotNotification } from "./render/chatbot.js";
 import { type TeamsPayload, teamsPayload } from "./render/teams-card.js";
+import type { ThreadMeta } from "./threads/types.js";
 
 export type ChannelPayload =
   | SlackPayload
@@ -25,9 +26,20 @@ export const ROUTING_KEY_PLACEHOLDER = "(PAGERDUTY_ROUTING_KEY)";
 
 export interface RenderContext {
   render: { slack: (message: Message) => SlackPayload; email: (message: Message) => EmailMessage };
-  /** The thread the message belongs to (Slack's key; Amazon Q Developer threads by it too). */
-  threadKey?: string;
+  /** The Slack conversation the message belongs to; Amazon Q Developer threads by the one it would open. */
+  thread?: ThreadMeta;
   problem?: ProblemRef;
+}
+
+/**
+ * The thread a message would open in Slack (the first candidate that does not only join): a stop joins its
+ * deployment's thread when Slack has one, which a channel without threads of its own cannot know, so it keeps to
+ * the incident; a digest joins its incident.
+ */
+function openingKey(thread: ThreadMeta | undefined): string | undefined {
+  let candidate = thread;
+  while (candidate?.joinOnly && candidate.fallback) candidate = candidate.fallback;
+  return candidate?.key;
 }
 
 export function renderFor(channel: ChannelName, message: Message, ctx: RenderContext): ChannelPayload {
@@ -46,7 +58,7 @@ export function renderFor(channel: ChannelName, message: Message, ctx: RenderCon
     case "teams":
       return teamsPayload(message);
     case "chatbot": {
-      const threadId = ctx.threadKey ?? ctx.problem?.key;
+      const threadId = openingKey(ctx.thread) ?? ctx.problem?.key;
       return chatbotNotification(message, threadId ? { threadId } : {});
     }
   }

@@ -52,7 +52,7 @@ async function sendToPagerDuty(ctx: ServiceContext, message: Message, problem: P
     return;
   }
   await pagerduty.trigger(message, problem.key);
-  await ctx.problems.opened(problem.key, ctx.clock(), problem.quietAfterMs);
+  await ctx.problems.opened(problem.key, problem.seenAt ?? ctx.clock(), problem.quietAfterMs);
 }
 
 function channelSender(
@@ -62,7 +62,7 @@ function channelSender(
   route: DeliveryRoute,
 ): ChannelDelivery {
   const rendered = () =>
-    renderFor(channel, message, { render: ctx.render, threadKey: route.thread?.key, problem: route.problem });
+    renderFor(channel, message, { render: ctx.render, thread: route.thread, problem: route.problem });
   return {
     channel,
     send: async () => {
@@ -92,7 +92,7 @@ function channelSender(
 async function touchProblem(ctx: ServiceContext, targets: ChannelName[], route: DeliveryRoute) {
   const problem = route.problem;
   if (!problem || problem.resolve || !targets.includes("pagerduty") || !ctx.channels.pagerduty) return;
-  await ctx.problems.seen(problem.key, ctx.clock()).catch((error: unknown) => {
+  await ctx.problems.seen(problem.key, problem.seenAt ?? ctx.clock()).catch((error: unknown) => {
     ctx.logger.warn("Could not record that an open incident was seen again", {
       problem: problem.key,
       error: error instanceof Error ? error.message : String(error),

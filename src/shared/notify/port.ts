@@ -52,6 +52,8 @@ export interface ProblemRef {
    * this long (the flood window).
    */
   quietAfterMs?: number;
+  /** When it was seen (epoch ms, the event's own time like flood windows); the notifier fills it in. */
+  seenAt?: number;
 }
 
 export type ChannelName = "slack" | "email" | "pagerduty" | "teams" | "chatbot";

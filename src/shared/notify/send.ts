@@ -98,15 +98,16 @@ function hasDeploymentCard(message: Message, meta: NotifyMeta): boolean {
 }
 
 /**
- * The problem a message belongs to for PagerDuty: the flow's own, else its flood-control group (a flood is one
- * incident, closed when the group stays quiet for the window), else the message alone (only a person resolves it).
+ * The problem a message belongs to for PagerDuty: the flow's own, else a stopped task's flood-control group (a
+ * flood is one incident, closed when the group stays quiet for the window). A message of no problem (a review's
+ * advice, a digest) never pages: an incident nothing would resolve is noise.
  */
-function problemOf(message: Message, meta: NotifyMeta, windowMs: number): ProblemRef | undefined {
-  if (meta.problem) return meta.problem;
-  if (message.severity === "info") return undefined;
-  return meta.throttleKey
-    ? { key: `flood:${meta.throttleKey}`, quietAfterMs: windowMs }
-    : { key: `message:${meta.dedupeKey}` };
+function problemOf(ctx: ServiceContext, message: Message, meta: NotifyMeta): ProblemRef | undefined {
+  const now = ctx.clock();
+  const seenAt = Math.min(Number.isFinite(meta.occurredAt) ? Number(meta.occurredAt) : now, now);
+  if (meta.problem) return { ...meta.problem, seenAt };
+  if (message.severity === "info" || message.kind !== "task-stopped" || !meta.throttleKey) return undefined;
+  return { key: `flood:${meta.throttleKey}`, quietAfterMs: ctx.throttleWindowMs, seenAt };
 }
 
 /** Sends one message; throws DeliveryError with the NotifyOutcome as `outcome` when a channel failed. */
@@ -115,7 +116,7 @@ export async function sendMessage(
   message: Message,
   meta: NotifyMeta,
 ): Promise<NotifyOutcome> {
-  const problem = problemOf(message, meta, ctx.throttleWindowMs);
+  const problem = problemOf(ctx, message, meta);
   const { outcome, targets, slack } = await routeChannels(
     ctx,
     message,
@@ -123,13 +124,17 @@ export async function sendMessage(
     hasDeploymentCard(message, meta),
     { resolvesProblem: problem?.resolve === true },
   );
+  if (!problem && targets.includes("pagerduty")) {
+    targets.splice(targets.indexOf("pagerduty"), 1);
+    outcome.pagerduty = { status: "skipped", reason: "routed-out" };
+  }
   if (targets.length === 0) return { channels: outcome };
 
   if (ctx.dryRun) {
     for (const channel of targets) {
       const payload = renderFor(channel, message, {
         render: ctx.render,
-        threadKey: meta.thread?.key,
+        thread: meta.thread,
         problem,
       });
       outcome[channel] = { status: "dry-run", payload };
