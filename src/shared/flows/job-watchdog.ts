@@ -15,7 +15,9 @@ import type { JobsFlowDeps } from "./job-run.js";
 export interface WatchdogFlowDeps
   extends Pick<JobsFlowDeps, "jobs" | "ecs" | "store" | "now" | "notify" | "log" | "dryRun"> {
   /** The notification service's sweep: digests of flood windows that no later message reported. */
-  sweepDigests: (now: number) => Promise<{ digests: unknown[]; failed: number; deferred: number }>;
+  sweepDigests: (
+    now: number,
+  ) => Promise<{ digests: unknown[]; failed: number; deferred: number; resolved?: string[] }>;
 }
 
 export interface WatchdogFlowResult {
@@ -27,6 +29,8 @@ export interface WatchdogFlowResult {
   notifyFailures: number;
   errors: { job: string; error: string }[];
   digests: { sent: number; failed: number; deferred: number };
+  /** PagerDuty incidents resolved because their flood went quiet. */
+  resolvedIncidents: string[];
 }
 
 /** An ECS port whose StopTask only records (DRY_RUN). */
@@ -104,5 +108,6 @@ export async function handleWatchdog(deps: WatchdogFlowDeps): Promise<WatchdogFl
     notifyFailures,
     errors: report.errors,
     digests: { sent: sweep.digests.length, failed: sweep.failed, deferred: sweep.deferred },
+    resolvedIncidents: sweep.resolved ?? [],
   };
 }
