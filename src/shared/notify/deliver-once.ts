@@ -17,7 +17,7 @@ import type { ServiceContext } from "./service-context.js";
 import { slackErrorAction } from "./slack-app/errors-of.js";
 import type { SlackRoute } from "./slack-app/thread-delivery.js";
 import type { ThrottleVerdict } from "./store/types.js";
-import { DeliveryError } from "./transports/errors.js";
+import { DeliveryError, PagerDutyRejectedError, TeamsRejectedError } from "./transports/errors.js";
 
 const MIN_LEASE_MS = 30_000;
 const MAX_LEASE_MS = 15 * 60_000;
@@ -271,6 +271,25 @@ async function deliverOrEmail(
       return false;
     });
     if (covered) return report;
+    if (error.failures.every((failure) => isRefusedForGood(failure.error))) {
+      for (const failure of error.failures)
+        ctx.logger.error("The channel refused the message for good; it is not retried", {
+          channel: failure.channel,
+          error: `${failure.error.name}: ${failure.error.message}`,
+        });
+      return report;
+    }
     throw error;
   }
+}
+
+/**
+ * PagerDuty's "invalid event" and Teams' refusal of the card itself (400, 413): the same message would be refused
+ * again, so retrying the event only delays the channels that took it. Authorization and not-found answers are
+ * retried (a revoked URL or key may be fixed meanwhile; the dead-letter queue keeps the event).
+ */
+function isRefusedForGood(error: Error): boolean {
+  if (error instanceof PagerDutyRejectedError) return error.status === 400;
+  if (error instanceof TeamsRejectedError) return error.status === 400 || error.status === 413;
+  return false;
 }
