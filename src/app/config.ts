@@ -2,6 +2,8 @@
  * Environment parsed once at cold start. A missing or bad variable fails loudly here, with its name,
  * instead of half-way through an event.
  */
+
+import { ACCOUNT_ID, type AllowedAccounts } from "../shared/accounts/policy.js";
 import { SEVERITIES, type Severity } from "../shared/diagnosis/types.js";
 import { validateRoutingKey, validateTeamsWebhookUrl } from "../shared/notify/channel-secrets.js";
 import { DEFAULT_PAGERDUTY_EVENTS_URL } from "../shared/notify/transports/pagerduty.js";
@@ -83,6 +85,16 @@ export interface Config {
   region?: string;
   /** jobs.yml for code that is not bundled with it (the Lambdas embed theirs; the CLI has --file). */
   jobsFile?: string;
+  /** The hub's own account (HUB_ACCOUNT_ID; the stack sets it): other accounts' events go through member roles. */
+  hubAccountId?: string;
+  /** Which accounts the deployment acts for (ALLOWED_ACCOUNTS). */
+  allowedAccounts: AllowedAccounts;
+  /** The role the hub assumes in a member account (MEMBER_ROLE_NAME, default ecs-sentinel-member). */
+  memberRoleName: string;
+  /** The external id the member roles require (MEMBER_EXTERNAL_ID). */
+  memberExternalId?: string;
+  /** Readable account names (ACCOUNT_NAMES: `111111111111=prod,222222222222=staging`). */
+  accountNames: Record<string, string>;
 }
 
 type Env = Record<string, string | undefined>;
@@ -267,6 +279,65 @@ function slackApp(env: Env): Pick<Config, "slackBotToken" | "slackBotTokenFrom" 
   return { slackBotToken, slackBotTokenFrom, slackChannel };
 }
 
+function hubAccount(env: Env): Pick<Config, "hubAccountId"> {
+  const value = optional(env, "HUB_ACCOUNT_ID");
+  if (value === undefined) return {};
+  if (!ACCOUNT_ID.test(value))
+    throw new ConfigError(`HUB_ACCOUNT_ID must be a 12-digit account id, got "${value}"`);
+  return { hubAccountId: value };
+}
+
+/** ALLOWED_ACCOUNTS: empty (own account), `organization`, or 12-digit ids. */
+function allowedAccounts(env: Env): AllowedAccounts {
+  const value = optional(env, "ALLOWED_ACCOUNTS");
+  if (value === undefined) return { kind: "own" };
+  if (value.toLowerCase() === "organization") return { kind: "organization" };
+  const accounts = list(env, "ALLOWED_ACCOUNTS");
+  const bad = accounts.filter((id) => !ACCOUNT_ID.test(id));
+  if (bad.length > 0)
+    throw new ConfigError(
+      `ALLOWED_ACCOUNTS must be "organization" or 12-digit account ids, got ${bad.map((b) => `"${b.slice(0, 40)}"`).join(", ")}`,
+    );
+  return { kind: "list", accounts };
+}
+
+/** ACCOUNT_NAMES: `111111111111=prod,222222222222=staging`. */
+function accountNames(env: Env): Record<string, string> {
+  const names: Record<string, string> = {};
+  for (const entry of list(env, "ACCOUNT_NAMES")) {
+    const [id, name, ...rest] = entry.split("=").map((part) => part.trim());
+    if (!id || !ACCOUNT_ID.test(id) || !name || rest.length > 0)
+      throw new ConfigError(
+        `ACCOUNT_NAMES must read ACCOUNT=NAME,… with 12-digit ids, got "${entry.slice(0, 60)}"`,
+      );
+    names[id] = name;
+  }
+  return names;
+}
+
+/** Who the hub acts for, and how it gets into their accounts: an external id is required for any other. */
+function memberAccess(env: Env): Pick<Config, "allowedAccounts" | "memberRoleName" | "memberExternalId"> {
+  const allowed = allowedAccounts(env);
+  const externalId = optional(env, "MEMBER_EXTERNAL_ID");
+  if (allowed.kind !== "own" && externalId === undefined)
+    throw new ConfigError(
+      "ALLOWED_ACCOUNTS names other accounts but MEMBER_EXTERNAL_ID is not set: the member roles require it",
+    );
+  return {
+    allowedAccounts: allowed,
+    memberRoleName: memberRoleName(env),
+    ...(externalId ? { memberExternalId: externalId } : {}),
+  };
+}
+
+/** MEMBER_ROLE_NAME: an IAM role name. */
+function memberRoleName(env: Env): string {
+  const value = optional(env, "MEMBER_ROLE_NAME") ?? "ecs-sentinel-member";
+  if (!/^[\w+=,.@-]{1,64}$/.test(value))
+    throw new ConfigError(`MEMBER_ROLE_NAME must be an IAM role name, got "${value.slice(0, 80)}"`);
+  return value;
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const slackWebhookUrl = optional(env, "SLACK_WEBHOOK_URL");
   if (slackWebhookUrl && !/^https?:\/\//.test(slackWebhookUrl)) {
@@ -314,5 +385,8 @@ export function loadConfig(env: Env = process.env): Config {
     enrichBudgetMs: positiveNumber(env, "ENRICH_BUDGET_MS", 4000),
     region: optional(env, "AWS_REGION") ?? optional(env, "AWS_DEFAULT_REGION"),
     jobsFile: optional(env, "JOBS_FILE"),
+    ...hubAccount(env),
+    ...memberAccess(env),
+    accountNames: accountNames(env),
   };
 }

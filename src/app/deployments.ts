@@ -31,6 +31,8 @@ import { ecsPausePorts } from "./deployment-hook-ecs.js";
 export interface DeploymentWiringOptions {
   log: Log;
   notify: Notifier;
+  /** Another account's or region's key prefix (an Organization hub). */
+  keyPrefix?: string;
   /** Adapters to use instead of the configured ones (tests: a mocked ECS client, the emulator's table). */
   adapters?: {
     ecs?: ECSClient;
@@ -111,6 +113,7 @@ export function deploymentDeps(config: Config, options: DeploymentWiringOptions)
       loadReview: ecsReviewLoader(ecs, loadTaskDefinition),
       rollback,
       pausePorts: ecsPausePorts(ecs, loadTaskDefinition),
+      ...(options.keyPrefix ? { keyPrefix: options.keyPrefix } : {}),
     }),
     hooks: [
       crashLoopHook({

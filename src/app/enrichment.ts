@@ -83,12 +83,17 @@ export function buildTaskEnrichment(
  */
 export function configuredEnrichment(
   config: EnrichmentSettings & { region?: string },
-  runtime: { deadline: () => number; loadTaskDefinition: TaskDefinitionLoader },
+  runtime: {
+    deadline: () => number;
+    loadTaskDefinition: TaskDefinitionLoader;
+    /** The event's account and region (an Organization hub's member); the container's own otherwise. */
+    clients?: { ecs: ECSClient; logs: LogsClientFor };
+  },
 ): TaskEnrichment | undefined {
   if (!config.region) return undefined;
   return buildTaskEnrichment(config, {
-    ecs: ecsClient(),
-    logs: logsClientsByRegion(),
+    ecs: runtime.clients?.ecs ?? ecsClient(),
+    logs: runtime.clients?.logs ?? logsClientsByRegion(),
     dynamo: dynamoDocumentClient(),
     loadTaskDefinition: runtime.loadTaskDefinition,
     remainingMs: runtime.deadline,

@@ -4,6 +4,7 @@
  * path.
  */
 import type { Context } from "aws-lambda";
+import { accountRefusal, isMemberScope, scopeKeyPrefix } from "../shared/accounts/policy.js";
 import { buildTaskDefinitionLoader } from "../shared/enrich/task-definition-cache.js";
 import type { FlowDeps } from "../shared/flows/dispatch.js";
 import { asNotifier } from "../shared/notify/as-notifier.js";
@@ -13,29 +14,76 @@ import { type Config, loadConfig } from "./config.js";
 import { deploymentDeps } from "./deployments.js";
 import { configuredEnrichment, taskDefinitionContextLoader } from "./enrichment.js";
 import { jobHooks } from "./jobs.js";
+import { type Scope, type ScopedClients, scopedClients } from "./member-access.js";
 import { buildNotifications } from "./notifications.js";
 import { lambdaRuntime, type RuntimeOptions } from "./runtime.js";
+
+/** What differs for another account's or region's events (an Organization hub). */
+export interface ScopeWiring {
+  clients: ScopedClients;
+  keyPrefix: string;
+}
 
 export function flowDeps(
   config: Config,
   options: RuntimeOptions,
   notifications: NotificationService,
+  scope?: ScopeWiring,
 ): FlowDeps {
   const notify = asNotifier(notifications);
-  const loadTaskDefinition = buildTaskDefinitionLoader(ecsClient());
+  const ecs = scope?.clients.ecs ?? ecsClient();
+  const loadTaskDefinition = buildTaskDefinitionLoader(ecs);
   const deployments = deploymentDeps(config, {
     log: options.log,
     notify,
-    adapters: { loadTaskDefinition },
+    adapters: { ecs, loadTaskDefinition },
+    ...(scope ? { keyPrefix: scope.keyPrefix } : {}),
   });
   return {
     notify,
     log: options.log,
     taskDefinitionContext: taskDefinitionContextLoader(loadTaskDefinition),
-    enrichment: configuredEnrichment(config, { ...options, loadTaskDefinition }),
+    enrichment: configuredEnrichment(config, {
+      ...options,
+      loadTaskDefinition,
+      ...(scope ? { clients: scope.clients } : {}),
+    }),
     deploymentEvent: deployments.deploymentEvent,
     hooks: [...deployments.hooks, ...jobHooks(config, options)],
+    ...(scope?.keyPrefix ? { keyPrefix: scope.keyPrefix } : {}),
   };
+}
+
+/**
+ * The dependencies of every event: the hub's own for its account and region, and for another allowed account or
+ * region the same use cases over clients in that account (the member role) with keys kept apart — built once per
+ * account and region. Events of accounts the deployment does not act for are dropped (ALLOWED_ACCOUNTS).
+ */
+export function scopedFlowDeps(
+  config: Config,
+  options: RuntimeOptions,
+  notifications: NotificationService,
+  clientsFor: (scope: Scope) => ScopedClients = scopedClients(config),
+): FlowDeps {
+  const home = { account: config.hubAccountId, region: config.region };
+  const homeDeps = flowDeps(config, options, notifications);
+  const byScope = new Map<string, FlowDeps>();
+  const forScope = (scope: Scope): FlowDeps | string => {
+    const refusal = accountRefusal(scope.account, config.allowedAccounts, home);
+    if (refusal) return refusal;
+    if (!isMemberScope(scope, home)) return homeDeps;
+    const key = `${scope.account ?? "-"}:${scope.region ?? "-"}`;
+    let deps = byScope.get(key);
+    if (!deps) {
+      deps = flowDeps(config, options, notifications, {
+        clients: clientsFor(scope),
+        keyPrefix: scopeKeyPrefix(scope, home),
+      });
+      byScope.set(key, deps);
+    }
+    return deps;
+  };
+  return { ...homeDeps, forScope };
 }
 
 /**
@@ -44,7 +92,7 @@ export function flowDeps(
  */
 export function lambdaFlowDeps(config: Config = loadConfig()): (context: Context) => FlowDeps {
   const runtime = lambdaRuntime();
-  const deps = flowDeps(config, runtime.options, buildNotifications(config, runtime.options));
+  const deps = scopedFlowDeps(config, runtime.options, buildNotifications(config, runtime.options));
   return (context) => {
     runtime.bind(context);
     return deps;

@@ -42,6 +42,8 @@ export interface DeploymentFlowDeps {
   pausePorts?: PausePorts;
   /** Used when the event carries no time (never in EventBridge events). */
   clock?: () => Date;
+  /** Keeps another account's or region's flood keys apart (an Organization hub); empty at home. */
+  keyPrefix?: string;
 }
 
 export interface DeploymentOutcomes {
@@ -98,7 +100,7 @@ export function deploymentFlow(deps: DeploymentFlowDeps): DeploymentEventHandler
     const message = serviceActionMessage(event);
     const outcomes = await notify(message, {
       dedupeKey: dedupeKey(event),
-      throttleKey: deploymentThrottleKey(service, event.detail.eventName),
+      throttleKey: `${deps.keyPrefix ?? ""}${deploymentThrottleKey(service, event.detail.eventName)}`,
       serviceArn: service.serviceArn,
       ...serviceActionProblem(event, service.serviceArn),
     });
@@ -218,7 +220,7 @@ export function deploymentFlow(deps: DeploymentFlowDeps): DeploymentEventHandler
     const outcomes: DeploymentOutcomes = {
       message: await notify(message, {
         dedupeKey: dedupeKey(event),
-        throttleKey: deploymentThrottleKey(service, detail.eventName, isRollback),
+        throttleKey: `${deps.keyPrefix ?? ""}${deploymentThrottleKey(service, detail.eventName, isRollback)}`,
         serviceArn: service.serviceArn,
         thread: deploymentEventThread(event, service.serviceArn, reviewInput),
         ...deploymentProblem(detail.eventName, service.serviceArn),

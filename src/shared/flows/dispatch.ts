@@ -14,6 +14,11 @@ export { DETAIL_TYPES };
 export type FlowDeps = TaskFlowDeps & {
   /** Deployment and service-action events; absent where a handler does not subscribe to them. */
   deploymentEvent?: (event: EcsEvent) => Promise<DispatchResult>;
+  /**
+   * An Organization hub: the dependencies for the event's account and region (clients over the member role, keys
+   * kept apart), or why the account is not acted on (the event is dropped with that reason).
+   */
+  forScope?: (scope: { account?: string; region?: string }) => FlowDeps | string;
 };
 
 export type DispatchResult =
@@ -47,8 +52,18 @@ export async function dispatchEvent(
     deps.log.warn("dropping event", { ...describe(raw), problem: reason });
     return { status: "dropped", reason };
   }
-  if (event["detail-type"] === DETAIL_TYPES.task) return handleTaskStateChange(event, deps);
-  if (deps.deploymentEvent) return deps.deploymentEvent(event);
+  const scoped = deps.forScope ? deps.forScope({ account: event.account, region: event.region }) : deps;
+  if (typeof scoped === "string") {
+    deps.log.warn("dropping event from an account this deployment does not act for", {
+      ...describe(raw),
+      account: event.account,
+      region: event.region,
+      problem: scoped,
+    });
+    return { status: "dropped", reason: scoped };
+  }
+  if (event["detail-type"] === DETAIL_TYPES.task) return handleTaskStateChange(event, scoped);
+  if (scoped.deploymentEvent) return scoped.deploymentEvent(event);
   const reason = `no handler for "${event["detail-type"]}" here`;
   deps.log.warn("dropping event", { ...describe(raw), problem: reason });
   return { status: "dropped", reason };

@@ -47,6 +47,8 @@ export interface TaskFlowDeps {
    * `taskDefinitionContext` out (`replay --dry-run`) switches this off too.
    */
   enrichment?: TaskEnrichment;
+  /** Keeps another account's or region's flood and incident keys apart (an Organization hub); empty at home. */
+  keyPrefix?: string;
 }
 
 export type TaskFlowResult =
@@ -184,7 +186,7 @@ export async function handleTaskStateChange(
           return withMuteButtons(fromDiagnosis(diagnosis, { ...env, ...context }), serviceArnOf(task));
         }
       : undefined;
-  const throttleKey = taskThrottleKey(diagnosis);
+  const throttleKey = `${deps.keyPrefix ?? ""}${taskThrottleKey(diagnosis)}`;
   const serviceArn = serviceArnOf(task);
   const at = occurredAt ?? Date.now();
   const [outcomes] = await Promise.all([
