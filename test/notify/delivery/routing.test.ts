@@ -134,3 +134,138 @@ describe("parseServiceOverrides", () => {
     expect(problems[0]?.value).not.toContain("\u001b");
   });
 });
+
+describe("routeMessage for the five channels", () => {
+  const all = ["slack", "email", "pagerduty", "teams", "chatbot"] as const;
+  const routedOut = { send: false, reason: "routed-out" } as const;
+  const sent = { send: true } as const;
+
+  it.each([
+    [
+      "info",
+      { slack: routedOut, email: routedOut, pagerduty: routedOut, teams: routedOut, chatbot: routedOut },
+    ],
+    ["warning", { slack: sent, email: routedOut, pagerduty: routedOut, teams: sent, chatbot: sent }],
+    ["critical", { slack: sent, email: sent, pagerduty: sent, teams: sent, chatbot: sent }],
+  ] as const)("routes a %s message by each channel's default minimum", (severity, decisions) => {
+    expect(routeMessage(msg(severity), all)).toEqual(decisions);
+  });
+
+  it("applies each channel's own configured minimum", () => {
+    const decisions = routeMessage(msg("warning"), all, {
+      ...DEFAULT_ROUTING,
+      slackMinSeverity: "critical",
+      pagerdutyMinSeverity: "warning",
+      teamsMinSeverity: "critical",
+      chatbotMinSeverity: "info",
+    });
+
+    expect(decisions).toEqual({
+      slack: routedOut,
+      email: routedOut,
+      pagerduty: sent,
+      teams: routedOut,
+      chatbot: sent,
+    });
+  });
+
+  it("sends only to the channels the service's tag names", () => {
+    const { overrides } = parseServiceOverrides({ "ecs-sentinel:channels": "pagerduty, teams,chatbot" });
+
+    expect(routeMessage(msg("critical"), all, undefined, overrides)).toEqual({
+      slack: routedOut,
+      email: routedOut,
+      pagerduty: sent,
+      teams: sent,
+      chatbot: sent,
+    });
+  });
+
+  it("still applies the minimums to the channels the tag names", () => {
+    const { overrides } = parseServiceOverrides({ "ecs-sentinel:channels": "pagerduty,teams" });
+
+    expect(routeMessage(msg("warning"), all, undefined, overrides)).toMatchObject({
+      pagerduty: routedOut,
+      teams: sent,
+    });
+  });
+
+  it("mutes all five channels when the service is muted, and when its channels are none", () => {
+    const muted = { send: false, reason: "muted" } as const;
+    const everyChannelMuted = { slack: muted, email: muted, pagerduty: muted, teams: muted, chatbot: muted };
+
+    expect(routeMessage(msg("critical"), all, undefined, { muteAll: true })).toEqual(everyChannelMuted);
+    expect(routeMessage(msg("critical"), all, undefined, { channels: [] })).toEqual(everyChannelMuted);
+    expect(routeMessage(msg("critical", "app-exit"), all, undefined, { muted: ["app-exit"] })).toEqual(
+      everyChannelMuted,
+    );
+  });
+
+  it("takes a request to decide to every channel people read, whatever its severity, but never pages for it", () => {
+    const review = { ...msg("info", "REVIEW", "deployment-review"), awaitsDecision: {} };
+
+    expect(routeMessage(review, all)).toEqual({
+      slack: sent,
+      email: sent,
+      pagerduty: routedOut,
+      teams: sent,
+      chatbot: sent,
+    });
+  });
+
+  it("takes the end of a problem to PagerDuty whatever its minimum, and to the others by theirs", () => {
+    const completed = msg("info", "SERVICE_DEPLOYMENT_COMPLETED", "deployment");
+
+    expect(routeMessage(completed, all, undefined, {}, { resolvesProblem: true })).toEqual({
+      slack: routedOut,
+      email: routedOut,
+      pagerduty: sent,
+      teams: routedOut,
+      chatbot: routedOut,
+    });
+  });
+
+  it("mutes the end of a problem too, and keeps it from PagerDuty when the tag leaves PagerDuty out", () => {
+    const completed = msg("info", "SERVICE_DEPLOYMENT_COMPLETED", "deployment");
+
+    expect(
+      routeMessage(completed, ["pagerduty"], undefined, { muteAll: true }, { resolvesProblem: true }),
+    ).toEqual({
+      pagerduty: { send: false, reason: "muted" },
+    });
+    expect(
+      routeMessage(completed, ["pagerduty"], undefined, { channels: ["slack"] }, { resolvesProblem: true }),
+    ).toEqual({ pagerduty: routedOut });
+  });
+});
+
+describe("parseServiceOverrides: the channels tag names every channel", () => {
+  it.each([
+    ["pagerduty", ["pagerduty"]],
+    ["Teams, CHATBOT", ["teams", "chatbot"]],
+    ["slack,email,pagerduty,teams,chatbot", ["slack", "email", "pagerduty", "teams", "chatbot"]],
+    ["teams,teams", ["teams"]],
+  ])("reads %j", (value, channels) => {
+    expect(parseServiceOverrides({ "ecs-sentinel:channels": value })).toEqual({
+      overrides: { channels },
+      problems: [],
+    });
+  });
+
+  it.each(["pagerduty,msteams", "amazon-q", "teams;chatbot", "slack,pager-duty"])(
+    "ignores the whole tag %j when a name is unknown, and reports every channel it accepts",
+    (value) => {
+      const { overrides, problems } = parseServiceOverrides({ "ecs-sentinel:channels": value });
+
+      expect(overrides).toEqual({});
+      expect(problems).toEqual([
+        {
+          tag: "ecs-sentinel:channels",
+          value,
+          problem:
+            'expected a list of "slack", "email", "pagerduty", "teams", "chatbot", or "none"; tag ignored',
+        },
+      ]);
+    },
+  );
+});

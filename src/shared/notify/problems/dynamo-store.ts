@@ -22,20 +22,43 @@ const keyOf = (key: string) => ({ pk: OPEN_PROBLEMS_PK, sk: key });
 export function dynamoProblemStore(client: DynamoDBDocumentClient, table: string): ProblemStore {
   return {
     async opened(key, at, quietAfterMs) {
-      await client.send(
-        new UpdateCommand({
-          TableName: table,
-          Key: keyOf(key),
-          UpdateExpression: `SET openedAt = if_not_exists(openedAt, :at), lastSeenAt = :at, expiresAt = :ttl${
-            quietAfterMs === undefined ? " REMOVE quietAfterMs" : ", quietAfterMs = :quiet"
-          }`,
-          ExpressionAttributeValues: {
-            ":at": at,
-            ":ttl": expiresAtSeconds(at, PROBLEM_RETENTION_MS),
-            ...(quietAfterMs === undefined ? {} : { ":quiet": quietAfterMs }),
-          },
-        }),
-      );
+      const quiet = quietAfterMs === undefined ? {} : { ":quiet": quietAfterMs };
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: keyOf(key),
+            UpdateExpression: `SET openedAt = if_not_exists(openedAt, :at), lastSeenAt = :at, expiresAt = :ttl${
+              quietAfterMs === undefined ? " REMOVE quietAfterMs" : ", quietAfterMs = :quiet"
+            }`,
+            ConditionExpression: "attribute_not_exists(lastSeenAt) OR lastSeenAt <= :at",
+            ExpressionAttributeValues: {
+              ":at": at,
+              ":ttl": expiresAtSeconds(at, PROBLEM_RETENTION_MS),
+              ...quiet,
+            },
+          }),
+        );
+      } catch (error) {
+        if (!isConditionalCheckFailed(error)) throw error;
+        // Seen later already (an earlier occurrence delivered late): a later sighting never moves back, or the
+        // sweep could close a problem that is not quiet. Only the quiet period follows this trigger.
+        await client
+          .send(
+            new UpdateCommand({
+              TableName: table,
+              Key: keyOf(key),
+              UpdateExpression:
+                quietAfterMs === undefined ? "REMOVE quietAfterMs" : "SET quietAfterMs = :quiet",
+              ConditionExpression: "attribute_exists(pk)",
+              ...(quietAfterMs === undefined ? {} : { ExpressionAttributeValues: quiet }),
+            }),
+          )
+          .catch((closing: unknown) => {
+            // Closed in between: nothing is open to update.
+            if (!isConditionalCheckFailed(closing)) throw closing;
+          });
+      }
     },
     async seen(key, at) {
       try {
