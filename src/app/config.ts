@@ -6,6 +6,7 @@
 import { ACCOUNT_ID, type AllowedAccounts } from "../shared/accounts/policy.js";
 import { SEVERITIES, type Severity } from "../shared/diagnosis/types.js";
 import { validateRoutingKey, validateTeamsWebhookUrl } from "../shared/notify/channel-secrets.js";
+import { parseServiceOverrides, type ServiceOverrides } from "../shared/notify/routing.js";
 import { DEFAULT_PAGERDUTY_EVENTS_URL } from "../shared/notify/transports/pagerduty.js";
 import { BotTokenError, parseSecretReference, validateBotToken } from "../shared/secret-source.js";
 import { APPROVER_ID } from "../shared/slack-actions/approvers.js";
@@ -95,6 +96,12 @@ export interface Config {
   memberExternalId?: string;
   /** Readable account names (ACCOUNT_NAMES: `111111111111=prod,222222222222=staging`). */
   accountNames: Record<string, string>;
+  /**
+   * Routing of whole accounts (ACCOUNT_ROUTING, JSON): per account the service tags' keys without their prefix —
+   * `{"222222222222": {"channels": "slack", "min-severity": "warning", "slack-channel": "C0STAGING1", "mute": "false"}}`;
+   * a service's own tags win.
+   */
+  accountRouting: Record<string, ServiceOverrides>;
 }
 
 type Env = Record<string, string | undefined>;
@@ -330,6 +337,49 @@ function memberAccess(env: Env): Pick<Config, "allowedAccounts" | "memberRoleNam
   };
 }
 
+const ROUTING_KEYS = ["channels", "min-severity", "slack-channel", "mute"];
+
+/** ACCOUNT_ROUTING: per account, what its services' tags would say; a typo fails loudly. */
+function accountRouting(env: Env): Record<string, ServiceOverrides> {
+  const value = optional(env, "ACCOUNT_ROUTING");
+  if (value === undefined) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    throw new ConfigError(
+      'ACCOUNT_ROUTING must be JSON: {"111111111111": {"channels": "slack,pagerduty"}, …}',
+    );
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
+    throw new ConfigError("ACCOUNT_ROUTING must be a JSON object keyed by account id");
+  const routing: Record<string, ServiceOverrides> = {};
+  for (const [account, settings] of Object.entries(parsed)) {
+    if (!ACCOUNT_ID.test(account))
+      throw new ConfigError(`ACCOUNT_ROUTING: "${account.slice(0, 40)}" is not a 12-digit account id`);
+    if (typeof settings !== "object" || settings === null || Array.isArray(settings))
+      throw new ConfigError(`ACCOUNT_ROUTING.${account} must be an object of ${ROUTING_KEYS.join(", ")}`);
+    const tags: Record<string, string> = {};
+    for (const [key, raw] of Object.entries(settings)) {
+      if (!ROUTING_KEYS.includes(key))
+        throw new ConfigError(
+          `ACCOUNT_ROUTING.${account}.${key.slice(0, 40)} is not one of ${ROUTING_KEYS.join(", ")}`,
+        );
+      if (typeof raw !== "string")
+        throw new ConfigError(`ACCOUNT_ROUTING.${account}.${key} must be a string`);
+      tags[`ecs-sentinel:${key}`] = raw;
+    }
+    const { overrides, problems } = parseServiceOverrides(tags);
+    const problem = problems[0];
+    if (problem)
+      throw new ConfigError(
+        `ACCOUNT_ROUTING.${account}: ${problem.tag.replace("ecs-sentinel:", "")} ${problem.problem}`,
+      );
+    routing[account] = overrides;
+  }
+  return routing;
+}
+
 /** MEMBER_ROLE_NAME: an IAM role name. */
 function memberRoleName(env: Env): string {
   const value = optional(env, "MEMBER_ROLE_NAME") ?? "ecs-sentinel-member";
@@ -388,5 +438,6 @@ export function loadConfig(env: Env = process.env): Config {
     ...hubAccount(env),
     ...memberAccess(env),
     accountNames: accountNames(env),
+    accountRouting: accountRouting(env),
   };
 }

@@ -91,6 +91,8 @@ export function dryRunNotifications(
     render: { slack: renderSlack, email: renderEmail },
     store: memoryStore(),
     routing: routingOf(config),
+    accountNames: config.accountNames,
+    accountOverrides: config.accountRouting,
     logger: options.log,
     clock: options.clock,
   });

@@ -14,7 +14,7 @@ import { type Config, loadConfig } from "./config.js";
 import { deploymentDeps } from "./deployments.js";
 import { configuredEnrichment, taskDefinitionContextLoader } from "./enrichment.js";
 import { jobHooks } from "./jobs.js";
-import { type Scope, type ScopedClients, scopedClients } from "./member-access.js";
+import { clientsForConfig, type Scope, type ScopedClients } from "./member-access.js";
 import { buildNotifications } from "./notifications.js";
 import { lambdaRuntime, type RuntimeOptions } from "./runtime.js";
 
@@ -63,7 +63,7 @@ export function scopedFlowDeps(
   config: Config,
   options: RuntimeOptions,
   notifications: NotificationService,
-  clientsFor: (scope: Scope) => ScopedClients = scopedClients(config),
+  clientsFor: (scope: Scope) => ScopedClients = clientsForConfig(config),
 ): FlowDeps {
   const home = { account: config.hubAccountId, region: config.region };
   const homeDeps = flowDeps(config, options, notifications);

@@ -9,7 +9,7 @@
  */
 import type { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import { ECSClient } from "@aws-sdk/client-ecs";
-import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
+import type { STSClient } from "@aws-sdk/client-sts";
 import type { AwsCredentialIdentity } from "@aws-sdk/types";
 import { isMemberScope } from "../shared/accounts/policy.js";
 import type { LogsClientFor } from "../shared/enrich/log-tail.js";
@@ -41,11 +41,18 @@ export function partitionOf(region: string | undefined): string {
   return "aws";
 }
 
+let sharedSts: Promise<STSClient> | undefined;
+const stsClient = (): Promise<STSClient> => {
+  sharedSts ??= import("@aws-sdk/client-sts").then(({ STSClient }) => new STSClient({ maxAttempts: 3 }));
+  return sharedSts;
+};
+
 export type CredentialsFor = (account: string) => () => Promise<AwsCredentialIdentity>;
 
 export function memberCredentials(
   settings: { roleName: string; externalId?: string; sessionName: string; region?: string },
-  sts: () => STSClient = () => new STSClient({ maxAttempts: 3 }),
+  // Loaded on first use: a single-account deployment never loads STS.
+  sts: () => Promise<STSClient> = stsClient,
   now: () => number = Date.now,
 ): CredentialsFor {
   const cache = new Map<string, { value: Promise<AwsCredentialIdentity>; renewAt: number }>();
@@ -53,14 +60,16 @@ export function memberCredentials(
     const hit = cache.get(account);
     if (hit && hit.renewAt > now()) return hit.value;
     const roleArn = `arn:${partitionOf(settings.region)}:iam::${account}:role/${settings.roleName}`;
-    const value = sts()
-      .send(
-        new AssumeRoleCommand({
-          RoleArn: roleArn,
-          RoleSessionName: settings.sessionName.slice(0, 64),
-          DurationSeconds: SESSION_SECONDS,
-          ...(settings.externalId ? { ExternalId: settings.externalId } : {}),
-        }),
+    const value = Promise.all([sts(), import("@aws-sdk/client-sts")])
+      .then(([client, { AssumeRoleCommand }]) =>
+        client.send(
+          new AssumeRoleCommand({
+            RoleArn: roleArn,
+            RoleSessionName: settings.sessionName.slice(0, 64),
+            DurationSeconds: SESSION_SECONDS,
+            ...(settings.externalId ? { ExternalId: settings.externalId } : {}),
+          }),
+        ),
       )
       .then((out): AwsCredentialIdentity => {
         const c = out.Credentials;
@@ -149,4 +158,24 @@ export function scopedClients(
     }
     return clients;
   };
+}
+
+const perConfig = new WeakMap<object, (scope: Scope) => ScopedClients>();
+
+/** One set of member clients (and one credentials cache) per configuration: the flows and the routing tags share it. */
+export function clientsForConfig(
+  config: Pick<Config, "hubAccountId" | "region" | "memberRoleName" | "memberExternalId">,
+): (scope: Scope) => ScopedClients {
+  let clients = perConfig.get(config);
+  if (!clients) {
+    clients = scopedClients(config);
+    perConfig.set(config, clients);
+  }
+  return clients;
+}
+
+/** The account and region of an ARN (`arn:aws:ecs:REGION:ACCOUNT:…`). */
+export function scopeOfArn(arn: string): Scope {
+  const [, , , region, account] = arn.split(":");
+  return { ...(account ? { account } : {}), ...(region ? { region } : {}) };
 }

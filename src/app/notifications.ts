@@ -3,6 +3,7 @@
  * that de-duplicates and throttles, and the notification service built from them.
  */
 
+import type { ECSClient } from "@aws-sdk/client-ecs";
 import type { Log } from "../shared/log.js";
 import { routingKeySource, teamsWebhookSource } from "../shared/notify/channel-secrets.js";
 import { buildNotificationService } from "../shared/notify/notifier.js";
@@ -14,7 +15,7 @@ import type { ProblemStore } from "../shared/notify/problems/types.js";
 import { renderEmail, renderSlack } from "../shared/notify/render/index.js";
 import type { RoutingConfig } from "../shared/notify/routing.js";
 import type { NotificationChannels } from "../shared/notify/service-context.js";
-import { buildServiceTagsLookup } from "../shared/notify/service-tags.js";
+import { buildServiceTagsLookup, type ServiceTagsLookup } from "../shared/notify/service-tags.js";
 import type { SlackApi } from "../shared/notify/slack-app/api-port.js";
 import { buildSlackAppChannel, type SlackAppChannel } from "../shared/notify/slack-app/thread-delivery.js";
 import { buildSlackWebApi } from "../shared/notify/slack-app/web-api.js";
@@ -36,8 +37,9 @@ import { botTokenSource } from "../shared/secret-source.js";
 import { dynamoActionStore } from "../shared/slack-actions/dynamo-store.js";
 import { memoryActionStore } from "../shared/slack-actions/memory-store.js";
 import type { ActionStore } from "../shared/slack-actions/store.js";
-import { dynamoDocumentClient, ecsClient, secretsClient, snsClient, ssmClient } from "./aws.js";
+import { dynamoDocumentClient, secretsClient, snsClient, ssmClient } from "./aws.js";
 import type { Config } from "./config.js";
+import { clientsForConfig, scopeOfArn } from "./member-access.js";
 import type { RuntimeOptions } from "./runtime.js";
 
 export function configuredThreadStore(config: Config, log: Log): ThreadStore {
@@ -169,6 +171,21 @@ export function configuredProblemStore(config: Config): ProblemStore {
     : memoryProblemStore();
 }
 
+/** A service's routing tags, read in its own account and region (an Organization hub's member role). */
+function scopedTagsLookup(config: Config, log: Log): ServiceTagsLookup {
+  const clientsFor = clientsForConfig(config);
+  const lookups = new Map<ECSClient, ServiceTagsLookup>();
+  return (serviceArn) => {
+    const { ecs } = clientsFor(scopeOfArn(serviceArn));
+    let lookup = lookups.get(ecs);
+    if (!lookup) {
+      lookup = buildServiceTagsLookup(ecs, { logger: log });
+      lookups.set(ecs, lookup);
+    }
+    return lookup(serviceArn);
+  };
+}
+
 /** Every channel's minimum severity. */
 export function routingOf(config: Config): RoutingConfig {
   return {
@@ -204,12 +221,14 @@ export function buildNotifications(
     render: { slack: renderSlack, email: renderEmail },
     store: options.store ?? configuredStore(config, options.log),
     routing: routingOf(config),
-    tagsFor: buildServiceTagsLookup(ecsClient(), { logger: options.log }),
+    tagsFor: scopedTagsLookup(config, options.log),
     logger: options.log,
     deadline: options.deadline,
     throttleWindowMs: config.throttleWindowMinutes * 60_000,
     deploymentCards: config.slackDeploymentCards,
     mutedUntil: buttonsEnabled(config) ? cachedMutes(configuredActionStore(config)) : undefined,
     problems: channels.pagerduty ? configuredProblemStore(config) : undefined,
+    accountNames: config.accountNames,
+    accountOverrides: config.accountRouting,
   });
 }

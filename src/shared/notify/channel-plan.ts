@@ -32,14 +32,32 @@ async function mutedFromSlack(ctx: ServiceContext, serviceArn: string): Promise<
   return until !== undefined && until > ctx.clock();
 }
 
+/** The account of a message: its service's, else its own. */
+function accountOf(message: Message, serviceArn: string | undefined): string | undefined {
+  return (serviceArn ? serviceArn.split(":")[4] : undefined) || message.account;
+}
+
+/** An account's routing (ACCOUNT_ROUTING) under the service's own tags: the tags win, mutes add up. */
+function merged(account: ServiceOverrides, service: ServiceOverrides): ServiceOverrides {
+  const muted = [...(account.muted ?? []), ...(service.muted ?? [])];
+  return {
+    ...account,
+    ...service,
+    ...(account.muteAll || service.muteAll ? { muteAll: true } : {}),
+    ...(muted.length > 0 ? { muted } : {}),
+  };
+}
+
 /** The service's routing tags; unreadable or bad tags are logged and sending goes on without them. */
 export async function overridesFor(
   ctx: ServiceContext,
   serviceArn: string | undefined,
+  account?: string,
 ): Promise<ServiceOverrides> {
-  if (!serviceArn) return {};
+  const base = (account ? ctx.accountOverrides[account] : undefined) ?? {};
+  if (!serviceArn) return base;
   if (await mutedFromSlack(ctx, serviceArn)) return { muteAll: true };
-  if (!ctx.tagsFor) return {};
+  if (!ctx.tagsFor) return base;
   const tags = await ctx.tagsFor(serviceArn).catch((error: unknown) => {
     ctx.logger.warn("Could not read service tags; sending without per-service overrides", {
       serviceArn,
@@ -50,7 +68,7 @@ export async function overridesFor(
   const { overrides, problems } = parseServiceOverrides(tags);
   for (const problem of problems)
     ctx.logger.warn("Ignoring a bad ecs-sentinel tag value", { serviceArn, ...problem });
-  return overrides;
+  return merged(base, overrides);
 }
 
 export function planChannels(
@@ -106,5 +124,11 @@ export async function routeChannels(
   hasCard = false,
   options: { resolvesProblem?: boolean } = {},
 ): Promise<ChannelPlan> {
-  return planChannels(ctx, message, await overridesFor(ctx, serviceArn), hasCard, options);
+  return planChannels(
+    ctx,
+    message,
+    await overridesFor(ctx, serviceArn, accountOf(message, serviceArn)),
+    hasCard,
+    options,
+  );
 }

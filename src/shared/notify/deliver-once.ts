@@ -197,7 +197,10 @@ export async function deliverOnce(
     }
     await before?.();
     // Context that costs AWS calls is gathered only now, for a message that really goes out.
-    const ready = prepare ? await prepareSafely(ctx, prepare, message) : message;
+    const prepared = prepare ? await prepareSafely(ctx, prepare, message) : message;
+    // A preparation that rebuilds the message keeps what the pipeline added (the account's name).
+    const ready =
+      message.accountName && !prepared.accountName ? { ...prepared, accountName: message.accountName } : prepared;
     const sendVerdict = verdict;
     const pending = targets.filter((channel) => !claim.delivered.includes(channel));
     const report = await deliverOrEmail(

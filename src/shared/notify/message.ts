@@ -89,6 +89,8 @@ export interface Message {
   /** Task definition family (or job name) the message is about when there is no service; names it in fallbacks. */
   family?: string;
   account?: string;
+  /** A readable name of `account` (ACCOUNT_NAMES), shown beside the id. */
+  accountName?: string;
   region?: string;
   /** ISO time of the event. */
   time?: string;

@@ -113,9 +113,11 @@ function problemOf(ctx: ServiceContext, message: Message, meta: NotifyMeta): Pro
 /** Sends one message; throws DeliveryError with the NotifyOutcome as `outcome` when a channel failed. */
 export async function sendMessage(
   ctx: ServiceContext,
-  message: Message,
+  unnamed: Message,
   meta: NotifyMeta,
 ): Promise<NotifyOutcome> {
+  const name = unnamed.account ? ctx.accountNames[unnamed.account] : undefined;
+  const message = name && !unnamed.accountName ? { ...unnamed, accountName: name } : unnamed;
   const problem = problemOf(ctx, message, meta);
   const { outcome, targets, slack } = await routeChannels(
     ctx,

@@ -9,7 +9,7 @@ import type { PagerDutyChannel } from "./pagerduty/channel.js";
 import { CHANNEL_NAMES, type ChannelName } from "./port.js";
 import { memoryProblemStore } from "./problems/memory-store.js";
 import type { ProblemStore } from "./problems/types.js";
-import { DEFAULT_ROUTING, type RoutingConfig } from "./routing.js";
+import { DEFAULT_ROUTING, type RoutingConfig, type ServiceOverrides } from "./routing.js";
 import type { ServiceTagsLookup } from "./service-tags.js";
 import type { SlackAppChannel } from "./slack-app/thread-delivery.js";
 import { DEFAULT_THROTTLE_WINDOW_MS } from "./store/throttle-window.js";
@@ -62,6 +62,10 @@ export interface NotificationServiceDeps {
   mutedUntil?: (serviceArn: string) => Promise<number | undefined>;
   /** Incidents open in PagerDuty; memory when absent (they then last as long as the process). */
   problems?: ProblemStore;
+  /** Readable account names (ACCOUNT_NAMES): every message names its account with them. */
+  accountNames?: Readonly<Record<string, string>>;
+  /** Routing of a whole account (ACCOUNT_ROUTING), under the service's own tags. */
+  accountOverrides?: Readonly<Record<string, ServiceOverrides>>;
 }
 
 export interface ServiceContext {
@@ -83,6 +87,8 @@ export interface ServiceContext {
   deploymentCards: DeploymentCards;
   mutedUntil?: (serviceArn: string) => Promise<number | undefined>;
   problems: ProblemStore;
+  accountNames: Readonly<Record<string, string>>;
+  accountOverrides: Readonly<Record<string, ServiceOverrides>>;
 }
 
 const CONFIGURED: Record<ChannelName, (channels: NotificationChannels) => boolean> = {
@@ -110,5 +116,7 @@ export function serviceContext(deps: NotificationServiceDeps): ServiceContext {
     deploymentCards: deps.deploymentCards ?? "all",
     mutedUntil: deps.mutedUntil,
     problems: deps.problems ?? memoryProblemStore(),
+    accountNames: deps.accountNames ?? {},
+    accountOverrides: deps.accountOverrides ?? {},
   };
 }

@@ -8,7 +8,7 @@ export function footerParts(m: Message): string[] {
   return [
     SEVERITY_TAG[m.severity],
     m.category,
-    m.account ? `account ${m.account}` : undefined,
+    m.account ? `account ${m.accountName ? `${m.accountName} (${m.account})` : m.account}` : undefined,
     m.region,
     m.time ? formatUtc(m.time) : undefined,
   ].filter((part): part is string => Boolean(part));
