@@ -41,6 +41,8 @@ export interface EnrichmentClients {
   now?: () => number;
   /** Pause between log reads (tests pass one that does not wait). */
   sleep?: (ms: number) => Promise<void>;
+  /** History keys of another account or region (an Organization hub); empty at home. */
+  keyPrefix?: string;
 }
 
 export function buildTaskEnrichment(
@@ -67,6 +69,7 @@ export function buildTaskEnrichment(
             retentionMs: settings.historyRetentionDays * DAY_MS,
             counter,
             now,
+            ...(clients.keyPrefix ? { clusterKeyPrefix: clients.keyPrefix } : {}),
           }),
         }
       : {}),
@@ -88,6 +91,8 @@ export function configuredEnrichment(
     loadTaskDefinition: TaskDefinitionLoader;
     /** The event's account and region (an Organization hub's member); the container's own otherwise. */
     clients?: { ecs: ECSClient; logs: LogsClientFor };
+    /** Their history key prefix (an Organization hub's member). */
+    keyPrefix?: string;
   },
 ): TaskEnrichment | undefined {
   if (!config.region) return undefined;
@@ -97,6 +102,7 @@ export function configuredEnrichment(
     dynamo: dynamoDocumentClient(),
     loadTaskDefinition: runtime.loadTaskDefinition,
     remainingMs: runtime.deadline,
+    ...(runtime.keyPrefix ? { keyPrefix: runtime.keyPrefix } : {}),
   });
 }
 

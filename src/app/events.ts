@@ -46,7 +46,7 @@ export function flowDeps(
     enrichment: configuredEnrichment(config, {
       ...options,
       loadTaskDefinition,
-      ...(scope ? { clients: scope.clients } : {}),
+      ...(scope ? { clients: scope.clients, keyPrefix: scope.keyPrefix } : {}),
     }),
     deploymentEvent: deployments.deploymentEvent,
     hooks: [...deployments.hooks, ...jobHooks(config, options)],

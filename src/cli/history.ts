@@ -1,6 +1,7 @@
 /** `ecs-sentinel history`: the recent stops of a cluster or service, by category, from the state table. */
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { dynamoDocumentClient } from "../app/aws.js";
+import { ACCOUNT_ID, scopeKeyPrefix } from "../shared/accounts/policy.js";
 import { errorSummary } from "../shared/aws-errors.js";
 import {
   clusterName,
@@ -18,7 +19,7 @@ import type { ClaimRecord } from "../shared/slack-actions/store.js";
 import { parseCommandArgs } from "./args.js";
 import { type CliIo, UsageError } from "./io.js";
 
-export const HISTORY_HELP = `Usage: ecs-sentinel history [--cluster C] [--service S] [--since 24h] [--json]
+export const HISTORY_HELP = `Usage: ecs-sentinel history [--cluster C] [--service S] [--since 24h] [--account A] [--region R] [--json]
 
 Prints the recent stopped-task failures recorded in the state table, grouped by category, most frequent
 first: how many, which services, which causes, first and last time; then the actions taken from Slack's
@@ -28,10 +29,13 @@ Options:
   --cluster C   cluster name or ARN (default: default)
   --service S   only this service (default: the whole cluster)
   --since D     how far back: 90m, 24h, 7d, 2w (default: 24h)
+  --account A   an Organization hub: the member account the cluster is in (default: the hub's own)
+  --region R    ... and its region (default: AWS_REGION)
   --json        print one JSON document instead of the report
   -h, --help    show this help
 
-Environment: STATE_TABLE (the stack's state table), AWS_REGION, AWS_ENDPOINT_URL (emulator).
+Environment: STATE_TABLE (the stack's state table), AWS_REGION, AWS_ENDPOINT_URL (emulator), HUB_ACCOUNT_ID
+(the hub's account: another --account or --region reads that account's history).
 Exit status: 0 printed (even when nothing was recorded); 2 wrong usage or STATE_TABLE unset; 1 the table
 could not be read.`;
 
@@ -75,6 +79,8 @@ export async function runHistory(argv: string[], io: CliIo, deps: HistoryCommand
       cluster: { type: "string", default: "default" },
       service: { type: "string" },
       since: { type: "string", default: "24h" },
+      account: { type: "string" },
+      region: { type: "string" },
       json: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
@@ -95,7 +101,26 @@ export async function runHistory(argv: string[], io: CliIo, deps: HistoryCommand
 
   const now = deps.now ?? Date.now;
   const since = now() - windowMs;
-  const store = createHistoryStore({ client: deps.client ?? dynamoDocumentClient(), tableName, now });
+  if (values.account !== undefined && !ACCOUNT_ID.test(values.account))
+    throw new UsageError(`--account must be a 12-digit account id, got "${values.account}"`);
+  const home = {
+    account: io.env.HUB_ACCOUNT_ID?.trim() || undefined,
+    region: io.env.AWS_REGION?.trim() || undefined,
+  };
+  const keyPrefix = scopeKeyPrefix(
+    { account: values.account ?? home.account, region: values.region ?? home.region },
+    home,
+  );
+  if ((values.account || values.region) && !home.account && values.account)
+    throw new UsageError(
+      "--account needs HUB_ACCOUNT_ID (the hub's own account) to tell a member account's history apart",
+    );
+  const store = createHistoryStore({
+    client: deps.client ?? dynamoDocumentClient(),
+    tableName,
+    now,
+    ...(keyPrefix ? { clusterKeyPrefix: keyPrefix } : {}),
+  });
   const stops = await store
     .recentStops({ cluster: values.cluster, service: values.service, since })
     .catch((error: unknown) => {

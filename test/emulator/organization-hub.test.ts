@@ -20,9 +20,11 @@ import { dynamoClient } from "../../src/app/aws.js";
 import { loadConfig } from "../../src/app/config.js";
 import { scopedFlowDeps } from "../../src/app/events.js";
 import { buildNotifications } from "../../src/app/notifications.js";
+import { main } from "../../src/cli/main.js";
 import { dispatchEvent } from "../../src/shared/flows/dispatch.js";
 import { recordingLogger } from "../notify/delivery/recording-logger.js";
 import { createStateTable } from "../state/support/state-table.js";
+import { captureIo } from "../support/cli-io.js";
 import { type SlackServer, startSlackServer } from "../support/slack-server.js";
 
 const HUB = "123456789012";
@@ -42,10 +44,13 @@ function stopIn(account: string, taskId: string, taskDefinitionArn: string) {
   const event = JSON.parse(
     example.replaceAll("111122223333", account).replaceAll("1d39aa210cd41c8d540788b34b40c11e", taskId),
   ) as { id: string; detail: Record<string, unknown> };
+  // Stopped now (the history below reads the last days).
+  const now = new Date().toISOString();
   return {
     ...event,
     id: `org-${account}-${taskId}`,
-    detail: { ...event.detail, taskDefinitionArn },
+    time: now,
+    detail: { ...event.detail, taskDefinitionArn, stoppedAt: now, updatedAt: now },
   };
 }
 
@@ -181,5 +186,22 @@ describe("a hub for an AWS Organization, on the emulator", () => {
     expect(
       log.lines.some((l) => l.message === "dropping event from an account this deployment does not act for"),
     ).toBe(true);
+  });
+
+  it("keeps each account's history apart: `history --account` reads one member's, the default the hub's own", async () => {
+    const history = async (...args: string[]) => {
+      const io = Object.assign(captureIo(), {
+        env: { STATE_TABLE: "organization-hub", HUB_ACCOUNT_ID: HUB, AWS_REGION: REGION },
+      });
+      const code = await main(["history", "--cluster", "prod", "--since", "7d", "--json", ...args], io);
+      return { code, document: JSON.parse(io.out()) as { stops: number } };
+    };
+
+    const prod = await history("--account", PROD);
+    const staging = await history("--account", STAGING, "--region", REGION);
+    const own = await history();
+
+    expect([prod.code, staging.code, own.code]).toEqual([0, 0, 0]);
+    expect([prod.document.stops, staging.document.stops, own.document.stops]).toEqual([1, 1, 0]);
   });
 });

@@ -33,6 +33,11 @@ export interface HistoryStoreOptions {
   retentionMs?: number;
   now?: () => number;
   counter?: CallCounter;
+  /**
+   * Prefixed to the cluster in the keys of another account's or region's stops (an Organization hub), so the same
+   * cluster name in two accounts keeps two histories; empty for the hub's own.
+   */
+  clusterKeyPrefix?: string;
 }
 
 export interface RecentStopsQuery {
@@ -138,7 +143,7 @@ export function createHistoryStore(options: HistoryStoreOptions): HistoryStore {
     async recordDiagnosis(diagnosis) {
       const nowMs = now();
       const stop = stopFromDiagnosis(diagnosis, nowMs);
-      const keys = historyKeys(stop);
+      const keys = historyKeys({ ...stop, cluster: `${options.clusterKeyPrefix ?? ""}${stop.cluster}` });
       const expiresAt = Math.ceil((nowMs + retentionMs) / 1000);
       // Optional fields (culprit, exitCode) are absent from the item rather than stored empty.
       const body = withoutUndefined({ ...stop, expiresAt });
@@ -150,7 +155,7 @@ export function createHistoryStore(options: HistoryStoreOptions): HistoryStore {
     },
 
     async recentStops(request) {
-      const cluster = clusterName(request.cluster);
+      const cluster = `${options.clusterKeyPrefix ?? ""}${clusterName(request.cluster)}`;
       const group = request.group ?? (request.service ? `service:${request.service}` : undefined);
       const pk = group ? groupPartitionKey(cluster, group) : clusterPartitionKey(cluster);
       const sinceMs = typeof request.since === "number" ? request.since : request.since.getTime();
