@@ -200,7 +200,9 @@ export async function deliverOnce(
     const prepared = prepare ? await prepareSafely(ctx, prepare, message) : message;
     // A preparation that rebuilds the message keeps what the pipeline added (the account's name).
     const ready =
-      message.accountName && !prepared.accountName ? { ...prepared, accountName: message.accountName } : prepared;
+      message.accountName && !prepared.accountName
+        ? { ...prepared, accountName: message.accountName }
+        : prepared;
     const sendVerdict = verdict;
     const pending = targets.filter((channel) => !claim.delivered.includes(channel));
     const report = await deliverOrEmail(
