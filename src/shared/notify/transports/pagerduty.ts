@@ -8,9 +8,14 @@
  * before that is logged or thrown.
  */
 import type { PagerDutyEvent } from "../pagerduty/event.js";
-import { backoffDelay, fitsBudget, parseRetryAfter } from "./backoff.js";
 import { PagerDutyRejectedError, PagerDutyUnavailableError } from "./errors.js";
-import { realSleep, silentLogger } from "./ports.js";
+import {
+  type AttemptResult,
+  postJson,
+  retryableAnswer,
+  retrySettings,
+  retryWithinDeadline,
+} from "./retry-loop.js";
 import { describeFetchFailure, type SlackNotifierOptions } from "./slack.js";
 
 export type PagerDutyPort = (event: PagerDutyEvent) => Promise<{ dedupKey?: string }>;
@@ -31,11 +36,6 @@ const DEFAULTS = {
 const TEXT_MAX = 300;
 const MAX_ERRORS = 10;
 const REDACTED = "[routing_key]";
-
-type AttemptResult =
-  | { kind: "done"; dedupKey?: string }
-  | { kind: "retry"; problem: string; delayMs?: number }
-  | { kind: "rejected"; status: number; message: string; errors: string[] };
 
 /** PagerDuty's words, safe to log: the routing key cut out, one printable line, short. */
 function safeText(value: unknown, routingKey: string): string {
@@ -75,75 +75,41 @@ export function buildPagerDutySender(
   fetchFn: typeof fetch,
   options: PagerDutySenderOptions = {},
 ): PagerDutyPort {
-  const o = { ...DEFAULTS, ...options };
-  const deadline = options.deadline ?? (() => Number.POSITIVE_INFINITY);
-  const sleep = options.sleep ?? realSleep;
-  const random = options.random ?? Math.random;
+  const settings = retrySettings(DEFAULTS, options);
   const now = options.now ?? Date.now;
-  const logger = options.logger ?? silentLogger;
 
-  async function attempt(body: string, routingKey: string, timeoutMs: number): Promise<AttemptResult> {
-    let response: Response;
-    try {
-      response = await fetchFn(eventsUrl, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body,
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-    } catch (error) {
-      return { kind: "retry", problem: describeFetchFailure(error) };
-    }
+  async function attempt(
+    event: PagerDutyEvent,
+    body: string,
+    timeoutMs: number,
+  ): Promise<AttemptResult<{ dedupKey?: string }>> {
+    const routingKey = event.routing_key;
+    const response = await postJson(fetchFn, eventsUrl, body, timeoutMs, describeFetchFailure);
+    if ("failure" in response) return { kind: "retry", problem: response.failure };
     const text = await response.text().catch(() => "");
     if (response.ok) {
       const dedupKey = parseJson(text)?.dedup_key;
-      return typeof dedupKey === "string" ? { kind: "done", dedupKey } : { kind: "done" };
+      return { kind: "done", value: typeof dedupKey === "string" ? { dedupKey } : {} };
     }
-    if (response.status === 429) {
-      const delayMs = parseRetryAfter(response.headers.get("retry-after"), now());
-      return { kind: "retry", problem: "HTTP 429", delayMs };
-    }
-    if (response.status >= 500) {
-      const detail = safeText(parseJson(text)?.message ?? text, routingKey);
-      return { kind: "retry", problem: `HTTP ${response.status}${detail ? ` ${detail}` : ""}` };
-    }
-    return rejection(response.status, text, routingKey);
+    const retry = retryableAnswer(response, safeText(parseJson(text)?.message ?? text, routingKey), now());
+    if (retry) return retry;
+    const rejected = rejection(response.status, text, routingKey);
+    settings.logger.warn("PagerDuty rejected the event", {
+      status: rejected.status,
+      action: event.event_action,
+      pagerDutyMessage: rejected.message,
+      pagerDutyErrors: rejected.errors,
+    });
+    throw new PagerDutyRejectedError(rejected.status, rejected.message, rejected.errors);
   }
 
   return async (event) => {
     const body = JSON.stringify(event);
-    let attempts = 0;
-    let lastProblem = "no time left before the deadline";
-    while (attempts < o.maxAttempts) {
-      const timeoutMs = Math.min(o.attemptTimeoutMs, deadline() - o.safetyMarginMs);
-      if (timeoutMs < o.minAttemptMs) break;
-      attempts++;
-      const result = await attempt(body, event.routing_key, timeoutMs);
-      if (result.kind === "done") return result.dedupKey === undefined ? {} : { dedupKey: result.dedupKey };
-      if (result.kind === "rejected") {
-        logger.warn("PagerDuty rejected the event", {
-          status: result.status,
-          action: event.event_action,
-          pagerDutyMessage: result.message,
-          pagerDutyErrors: result.errors,
-        });
-        throw new PagerDutyRejectedError(result.status, result.message, result.errors);
-      }
-      lastProblem = result.problem;
-      if (attempts >= o.maxAttempts) break;
-      const delayMs = result.delayMs ?? backoffDelay(attempts - 1, o, random);
-      if (!fitsBudget(deadline(), delayMs, o.safetyMarginMs, o.minAttemptMs)) {
-        logger.warn("PagerDuty retry would overrun the deadline, giving up", {
-          attempts,
-          delayMs,
-          lastProblem,
-        });
-        break;
-      }
-      logger.info("PagerDuty delivery failed, retrying", { attempts, delayMs, problem: lastProblem });
-      await sleep(delayMs);
-    }
-    logger.warn("PagerDuty unavailable", { attempts, lastProblem });
-    throw new PagerDutyUnavailableError(attempts, lastProblem);
+    return retryWithinDeadline(
+      "PagerDuty",
+      (timeoutMs) => attempt(event, body, timeoutMs),
+      settings,
+      (attempts, lastProblem) => new PagerDutyUnavailableError(attempts, lastProblem),
+    );
   };
 }

@@ -1,13 +1,12 @@
-import { backoffDelay, fitsBudget, parseRetryAfter } from "./backoff.js";
 import { SlackRejectedError, SlackUnavailableError } from "./errors.js";
+import type { Deadline, LoggerPort, SlackPort, Sleep } from "./ports.js";
 import {
-  type Deadline,
-  type LoggerPort,
-  realSleep,
-  type SlackPort,
-  type Sleep,
-  silentLogger,
-} from "./ports.js";
+  type AttemptResult,
+  postJson,
+  retryableAnswer,
+  retrySettings,
+  retryWithinDeadline,
+} from "./retry-loop.js";
 
 /** A fixed URL, or a resolver (from a secret) that may be told to forget a URL Slack no longer accepts. */
 export type WebhookUrlInput = string | ((() => Promise<string>) & { invalidate?: () => void });
@@ -58,89 +57,48 @@ export function describeFetchFailure(error: unknown): string {
   return error.name;
 }
 
-type AttemptResult =
-  | { kind: "done" }
-  | { kind: "retry"; problem: string; delayMs?: number }
-  | { kind: "stale-url"; status: number; text: string };
-
 export function buildSlackNotifier(
   webhookUrl: WebhookUrlInput,
   fetchImpl: typeof fetch,
   options: SlackNotifierOptions = {},
 ): SlackPort {
-  const o = { ...DEFAULTS, ...options };
-  const deadline = options.deadline ?? (() => Number.POSITIVE_INFINITY);
-  const sleep = options.sleep ?? realSleep;
-  const random = options.random ?? Math.random;
+  const settings = retrySettings(DEFAULTS, options);
   const now = options.now ?? Date.now;
-  const logger = options.logger ?? silentLogger;
+  const { logger } = settings;
   const resolveUrl = typeof webhookUrl === "string" ? async () => webhookUrl : webhookUrl;
   const invalidate = typeof webhookUrl === "string" ? undefined : webhookUrl.invalidate;
 
-  async function attempt(url: string, body: string, timeoutMs: number): Promise<AttemptResult> {
-    let response: Response;
-    try {
-      response = await fetchImpl(url, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body,
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-    } catch (error) {
-      return { kind: "retry", problem: describeFetchFailure(error) };
-    }
-    if (response.ok) {
-      await response.body?.cancel().catch(() => undefined);
-      return { kind: "done" };
-    }
-    const text = errorText(await response.text().catch(() => ""), url);
-    if (response.status === 429) {
-      const delayMs = parseRetryAfter(response.headers.get("retry-after"), now());
-      return { kind: "retry", problem: "HTTP 429", delayMs };
-    }
-    if (response.status >= 500) return { kind: "retry", problem: `HTTP ${response.status} ${text}` };
-    if ((response.status === 403 || response.status === 404) && invalidate) {
-      return { kind: "stale-url", status: response.status, text };
-    }
-    logger.warn("Slack rejected the message", { status: response.status, slackError: text });
-    throw new SlackRejectedError(response.status, text);
-  }
-
   return async (payload) => {
     const body = JSON.stringify(payload);
-    let attempts = 0;
-    let lastProblem = "no time left before the deadline";
     let refreshedUrl = false;
-    while (attempts < o.maxAttempts) {
-      const timeoutMs = Math.min(o.attemptTimeoutMs, deadline() - o.safetyMarginMs);
-      if (timeoutMs < o.minAttemptMs) break;
-      attempts++;
-      const url = await resolveUrl();
-      const result = await attempt(url, body, timeoutMs);
-      if (result.kind === "done") return;
-      if (result.kind === "stale-url") {
-        // Slack says the webhook is gone or forbidden: the secret may have been rotated since we cached it.
-        invalidate?.();
-        const fresh = await resolveUrl();
-        if (refreshedUrl || fresh === url) {
-          logger.warn("Slack rejected the message", { status: result.status, slackError: result.text });
-          throw new SlackRejectedError(result.status, result.text);
+    await retryWithinDeadline(
+      "Slack",
+      async (timeoutMs): Promise<AttemptResult<void>> => {
+        const url = await resolveUrl();
+        const response = await postJson(fetchImpl, url, body, timeoutMs, describeFetchFailure);
+        if ("failure" in response) return { kind: "retry", problem: response.failure };
+        if (response.ok) {
+          await response.body?.cancel().catch(() => undefined);
+          return { kind: "done", value: undefined };
         }
-        refreshedUrl = true;
-        logger.info("Slack webhook rotated, retrying with the refreshed secret");
-        continue;
-      }
-      lastProblem = result.problem;
-      if (attempts >= o.maxAttempts) break;
-      const delayMs = result.delayMs ?? backoffDelay(attempts - 1, o, random);
-      if (!fitsBudget(deadline(), delayMs, o.safetyMarginMs, o.minAttemptMs)) {
-        logger.warn("Slack retry would overrun the deadline, giving up", { attempts, delayMs, lastProblem });
-        break;
-      }
-      logger.info("Slack delivery failed, retrying", { attempts, delayMs, problem: lastProblem });
-      await sleep(delayMs);
-    }
-    logger.warn("Slack unavailable", { attempts, lastProblem });
-    throw new SlackUnavailableError(attempts, lastProblem);
+        const text = errorText(await response.text().catch(() => ""), url);
+        const retry = retryableAnswer(response, text, now());
+        if (retry) return retry;
+        if ((response.status === 403 || response.status === 404) && invalidate && !refreshedUrl) {
+          // Slack says the webhook is gone or forbidden: the secret may have been rotated since we cached it.
+          invalidate();
+          const fresh = await resolveUrl();
+          if (fresh !== url) {
+            refreshedUrl = true;
+            logger.info("Slack webhook rotated, retrying with the refreshed secret");
+            return { kind: "again" };
+          }
+        }
+        logger.warn("Slack rejected the message", { status: response.status, slackError: text });
+        throw new SlackRejectedError(response.status, text);
+      },
+      settings,
+      (attempts, lastProblem) => new SlackUnavailableError(attempts, lastProblem),
+    );
   };
 }

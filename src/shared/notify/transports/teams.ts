@@ -7,9 +7,14 @@
  * The URL carries the workflow's signature (`sig=`): it is a secret and never reaches an error or a log line.
  */
 import type { TeamsPayload } from "../render/teams-card.js";
-import { backoffDelay, fitsBudget, parseRetryAfter } from "./backoff.js";
 import { TeamsRejectedError, TeamsUnavailableError } from "./errors.js";
-import { realSleep, silentLogger } from "./ports.js";
+import {
+  type AttemptResult,
+  postJson,
+  retryableAnswer,
+  retrySettings,
+  retryWithinDeadline,
+} from "./retry-loop.js";
 import { describeFetchFailure, type SlackNotifierOptions } from "./slack.js";
 
 export type TeamsPort = (payload: TeamsPayload) => Promise<void>;
@@ -39,68 +44,36 @@ function errorText(body: string, url: string): string {
   return flat.slice(0, ERROR_TEXT_MAX) || "(empty body)";
 }
 
-type AttemptResult = { kind: "done" } | { kind: "retry"; problem: string; delayMs?: number };
-
 export function buildTeamsSender(
   url: string | (() => Promise<string>),
   fetchFn: typeof fetch,
   options: TeamsSenderOptions = {},
 ): TeamsPort {
-  const o = { ...DEFAULTS, ...options };
-  const deadline = options.deadline ?? (() => Number.POSITIVE_INFINITY);
-  const sleep = options.sleep ?? realSleep;
-  const random = options.random ?? Math.random;
+  const settings = retrySettings(DEFAULTS, options);
   const now = options.now ?? Date.now;
-  const logger = options.logger ?? silentLogger;
   const resolveUrl = typeof url === "string" ? async () => url : url;
 
-  async function attempt(target: string, body: string, timeoutMs: number): Promise<AttemptResult> {
-    let response: Response;
-    try {
-      response = await fetchFn(target, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body,
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-    } catch (error) {
-      return { kind: "retry", problem: describeFetchFailure(error) };
-    }
+  async function attempt(target: string, body: string, timeoutMs: number): Promise<AttemptResult<void>> {
+    const response = await postJson(fetchFn, target, body, timeoutMs, describeFetchFailure);
+    if ("failure" in response) return { kind: "retry", problem: response.failure };
     if (response.ok) {
       await response.body?.cancel().catch(() => undefined);
-      return { kind: "done" };
+      return { kind: "done", value: undefined };
     }
     const text = errorText(await response.text().catch(() => ""), target);
-    if (response.status === 429) {
-      const delayMs = parseRetryAfter(response.headers.get("retry-after"), now());
-      return { kind: "retry", problem: "HTTP 429", delayMs };
-    }
-    if (response.status >= 500) return { kind: "retry", problem: `HTTP ${response.status} ${text}` };
-    logger.warn("Teams rejected the message", { status: response.status, teamsError: text });
+    const retry = retryableAnswer(response, text, now());
+    if (retry) return retry;
+    settings.logger.warn("Teams rejected the message", { status: response.status, teamsError: text });
     throw new TeamsRejectedError(response.status, text);
   }
 
   return async (payload) => {
     const body = JSON.stringify(payload);
-    let attempts = 0;
-    let lastProblem = "no time left before the deadline";
-    while (attempts < o.maxAttempts) {
-      const timeoutMs = Math.min(o.attemptTimeoutMs, deadline() - o.safetyMarginMs);
-      if (timeoutMs < o.minAttemptMs) break;
-      attempts++;
-      const result = await attempt(await resolveUrl(), body, timeoutMs);
-      if (result.kind === "done") return;
-      lastProblem = result.problem;
-      if (attempts >= o.maxAttempts) break;
-      const delayMs = result.delayMs ?? backoffDelay(attempts - 1, o, random);
-      if (!fitsBudget(deadline(), delayMs, o.safetyMarginMs, o.minAttemptMs)) {
-        logger.warn("Teams retry would overrun the deadline, giving up", { attempts, delayMs, lastProblem });
-        break;
-      }
-      logger.info("Teams delivery failed, retrying", { attempts, delayMs, problem: lastProblem });
-      await sleep(delayMs);
-    }
-    logger.warn("Teams unavailable", { attempts, lastProblem });
-    throw new TeamsUnavailableError(attempts, lastProblem);
+    await retryWithinDeadline(
+      "Teams",
+      async (timeoutMs) => attempt(await resolveUrl(), body, timeoutMs),
+      settings,
+      (attempts, lastProblem) => new TeamsUnavailableError(attempts, lastProblem),
+    );
   };
 }
