@@ -388,10 +388,20 @@ function watchdogStatements(params) {
  * the project's `"type": "module"` package.json makes ESM too.
  */
 function bundleExtension(argv = process.argv) {
-  const args = argv.slice(2);
-  const invokeLocal = args.indexOf("invoke") !== -1 && args.indexOf("local") === args.indexOf("invoke") + 1;
-  return invokeLocal ? ".js" : ".mjs";
+  return invokesLocally(argv) ? ".js" : ".mjs";
 }
+
+/** Whether osls runs `invoke local`, which cannot resolve CloudFormation references in the environment. */
+function invokesLocally(argv = process.argv) {
+  const args = argv.slice(2);
+  return args.indexOf("invoke") !== -1 && args.indexOf("local") === args.indexOf("invoke") + 1;
+}
+
+/**
+ * HUB_ACCOUNT_ID: the stack's account as a CloudFormation reference; under `osls invoke local`, which could only
+ * resolve it by asking CloudFormation, empty (HUB_ACCOUNT_ID_OVERRIDE sets it there).
+ */
+const hubAccountId = (argv = process.argv) => (invokesLocally(argv) ? "" : { Ref: "AWS::AccountId" });
 
 // Loaded lazily: reading the jobs file bundles its parser with esbuild, which only packaging needs.
 const stack = (input) => require("./stack-inputs.cjs").validatedStack(input);
@@ -429,6 +439,7 @@ module.exports = {
   runJobStatements,
   watchdogStatements,
   bundleExtension,
+  hubAccountId,
   PARAMETER_NAMES,
   /** For infra/slack-actions.cjs, which builds the slackActions role from the same parts. */
   parts: {
@@ -465,5 +476,6 @@ module.exports = {
     // hub settings (MEMBER_ROLE_NAME, MEMBER_EXTERNAL_ID, ALLOWED_ACCOUNTS, ACCOUNT_NAMES).
     hubResources: (input) => require("./hub.cjs").hubResourcesOf(input),
     hubEnvironment: (input) => require("./hub.cjs").hubEnvironmentOf(input),
+    hubAccountId: () => hubAccountId(),
   },
 };

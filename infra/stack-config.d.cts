@@ -169,5 +169,8 @@ export declare function deploymentEventsStatements(params: StackParams): IamStat
 export declare function runJobStatements(params: StackParams): IamStatement[];
 export declare function watchdogStatements(params: StackParams): IamStatement[];
 
+/** HUB_ACCOUNT_ID: a Ref to the stack's account; "" under `osls invoke local` (HUB_ACCOUNT_ID_OVERRIDE sets it). */
+export declare function hubAccountId(argv?: string[]): "" | { Ref: "AWS::AccountId" };
+
 /** `.js` under `osls invoke local` (which cannot load `.mjs`), else `.mjs`. */
 export declare function bundleExtension(argv?: string[]): ".js" | ".mjs";

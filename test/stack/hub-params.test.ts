@@ -9,6 +9,7 @@ import { hubBusPolicy, hubEnvironment, hubResources, memberRoleStatements } from
 import { allowedAccounts } from "../../infra/hub-params.cjs";
 import {
   deploymentEventsStatements,
+  hubAccountId,
   InvalidStackParameterError,
   type RawStackParams,
   runJobStatements,
@@ -190,6 +191,11 @@ describe("the handlers' hub settings", () => {
       ALLOWED_ACCOUNTS: "",
       ACCOUNT_NAMES: "111111111111=prod",
     });
+  });
+
+  it("name the hub's account by reference, and leave it empty under osls invoke local, which cannot resolve it", () => {
+    expect(hubAccountId(["node", "serverless", "package"])).toEqual({ Ref: "AWS::AccountId" });
+    expect(hubAccountId(["node", "serverless", "invoke", "local", "-f", "taskState"])).toBe("");
   });
 
   it("allow the organization when one is given, else exactly the listed accounts", () => {
