@@ -17,6 +17,7 @@ const { parts } = require("./stack-config.cjs");
  * - the state table (its record of each verdict), the topic, and what every notifying function has of the
  *   channels: the Slack, PagerDuty and Teams secrets and the Amazon Q Developer topic (a FAILED verdict notifies).
  * No dead-letter queue: ECS invokes it synchronously and reads its answer, so no destination ever sends.
+ * - in hub mode, sts:AssumeRole of the member role (infra/hub.cjs), to read a member account's deployment.
  * Nothing that changes ECS: ECS itself rolls back on FAILED. (A person continues or rolls back a deployment paused
  * by a pause hook through slackActions, whose role has ContinueServiceDeployment on opted-in services.)
  */
@@ -26,6 +27,8 @@ function deploymentHookStatements(params) {
     parts.describeTaskDefinition(),
     ...parts.serviceReadStatements(params),
     ...parts.watchedClusterTaskReads(params),
+    // Hub mode: the same reads in a member account, through its member role.
+    ...parts.memberRoleStatements(params),
   ];
 }
 

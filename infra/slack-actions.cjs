@@ -39,7 +39,8 @@ const functionArn = (name) =>
  *   services tagged ecs-sentinel:auto-rollback = true or manual (never an untagged or listed-only one);
  * - Continue / Roll back of a deployment paused by a pause hook (ContinueServiceDeployment), on the same services;
  * - the job runner's ECS calls, as run-job has them, for the re-run button (none without jobs);
- * - iam:PassRole of the passRolePattern roles to ECS tasks, as rollback and run-job have it.
+ * - iam:PassRole of the passRolePattern roles to ECS tasks, as rollback and run-job have it;
+ * - in hub mode, sts:AssumeRole of the member role (infra/hub.cjs): a click acts in the alert's account.
  */
 function slackActionsStatements(params, name) {
   const statements = [
@@ -53,6 +54,7 @@ function slackActionsStatements(params, name) {
     ...parts.continuePausedDeploymentStatements(params),
     ...parts.passRoleStatements("PassTaskRoles", params),
     ...parts.jobRunnerStatements(params),
+    ...parts.memberRoleStatements(params),
   ];
   // The job runner's DescribeTaskDefinition and PassRole are the rollback's again: each grant once.
   const seen = new Set();

@@ -39,6 +39,8 @@ const {
   serviceRevisionArns,
   sub,
 } = require("./iam-parts.cjs");
+// Hub mode: sts:AssumeRole of the member role, for every function (none in a single-account stack).
+const { memberRoleStatements } = require("./hub.cjs");
 
 // ---------------------------------------------------------------- IAM statements
 
@@ -243,6 +245,7 @@ function taskStateStatements(params) {
     // The crash-loop hook rolls back through the same runner as deploymentEvents.
     ...rollbackStatements(params),
     ...taskLogStatements(params),
+    ...memberRoleStatements(params),
   ];
 }
 
@@ -294,6 +297,7 @@ function deploymentEventsStatements(params) {
     ...rollbackStatements(params),
     // A paused deployment's message shows the new revision's tasks (ECS Hook State Change).
     ...watchedClusterTaskReads(params),
+    ...memberRoleStatements(params),
   ];
 }
 
@@ -343,7 +347,7 @@ const watchJobTasks = (params, sid) => [
  * jobs' task definition families, in exactly the jobs' clusters.
  */
 function runJobStatements(params) {
-  return [...commonStatements(params), ...jobRunnerStatements(params)];
+  return [...commonStatements(params), ...jobRunnerStatements(params), ...memberRoleStatements(params)];
 }
 
 /** What the job runner calls in ECS (run-job, and the Slack re-run button): nothing without jobs. */
@@ -372,6 +376,7 @@ function watchdogStatements(params) {
     ...(params.jobs === null ? [] : watchJobTasks(params, "WatchTasks")),
     // The digest sweep reads a service's ecs-sentinel tags (mute, channels) like the task-state function does.
     allow("ReadServiceTags", ["ecs:ListTagsForResource"], serviceArns(params)),
+    ...memberRoleStatements(params),
   ];
 }
 
@@ -383,10 +388,20 @@ function watchdogStatements(params) {
  * the project's `"type": "module"` package.json makes ESM too.
  */
 function bundleExtension(argv = process.argv) {
-  const args = argv.slice(2);
-  const invokeLocal = args.indexOf("invoke") !== -1 && args.indexOf("local") === args.indexOf("invoke") + 1;
-  return invokeLocal ? ".js" : ".mjs";
+  return invokesLocally(argv) ? ".js" : ".mjs";
 }
+
+/** Whether osls runs `invoke local`, which cannot resolve CloudFormation references in the environment. */
+function invokesLocally(argv = process.argv) {
+  const args = argv.slice(2);
+  return args.indexOf("invoke") !== -1 && args.indexOf("local") === args.indexOf("invoke") + 1;
+}
+
+/**
+ * HUB_ACCOUNT_ID: the stack's account as a CloudFormation reference; under `osls invoke local`, which could only
+ * resolve it by asking CloudFormation, empty (HUB_ACCOUNT_ID_OVERRIDE sets it there).
+ */
+const hubAccountId = (argv = process.argv) => (invokesLocally(argv) ? "" : { Ref: "AWS::AccountId" });
 
 // Loaded lazily: reading the jobs file bundles its parser with esbuild, which only packaging needs.
 const stack = (input) => require("./stack-inputs.cjs").validatedStack(input);
@@ -424,6 +439,7 @@ module.exports = {
   runJobStatements,
   watchdogStatements,
   bundleExtension,
+  hubAccountId,
   PARAMETER_NAMES,
   /** For infra/slack-actions.cjs, which builds the slackActions role from the same parts. */
   parts: {
@@ -436,6 +452,7 @@ module.exports = {
     watchedClusterTaskReads,
     passRoleStatements,
     jobRunnerStatements,
+    memberRoleStatements,
   },
   serverless: {
     schedules: scheduleResources,
@@ -455,5 +472,10 @@ module.exports = {
     // The ECS deployment lifecycle hook (infra/deployment-hook.cjs, loaded on use: it requires this file).
     deploymentHookStatements: (input) => require("./deployment-hook.cjs").deploymentHookStatementsOf(input),
     hookFailClosed: (input) => require("./deployment-hook.cjs").hookFailClosedOf(input),
+    // Hub mode (infra/hub.cjs): the hub bus, its policy and outputs ({} without hub mode), and the handlers'
+    // hub settings (MEMBER_ROLE_NAME, MEMBER_EXTERNAL_ID, ALLOWED_ACCOUNTS, ACCOUNT_NAMES).
+    hubResources: (input) => require("./hub.cjs").hubResourcesOf(input),
+    hubEnvironment: (input) => require("./hub.cjs").hubEnvironmentOf(input),
+    hubAccountId: () => hubAccountId(),
   },
 };

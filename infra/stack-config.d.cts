@@ -74,6 +74,20 @@ export interface StackParams {
   emailMinSeverity: Severity;
   /** Null without jobs: run-job and the watchdog get no ECS task permission. */
   jobs: JobTargets | null;
+  /** One deployment for many accounts (infra/hub.cjs); false = a single-account stack. */
+  hubMode: boolean;
+  /** `o-…`: every account of the organization may send to the hub bus and be assumed into; "" = none. */
+  organizationId: string;
+  /** 12-digit ids of the accounts that may send to the hub bus and be assumed into; may be empty. */
+  memberAccounts: string[];
+  /** The member role's name (infra/member.yml); default ecs-sentinel-member. */
+  memberRoleName: string;
+  /** The external id the member role's trust policy demands; "" without hub mode. */
+  memberExternalId: string;
+  /** Names shown for accounts in messages, as parsed; both modes. */
+  accountNames: Array<{ id: string; name: string }>;
+  /** The accountNames parameter as given (ACCOUNT_NAMES). */
+  accountNamesText: string;
 }
 
 export type RawStackParams = {
@@ -99,6 +113,12 @@ export type RawStackParams = {
   slackMinSeverity?: string | null;
   emailMinSeverity?: string | null;
   jobs?: Partial<JobTargets> | null;
+  hubMode?: string | null;
+  organizationId?: string | null;
+  memberAccounts?: string | null;
+  memberRoleName?: string | null;
+  memberExternalId?: string | null;
+  accountNames?: string | null;
   /** Problems found while reading the inputs (unknown names, a missing jobs file), reported with the rest. */
   problems?: string[];
 } & { [name in TuningName]?: string | number | null };
@@ -107,7 +127,7 @@ export interface EventPattern {
   source: string[];
   "detail-type": string[];
   detail?: Record<string, unknown>;
-  resources?: Array<{ prefix: CfnValue }>;
+  resources?: Array<{ prefix: CfnValue } | { wildcard: CfnValue }>;
 }
 
 export interface IamStatement {
@@ -134,14 +154,23 @@ export declare const PARAMETER_NAMES: readonly string[];
 export declare function parseList(value: string | null | undefined): string[];
 export declare function stackParams(raw: RawStackParams): StackParams;
 
-export declare function taskStoppedPattern(params: StackParams): EventPattern;
-export declare function spotNoticePattern(params: StackParams): EventPattern;
-export declare function deploymentPattern(params: StackParams): EventPattern;
+/** `anyAccount`: the hub bus's variant, matching the watched clusters' names in any account and region. */
+export interface PatternScope {
+  anyAccount?: boolean;
+}
+
+export declare function taskStoppedPattern(params: StackParams, scope?: PatternScope): EventPattern;
+export declare function spotNoticePattern(params: StackParams, scope?: PatternScope): EventPattern;
+export declare function deploymentPattern(params: StackParams, scope?: PatternScope): EventPattern;
+export declare function hookStatePattern(params: StackParams, scope?: PatternScope): EventPattern;
 
 export declare function taskStateStatements(params: StackParams): IamStatement[];
 export declare function deploymentEventsStatements(params: StackParams): IamStatement[];
 export declare function runJobStatements(params: StackParams): IamStatement[];
 export declare function watchdogStatements(params: StackParams): IamStatement[];
+
+/** HUB_ACCOUNT_ID: a Ref to the stack's account; "" under `osls invoke local` (HUB_ACCOUNT_ID_OVERRIDE sets it). */
+export declare function hubAccountId(argv?: string[]): "" | { Ref: "AWS::AccountId" };
 
 /** `.js` under `osls invoke local` (which cannot load `.mjs`), else `.mjs`. */
 export declare function bundleExtension(argv?: string[]): ".js" | ".mjs";

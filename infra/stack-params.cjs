@@ -43,6 +43,12 @@ const PARAMETER_NAMES = [
   "historyRetentionDays",
   "enrichBudgetMs",
   "jobsFile",
+  "hubMode",
+  "organizationId",
+  "memberAccounts",
+  "memberRoleName",
+  "memberExternalId",
+  "accountNames",
 ];
 
 /** `watchedClusters=*`: the explicit, loud opt-in to every cluster of the account and region. */
@@ -55,6 +61,7 @@ const DEFAULT_LOG_GROUP_PATTERN = "/ecs/*";
 const { closestName, editDistance } = require("./did-you-mean.cjs");
 const { slackParams } = require("./slack-params.cjs");
 const { channelParams } = require("./channel-params.cjs");
+const { hubParams } = require("./hub-params.cjs");
 
 const CLUSTER_NAME = /^[A-Za-z0-9_-]{1,255}$/;
 const SERVICE_NAME = /^[A-Za-z0-9_-]{1,255}$/;
@@ -334,6 +341,8 @@ function stackParams(raw) {
     slackMinSeverity: parse.choice("slackMinSeverity", raw.slackMinSeverity, SEVERITIES, "warning"),
     emailMinSeverity: parse.choice("emailMinSeverity", raw.emailMinSeverity, SEVERITIES, "critical"),
     jobs,
+    // One deployment for many accounts: the hub bus, who may send to it, the member role the functions assume.
+    ...hubParams(raw, report),
   };
   if (problems.length > 0) throw new InvalidStackParameterError([...new Set(problems)]);
   return params;
@@ -352,6 +361,11 @@ function loudWarnings(params) {
   }
   if (params.passRolePatterns.includes("*")) {
     warnings.push("passRolePattern=*: run-job and rollback may pass EVERY role of the account to ECS tasks");
+  }
+  if (params.hubMode && params.organizationId !== "") {
+    warnings.push(
+      `hubMode with organizationId=${params.organizationId}: EVERY account of the organization may send events to the hub bus, and the functions may assume the role "${params.memberRoleName}" in any of its accounts (where infra/member.yml created it)`,
+    );
   }
   if (params.passRolePatterns.length === 0) {
     warnings.push(

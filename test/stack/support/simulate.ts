@@ -21,7 +21,8 @@ export class SimulationError extends Error {
   override readonly name = "SimulationError";
 }
 
-function concrete(value: unknown): unknown {
+/** A CloudFormation value as it would deploy in ACCOUNT and REGION (references to the stack's own resources too). */
+export function concrete(value: unknown): unknown {
   if (typeof value === "string") return value;
   if (Array.isArray(value)) return value.map(concrete);
   const object = value as Record<string, unknown>;
