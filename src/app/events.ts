@@ -4,12 +4,14 @@
  * path.
  */
 import type { Context } from "aws-lambda";
+import { gatedAccountSeen, type SawScope } from "../shared/accounts/last-seen.js";
+import { dynamoAccountSeen } from "../shared/accounts/last-seen-dynamo.js";
 import { accountRefusal, isMemberScope, scopeKeyPrefix } from "../shared/accounts/policy.js";
 import { buildTaskDefinitionLoader } from "../shared/enrich/task-definition-cache.js";
 import type { FlowDeps } from "../shared/flows/dispatch.js";
 import { asNotifier } from "../shared/notify/as-notifier.js";
 import type { NotificationService } from "../shared/notify/outcomes.js";
-import { ecsClient } from "./aws.js";
+import { dynamoDocumentClient, ecsClient } from "./aws.js";
 import { type Config, loadConfig } from "./config.js";
 import { deploymentDeps } from "./deployments.js";
 import { configuredEnrichment, taskDefinitionContextLoader } from "./enrichment.js";
@@ -55,6 +57,16 @@ export function flowDeps(
 }
 
 /**
+ * An Organization hub records when each account and region last sent an event (`org check` reads it). A
+ * single-account deployment (ALLOWED_ACCOUNTS empty) has nobody to check and keeps its table calls unchanged.
+ */
+function accountSeenHook(config: Config, options: RuntimeOptions): SawScope | undefined {
+  if (!config.stateTable || config.dryRun || config.allowedAccounts.kind === "own") return undefined;
+  const store = dynamoAccountSeen(dynamoDocumentClient(), config.stateTable);
+  return gatedAccountSeen(store, { now: Date.now, log: options.log });
+}
+
+/**
  * The dependencies of every event: the hub's own for its account and region, and for another allowed account or
  * region the same use cases over clients in that account (the member role) with keys kept apart — built once per
  * account and region. Events of accounts the deployment does not act for are dropped (ALLOWED_ACCOUNTS).
@@ -64,6 +76,7 @@ export function scopedFlowDeps(
   options: RuntimeOptions,
   notifications: NotificationService,
   clientsFor: (scope: Scope) => ScopedClients = clientsForConfig(config),
+  sawScope: SawScope | undefined = accountSeenHook(config, options),
 ): FlowDeps {
   const home = { account: config.hubAccountId, region: config.region };
   const homeDeps = flowDeps(config, options, notifications);
@@ -83,7 +96,7 @@ export function scopedFlowDeps(
     }
     return deps;
   };
-  return { ...homeDeps, forScope };
+  return { ...homeDeps, forScope, ...(sawScope ? { sawScope } : {}) };
 }
 
 /**

@@ -7,6 +7,7 @@ import { HOOK_HELP, runHookCli } from "./hook.js";
 import { type CliIo, processIo, UsageError } from "./io.js";
 import { JOBS_HELP, runJobs } from "./jobs.js";
 import { LOCAL_SETUP_HELP, runLocalSetup } from "./local-setup.js";
+import { ORG_HELP, runOrg } from "./org.js";
 import { REPLAY_HELP, runReplay } from "./replay.js";
 import { didYouMean } from "./suggest.js";
 import { cliVersion } from "./version.js";
@@ -16,7 +17,7 @@ const HELP = `Usage: ecs-sentinel <command> [options]
 
 Commands:
   diagnose [--json] [FILE|-]...          why did these ECS tasks stop, and what to do
-  diagnose --cluster C --task T          the same for a live task (AWS API)
+  diagnose --cluster C --task T          the same for a live task (AWS API; --account A for a member's)
   replay [--dry-run] FILE...             feed events through the Lambda code path, in order
   history [--cluster C] [--since 24h]    recent stops by category (state table)
   hook --cluster C --service S [--json]  the verdict the deployment lifecycle hook would give now
@@ -25,6 +26,7 @@ Commands:
   jobs list|validate|run NAME [--wait]   scheduled one-off tasks of a jobs file (--file, default jobs.yml)
   jobs history NAME                      past runs of a job (state table)
   watchdog --once [--dry-run]            one sweep of the watchdog: overdue runs, missed runs, digests
+  org check [--account A] [--json]       an Organization hub: member roles work, events arrive
   actions serve [--port N] [--host H]    Slack's interactivity endpoint (buttons) at POST /slack/actions
   local-setup [--seed]                   create the state table and topic (and, with --seed, the ECS side)
                                          on AWS_ENDPOINT_URL (emulator)
@@ -47,6 +49,7 @@ const commands: Record<string, { run: Command; help: string }> = {
   jobs: { run: (argv, io) => runJobs(argv, io), help: JOBS_HELP },
   watchdog: { run: runWatchdogCli, help: WATCHDOG_HELP },
   actions: { run: (argv, io) => runActions(argv, io), help: ACTIONS_HELP },
+  org: { run: (argv, io) => runOrg(argv, io), help: ORG_HELP },
 };
 
 /** Own keys only: "constructor" or "toString" is not a command. */

@@ -24,6 +24,7 @@
  * | Slack thread (parent ts + card) | `thread#<threadKey>` | `slack#<channelId>` | THREAD_RETENTION_MS, refreshed on save |
  * | Slack thread alias | `thread#<fromKey>` | `alias` | THREAD_RETENTION_MS |
  * | open incident (PagerDuty) | `problem-open` | `<problem key>` | PROBLEM_RETENTION_MS, refreshed when seen |
+ * | last event of an account and region | `account-seen` | `<account>#<region>` | ACCOUNT_SEEN_RETENTION_MS, refreshed when seen |
  */
 import type { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
@@ -54,6 +55,12 @@ export const DIGEST_DUE_PK = "digest-due";
 
 /** The partition of incidents open in PagerDuty (one fixed key: the sweep Queries the few that are open). */
 export const OPEN_PROBLEMS_PK = "problem-open";
+
+/**
+ * The partition of the last event time per account and region (one fixed key: `org check` reads them all with one
+ * Query; an Organization has tens of accounts, not thousands).
+ */
+export const ACCOUNT_SEEN_PK = "account-seen";
 
 /** Every fixed sort key and sort-key prefix of the table. */
 export const SORT_KEY = {
@@ -97,6 +104,11 @@ export const HISTORY_RETENTION_MS = 30 * DAY_MS;
 export const THREAD_RETENTION_MS = 30 * DAY_MS;
 /** An open incident nobody resolved: forgotten after this long without being seen (PagerDuty keeps it). */
 export const PROBLEM_RETENTION_MS = 14 * DAY_MS;
+/**
+ * The last event time of an account and region: refreshed by every recorded event, so only an account silent this
+ * long is forgotten (`org check` then reports it as never seen, which it has not been for as long).
+ */
+export const ACCOUNT_SEEN_RETENTION_MS = 90 * DAY_MS;
 /** Slack buttons' offers and claims: the record of who did what, and how long a button keeps working. */
 export const ACTION_RETENTION_MS = 30 * DAY_MS;
 

@@ -19,6 +19,11 @@ export type FlowDeps = TaskFlowDeps & {
    * kept apart), or why the account is not acted on (the event is dropped with that reason).
    */
   forScope?: (scope: { account?: string; region?: string }) => FlowDeps | string;
+  /**
+   * Awaited for every event that passed the account check (the hub's own too): records that the account and region
+   * send events. Must not throw: the event is acted on regardless.
+   */
+  sawScope?: (scope: { account?: string; region?: string }) => Promise<void>;
 };
 
 export type DispatchResult =
@@ -62,6 +67,7 @@ export async function dispatchEvent(
     });
     return { status: "dropped", reason: scoped };
   }
+  await deps.sawScope?.({ account: event.account, region: event.region });
   if (event["detail-type"] === DETAIL_TYPES.task) return handleTaskStateChange(event, scoped);
   if (scoped.deploymentEvent) return scoped.deploymentEvent(event);
   const reason = `no handler for "${event["detail-type"]}" here`;
