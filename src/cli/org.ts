@@ -2,12 +2,13 @@
  * `ecs-sentinel org check`: for every member account and region of an Organization hub, can the hub get in (the
  * member role), and are its events arriving (the last event time the hub recorded in the state table)?
  *
- * The probe after AssumeRole is `ecs:DescribeServices` of a service in a cluster that does not exist: the member
- * role carries the functions' read permissions, which include DescribeServices (deployment events and routing tags
- * read services), while `ecs:ListClusters` is not among them. It reads nothing of the account and answers
- * ClusterNotFoundException (or a MISSING failure) when the role works, AccessDenied when it does not.
+ * The probe after AssumeRole is `ecs:DescribeTaskDefinition` of a family that does not exist: the member role
+ * (infra/member.yml) grants it on every resource (the action has no resource-level permission), while its service
+ * reads are scoped to the watched clusters, which the CLI does not know. It reads nothing of the account and
+ * answers ClientException ("Unable to describe task definition") when the role works, AccessDenied when it does
+ * not.
  */
-import { DescribeServicesCommand } from "@aws-sdk/client-ecs";
+import { DescribeTaskDefinitionCommand } from "@aws-sdk/client-ecs";
 import { dynamoDocumentClient } from "../app/aws.js";
 import { loadConfig } from "../app/config.js";
 import { clientsForConfig } from "../app/member-access.js";
@@ -32,7 +33,7 @@ export const ORG_HELP = `Usage: ecs-sentinel org check [--account A]... [--regio
 
 Checks an Organization hub's member accounts, one line per account and region:
   - the member role can be assumed (MEMBER_ROLE_NAME, with MEMBER_EXTERNAL_ID) and answers one harmless read
-    (ecs:DescribeServices of a service that does not exist); otherwise why: role refused (trust policy,
+    (ecs:DescribeTaskDefinition of a family that does not exist); otherwise why: role refused (trust policy,
     external id or member stack missing), region disabled, throttled, role lacks permissions
   - events are arriving: the last event the hub received from there (state table), flagged when there is
     none or it is older than --stale
@@ -68,7 +69,8 @@ export interface OrgCommandDeps {
 }
 
 const PROBE_NAME = "ecs-sentinel-org-check";
-const FOUND_NOTHING = new Set(["ClusterNotFoundException", "ServiceNotFoundException"]);
+/** What ECS answers for a task definition that does not exist: the role got in. */
+const FOUND_NOTHING = new Set(["ClientException", "InvalidParameterException"]);
 /** Tens of accounts: a few at a time keeps STS and ECS from throttling the check itself. */
 const CONCURRENCY = 4;
 
@@ -76,9 +78,7 @@ function describeServicesProbe(env: CliIo["env"]): MemberProbe {
   const clients = clientsForConfig(loadConfig(env));
   return async (target) => {
     try {
-      await clients(target).ecs.send(
-        new DescribeServicesCommand({ cluster: PROBE_NAME, services: [PROBE_NAME] }),
-      );
+      await clients(target).ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: PROBE_NAME }));
     } catch (error) {
       if (!(error instanceof Error && FOUND_NOTHING.has(error.name))) throw error;
     }
