@@ -123,6 +123,7 @@ export function deploymentDeps(config: Config, options: DeploymentWiringOptions)
         log,
         notify,
         settings: crashLoopSettings(config),
+        ...(options.keyPrefix ? { keyPrefix: options.keyPrefix } : {}),
       }),
     ],
   };

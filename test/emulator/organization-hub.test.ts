@@ -33,6 +33,8 @@ const STAGING = "222222222222";
 const FOREIGN = "999999999999";
 const EXTERNAL_ID = "ecs-sentinel-org-external-id-0001";
 const REGION = "us-east-1";
+/** Staging runs in another region than the hub: its clients are that region's, over its member role. */
+const STAGING_REGION = "us-west-2";
 
 const example = readFileSync(
   join(import.meta.dirname, "../../examples/events/01-api-oom-killed.json"),
@@ -40,9 +42,12 @@ const example = readFileSync(
 );
 
 /** The example's stop, in `account`, with its own task id and the task definition registered there. */
-function stopIn(account: string, taskId: string, taskDefinitionArn: string) {
+function stopIn(account: string, taskId: string, taskDefinitionArn: string, region = REGION) {
   const event = JSON.parse(
-    example.replaceAll("111122223333", account).replaceAll("1d39aa210cd41c8d540788b34b40c11e", taskId),
+    example
+      .replaceAll("111122223333", account)
+      .replaceAll("1d39aa210cd41c8d540788b34b40c11e", taskId)
+      .replaceAll("us-east-1", region),
   ) as { id: string; detail: Record<string, unknown> };
   // Stopped now (the history below reads the last days).
   const now = new Date().toISOString();
@@ -72,10 +77,15 @@ async function memberCredentials(account: string) {
 }
 
 /** A task definition and the container's log stream with `lines`, in `account` only. */
-async function memberWorld(account: string, taskId: string, lines: string[]): Promise<string> {
+async function memberWorld(
+  account: string,
+  taskId: string,
+  lines: string[],
+  region = REGION,
+): Promise<string> {
   const credentials = await memberCredentials(account);
-  const ecs = new ECSClient({ region: REGION, credentials });
-  const logs = new CloudWatchLogsClient({ region: REGION, credentials });
+  const ecs = new ECSClient({ region, credentials });
+  const logs = new CloudWatchLogsClient({ region, credentials });
   const registered = await ecs.send(
     new RegisterTaskDefinitionCommand({
       family: "api",
@@ -89,7 +99,7 @@ async function memberWorld(account: string, taskId: string, lines: string[]): Pr
             logDriver: "awslogs",
             options: {
               "awslogs-group": "/ecs/api",
-              "awslogs-region": REGION,
+              "awslogs-region": region,
               "awslogs-stream-prefix": "ecs",
             },
           },
@@ -124,11 +134,12 @@ beforeAll(async () => {
   await createStateTable(dynamoClient(), "organization-hub");
   slack = await startSlackServer();
   prodTd = await memberWorld(PROD, PROD_TASK, ["starting api", "prod: loading 2 GiB cache", "Killed"]);
-  stagingTd = await memberWorld(STAGING, STAGING_TASK, [
-    "starting api",
-    "staging: replaying queue",
-    "Killed",
-  ]);
+  stagingTd = await memberWorld(
+    STAGING,
+    STAGING_TASK,
+    ["starting api", "staging: replaying queue", "Killed"],
+    STAGING_REGION,
+  );
   const config = loadConfig({
     SLACK_WEBHOOK_URL: slack.url,
     STATE_TABLE: "organization-hub",
@@ -150,9 +161,9 @@ afterAll(async () => {
 const posted = () => slack.requests.map((r) => JSON.stringify(r.json));
 
 describe("a hub for an AWS Organization, on the emulator", () => {
-  it("diagnoses stops in two member accounts with log tails read in each account, as two incidents", async () => {
+  it("diagnoses stops in two member accounts and two regions with log tails read in each, as two incidents", async () => {
     const prod = await dispatchEvent(stopIn(PROD, PROD_TASK, prodTd), deps);
-    const staging = await dispatchEvent(stopIn(STAGING, STAGING_TASK, stagingTd), deps);
+    const staging = await dispatchEvent(stopIn(STAGING, STAGING_TASK, stagingTd, STAGING_REGION), deps);
 
     expect(prod.status).toBe("diagnosed");
     expect(staging.status).toBe("diagnosed");
@@ -164,6 +175,10 @@ describe("a hub for an AWS Organization, on the emulator", () => {
     expect(messages[1]).toContain("staging: replaying queue");
     expect(messages[0]).toContain(`account prod (${PROD})`);
     expect(messages[1]).toContain(`account staging (${STAGING})`);
+    expect(messages[1]).toContain(STAGING_REGION);
+    // Their crash-loop counts too: one failure each, though both name the same cluster, service and deployment id.
+    const counts = log.lines.filter((l) => l.message === "crash-loop count").map((l) => l.extra[0]?.failures);
+    expect(counts).toEqual([1, 1]);
   });
 
   it("drops an event from an account it does not act for, with the reason, and acts on nothing", async () => {
@@ -198,7 +213,7 @@ describe("a hub for an AWS Organization, on the emulator", () => {
     };
 
     const prod = await history("--account", PROD);
-    const staging = await history("--account", STAGING, "--region", REGION);
+    const staging = await history("--account", STAGING, "--region", STAGING_REGION);
     const own = await history();
 
     expect([prod.code, staging.code, own.code]).toEqual([0, 0, 0]);

@@ -43,6 +43,8 @@ export interface CrashLoopSettings {
 }
 
 export interface CrashLoopDeps {
+  /** Keeps another account's or region's crash-loop counts apart (an Organization hub); empty at home. */
+  keyPrefix?: string;
   store: CrashLoopStore;
   /** The rollback store's claim check: a deployment already claimed is not decided again. */
   rollbackClaimed: RollbackClaimed;
@@ -83,10 +85,17 @@ function dateOf(value: string | undefined): Date | undefined {
 }
 
 /** The deployment's thread when it exists, else the thread of the incident whose stops made the crash loop. */
-function checkFailureThread(subject: CrashLoopSubject, diagnosis: Diagnosis): ThreadMeta | undefined {
+function checkFailureThread(
+  subject: CrashLoopSubject,
+  diagnosis: Diagnosis,
+  keyPrefix: string,
+): ThreadMeta | undefined {
   const thread = deploymentReply(subject.serviceArn, subject.key.deploymentId);
   if (!thread) return undefined;
-  return { ...thread, fallback: { key: incidentThreadKey(taskThrottleKey(diagnosis)), joinOnly: true } };
+  return {
+    ...thread,
+    fallback: { key: incidentThreadKey(`${keyPrefix}${taskThrottleKey(diagnosis)}`), joinOnly: true },
+  };
 }
 
 export function crashLoopHook(deps: CrashLoopDeps): TaskHook {
@@ -143,7 +152,11 @@ export function crashLoopHook(deps: CrashLoopDeps): TaskHook {
 
   return async (event, diagnosis) => {
     // Cheap for everything else: no state or AWS call for expected stops or tasks no deployment started.
-    const subject = crashLoopSubject(event, diagnosis);
+    const found = crashLoopSubject(event, diagnosis);
+    const subject =
+      found && deps.keyPrefix
+        ? { ...found, key: { ...found.key, cluster: `${deps.keyPrefix}${found.key.cluster}` } }
+        : found;
     if (!subject) return undefined;
     if ((decidedUntil.get(subject.key.deploymentId) ?? 0) > Date.now()) return undefined;
     try {
@@ -164,7 +177,7 @@ export function crashLoopHook(deps: CrashLoopDeps): TaskHook {
           ...cause,
         },
         event.id,
-        checkFailureThread(subject, diagnosis),
+        checkFailureThread(subject, diagnosis, deps.keyPrefix ?? ""),
       );
       // A transient failure is retried with the event, and so is its report: the original error decides.
       if (cause.transient) {
