@@ -5,15 +5,16 @@
  */
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
+import { accountRefusal, isMemberScope } from "../shared/accounts/policy.js";
 import { jobCompletionHook } from "../shared/flows/job-completion.js";
 import type { JobsFlowDeps } from "../shared/flows/job-run.js";
 import type { WatchdogFlowDeps } from "../shared/flows/job-watchdog.js";
 import type { TaskHook } from "../shared/flows/task-stopped.js";
 import { buildEcsJobsAdapter } from "../shared/jobs/ecs-jobs.js";
 import { memoryJobRunStore } from "../shared/jobs/memory-run-store.js";
-import type { JobRunStore } from "../shared/jobs/ports.js";
+import type { EcsJobsPort, JobRunStore } from "../shared/jobs/ports.js";
 import { buildJobRunStore } from "../shared/jobs/run-store.js";
-import type { JobsFile } from "../shared/jobs/types.js";
+import type { JobSpec, JobsFile } from "../shared/jobs/types.js";
 import type { Log } from "../shared/log.js";
 import { asNotifier } from "../shared/notify/as-notifier.js";
 import { CHANNEL_NAMES, type Notifier } from "../shared/notify/port.js";
@@ -21,6 +22,7 @@ import type { NotificationChannels } from "../shared/notify/service-context.js";
 import type { NotificationStore } from "../shared/notify/store/index.js";
 import { dynamoDocumentClient, ecsClient } from "./aws.js";
 import type { Config } from "./config.js";
+import { clientsForConfig, type Scope, type ScopedClients } from "./member-access.js";
 import { buildNotifications, configuredChannels, configuredStore } from "./notifications.js";
 import type { RuntimeOptions } from "./runtime.js";
 
@@ -98,6 +100,52 @@ export function jobHooks(config: Config, options: RuntimeOptions): TaskHook[] {
   ];
 }
 
+/** A job's ECS port was asked for although its account is refused: the flows check the refusal first. */
+export class JobAccountRefusedError extends Error {
+  override readonly name = "JobAccountRefusedError";
+}
+
+type JobScopeConfig = Pick<
+  Config,
+  "hubAccountId" | "region" | "allowedAccounts" | "memberRoleName" | "memberExternalId"
+>;
+
+/** Why `job` may not run where it names: its account is not one this deployment acts for. */
+export function jobAccountRefusal(config: JobScopeConfig, job: JobSpec): string | undefined {
+  const home = { account: config.hubAccountId, region: config.region };
+  // Without it the hub's own account is unknown, and a job must never start in an account by guesswork.
+  if (job.account !== undefined && home.account === undefined)
+    return `job ${job.name} names account ${job.account} but HUB_ACCOUNT_ID is not set: the hub cannot tell its own account from a member's`;
+  if (accountRefusal(job.account, config.allowedAccounts, home) === undefined) return undefined;
+  return `job ${job.name} runs in account ${job.account}, which this deployment does not act for (ALLOWED_ACCOUNTS)`;
+}
+
+/**
+ * The ECS port of each job's account and region (issue 17): the hub's own for jobs that name neither (or the
+ * hub's), else one adapter per account and region over the member role's clients. The schedule stays in the hub.
+ */
+export function jobsEcsFor(
+  config: JobScopeConfig,
+  hubEcs: EcsJobsPort,
+  clientsFor: (scope: Scope) => ScopedClients = clientsForConfig(config),
+): (job: JobSpec) => EcsJobsPort {
+  const home = { account: config.hubAccountId, region: config.region };
+  const byScope = new Map<string, EcsJobsPort>();
+  return (job) => {
+    const refusal = jobAccountRefusal(config, job);
+    if (refusal !== undefined) throw new JobAccountRefusedError(refusal);
+    const scope = { account: job.account ?? home.account, region: job.region ?? home.region };
+    if (!isMemberScope(scope, home)) return hubEcs;
+    const key = `${scope.account ?? "-"}:${scope.region ?? "-"}`;
+    let ecs = byScope.get(key);
+    if (!ecs) {
+      ecs = buildEcsJobsAdapter(clientsFor(scope).ecs);
+      byScope.set(key, ecs);
+    }
+    return ecs;
+  };
+}
+
 /** Every dependency of the job use cases, from the configuration and a jobs file. */
 export function jobsFlowDeps(
   config: Config,
@@ -107,9 +155,12 @@ export function jobsFlowDeps(
   const channels = configuredChannels(config, options);
   const store = configuredStore(config, options.log);
   const notifications = buildNotifications(config, { ...options, channels, store });
+  const ecs = buildEcsJobsAdapter(ecsClient());
   return {
     jobs: jobsFile.jobs,
-    ecs: buildEcsJobsAdapter(ecsClient()),
+    ecs,
+    ecsFor: jobsEcsFor(config, ecs),
+    refusalFor: (job) => jobAccountRefusal(config, job),
     store: configuredRunStore(config, options.log),
     now: () => new Date(),
     newRunId: () => randomUUID(),

@@ -10,6 +10,7 @@
 
 import { errorSummary } from "../aws-errors.js";
 import { failedToStartMessage, skippedMessage } from "../jobs/job-messages.js";
+import type { EcsJobsPort } from "../jobs/ports.js";
 import {
   type AwsVpcNetwork,
   buildRunTaskRequest,
@@ -35,6 +36,18 @@ export interface JobsFlowDeps extends RunJobDeps {
   log: Log;
   /** DRY_RUN: read ECS, decide and report, but neither start nor stop a task. */
   dryRun: boolean;
+  /**
+   * The ECS port of the job's account and region (a job may run in a member account, issue 17); `ecs` for
+   * every job when not set. Not called for a job `refusalFor` refuses.
+   */
+  ecsFor?: (job: JobSpec) => EcsJobsPort;
+  /** Why the job may not run where it names (its account is not allowed); undefined when it may. */
+  refusalFor?: (job: JobSpec) => string | undefined;
+}
+
+/** The ECS port `job` runs through. */
+export function jobEcs(job: JobSpec, deps: Pick<JobsFlowDeps, "ecs" | "ecsFor">): EcsJobsPort {
+  return deps.ecsFor ? deps.ecsFor(job) : deps.ecs;
 }
 
 /** What EventBridge Scheduler sends (the schedule's Input, with its context attributes filled in). */
@@ -123,16 +136,20 @@ export interface StartJobOptions {
 async function planDryRun(job: JobSpec, deps: JobsFlowDeps, force: boolean): Promise<DryRunPlan> {
   if (!job.enabled && !force)
     return { action: "skip", reason: "the job is disabled (enabled: false)", wouldStop: [] };
+  const refusal = deps.refusalFor?.(job);
+  if (refusal !== undefined)
+    return { action: "failed-to-start", reason: `refused: ${refusal}`, wouldStop: [] };
+  const ecs = jobEcs(job, deps);
   const now = deps.now();
-  const runningTasks = await deps.ecs.listJobTasks(job.cluster, startedByFor(job.name));
+  const runningTasks = await ecs.listJobTasks(job.cluster, startedByFor(job.name));
   const plan = planRun(job, { runningTasks, now, runId: "dry-run" });
   if (plan.action === "skip") return { action: "skip", reason: plan.reason, wouldStop: [] };
   let taskDefinitionArn: string;
   let network: AwsVpcNetwork | undefined;
   try {
-    taskDefinitionArn = (await deps.ecs.resolveTaskDefinition(job.taskDefinition)).arn;
+    taskDefinitionArn = (await ecs.resolveTaskDefinition(job.taskDefinition)).arn;
     if (job.network?.kind === "from-service") {
-      network = await deps.ecs.serviceNetwork(job.cluster, job.network.service);
+      network = await ecs.serviceNetwork(job.cluster, job.network.service);
     }
   } catch (error) {
     return {
@@ -201,11 +218,18 @@ export async function startJob(
     deps.log.info("dry run: job not started", { job: job.name, action: plan.action, reason: plan.reason });
     return { status: "dry-run", job: job.name, plan };
   }
-  const result = await runJob(job, deps, {
-    ...(options.scheduledTime ? { scheduledTime: options.scheduledTime } : {}),
-    ...(options.executionId ? { executionId: options.executionId } : {}),
-    ...(options.force ? { force: true } : {}),
-  });
+  const refusal = deps.refusalFor?.(job);
+  const ecs = refusal === undefined ? jobEcs(job, deps) : deps.ecs;
+  const result = await runJob(
+    job,
+    { ...deps, ecs },
+    {
+      ...(refusal !== undefined ? { refusal } : {}),
+      ...(options.scheduledTime ? { scheduledTime: options.scheduledTime } : {}),
+      ...(options.executionId ? { executionId: options.executionId } : {}),
+      ...(options.force ? { force: true } : {}),
+    },
+  );
   if (result.action === "already-handled") {
     // Scheduler or Lambda delivered this execution again: its first delivery started (or skipped) it.
     deps.log.info("execution already handled", { job: job.name, executionId: result.executionId });

@@ -13,7 +13,10 @@ import { jobProblemKey } from "../notify/problems/keys.js";
 import type { JobsFlowDeps } from "./job-run.js";
 
 export interface WatchdogFlowDeps
-  extends Pick<JobsFlowDeps, "jobs" | "ecs" | "store" | "now" | "notify" | "log" | "dryRun"> {
+  extends Pick<
+    JobsFlowDeps,
+    "jobs" | "ecs" | "ecsFor" | "refusalFor" | "store" | "now" | "notify" | "log" | "dryRun"
+  > {
   /** The notification service's sweep: digests of flood windows that no later message reported. */
   sweepDigests: (
     now: number,
@@ -50,8 +53,12 @@ function withoutStops(ecs: EcsJobsPort): EcsJobsPort {
  */
 export async function handleWatchdog(deps: WatchdogFlowDeps): Promise<WatchdogFlowResult> {
   const now = deps.now();
+  const guard = (ecs: EcsJobsPort) => (deps.dryRun ? withoutStops(ecs) : ecs);
+  const { ecsFor, refusalFor } = deps;
   const report = await runWatchdog(deps.jobs, {
-    ecs: deps.dryRun ? withoutStops(deps.ecs) : deps.ecs,
+    ecs: guard(deps.ecs),
+    ...(ecsFor ? { ecsFor: (job: JobSpec) => guard(ecsFor(job)) } : {}),
+    ...(refusalFor ? { refusalFor } : {}),
     store: deps.store,
     now: deps.now,
   });

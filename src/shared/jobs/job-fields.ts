@@ -42,6 +42,9 @@ export const STRATEGY_WEIGHT = { minimum: 0, maximum: 1000 } as const;
 export const STRATEGY_BASE = { minimum: 0, maximum: 100_000 } as const;
 export const START_RETRIES = { minimum: 0, maximum: 10 } as const;
 export const ASSIGN_PUBLIC_IP = ["ENABLED", "DISABLED"] as const;
+export const ACCOUNT_PATTERN = /^\d{12}$/;
+/** An AWS region name: us-east-1, eu-central-2, us-gov-west-1, ap-southeast-5. */
+export const REGION_PATTERN = /^[a-z]{2}(-[a-z]+){1,2}-\d{1,2}$/;
 
 const CONTAINER_FIELDS: readonly FieldDef[] = [
   {
@@ -223,6 +226,20 @@ export const JOB_FIELDS: readonly FieldDef[] = [
     description:
       "IANA time zone the schedule is read in. Local times inside a daylight-saving change are warned about.",
     example: "Europe/Berlin",
+  },
+  {
+    name: "account",
+    type: { kind: "string", pattern: ACCOUNT_PATTERN.source },
+    description:
+      "12-digit AWS account the task runs in, through its member role (hub mode; the account must be allowed by ALLOWED_ACCOUNTS). The schedule stays in the hub. The hub's own account when not set.",
+    example: '"111111111111"',
+  },
+  {
+    name: "region",
+    type: { kind: "string", pattern: REGION_PATTERN.source },
+    description:
+      "AWS region the task runs in (its cluster, task definition and service are read there). The hub's own region when not set.",
+    example: "eu-west-1",
   },
   {
     name: "cluster",

@@ -6,12 +6,14 @@
 import { parseDuration } from "./duration.js";
 import { crossFieldProblems } from "./job-cross-checks.js";
 import {
+  ACCOUNT_PATTERN,
   ASSIGN_PUBLIC_IP,
   CONTAINER_CPU,
   CONTAINER_MEMORY,
   type FieldDef,
   fieldNames,
   JOB_FIELDS,
+  REGION_PATTERN,
   START_RETRIES,
   STRATEGY_BASE,
   STRATEGY_WEIGHT,
@@ -303,6 +305,42 @@ function tags(raw: unknown, report: Report): Record<string, string> {
   return out;
 }
 
+/**
+ * YAML reads an unquoted `111111111111` as a number: twelve digits are taken as they are, but an id with a leading
+ * zero has lost it by then, so the problem asks for quotes.
+ */
+function account(raw: unknown, report: Report): string | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  const value = typeof raw === "number" && Number.isInteger(raw) ? String(raw) : raw;
+  if (typeof value === "string" && ACCOUNT_PATTERN.test(value.trim())) return value.trim();
+  const hint = typeof raw === "number" ? ' (quote it: YAML drops the leading zeros of "012345678901")' : "";
+  report("account", `must be a 12-digit AWS account id${hint}, got ${describe(raw)}`);
+  return undefined;
+}
+
+function region(raw: unknown, report: Report): string | undefined {
+  const value = text(raw, "region", report);
+  if (value === undefined || REGION_PATTERN.test(value)) return value;
+  report("region", `must be an AWS region name like eu-west-1, got ${describe(raw)}`);
+  return undefined;
+}
+
+/** A cluster or task definition given as an ARN names its own account and region: they must be the job's. */
+function arnScopeProblems(
+  fields: { cluster?: string; taskDefinition?: string },
+  scope: { account?: string; region?: string },
+  report: Report,
+): void {
+  for (const [field, value] of Object.entries(fields)) {
+    if (!value?.startsWith("arn:")) continue;
+    const [, , , arnRegion, arnAccount] = value.split(":");
+    if (scope.account !== undefined && arnAccount !== scope.account)
+      report(field, `is in account ${arnAccount}, but the job runs in account ${scope.account}`);
+    if (scope.region !== undefined && arnRegion !== scope.region)
+      report(field, `is in region ${arnRegion}, but the job runs in region ${scope.region}`);
+  }
+}
+
 function taskDefinition(raw: unknown, report: Report): string | undefined {
   const value = text(raw, "taskDefinition", report, true);
   if (value === undefined) return undefined;
@@ -340,8 +378,11 @@ export function validateJob(raw: Raw, report: Report): JobSpec | undefined {
   if (!zoneCheck.ok) track("timezone", zoneCheck.problem);
 
   const description = text(raw.description, "description", track);
+  const jobAccount = account(raw.account, track);
+  const jobRegion = region(raw.region, track);
   const cluster = text(raw.cluster, "cluster", track, true);
   const taskDef = taskDefinition(raw.taskDefinition, track);
+  arnScopeProblems({ cluster, taskDefinition: taskDef }, { account: jobAccount, region: jobRegion }, track);
   const sized = overrides(raw.overrides, track);
   const capacitySpec = capacity(raw.capacity, track);
   const networkSpec = network(raw.network, track);
@@ -379,6 +420,8 @@ export function validateJob(raw: Raw, report: Report): JobSpec | undefined {
     description,
     schedule: scheduleCheck.value,
     timezone: zoneCheck.value,
+    ...(jobAccount ? { account: jobAccount } : {}),
+    ...(jobRegion ? { region: jobRegion } : {}),
     cluster,
     taskDefinition: taskDef,
     containerOverrides: sized.containers,

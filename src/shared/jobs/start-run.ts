@@ -52,6 +52,11 @@ export interface RunJobOptions {
   executionId?: string;
   /** Run a disabled job anyway (a person asked for it). */
   force?: boolean;
+  /**
+   * Why the job may not run at all (e.g. its account is not allowed): recorded as failed to start without
+   * reading or starting anything.
+   */
+  refusal?: string;
 }
 
 export type RunJobAction = "run" | "replace" | "skip" | "failed-to-start";
@@ -134,6 +139,12 @@ export async function runJob(
   if (!job.enabled && !options.force) {
     if (!(await claimed())) return alreadyHandled(runId);
     return finish("skip", { ...base, reason: "the job is disabled (enabled: false)" }, [], []);
+  }
+
+  if (options.refusal !== undefined) {
+    if (!(await claimed())) return alreadyHandled(runId);
+    const reason = `refused: ${options.refusal}`;
+    return finish("failed-to-start", { ...base, status: "failed-to-start", reason }, [], []);
   }
 
   const runningTasks = await deps.ecs.listJobTasks(job.cluster, startedByFor(job.name));

@@ -53,6 +53,10 @@ export interface JobSpec {
   schedule: ScheduleExpression;
   /** IANA zone the schedule is read in (default UTC). */
   timezone: string;
+  /** The AWS account the task runs in, through its member role; undefined: the hub's own. */
+  account?: string;
+  /** The region the task runs in; undefined: the hub's own. */
+  region?: string;
   cluster: string;
   /** `family`, `family:revision` or a task definition ARN, as written. */
   taskDefinition: string;

@@ -120,6 +120,10 @@ export function checkMissedRun(
 
 export interface WatchdogDeps {
   ecs: EcsJobsPort;
+  /** The ECS port of the job's account and region; `ecs` for every job when not set. */
+  ecsFor?: (job: JobSpec) => EcsJobsPort;
+  /** Why the job may not run where it names: its tasks are not looked at (its runs report the refusal). */
+  refusalFor?: (job: JobSpec) => string | undefined;
   store: JobRunStore;
   now: () => Date;
 }
@@ -151,13 +155,14 @@ export async function runWatchdog(jobs: readonly JobSpec[], deps: WatchdogDeps):
   for (const job of jobs) {
     try {
       const now = deps.now();
-      if (job.maxRuntimeSeconds !== undefined) {
+      if (job.maxRuntimeSeconds !== undefined && deps.refusalFor?.(job) === undefined) {
+        const ecs = deps.ecsFor ? deps.ecsFor(job) : deps.ecs;
         const tasks = await withStartTimes(
-          await deps.ecs.listJobTasks(job.cluster, startedByFor(job.name)),
+          await ecs.listJobTasks(job.cluster, startedByFor(job.name)),
           deps.store,
         );
         for (const task of findOverdueTasks(job, tasks, now)) {
-          await deps.ecs.stopTask(job.cluster, task.taskArn, task.reason);
+          await ecs.stopTask(job.cluster, task.taskArn, task.reason);
           report.stopped.push({ ...task, job: job.name });
         }
       }
