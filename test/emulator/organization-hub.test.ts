@@ -177,7 +177,9 @@ describe("a hub for an AWS Organization, on the emulator", () => {
     expect(messages[1]).toContain(`account staging (${STAGING})`);
     expect(messages[1]).toContain(STAGING_REGION);
     // Their crash-loop counts too: one failure each, though both name the same cluster, service and deployment id.
-    const counts = log.lines.filter((l) => l.message === "crash-loop count").map((l) => l.extra[0]?.failures);
+    const counts = log.lines
+      .filter((l) => l.message === "crash-loop count")
+      .map((l) => (l.extra[0] as { failures?: number } | undefined)?.failures);
     expect(counts).toEqual([1, 1]);
   });
 
