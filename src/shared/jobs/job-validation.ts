@@ -3,14 +3,12 @@
  * Every problem is reported through `report(field, problem)` and validation goes on, so a file with five
  * mistakes shows all five at once. Pure.
  */
-import { parseDuration } from "./duration.js";
 import { crossFieldProblems } from "./job-cross-checks.js";
 import {
   ACCOUNT_PATTERN,
   ASSIGN_PUBLIC_IP,
   CONTAINER_CPU,
   CONTAINER_MEMORY,
-  type FieldDef,
   fieldNames,
   JOB_FIELDS,
   REGION_PATTERN,
@@ -19,8 +17,20 @@ import {
   STRATEGY_WEIGHT,
   subFields,
 } from "./job-fields.js";
+import {
+  describe,
+  duration,
+  isRecord,
+  oneOf,
+  positiveInteger,
+  type Raw,
+  type Report,
+  stringList,
+  stringMap,
+  text,
+  unknownKeys,
+} from "./job-values.js";
 import { checkJobName, checkTimeZone, parseScheduleExpression } from "./schedule-syntax.cjs";
-import { unknownFieldProblem } from "./suggest.js";
 import {
   type CapacityProviderItem,
   type CapacitySpec,
@@ -37,8 +47,7 @@ import {
   RESERVED_TAG_PREFIX,
 } from "./types.js";
 
-export type Report = (field: string, problem: string) => void;
-type Raw = Record<string, unknown>;
+export { isRecord, type Report } from "./job-values.js";
 
 /** Keys a job may have (job-fields.ts); all but the per-job ones may also come from `defaults`. */
 export const JOB_KEYS: readonly string[] = fieldNames(JOB_FIELDS);
@@ -56,96 +65,6 @@ const TASK_DEFINITION_ARN =
   /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:task-definition\/[A-Za-z0-9_-]{1,255}:\d+$/;
 const TASK_DEFINITION_REF = /^[A-Za-z0-9_-]{1,255}(:[1-9]\d*)?$/;
 const MAX_USER_TAGS = 48; // RunTask takes 50 tags; ecs-sentinel adds two of its own.
-
-export function isRecord(value: unknown): value is Raw {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "a list";
-  if (typeof value === "object") return "a mapping";
-  return `${typeof value} ${JSON.stringify(value)}`;
-}
-
-/** Reports every key of `raw` that `fields` does not define, with the nearest known name. */
-function unknownKeys(raw: Raw, fields: readonly FieldDef[], field: string, report: Report): void {
-  const allowed = fieldNames(fields);
-  for (const key of Object.keys(raw)) {
-    if (!allowed.includes(key)) report(field ? `${field}.${key}` : key, unknownFieldProblem(key, allowed));
-  }
-}
-
-function text(value: unknown, field: string, report: Report, required = false): string | undefined {
-  if (value === undefined || value === null) {
-    if (required) report(field, "is required");
-    return undefined;
-  }
-  if (typeof value !== "string" || value.trim() === "") {
-    report(field, `must be a non-empty string, got ${describe(value)}`);
-    return undefined;
-  }
-  return value.trim();
-}
-
-function oneOf<T extends string>(
-  value: unknown,
-  allowed: readonly T[],
-  field: string,
-  report: Report,
-): T | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value === "string" && (allowed as readonly string[]).includes(value)) return value as T;
-  report(field, `must be one of ${allowed.join(", ")}, got ${describe(value)}`);
-  return undefined;
-}
-
-function positiveInteger(value: unknown, field: string, report: Report, min = 1, max = 1_000_000) {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value === "number" && Number.isInteger(value) && value >= min && value <= max) return value;
-  report(field, `must be a whole number from ${min} to ${max}, got ${describe(value)}`);
-  return undefined;
-}
-
-function duration(value: unknown, field: string, report: Report): number | undefined {
-  if (value === undefined || value === null) return undefined;
-  const seconds = typeof value === "string" ? parseDuration(value) : undefined;
-  if (seconds === undefined)
-    report(field, `must be a duration like "30m", "2h" or "1h30m", got ${describe(value)}`);
-  return seconds;
-}
-
-function stringList(value: unknown, field: string, report: Report): string[] | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (!Array.isArray(value) || value.length === 0) {
-    report(field, `must be a non-empty list of strings, got ${describe(value)}`);
-    return undefined;
-  }
-  const out: string[] = [];
-  value.forEach((item, i) => {
-    const s = text(item, `${field}[${i}]`, report);
-    if (s !== undefined) out.push(s);
-  });
-  return out.length === value.length ? out : undefined;
-}
-
-/** Scalars are accepted and turned to strings: YAML reads `PORT: 8080` and `DEBUG: true` as non-strings. */
-function stringMap(value: unknown, field: string, report: Report): Record<string, string> | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (!isRecord(value)) {
-    report(field, `must be a mapping of names to values, got ${describe(value)}`);
-    return undefined;
-  }
-  const out: Record<string, string> = {};
-  for (const [key, item] of Object.entries(value)) {
-    if (typeof item === "string" || typeof item === "number" || typeof item === "boolean") {
-      out[key] = String(item);
-    } else {
-      report(`${field}.${key}`, `must be a string, number or boolean, got ${describe(item)}`);
-    }
-  }
-  return out;
-}
 
 function containerOverride(raw: unknown, field: string, report: Report): ContainerOverrideSpec | undefined {
   if (!isRecord(raw)) {
