@@ -124,6 +124,46 @@ function accountNames(value, report) {
   return { accountNames: names, accountNamesText: given };
 }
 
+const ROUTING_KEYS = ["channels", "min-severity", "slack-channel", "mute"];
+
+/**
+ * accountRouting: JSON, per 12-digit account the service tags' keys without their prefix
+ * (`{"222222222222": {"channels": "slack", "min-severity": "warning"}}`); the functions check the values again
+ * (src/app/config-accounts.ts) — here the shape, so a typo fails packaging rather than every function's start.
+ */
+function accountRouting(value, report) {
+  const given = text(value);
+  if (given === "") return "";
+  let parsed;
+  try {
+    parsed = JSON.parse(given);
+  } catch {
+    report(
+      "accountRouting",
+      given.slice(0, 80),
+      'is not JSON: {"111111111111": {"channels": "slack,pagerduty"}}',
+    );
+    return "";
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    report("accountRouting", given.slice(0, 80), "must be a JSON object keyed by 12-digit account ids");
+    return "";
+  }
+  for (const [account, settings] of Object.entries(parsed)) {
+    if (!ACCOUNT_ID.test(account)) report("accountRouting", account, "is not a 12-digit account id");
+    else if (typeof settings !== "object" || settings === null || Array.isArray(settings))
+      report("accountRouting", account, `must map to an object of ${ROUTING_KEYS.join(", ")}`);
+    else
+      for (const [key, setting] of Object.entries(settings)) {
+        if (!ROUTING_KEYS.includes(key))
+          report("accountRouting", `${account}.${key}`, `is not one of ${ROUTING_KEYS.join(", ")}`);
+        else if (typeof setting !== "string")
+          report("accountRouting", `${account}.${key}`, "must be a string");
+      }
+  }
+  return given;
+}
+
 /**
  * The hub parameters, checked together: hub mode needs an organization or an account list (else the bus would
  * admit nobody and the functions could assume nothing) and an external id; without hub mode, the parameters
@@ -137,6 +177,7 @@ function hubParams(raw, report) {
     memberRoleName: memberRoleName(raw.memberRoleName, report),
     memberExternalId: memberExternalId(raw.memberExternalId, report),
     ...accountNames(raw.accountNames, report),
+    accountRouting: accountRouting(raw.accountRouting, report),
   };
   if (params.hubMode) {
     if (text(raw.organizationId) === "" && text(raw.memberAccounts) === "") {

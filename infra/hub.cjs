@@ -126,6 +126,7 @@ function hubEnvironment(params) {
     MEMBER_EXTERNAL_ID: params.memberExternalId,
     ALLOWED_ACCOUNTS: allowedAccounts(params),
     ACCOUNT_NAMES: params.accountNamesText,
+    ACCOUNT_ROUTING: params.accountRouting,
   };
 }
 

@@ -32,4 +32,5 @@ export declare function hubEnvironment(params: StackParams): {
   MEMBER_EXTERNAL_ID: string;
   ALLOWED_ACCOUNTS: string;
   ACCOUNT_NAMES: string;
+  ACCOUNT_ROUTING: string;
 };

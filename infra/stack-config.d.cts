@@ -88,6 +88,8 @@ export interface StackParams {
   accountNames: Array<{ id: string; name: string }>;
   /** The accountNames parameter as given (ACCOUNT_NAMES). */
   accountNamesText: string;
+  /** The accountRouting parameter as given (ACCOUNT_ROUTING, JSON). */
+  accountRouting: string;
 }
 
 export type RawStackParams = {
@@ -119,6 +121,7 @@ export type RawStackParams = {
   memberRoleName?: string | null;
   memberExternalId?: string | null;
   accountNames?: string | null;
+  accountRouting?: string | null;
   /** Problems found while reading the inputs (unknown names, a missing jobs file), reported with the rest. */
   problems?: string[];
 } & { [name in TuningName]?: string | number | null };

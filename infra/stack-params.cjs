@@ -49,6 +49,7 @@ const PARAMETER_NAMES = [
   "memberRoleName",
   "memberExternalId",
   "accountNames",
+  "accountRouting",
 ];
 
 /** `watchedClusters=*`: the explicit, loud opt-in to every cluster of the account and region. */

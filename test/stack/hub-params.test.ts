@@ -100,6 +100,19 @@ describe("hub parameters", () => {
     ]);
   });
 
+  it("pass account routing through as JSON, and refuse a routing that is not JSON or names other keys", () => {
+    const routing = JSON.stringify({ "222222222222": { channels: "slack", "min-severity": "warning" } });
+
+    expect(hubEnvironment(watching({ accountRouting: routing })).ACCOUNT_ROUTING).toBe(routing);
+    expect(problemsOf({ accountRouting: "{channels: slack}" })[0]).toMatch(/^accountRouting=.* is not JSON/);
+    expect(
+      problemsOf({ accountRouting: JSON.stringify({ "12345": {}, "222222222222": { channel: "slack" } }) }),
+    ).toEqual([
+      'accountRouting="12345" is not a 12-digit account id',
+      'accountRouting="222222222222.channel" is not one of channels, min-severity, slack-channel, mute',
+    ]);
+  });
+
   it("refuse an organizational unit or root id given as the organization", () => {
     expect(
       problemsOf({
@@ -190,6 +203,7 @@ describe("the handlers' hub settings", () => {
       MEMBER_EXTERNAL_ID: "",
       ALLOWED_ACCOUNTS: "",
       ACCOUNT_NAMES: "111111111111=prod",
+      ACCOUNT_ROUTING: "",
     });
   });
 
