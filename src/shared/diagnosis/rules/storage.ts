@@ -16,7 +16,7 @@ import { DOCS } from "../docs.js";
 import { type RenderContext, type Rule, where } from "./rule.js";
 
 export const STORAGE_CONTEXT =
-  /cannotcreatevolumeerror|efs utils|efs-utils|mount\.nfs|amazon-efs-mount|\befs\b|\bfs-[0-9a-f]{8}|elasticfilesystem|fsap-[0-9a-f]|failed to (?:create|mount|attach)[^:]{0,60}volume|volume[^:]{0,60}(?:not found|failed|error)|mount error|failed to mount|error mounting .{0,300}to rootfs|rootfs_linux\.go:\d+: mounting|bind source path|invalid mount config|mount source path|error while mounting volume|failed to mount local volume|volumedriver\.|no such volume|\bfsx\b|volume ?driver|docker volume/;
+  /cannotcreatevolumeerror|efs utils|efs-utils|mount\.nfs|amazon-efs-mount|\befs\b|\bfs-[0-9a-f]{8}|elasticfilesystem|fsap-[0-9a-f]|failed to (?:create|mount|attach)[^:]{0,60}volume|volume[^:]{0,60}(?:not found|failed|error)|mount error|failed to mount|error mounting .{0,300}to rootfs|rootfs_linux\.go:\d+: mounting|bind source path|invalid mount config|mount source path|error while mounting volume|failed to mount local volume|volumedriver\.|no such volume|volume plugin|\bfsx\b|volume ?driver|docker volume/;
 
 const title = (what: string) => (c: RenderContext) => `Volume could not be mounted for ${where(c)}: ${what}`;
 
