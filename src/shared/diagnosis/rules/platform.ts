@@ -38,7 +38,9 @@ const hostRuntimeRules: readonly Rule[] = [
     ],
   },
   {
-    category: "platform",
+    // start-failure, not platform: an unnamed hook failing is often a task placed on a host without what the hook
+    // serves (a GPU task on a non-GPU instance), so the container did not start; the fix still names the host.
+    category: "start-failure",
     subCause: "runtime-hook-failed",
     when: /error running hook|running (?:prestart|createruntime|poststart) hook|prestart hook|oci hook/,
     title: hostRuntimeTitle,
