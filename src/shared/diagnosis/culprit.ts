@@ -52,3 +52,34 @@ export function reasonOrder(containers: readonly ContainerFacts[]): ContainerFac
     .filter((c) => c.reason !== undefined)
     .sort((a, b) => Number(b.essential) - Number(a.essential));
 }
+
+/** Names and images of well-known sidecars, for events that do not say which containers are essential. */
+const SIDECAR =
+  /fluent-?bit|firelens|log[_-]?router|envoy|datadog|dd-agent|x-?ray|otel|opentelemetry|cloudwatch-agent|newrelic|splunk|sidecar|appmesh|istio|linkerd|vault-agent/i;
+
+function looksLikeSidecar(c: ContainerFacts): boolean {
+  return SIDECAR.test(c.name) || SIDECAR.test(c.container.image ?? "");
+}
+
+/** Exits that say a container failed on its own: not 0, and not the SIGTERM/SIGKILL ECS sends when the task stops. */
+function failedOnItsOwn(c: ContainerFacts): boolean {
+  return c.exitCode !== undefined && c.exitCode !== 0 && c.exitCode !== 137 && c.exitCode !== 143;
+}
+
+/**
+ * The essential container finished (exit 0) and a sidecar exited non-zero when ECS stopped it afterwards: the work
+ * completed and the sidecar's exit is a warning, not the cause. Without essential flags, the sidecar is recognised by
+ * its name or image and the finished container must not look like one.
+ */
+export function finishedWithFailedSidecar(
+  containers: readonly ContainerFacts[],
+): { finished: ContainerFacts; sidecar: ContainerFacts } | undefined {
+  const flagged = containers.some((c) => !c.essential);
+  const isSidecar = (c: ContainerFacts) => (flagged ? !c.essential : looksLikeSidecar(c));
+  const mains = containers.filter((c) => !isSidecar(c));
+  // Other containers may have been stopped by ECS (137/143) after the essential one finished.
+  if (mains.some((c) => c.reason || c.exitCode === undefined || failedOnItsOwn(c))) return undefined;
+  const finished = mains.find((c) => c.exitCode === 0);
+  const sidecar = containers.find((c) => isSidecar(c) && failedOnItsOwn(c));
+  return sidecar && finished ? { finished, sidecar } : undefined;
+}

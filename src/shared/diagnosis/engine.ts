@@ -13,13 +13,14 @@
  *  6. start-failure for a bare TaskFailedToStart, otherwise unknown, keeping the evidence.
  */
 import type { EcsTask } from "../events/schemas.js";
-import { pickCulprit, pickUnhealthy } from "./culprit.js";
+import { finishedWithFailedSidecar, pickCulprit, pickUnhealthy } from "./culprit.js";
 import { buildEvidence, memoryLimit } from "./evidence.js";
 import { appExitRule, completedRule } from "./exit-codes.js";
 import { type ContainerFacts, readFacts, type TaskFacts } from "./facts.js";
 import { ALL_RULES, firstMatch, type RuleMatch, STOP_REASON_RULES } from "./rules/index.js";
 import { hostRules } from "./rules/platform.js";
 import type { MatchInput, RenderContext, Rule } from "./rules/rule.js";
+import { sidecarFailedAfterCompletionRule } from "./rules/sidecar.js";
 import { silentStartFailureRule } from "./rules/start-failure.js";
 import { containerHealthRule, scalingRule, spotRule, userStopRule } from "./rules/stop-reasons.js";
 import { unknownExitRule, unknownRule } from "./rules/unknown.js";
@@ -70,6 +71,11 @@ function fromMatch(match: RuleMatch, culprit: ContainerFacts | undefined): Verdi
 
 /** Exit code of the culprit, when it has one and no unread reason of a non-essential container is the better story. */
 function byExitCode(facts: TaskFacts): Verdict | undefined {
+  const sidecarFailure = finishedWithFailedSidecar(facts.containers);
+  if (sidecarFailure) {
+    const rule = sidecarFailedAfterCompletionRule(facts.serviceTask);
+    return { rule, culprit: sidecarFailure.finished, detail: sidecarFailure.sidecar.name };
+  }
   const culprit = pickCulprit(facts.containers, facts.stoppedReason);
   if (!culprit || culprit.exitCode === undefined) return undefined;
   if (!culprit.essential && culprit.reason) return undefined;
@@ -165,7 +171,7 @@ export function diagnose(task: EcsTask, context: DiagnosisContext = {}): Diagnos
     taskArn: task.taskArn,
     category: rule.category,
     subCause: rule.subCause,
-    severity: severityOf(rule.category, facts.serviceTask),
+    severity: rule.severity ?? severityOf(rule.category, facts.serviceTask),
     title: rule.title(ctx),
     summary: rule.summary(ctx),
     evidence: buildEvidence(facts, culprit, {

@@ -4,13 +4,19 @@
  * Connection failures while pulling are `network` (see network.ts) and a full disk is `resource-limits`.
  * An access denial inside a pull (ECR repository policy or execution role missing ecr:BatchGetImage) stays
  * `image-pull`: the failure is the pull, and the remediation names the exact permission.
+ * Three answers read alike and need different fixes: the registry was never reached (network.ts: timeouts, no route,
+ * DNS, TLS handshake), the registry answered "no such image" (not found / manifest unknown / name unknown), and the
+ * registry refused the caller (401 authentication, 403 / denied access). A reference that does not parse never reaches
+ * a registry at all. Sources: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_cannot_pull_image.html,
+ * https://docs.docker.com/reference/cli/docker/image/tag/ (reference grammar), aws/containers-roadmap#1096 (Fargate
+ * "ref pull has been retried" wordings).
  */
 import { DOCS } from "../docs.js";
 import { capture, containerIn, type RenderContext, type Rule, theContainer, where } from "./rule.js";
 
 /** Words that say "this happened while pulling an image". */
 export const PULL_CONTEXT =
-  /cannotpullcontainer|cannotpullecrcontainer|pull image|ref pull|pull access denied|manifest unknown|manifest for .{0,300}not found|failed to resolve ref|repository .{0,300}not found|name unknown|no basic auth credentials|httpread(?:er)?seeker|failed to copy|invalid reference format|imagenotfound|error pulling|failed to pull|pulling image|image pull/;
+  /cannotpullcontainer|cannotpullecrcontainer|pull image|ref pull|pull access denied|manifest unknown|manifest for .{0,300}not found|failed to resolve ref|repository .{0,300}not found|name unknown|no basic auth credentials|httpread(?:er)?seeker|failed to copy|invalid reference format|repository name must be lowercase|not a valid repository\/tag|failed to parse image reference|imagenotfound|error pulling|failed to pull|pulling image|image pull/;
 
 const imageRef = capture(
   /(?:failed to resolve (?:ref|reference)|manifest for|repository|pull access denied for|image|ref)\s+"?([a-z0-9][\w.-]*(?:\.[\w-]+)*(?::\d+)?\/[\w./-]+(?::[\w.-]+|@sha256:[0-9a-f]+)?)/i,
@@ -57,6 +63,21 @@ export const rateLimitRule: Rule = {
 const pullRules: readonly Rule[] = [
   {
     category: "image-pull",
+    subCause: "invalid-image-reference",
+    // Docker: "invalid reference format: repository name must be lowercase", "Error parsing reference: ... is not a
+    // valid repository/tag"; containerd: "failed to parse image reference". A parse error comes before any request,
+    // so it is read before the not-found and network wordings.
+    when: /invalid reference format|repository name (?:\([^)]*\) )?must be lowercase|not a valid repository\/tag|failed to parse image reference|invalid image name|invalid repository name|invalid tag format|invalid checksum digest format/,
+    title: title("invalid image reference"),
+    summary: (c) =>
+      `The image name of ${theContainer(c)} is not a valid reference (upper-case letters in the repository, a space, a trailing colon or a malformed tag or digest), so no registry was asked.`,
+    remediation: () => [
+      "Fix the image field: registry/repository:tag or registry/repository@sha256:digest, lower-case repository names, no spaces.",
+    ],
+    docs: [DOCS.cannotPullImage, DOCS.taskDefinitionParameters],
+  },
+  {
+    category: "image-pull",
     subCause: "registry-credentials-missing",
     when: /no basic auth credentials/,
     detail: imageRef,
@@ -84,6 +105,20 @@ const pullRules: readonly Rule[] = [
   },
   {
     category: "image-pull",
+    subCause: "registry-authentication-failed",
+    // Read before the access-denied rule: GitLab answers bad credentials with "unauthorized: HTTP Basic: Access denied".
+    when: /unauthorized|authentication required|\b401\b|incorrect username or password|authorization token has expired|invalid username|failed to authorize/,
+    unless: /\b403\b|forbidden|not authorized to perform/,
+    title: title("registry authentication failed"),
+    summary: () => "The registry rejected the credentials used for the pull.",
+    remediation: () => [
+      "Check the username and password (or token) in the Secrets Manager secret named by repositoryCredentials; rotate it if it expired.",
+      "For ECR on EC2, make sure the agent can obtain a fresh token (instance role or execution role with ecr:GetAuthorizationToken).",
+    ],
+    docs: [DOCS.privateRegistryAuth, DOCS.cannotPullImage],
+  },
+  {
+    category: "image-pull",
     subCause: "access-denied",
     when: /not authorized to perform|accessdenied|access denied|\b403\b|forbidden|denied:/,
     detail: capture(/not authorized to perform:?\s*([a-z0-9-]+:[a-z0-9*]+)/i),
@@ -96,18 +131,6 @@ const pullRules: readonly Rule[] = [
       "Check that no SCP, permissions boundary or VPC endpoint policy denies the ECR actions or the S3 layer bucket.",
     ],
     docs: [DOCS.cannotPullImage, DOCS.executionRole, DOCS.ecrRepositoryPolicies],
-  },
-  {
-    category: "image-pull",
-    subCause: "registry-authentication-failed",
-    when: /unauthorized|authentication required|\b401\b|incorrect username or password|authorization token has expired|invalid username/,
-    title: title("registry authentication failed"),
-    summary: () => "The registry rejected the credentials used for the pull.",
-    remediation: () => [
-      "Check the username and password (or token) in the Secrets Manager secret named by repositoryCredentials; rotate it if it expired.",
-      "For ECR on EC2, make sure the agent can obtain a fresh token (instance role or execution role with ecr:GetAuthorizationToken).",
-    ],
-    docs: [DOCS.privateRegistryAuth, DOCS.cannotPullImage],
   },
   {
     category: "image-pull",
@@ -154,18 +177,6 @@ const pullRules: readonly Rule[] = [
   },
   {
     category: "image-pull",
-    subCause: "invalid-image-reference",
-    when: /invalid reference format|invalid image|invalid repository name/,
-    title: title("invalid image reference"),
-    summary: (c) =>
-      `The image name of ${theContainer(c)} is not a valid reference (upper case, spaces or a bad tag).`,
-    remediation: () => [
-      "Fix the image field: registry/repository:tag or registry/repository@sha256:digest, lower-case repository names, no spaces.",
-    ],
-    docs: [DOCS.cannotPullImage, DOCS.taskDefinitionParameters],
-  },
-  {
-    category: "image-pull",
     subCause: "registry-tls-error",
     when: /x509|certificate signed by unknown authority|certificate has expired/,
     title: title("registry certificate not trusted"),
@@ -174,6 +185,21 @@ const pullRules: readonly Rule[] = [
       "Use a certificate from a public CA on the registry, or (EC2 only) add the CA to the instance's trust store.",
     ],
     docs: [DOCS.cannotPullImage],
+  },
+  {
+    category: "image-pull",
+    subCause: "registry-unavailable",
+    // The registry answered, with a server error: it is reachable (not network) but down or overloaded.
+    when: /\b50[0234]\b|service unavailable|bad gateway|gateway time-?out|internal server error/,
+    detail: imageRef,
+    title: title("registry returned a server error"),
+    summary: (c) =>
+      `The registry answered the pull of ${pulledImage(c)} with a server error (5xx): it was reached but is failing or overloaded.`,
+    remediation: () => [
+      "Retry: registry outages are usually short. Check the registry's status page (Docker Hub, GitHub, Quay, your own).",
+      "Mirror images you depend on into Amazon ECR (or an ECR pull-through cache rule) so a third-party registry outage cannot stop deployments.",
+    ],
+    docs: [DOCS.cannotPullImage, DOCS.ecrPullThroughCache],
   },
   {
     category: "image-pull",

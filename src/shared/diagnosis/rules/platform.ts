@@ -3,13 +3,88 @@
  * Runtime errors (DockerTimeoutError, ContainerRuntimeTimeoutError, CannotInspect/CannotStop, InternalError) are
  * recognised by their prefix before anything else, because their messages often carry "context deadline exceeded"
  * that would otherwise read as a network failure.
+ * The host's own runtime failing is `platform` too, with the host named as what to fix: the Docker daemon or containerd
+ * not answering ("Cannot connect to the Docker daemon", "containerd.sock: connect: connection refused", "ttrpc: closed",
+ * which would otherwise read as a network fault), runc failing inside the host kernel / cgroups, and runtime hooks
+ * failing, GPU hooks above all (nvidia-container-cli). Sources:
+ * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/cannot-start-container.html,
+ * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-gpu.html, NVIDIA/nvidia-docker#1225 and
+ * NVIDIA/nvidia-container-toolkit#154 (hook wordings), moby/moby#40835 ("final child's pid from pipe").
  */
 import { DOCS } from "../docs.js";
 import { capture, containerIn, type RenderContext, type Rule } from "./rule.js";
 
 const runtimeTitle = (c: RenderContext) => `${containerIn(c)} stopped after a container runtime failure`;
 
+const hostRuntimeTitle = (c: RenderContext) =>
+  `Container runtime on the host failed${c.container ? ` to start \`${c.container}\`` : ""} in ${c.subject}`;
+
+const hostRuntimeRules: readonly Rule[] = [
+  {
+    category: "platform",
+    subCause: "gpu-runtime-failed",
+    when: /nvidia-container-cli|nvidia-container-runtime|nvidia-container-toolkit|nvml error|libnvidia-ml|could not select device driver .{0,40}capabilities: \[\[gpu\]\]/,
+    title: hostRuntimeTitle,
+    summary: (c) =>
+      `The container instance's GPU runtime hook (NVIDIA container toolkit) failed while creating ${c.container ? `\`${c.container}\`` : "the container"}: the host's GPU driver or toolkit is missing, not loaded or broken. The task definition is not at fault.`,
+    remediation: () => [
+      "Run GPU tasks on the ECS GPU-optimized AMI and set ECS_ENABLE_GPU_SUPPORT=true; on the instance, `nvidia-smi` must work.",
+      "Drain and replace the instance if the driver is not loaded (after a kernel update, or an Xid error), and check the NVIDIA container toolkit version matches the driver.",
+      "Place GPU tasks only on GPU instances (resourceRequirements GPU) so they never land on a host without the runtime.",
+    ],
+    docs: [
+      DOCS.cannotStartContainer,
+      "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-gpu.html",
+    ],
+  },
+  {
+    // start-failure, not platform: an unnamed hook failing is often a task placed on a host without what the hook
+    // serves (a GPU task on a non-GPU instance), so the container did not start; the fix still names the host.
+    category: "start-failure",
+    subCause: "runtime-hook-failed",
+    when: /error running hook|running (?:prestart|createruntime|poststart) hook|prestart hook|oci hook/,
+    title: hostRuntimeTitle,
+    summary: () =>
+      "A runtime hook installed on the container instance (prestart / createRuntime) failed while the container was created; the hook belongs to the host, not to the image.",
+    remediation: () => [
+      "Read the hook's stderr in the reason and the Docker/containerd journal on the instance (journalctl -u docker -u containerd).",
+      "Fix or remove the hook in the instance's runtime configuration (/etc/docker/daemon.json, /etc/containerd/config.toml), or replace the instance.",
+    ],
+    docs: [DOCS.cannotStartContainer],
+  },
+  {
+    category: "platform",
+    subCause: "container-runtime-unavailable",
+    when: /cannot connect to the docker daemon|is the docker daemon running|docker\.sock.{0,40}(?:connection refused|no such file|broken pipe)|containerd\.sock|ttrpc: closed|shim disconnected|containerd-shim.{0,60}(?:exited|died|disconnected|not found)|dockerstateerror|container runtime is not running|docker daemon .{0,30}(?:not running|unresponsive|restart)/,
+    title: hostRuntimeTitle,
+    summary: () =>
+      "The container runtime on the container instance (Docker daemon or containerd) was not answering, so the ECS agent could not create or start the container.",
+    remediation: () => [
+      "Check the daemon on the instance: systemctl status docker containerd, and their journal for crashes or restarts (OOM of the daemon, a full disk, an upgrade).",
+      "Drain the container instance and replace it if the runtime keeps failing; keep the ECS-optimized AMI current.",
+      "Reserve memory for the OS and runtime (ECS_RESERVED_MEMORY) so tasks cannot starve the daemon.",
+    ],
+    docs: [DOCS.cannotStartContainer, DOCS.agentConfig],
+  },
+  {
+    category: "platform",
+    subCause: "container-runtime-error",
+    when: /final child's pid from pipe|error setting cgroup config|unable to freeze|cgroups?: .{0,40}(?:no such file|cannot|failed)|is already in use by container|container name .{0,80}is already in use|failed to create task for container: failed to create shim/,
+    unless:
+      /executable file not found|no such file or directory: unknown$|exec format error|permission denied/,
+    title: hostRuntimeTitle,
+    summary: () =>
+      "runc or the runtime failed on the container instance (cgroups, kernel or runtime state), not because of the image or the task definition.",
+    remediation: () => [
+      "Retry the task on another instance; if the same instance repeats it, drain and replace it.",
+      "Check the instance's kernel and runtime logs (dmesg, journalctl -u docker -u containerd) and its free memory; update the ECS-optimized AMI.",
+    ],
+    docs: [DOCS.cannotStartContainer, DOCS.stoppedTaskErrors],
+  },
+];
+
 export const runtimeRules: readonly Rule[] = [
+  ...hostRuntimeRules,
   {
     category: "platform",
     subCause: "container-runtime-timeout",

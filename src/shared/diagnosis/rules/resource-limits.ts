@@ -1,4 +1,13 @@
-/** resource-limits: the host or task ran out of disk, thin-pool space, file descriptors, processes or memory to create containers. */
+/**
+ * resource-limits: the host or task ran out of disk, thin-pool space, file descriptors, processes or memory to create
+ * containers. A full disk while image layers are extracted reads like a pull failure (CannotPullContainerError: failed
+ * to register layer / failed to extract layer / write /var/lib/docker/...), but no registry fix helps: it is the disk
+ * (DESIGN.md puts disk space here, not in `storage`, which is about volumes). Fargate fixes ephemeral storage, EC2 the
+ * instance's volume; Windows hosts say "There is not enough space on the disk" and need a larger C: volume.
+ * Sources: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_cannot_pull_image.html (disk space),
+ * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-task-storage.html,
+ * https://learn.microsoft.com/en-us/virtualization/windowscontainers/troubleshooting (Windows layer extraction).
+ */
 import { DOCS } from "../docs.js";
 import { containerIn, isFargate, type Rule, where } from "./rule.js";
 
@@ -24,9 +33,24 @@ export const diskRules: readonly Rule[] = [
   {
     category: "resource-limits",
     subCause: "disk-full",
+    // Windows (HCS / windowsfilter) wording of a full disk; Windows base images are several GiB each.
+    when: /not enough space on the disk|there is not enough space|disk is full/,
+    title: (c) => `Disk full while starting ${where(c)}`,
+    summary: () =>
+      "The Windows container instance ran out of disk space while extracting the image's layers (Windows base images take several GiB each).",
+    remediation: () => [
+      "Increase the root (C:) EBS volume of the Windows container instances in the launch template; 50 GiB or more for Windows Server Core images.",
+      "Free space on the instance: remove unused images (docker image prune -a) and lower ECS_ENGINE_TASK_CLEANUP_WAIT_DURATION / ECS_IMAGE_CLEANUP_INTERVAL so the agent cleans up sooner.",
+      "Use the same Windows base image for all tasks on the host so layers are shared.",
+    ],
+    docs: [DOCS.cannotPullImage, DOCS.amiStorage],
+  },
+  {
+    category: "resource-limits",
+    subCause: "disk-full",
     // A write that fails while a layer is extracted is the disk filling up; Fargate often cuts the message before
     // "no space left on device".
-    when: /no space left on device|disk quota exceeded|(?:insufficient|not enough) (?:disk|storage)|(?:extract|register) layer.{0,300}: write \//,
+    when: /no space left on device|disk quota exceeded|(?:insufficient|not enough) (?:disk|storage)|(?:extract|register) layer.{0,300}: write \/|(?:extract|register) layer.{0,300}write \/var\/lib\/(?:docker|containerd)/,
     unless: /input\/output error|read-only file system|permission denied/,
     title: (c) => `Disk full while starting ${where(c)}`,
     summary: (c) =>
@@ -36,11 +60,11 @@ export const diskRules: readonly Rule[] = [
     remediation: (c) =>
       isFargate(c)
         ? [
-            "Increase the task's ephemeralStorage (up to 200 GiB) in the task definition.",
+            "Increase the task's ephemeralStorage (21 to 200 GiB; the default is 20 GiB) in the task definition: the extracted image and everything the containers write share it.",
             "Make the image smaller (multi-stage builds, fewer layers) and stop writing large files to the container's file system; use EFS or S3 instead.",
           ]
         : [
-            "Free disk on the instance: remove unused images and stopped containers, and cap json-file logs with the max-size log option.",
+            "Free disk on the instance: remove unused images and stopped containers (the ECS agent's automated image cleanup: ECS_IMAGE_CLEANUP_INTERVAL, ECS_NUM_IMAGES_DELETE_PER_CYCLE), and cap json-file logs with the max-size log option.",
             "Increase the root/data EBS volume in the launch template, or prefer the awslogs driver so logs leave the disk.",
             "Check for a container that writes large files to its writable layer.",
           ],

@@ -1,5 +1,5 @@
 /** The shape of a diagnosis rule and the context it renders its verdict with. */
-import type { Category } from "../types.js";
+import type { Category, Severity } from "../types.js";
 
 /** What a rule may mention when it writes its title, summary and steps. */
 export interface RenderContext {
@@ -44,6 +44,8 @@ export interface Rule {
   summary: (c: RenderContext) => string;
   remediation: (c: RenderContext) => string[];
   docs: readonly string[];
+  /** Overrides the category's severity when the sub-cause says more (e.g. a task that completed with a failed sidecar). */
+  severity?: Severity;
   /** The whole task is concerned (scheduler, host, ENI...): no container is named as the culprit. */
   taskLevel?: boolean;
 }
