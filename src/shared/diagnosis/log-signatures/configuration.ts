@@ -37,9 +37,10 @@ export const CONFIGURATION_SIGNATURES: readonly LogSignature[] = [
     id: "named-missing-env-var",
     refines: ALL,
     subCause: "missing-environment-variable",
-    hints: ["environment variable", "env var"],
+    hints: ["environment variable", "env var", "environment var"],
+    // No /i flag: under it [A-Z] would match any word, and the name is upper case by convention.
     pattern:
-      /(?:(?:set|missing|required|undefined)\b[^A-Z\n]{0,40}?env(?:ironment)?[ _-]?var(?:iable)?s?\b[ :'"`]{0,4}(?<name>[A-Z][A-Z0-9_]{1,100})|env(?:ironment)?[ _-]?var(?:iable)?\s[`'"]?(?<name2>[A-Z][A-Z0-9_]{1,100})[`'"]?\s(?:is\s)?(?:not set|missing|required|undefined|must be set|empty))/i,
+      /(?:(?:[Ss]et|[Mm]issing|[Rr]equired|[Uu]ndefined)\b[^\n]{0,40}?\b(?<name>[A-Z][A-Z0-9_]{2,100})\b['"`]?\s(?:[Ee]nv(?:ironment)?[ _-]?[Vv]ar(?:iable)?)|(?:[Mm]issing|[Rr]equired|[Uu]ndefined|[Nn]ot set)\b[^\n]{0,40}?[Ee]nv(?:ironment)?[ _-]?[Vv]ar(?:iable)?s?\b[ :'"`]{0,4}(?<name2>[A-Z][A-Z0-9_]{2,100})|[Ee]nv(?:ironment)?[ _-]?[Vv]ar(?:iable)?\s['"`]?(?<name3>[A-Z][A-Z0-9_]{2,100})['"`]?\s(?:is\s)?(?:not set|missing|required|undefined|must be set|empty))/,
     specificity: 3,
     title: "{who} exited: environment variable `{name}` is not set",
     summary:
@@ -76,7 +77,7 @@ export const CONFIGURATION_SIGNATURES: readonly LogSignature[] = [
     subCause: "missing-config-file",
     hints: ["no such file", "not found", "does not exist", "enoent"],
     pattern:
-      /(?<file>[\w./~-]{0,200}\.(?:ya?ml|json|toml|ini|conf|cfg|env|properties|xml))['"]?[:,)]?\s{0,4}(?:no such file|not found|does not exist)|(?:no such file or directory|enoent)[^'"\n]{0,40}['"](?<file2>[^'"\n]{0,200}\.(?:ya?ml|json|toml|ini|conf|cfg|env|properties|xml))['"]/i,
+      /(?<![\w./~-])(?<file>[\w./~-]{0,200}\.(?:ya?ml|json|toml|ini|conf|cfg|env|properties|xml))['"]?[:,)]?\s{0,4}(?:no such file|not found|does not exist)|(?:no such file or directory|enoent)[^'"\n]{0,40}['"](?<file2>[^'"\n]{0,200}\.(?:ya?ml|json|toml|ini|conf|cfg|env|properties|xml))['"]/i,
     specificity: 3,
     title: "{who} exited: configuration file `{file}` was not found",
     summary: "The application tried to read `{file}` at startup and the file is not in the container.",

@@ -39,7 +39,7 @@ export const RUNTIME_SIGNATURES: readonly LogSignature[] = [
     subCause: "permission-denied",
     hints: ["permission denied", "eacces"],
     pattern:
-      /(?:EACCES: permission denied, \w{1,20} '(?<path>[^'\n]{1,200})'|PermissionError: \[Errno 13\] Permission denied: '(?<path2>[^'\n]{1,200})'|(?<path3>\/[^\s:'"\n]{1,200}): Permission denied|AccessDeniedException: (?<path4>\/[^\s\n]{1,200})|Permission denied)/i,
+      /(?:EACCES: permission denied, \w{1,20} '(?<path>[^'\n]{1,200})'|PermissionError: \[Errno 13\] Permission denied: '(?<path2>[^'\n]{1,200})'|(?:^|[\s'"(])(?<path3>\/[^\s:'"\n]{1,200}): Permission denied|AccessDeniedException: (?<path4>\/[^\s\n]{1,200})|Permission denied)/i,
     specificity: 3,
     defaults: { path: "a file or directory" },
     title: "{who} exited: permission denied on {path}",
@@ -51,7 +51,7 @@ export const RUNTIME_SIGNATURES: readonly LogSignature[] = [
     ],
     docs: [DOCS.taskDefinitionParameters, DOCS.bindMounts],
     confidence: "likely",
-    source: "https://github.com/osixia/container-openldap/issues/189",
+    source: "https://github.com/staltz/ssb-room/issues/23",
   },
   {
     id: "node-module-not-found",
@@ -169,6 +169,26 @@ export const RUNTIME_SIGNATURES: readonly LogSignature[] = [
     source: "https://github.com/zendesk/samson/issues/3054",
   },
   {
+    // Rails prints only "rake aborted!" above the migration's own error; the task list names db:migrate.
+    id: "rake-migration-aborted",
+    refines: ALL,
+    subCause: "migration-failed",
+    hints: ["rake aborted"],
+    pattern: /^rake aborted!/,
+    context: /db:migrate|Migrating to|ActiveRecord::Migration/,
+    specificity: 3,
+    title: "{who} exited: database migrations failed at startup (rake db:migrate)",
+    summary:
+      "The container runs `rake db:migrate` before the application, the migration aborted, and the process exited.",
+    remediation: [
+      "Read the migration's error in the log lines below (the line after `rake aborted!`), fix the migration and deploy again.",
+      "Run migrations once per deployment as a separate one-off task rather than in every task's startup, so scaled-out tasks do not race.",
+    ],
+    docs: [DOCS.taskDefinitionParameters],
+    confidence: "likely",
+    source: "https://github.com/keygen-sh/keygen-api/issues/942",
+  },
+  {
     id: "sigterm-not-handled",
     refines: ["app-exit"],
     subCause: "sigterm-not-handled",
@@ -186,6 +206,27 @@ export const RUNTIME_SIGNATURES: readonly LogSignature[] = [
     ],
     docs: [DOCS.taskDefinitionParameters, DOCS.agentConfig],
     confidence: "likely",
-    source: "https://github.com/aws/amazon-ecs-agent/issues/1654",
+    source: "https://github.com/prometheus-community/ecs_exporter/pull/104",
+  },
+  {
+    // The process saw SIGTERM but was still running when the stop timeout ran out, so ECS sent SIGKILL (137).
+    id: "sigterm-shutdown-too-slow",
+    refines: ["app-exit"],
+    subCause: "shutdown-exceeded-stop-timeout",
+    hints: ["sigterm", "signal 15", "shutting down", "graceful"],
+    pattern: /(?:\bSIGTERM\b|\bsignal 15\b|shutting down|graceful(?:ly)? shut)/i,
+    exitCodes: [137],
+    specificity: 2,
+    title: "{who} was killed (exit 137) after it failed to stop within the stop timeout",
+    summary:
+      "The container was asked to stop (SIGTERM) and was still running when the stop timeout ran out, so ECS killed it with SIGKILL (exit 137). Either shutdown takes longer than the timeout or the signal never reached the application (a shell entrypoint does not forward it).",
+    remediation: [
+      "Make sure SIGTERM reaches the application: exec form ENTRYPOINT/CMD (or `exec` in the entry script), or `initProcessEnabled` in linuxParameters.",
+      "If shutdown legitimately takes longer, raise the container's `stopTimeout` (up to 120 s on Fargate; ECS_CONTAINER_STOP_TIMEOUT on EC2).",
+      "Shorten shutdown: stop taking new work first, and bound how long in-flight work may run.",
+    ],
+    docs: [DOCS.taskDefinitionParameters, DOCS.agentConfig],
+    confidence: "likely",
+    source: "https://github.com/hyperdxio/aws-ecs-opentelemetry-sidecar/issues/2",
   },
 ];
