@@ -172,7 +172,8 @@ export function fromDiagnosis(d: Diagnosis, env: DiagnosisEnv = {}): Message {
     kind: "task-stopped",
     severity: d.severity,
     category: d.category,
-    title: `${subject}: ${headline(d)}`,
+    // A log signature's title says what broke ("… exited: connection refused by db:5432"); keep it.
+    title: d.evidenceSource === "logs" ? d.title : `${subject}: ${headline(d)}`,
     cause: d.summary,
     reason: d.culprit?.reason ?? d.stoppedReason,
     evidence: [...d.evidence],
