@@ -61,3 +61,45 @@ export function baseDiagnosis(category: Category, exitCode?: number): Diagnosis 
   };
   return diagnosis;
 }
+
+/** What the corpus expects when the lines must not change the verdict. */
+export const UNCHANGED = "unchanged";
+
+/** Every excerpt: the per-signature files and the variants and negatives of corpus.json. */
+export function loadCorpus(dir = LOG_FIXTURES_DIR): Array<Omit<LogExcerpt, "file" | "signature">> {
+  const variants = JSON.parse(readFileSync(join(dir, "corpus.json"), "utf8")) as Array<
+    Omit<LogExcerpt, "file" | "signature">
+  >;
+  return [...loadExcerpts(dir), ...variants];
+}
+
+export interface SubCauseScore {
+  expected: string;
+  total: number;
+  correct: number;
+  accuracy: number;
+}
+
+/** Accuracy per expected sub-cause (UNCHANGED: the diagnosis came back as it went in). */
+export function scoreCorpus(
+  excerpts: ReadonlyArray<Omit<LogExcerpt, "file" | "signature">>,
+  refine: (diagnosis: Diagnosis, lines: readonly string[]) => Diagnosis,
+): { overall: number; total: number; bySubCause: SubCauseScore[]; misses: string[] } {
+  const scores = new Map<string, { total: number; correct: number }>();
+  const misses: string[] = [];
+  for (const excerpt of excerpts) {
+    const before = baseDiagnosis(excerpt.category, excerpt.exitCode);
+    const after = refine(before, excerpt.lines);
+    const got = after === before ? UNCHANGED : after.subCause;
+    const score = scores.get(excerpt.expect) ?? { total: 0, correct: 0 };
+    score.total += 1;
+    if (got === excerpt.expect) score.correct += 1;
+    else misses.push(`${excerpt.source}: expected ${excerpt.expect}, got ${got}`);
+    scores.set(excerpt.expect, score);
+  }
+  const bySubCause = [...scores.entries()]
+    .map(([expected, s]) => ({ expected, ...s, accuracy: s.correct / s.total }))
+    .sort((a, b) => a.expected.localeCompare(b.expected));
+  const correct = bySubCause.reduce((sum, s) => sum + s.correct, 0);
+  return { overall: correct / excerpts.length, total: excerpts.length, bySubCause, misses };
+}

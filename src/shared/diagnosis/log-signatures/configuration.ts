@@ -93,7 +93,7 @@ export const CONFIGURATION_SIGNATURES: readonly LogSignature[] = [
     id: "connection-refused",
     refines: ALL,
     subCause: "dependency-connection-refused",
-    hints: ["econnrefused", "connection refused"],
+    hints: ["econnrefused", "refused"],
     pattern:
       /(?:ECONNREFUSED\s\[?(?<host>[\w.:-]{1,255}?)\]?:(?<port>\d{1,5})\b|dial tcp \[?(?<host2>[\w.:-]{1,255}?)\]?:(?<port2>\d{1,5}): connect: connection refused|connection to server at "(?<host3>[^"\n]{1,255})"(?: \([^)\n]{1,64}\))?, port (?<port3>\d{1,5}) failed: Connection refused|Connection to (?<host4>[\w.-]{1,255}):(?<port4>\d{1,5}) refused|Connection refused)/i,
     specificity: 3,
