@@ -52,6 +52,30 @@ function hasHint(lower: string, hints: readonly string[]): boolean {
   return false;
 }
 
+const ALL_HINTS = [...new Set(LOG_SIGNATURES.flatMap((s) => s.hints))];
+// Longest first, so that at one position the longer hint is found; the scan restarts one character later, so
+// a shorter hint inside it (or overlapping it) is found too.
+const HINT_SCAN = new RegExp(
+  [...ALL_HINTS]
+    .sort((a, b) => b.length - a.length)
+    .map((hint) => hint.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
+    .join("|"),
+  "g",
+);
+
+/** Which hints occur anywhere in the tail: one scan, instead of every hint against every line. */
+function presentHints(lower: readonly string[]): Set<string> {
+  const found = new Set<string>();
+  for (const line of lower) {
+    HINT_SCAN.lastIndex = 0;
+    for (let match = HINT_SCAN.exec(line); match; match = HINT_SCAN.exec(line)) {
+      found.add(match[0]);
+      HINT_SCAN.lastIndex = match.index + 1;
+    }
+  }
+  return found;
+}
+
 function contextLine(signature: LogSignature, lines: readonly string[], index: number): number | undefined {
   const context = signature.context;
   if (!context) return undefined;
@@ -68,8 +92,10 @@ function bestHit(
   lower: readonly string[],
 ): Hit | undefined {
   let best: Hit | undefined;
+  const present = presentHints(lower);
   for (const signature of LOG_SIGNATURES) {
     if (!signature.refines.includes(category)) continue;
+    if (!signature.hints.some((hint) => present.has(hint))) continue;
     if (signature.exitCodes && (exitCode === undefined || !signature.exitCodes.includes(exitCode))) continue;
     if (best && signature.specificity < best.signature.specificity) continue;
     const sameRank = best !== undefined && signature.specificity === best.signature.specificity;
