@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: prints the numbers we quote (table, then JSON on the last line).
  *  - diagnoses per second over the fixture corpus (one core, warm);
+ *  - log signatures: accuracy over the log-signature corpus, and diagnoses per second with log rules on;
  *  - each handler bundled as we deploy it (esbuild, minified ESM): size, and import (cold start) time in a fresh
  *    Node process, beside a naive handler importing the same SDK clients unbundled from node_modules;
  *  - a flood of 1,000 stopped tasks of one service against the emulator (FLOOD_EVENTS to change).
@@ -14,6 +15,7 @@ import { build } from "esbuild";
 import { diagnoseTask } from "../src/shared/diagnosis/index.js";
 import { type EcsTask, parseEcsEvent } from "../src/shared/events/index.js";
 import { benchFlood } from "./bench/flood.js";
+import { benchLogSignatures } from "./bench/log-signatures.js";
 
 const root = join(import.meta.dirname, "..");
 const results: Record<string, unknown> = {};
@@ -138,6 +140,7 @@ async function benchHandlers(): Promise<void> {
 }
 
 benchDiagnosis();
+results.logSignatures = benchLogSignatures(corpusTasks());
 await benchHandlers();
 try {
   results.flood = await benchFlood(root, Number(process.env.FLOOD_EVENTS ?? 1000));
@@ -149,6 +152,14 @@ const diagnosis = results.diagnosis as { fixtures: number; diagnosesPerSecond: n
 console.log(
   `Diagnosis: ${diagnosis.diagnosesPerSecond.toLocaleString("en")} diagnoses/s over ${diagnosis.fixtures} fixtures (one core, median of 5 rounds)`,
 );
+const logs = results.logSignatures as ReturnType<typeof benchLogSignatures>;
+console.log(
+  `Log signatures: ${logs.accuracy}% of ${logs.corpus} excerpts; ${logs.diagnosesPerSecondWithLogRules.toLocaleString("en")} diagnoses/s with log rules on (20-line tails, one core, median of 5 rounds)`,
+);
+console.log(
+  `  only the ${logs.refinableFixtures} stops whose tail is read, every one refined: ${logs.refinableDiagnosesPerSecond.toLocaleString("en")} diagnoses/s`,
+);
+console.table(logs.bySubCause);
 console.log("\nHandlers (bundled as deployed, import time in a fresh Node process, median of 7):");
 console.table(results.handlers);
 console.log(

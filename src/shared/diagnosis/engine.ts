@@ -13,6 +13,7 @@
  *  6. start-failure for a bare TaskFailedToStart, otherwise unknown, keeping the evidence.
  */
 import type { EcsTask } from "../events/schemas.js";
+import { engineConfidence } from "./confidence.js";
 import { finishedWithFailedSidecar, pickCulprit, pickUnhealthy } from "./culprit.js";
 import { buildEvidence, memoryLimit } from "./evidence.js";
 import { appExitRule, completedRule } from "./exit-codes.js";
@@ -179,6 +180,7 @@ export function diagnose(task: EcsTask, context: DiagnosisContext = {}): Diagnos
     }),
     remediation: rule.remediation(ctx),
     docs: [...rule.docs],
+    ...engineConfidence(rule.category),
   };
   if (task.clusterArn) diagnosis.clusterArn = task.clusterArn;
   if (task.group) diagnosis.group = task.group;

@@ -24,6 +24,16 @@ export const CATEGORIES = [
 
 export type Category = (typeof CATEGORIES)[number];
 
+/**
+ * How sure a diagnosis is: `certain` when ECS said it (an error code, a stop code, an exit code), `likely` when a
+ * pattern in the container's last log lines points at it, `guess` when nothing recognisable explains the stop.
+ */
+export const CONFIDENCES = ["certain", "likely", "guess"] as const;
+export type Confidence = (typeof CONFIDENCES)[number];
+
+/** What the verdict rests on: the event's reasons and codes, the culprit's exit code, or its last log lines. */
+export type EvidenceSource = "ecs" | "exit-code" | "logs";
+
 export const SEVERITIES = ["info", "warning", "critical"] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
@@ -68,6 +78,12 @@ export interface Diagnosis {
   interruptionNotice?: boolean;
   /** Exit codes of all containers that reported one, by container name. */
   exitCodes?: Record<string, number>;
+  /** How sure the verdict is (set by the engine; `likely` once a log signature refined it). */
+  confidence?: Confidence;
+  /** What the verdict rests on (set by the engine; `logs` once a log signature refined it). */
+  evidenceSource?: EvidenceSource;
+  /** Id of the log signature that refined the verdict, e.g. `node-connection-refused`. */
+  logSignature?: string;
 }
 
 /** Extra knowledge the caller may have besides the task itself (e.g. from DescribeTaskDefinition). */

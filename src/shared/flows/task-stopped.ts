@@ -4,6 +4,7 @@
  * is handed to the notifier. Pure orchestration over injected ports.
  */
 import { diagnoseTask } from "../diagnosis/index.js";
+import { refineWithLogs } from "../diagnosis/log-signatures/index.js";
 import type { Diagnosis, DiagnosisContext } from "../diagnosis/types.js";
 import { arnName, serviceFromGroup } from "../events/arns.js";
 import type { TaskStateChangeEvent } from "../events/parse.js";
@@ -183,7 +184,10 @@ export async function handleTaskStateChange(
             remaining,
             deps.log,
           );
-          return withMuteButtons(fromDiagnosis(diagnosis, { ...env, ...context }), serviceArnOf(task));
+          // The tail is known only now: read it, so the message says what broke and what to change.
+          const lines = context.logTail?.lines ?? [];
+          const refined = lines.length > 0 ? refineWithLogs(diagnosis, lines) : diagnosis;
+          return withMuteButtons(fromDiagnosis(refined, { ...env, ...context }), serviceArnOf(task));
         }
       : undefined;
   const throttleKey = `${deps.keyPrefix ?? ""}${taskThrottleKey(diagnosis)}`;

@@ -1,5 +1,5 @@
 /** Turns a stopped-task Diagnosis into the channel-independent Message. Pure. */
-import type { Category, Diagnosis } from "../diagnosis/types.js";
+import type { Category, Diagnosis, EvidenceSource } from "../diagnosis/types.js";
 import { arnName, parseTaskDefinitionArn } from "../events/arns.js";
 import { type ConsoleScope, ecsServiceUrl, ecsTaskLogsUrl, ecsTaskUrl, parseArn } from "./console-links.js";
 import type { ChangesSection, Fact, Link, LogTailSection, Message } from "./message.js";
@@ -86,6 +86,19 @@ function exitCodes(d: Diagnosis): Fact | undefined {
   };
 }
 
+const EVIDENCE_SOURCE_LABELS: Readonly<Record<EvidenceSource, string>> = {
+  ecs: "ECS stop reason",
+  "exit-code": "exit code",
+  logs: "log pattern",
+};
+
+/** "likely (log pattern)", "certain (ECS stop reason)", "guess (nothing recognised)". */
+function confidence(d: Diagnosis): string | undefined {
+  if (!d.confidence) return undefined;
+  if (d.confidence === "guess") return "guess (nothing recognised)";
+  return d.evidenceSource ? `${d.confidence} (${EVIDENCE_SOURCE_LABELS[d.evidenceSource]})` : d.confidence;
+}
+
 function fact(label: string, value: string | undefined): Fact | undefined {
   return value ? { label, value } : undefined;
 }
@@ -105,6 +118,7 @@ function facts(
     exitCodes(d),
     fact("Stop code", d.stopCode),
     fact("Category", category),
+    fact("Confidence", confidence(d)),
     fact("Started by", d.startedBy),
     fact("History", env.history),
   ];
@@ -158,7 +172,8 @@ export function fromDiagnosis(d: Diagnosis, env: DiagnosisEnv = {}): Message {
     kind: "task-stopped",
     severity: d.severity,
     category: d.category,
-    title: `${subject}: ${headline(d)}`,
+    // A log signature's title says what broke ("… exited: connection refused by db:5432"); keep it.
+    title: d.evidenceSource === "logs" ? d.title : `${subject}: ${headline(d)}`,
     cause: d.summary,
     reason: d.culprit?.reason ?? d.stoppedReason,
     evidence: [...d.evidence],

@@ -12,6 +12,7 @@ export const unknownRule: Rule = {
   remediation: () => [
     "Read the stoppedReason and container reasons in the evidence, and look them up in the stopped task error codes page.",
     "Check the service's events and the containers' logs around the stop time.",
+    "Compare the task definition revision with the last one that ran well (image, environment, memory, ports).",
   ],
   docs: [DOCS.stoppedTaskErrors, DOCS.viewStoppedTaskErrors],
 };
@@ -25,5 +26,6 @@ export const unknownExitRule: Rule = {
   remediation: () => [
     "Read the container's last log lines in CloudWatch Logs; the process may have been killed before it could report.",
     "On EC2, check the ECS agent and Docker logs on the instance for the container around the stop time.",
+    "Check the container's memory use before the stop (Container Insights): a kill without an exit code is often memory.",
   ],
 };
