@@ -32,8 +32,11 @@ function expectValidDiagnosis(d: Diagnosis, task: EcsTask): void {
   expectStringArray(d.docs);
   for (const url of d.docs) expect(url).toMatch(/^https:\/\/\S+$/);
   if (d.culprit) expect(task.containers.map((c) => c.name)).toContain(d.culprit.name);
+  // A job that finished while a sidecar failed after it is a warning (issue 18): the sidecar's failure is told.
+  const sidecarAfterCompletion = d.subCause === "sidecar-failed-after-completion";
   const expectedInfo =
-    INFO_CATEGORIES.has(d.category) || (d.category === "completed" && !isServiceTask(task));
+    INFO_CATEGORIES.has(d.category) ||
+    (d.category === "completed" && !isServiceTask(task) && !sidecarAfterCompletion);
   expect(d.severity === "info").toBe(expectedInfo);
 }
 
