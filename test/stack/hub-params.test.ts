@@ -328,8 +328,10 @@ describe("the functions' rules", () => {
     expect(events.map((event) => [event.eventBridge.name, event.eventBridge.eventBus])).toEqual([
       ["ecs-sentinel-prod-deployments", undefined],
       ["ecs-sentinel-prod-pause-hooks", undefined],
+      ["ecs-sentinel-prod-hosts", undefined],
       ["ecs-sentinel-prod-deployments-hub", { "Fn::GetAtt": ["HubEventBus", "Name"] }],
       ["ecs-sentinel-prod-pause-hooks-hub", { "Fn::GetAtt": ["HubEventBus", "Name"] }],
+      ["ecs-sentinel-prod-hosts-hub", { "Fn::GetAtt": ["HubEventBus", "Name"] }],
     ]);
     for (const event of events) {
       expect(event.eventBridge.retryPolicy).toEqual(RULE_SETTINGS.retryPolicy);
@@ -352,6 +354,26 @@ describe("the functions' rules", () => {
     ]);
     expect(deploymentsOnHub?.eventBridge.pattern.resources).toEqual([
       { wildcard: sub(`arn:\${AWS::Partition}:ecs:*:*:service/prod/*`) },
+    ]);
+  });
+
+  it("filter the container instance events on the detail's cluster, on both buses", () => {
+    const events = functionEvents(hub(), "deploymentEvents", RULE_SETTINGS);
+    const hosts = events.filter((event) => event.eventBridge.name.startsWith("ecs-sentinel-prod-hosts"));
+
+    expect(hosts.map((event) => event.eventBridge.pattern)).toEqual([
+      {
+        source: ["aws.ecs"],
+        "detail-type": ["ECS Container Instance State Change", "ECS Container Instance Health Change"],
+        detail: {
+          clusterArn: [sub(`arn:\${AWS::Partition}:ecs:\${AWS::Region}:\${AWS::AccountId}:cluster/prod`)],
+        },
+      },
+      {
+        source: ["aws.ecs"],
+        "detail-type": ["ECS Container Instance State Change", "ECS Container Instance Health Change"],
+        detail: { clusterArn: [{ wildcard: sub(`arn:\${AWS::Partition}:ecs:*:*:cluster/prod`) }] },
+      },
     ]);
   });
 
