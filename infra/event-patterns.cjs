@@ -14,6 +14,8 @@ const TASK_STATE_CHANGE = "ECS Task State Change";
 const DEPLOYMENT_STATE_CHANGE = "ECS Deployment State Change";
 const SERVICE_ACTION = "ECS Service Action";
 const HOOK_STATE_CHANGE = "ECS Hook State Change";
+const CONTAINER_INSTANCE_STATE_CHANGE = "ECS Container Instance State Change";
+const CONTAINER_INSTANCE_HEALTH_CHANGE = "ECS Container Instance Health Change";
 /** Older docs and events use TerminationNotice; current Fargate Spot notices use SpotInterruption. */
 const SPOT_STOP_CODES = ["SpotInterruption", "TerminationNotice"];
 
@@ -82,4 +84,22 @@ function hookStatePattern(params, scope) {
   };
 }
 
-module.exports = { taskStoppedPattern, spotNoticePattern, deploymentPattern, hookStatePattern };
+/**
+ * Container instance state and health changes (the hosts of EC2 and Managed Instances capacity): `resources` names
+ * the container instance; the detail's clusterArn names the cluster.
+ */
+function hostEventsPattern(params, scope) {
+  return {
+    source: [ECS_SOURCE],
+    "detail-type": [CONTAINER_INSTANCE_STATE_CHANGE, CONTAINER_INSTANCE_HEALTH_CHANGE],
+    ...(params.everyCluster ? {} : { detail: withClusterFilter({}, params, scope) }),
+  };
+}
+
+module.exports = {
+  taskStoppedPattern,
+  spotNoticePattern,
+  deploymentPattern,
+  hookStatePattern,
+  hostEventsPattern,
+};

@@ -14,6 +14,7 @@
 const {
   deploymentPattern,
   hookStatePattern,
+  hostEventsPattern,
   spotNoticePattern,
   taskStoppedPattern,
 } = require("./event-patterns.cjs");
@@ -28,6 +29,7 @@ const FUNCTION_RULES = {
   deploymentEvents: [
     ["deployments", deploymentPattern],
     ["pause-hooks", hookStatePattern],
+    ["hosts", hostEventsPattern],
   ],
 };
 const HUB_RULE_SUFFIX = "-hub";

@@ -27,6 +27,7 @@ import type { RollbackConfig } from "../shared/rollback/types.js";
 import { dynamoDocumentClient, ecsClient } from "./aws.js";
 import type { Config } from "./config.js";
 import { ecsPausePorts } from "./deployment-hook-ecs.js";
+import { configuredHostStatus, ecsHostTasksLister } from "./hosts.js";
 
 export interface DeploymentWiringOptions {
   log: Log;
@@ -97,6 +98,11 @@ export function configuredRollbackRunner(config: Config, options: DeploymentWiri
   });
 }
 
+function hostPorts(config: Config, ecs: ECSClient) {
+  const hostStatus = configuredHostStatus(config, dynamoDocumentClient);
+  return { listTasks: ecsHostTasksLister(ecs), ...(hostStatus ? { hostStatus } : {}) };
+}
+
 export function deploymentDeps(config: Config, options: DeploymentWiringOptions): DeploymentDeps {
   const { log, notify } = options;
   const ecs = options.adapters?.ecs ?? ecsClient();
@@ -113,6 +119,7 @@ export function deploymentDeps(config: Config, options: DeploymentWiringOptions)
       loadReview: ecsReviewLoader(ecs, loadTaskDefinition),
       rollback,
       pausePorts: ecsPausePorts(ecs, loadTaskDefinition),
+      hostPorts: hostPorts(config, ecs),
       ...(options.keyPrefix ? { keyPrefix: options.keyPrefix } : {}),
     }),
     hooks: [

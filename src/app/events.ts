@@ -9,12 +9,14 @@ import { dynamoAccountSeen } from "../shared/accounts/last-seen-dynamo.js";
 import { accountRefusal, isMemberScope, scopeKeyPrefix } from "../shared/accounts/policy.js";
 import { buildTaskDefinitionLoader } from "../shared/enrich/task-definition-cache.js";
 import type { FlowDeps } from "../shared/flows/dispatch.js";
+import { cachedHostLookup } from "../shared/hosts/stop-link.js";
 import { asNotifier } from "../shared/notify/as-notifier.js";
 import type { NotificationService } from "../shared/notify/outcomes.js";
 import { dynamoDocumentClient, ecsClient } from "./aws.js";
 import { type Config, loadConfig } from "./config.js";
 import { deploymentDeps } from "./deployments.js";
 import { configuredEnrichment, taskDefinitionContextLoader } from "./enrichment.js";
+import { configuredHostStatus } from "./hosts.js";
 import { jobHooks } from "./jobs.js";
 import { clientsForConfig, type Scope, type ScopedClients } from "./member-access.js";
 import { buildNotifications } from "./notifications.js";
@@ -41,9 +43,11 @@ export function flowDeps(
     adapters: { ecs, loadTaskDefinition },
     ...(scope ? { keyPrefix: scope.keyPrefix } : {}),
   });
+  const hostStatus = configuredHostStatus(config, dynamoDocumentClient);
   return {
     notify,
     log: options.log,
+    ...(hostStatus ? { hostImpairment: cachedHostLookup(hostStatus.recall) } : {}),
     taskDefinitionContext: taskDefinitionContextLoader(loadTaskDefinition),
     enrichment: configuredEnrichment(config, {
       ...options,

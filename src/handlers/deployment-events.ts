@@ -1,4 +1,7 @@
-/** Lambda for `ECS Deployment State Change`, `ECS Service Action` and `ECS Hook State Change`: a thin adapter. */
+/**
+ * Lambda for `ECS Deployment State Change`, `ECS Service Action`, `ECS Hook State Change` and the container instance
+ * state and health changes: a thin adapter.
+ */
 import type { EventBridgeEvent } from "aws-lambda";
 import { lambdaFlowDeps } from "../app/events.js";
 import { eventLogKeys, withLogContext } from "../app/logger.js";
@@ -12,6 +15,8 @@ export const handler = withLogContext(
       DETAIL_TYPES.deployment,
       DETAIL_TYPES.serviceAction,
       DETAIL_TYPES.hookState,
+      DETAIL_TYPES.containerInstanceState,
+      DETAIL_TYPES.containerInstanceHealth,
     ]),
   eventLogKeys,
 );

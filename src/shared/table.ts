@@ -25,6 +25,7 @@
  * | Slack thread alias | `thread#<fromKey>` | `alias` | THREAD_RETENTION_MS |
  * | open incident (PagerDuty) | `problem-open` | `<problem key>` | PROBLEM_RETENTION_MS, refreshed when seen |
  * | last event of an account and region | `account-seen` | `<account>#<region>` | ACCOUNT_SEEN_RETENTION_MS, refreshed when seen |
+ * | impaired or disconnected host | `host#<containerInstanceArn>` | `impairment` | HOST_IMPAIRMENT_RETENTION_MS |
  */
 import type { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
@@ -48,6 +49,7 @@ export const KEY_PREFIX = {
   slackActionLog: "slack-actions#",
   mute: "mute#",
   thread: "thread#",
+  host: "host#",
 } as const;
 
 /** The partition of digest-due pointers (one fixed key: a sweep Queries it by `sk <= now`). */
@@ -79,6 +81,7 @@ export const SORT_KEY = {
   slackOffer: "offer",
   slackClaim: "claim",
   mute: "mute",
+  hostImpairment: "impairment",
 } as const;
 
 /** How long de-duplication and throttle records live: longer than any EventBridge or Lambda retry. */
@@ -109,6 +112,8 @@ export const PROBLEM_RETENTION_MS = 14 * DAY_MS;
  * long is forgotten (`org check` then reports it as never seen, which it has not been for as long).
  */
 export const ACCOUNT_SEEN_RETENTION_MS = 90 * DAY_MS;
+/** An impaired host's record: written only by host events, read by the stops on that host within the day. */
+export const HOST_IMPAIRMENT_RETENTION_MS = DAY_MS;
 /** Slack buttons' offers and claims: the record of who did what, and how long a button keeps working. */
 export const ACTION_RETENTION_MS = 30 * DAY_MS;
 

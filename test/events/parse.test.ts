@@ -72,7 +72,7 @@ describe("parseEcsEvent", () => {
   });
 
   it("rejects an unsupported detail-type with a typed error on the detail-type path", () => {
-    const raw = load("container-instance-state-change.doc.json");
+    const raw = { ...load("container-instance-state-change.doc.json"), "detail-type": "ECS Capacity Change" };
 
     const error = (() => {
       try {

@@ -328,8 +328,10 @@ describe("the functions' rules", () => {
     expect(events.map((event) => [event.eventBridge.name, event.eventBridge.eventBus])).toEqual([
       ["ecs-sentinel-prod-deployments", undefined],
       ["ecs-sentinel-prod-pause-hooks", undefined],
+      ["ecs-sentinel-prod-hosts", undefined],
       ["ecs-sentinel-prod-deployments-hub", { "Fn::GetAtt": ["HubEventBus", "Name"] }],
       ["ecs-sentinel-prod-pause-hooks-hub", { "Fn::GetAtt": ["HubEventBus", "Name"] }],
+      ["ecs-sentinel-prod-hosts-hub", { "Fn::GetAtt": ["HubEventBus", "Name"] }],
     ]);
     for (const event of events) {
       expect(event.eventBridge.retryPolicy).toEqual(RULE_SETTINGS.retryPolicy);
@@ -339,7 +341,9 @@ describe("the functions' rules", () => {
 
   it("filter the hub bus on the watched clusters' names in any account and region", () => {
     const [stopped, , stoppedOnHub] = functionEvents(hub(), "taskState", RULE_SETTINGS);
-    const [deployments, , deploymentsOnHub] = functionEvents(hub(), "deploymentEvents", RULE_SETTINGS);
+    const deploymentRules = functionEvents(hub(), "deploymentEvents", RULE_SETTINGS);
+    const [deployments] = deploymentRules;
+    const deploymentsOnHub = deploymentRules[deploymentRules.length / 2];
 
     expect(stopped?.eventBridge.pattern.detail?.clusterArn).toEqual([
       sub(`arn:\${AWS::Partition}:ecs:\${AWS::Region}:\${AWS::AccountId}:cluster/prod`),
@@ -355,13 +359,35 @@ describe("the functions' rules", () => {
     ]);
   });
 
+  it("filter the container instance events on the detail's cluster, on both buses", () => {
+    const events = functionEvents(hub(), "deploymentEvents", RULE_SETTINGS);
+    const hosts = events.filter((event) => event.eventBridge.name.startsWith("ecs-sentinel-prod-hosts"));
+
+    expect(hosts.map((event) => event.eventBridge.pattern)).toEqual([
+      {
+        source: ["aws.ecs"],
+        "detail-type": ["ECS Container Instance State Change", "ECS Container Instance Health Change"],
+        detail: {
+          clusterArn: [sub(`arn:\${AWS::Partition}:ecs:\${AWS::Region}:\${AWS::AccountId}:cluster/prod`)],
+        },
+      },
+      {
+        source: ["aws.ecs"],
+        "detail-type": ["ECS Container Instance State Change", "ECS Container Instance Health Change"],
+        detail: { clusterArn: [{ wildcard: sub(`arn:\${AWS::Partition}:ecs:*:*:cluster/prod`) }] },
+      },
+    ]);
+  });
+
   it("have byte-identical patterns on both buses when every cluster is watched", () => {
     const params = hub({ watchedClusters: "*" });
 
     for (const fn of ["taskState", "deploymentEvents"] as const) {
-      const [first, second, firstOnHub, secondOnHub] = functionEvents(params, fn, RULE_SETTINGS);
-      expect(firstOnHub?.eventBridge.pattern, fn).toEqual(first?.eventBridge.pattern);
-      expect(secondOnHub?.eventBridge.pattern, fn).toEqual(second?.eventBridge.pattern);
+      const events = functionEvents(params, fn, RULE_SETTINGS);
+      const half = events.length / 2;
+      for (const [index, onDefault] of events.slice(0, half).entries()) {
+        expect(events[index + half]?.eventBridge.pattern, fn).toEqual(onDefault.eventBridge.pattern);
+      }
     }
   });
 });

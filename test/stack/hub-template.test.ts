@@ -192,8 +192,8 @@ describe("a hub stack", () => {
       const all = rules(template);
       const defaults = all.filter(([, rule]) => !onHub(rule));
       const hubs = all.filter(([, rule]) => onHub(rule));
-      expect(defaults).toHaveLength(4);
-      expect(hubs).toHaveLength(4);
+      expect(defaults).toHaveLength(5);
+      expect(hubs).toHaveLength(5);
 
       for (const [, rule] of defaults) {
         const twin = hubs.find(([, hub]) => hub.Properties.Name === `${rule.Properties.Name}-hub`)?.[1];

@@ -180,16 +180,17 @@ describe.each(Object.entries(DEPLOYMENTS))("the member stack's IAM, with %s", (_
         { Id: "hub-bus", Arn: HUB_BUS_ARN, RoleArn: "getatt:ForwardToHubRole.Arn" },
       ]);
     }
-    expect(rules).toHaveLength(4);
+    expect(rules).toHaveLength(5);
   });
 
-  it("outputs the member role's ARN and the four rules' names", () => {
+  it("outputs the member role's ARN and the five rules' names", () => {
     expect(stack.outputs).toMatchObject({
       MemberRoleArn: "getatt:MemberRole.Arn",
       TaskStoppedRuleName: "ref:ForwardStoppedTasks",
       SpotNoticeRuleName: "ref:ForwardSpotNotices",
       DeploymentRuleName: "ref:ForwardDeployments",
       HookStateRuleName: "ref:ForwardHookStates",
+      HostEventsRuleName: "ref:ForwardHostEvents",
     });
   });
 });
@@ -343,6 +344,22 @@ function memberEvents(): Array<{ name: string; body: Record<string, unknown> }> 
       name: `${cluster}: hook paused`,
       body: envelope("ECS Hook State Change", [ecsArn(`service-deployment/${cluster}/api/xyz`)], {
         clusterArn: ecsArn(`cluster/${cluster}`),
+      }),
+    },
+    {
+      name: `${cluster}: host impaired`,
+      body: envelope("ECS Container Instance Health Change", [ecsArn(`container-instance/${cluster}/ci1`)], {
+        clusterArn: ecsArn(`cluster/${cluster}`),
+        containerInstanceArn: ecsArn(`container-instance/${cluster}/ci1`),
+        overallStatus: "IMPAIRED",
+      }),
+    },
+    {
+      name: `${cluster}: host agent disconnected`,
+      body: envelope("ECS Container Instance State Change", [ecsArn(`container-instance/${cluster}/ci1`)], {
+        clusterArn: ecsArn(`cluster/${cluster}`),
+        containerInstanceArn: ecsArn(`container-instance/${cluster}/ci1`),
+        agentConnected: false,
       }),
     },
   ]);

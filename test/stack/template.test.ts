@@ -348,7 +348,7 @@ describe("event patterns", () => {
 
   it("filters every rule on the watched clusters when clusters are given", () => {
     const rules = eventRules(watched.template);
-    expect(rules.length).toBe(4);
+    expect(rules.length).toBe(5);
 
     for (const [name, rule] of rules) {
       const pattern = JSON.stringify(patternOf(rule));

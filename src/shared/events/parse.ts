@@ -1,6 +1,10 @@
 import * as z from "zod/mini";
 import { EventParseError } from "./errors.js";
 import {
+  type ContainerInstanceHealthDetail,
+  type ContainerInstanceStateDetail,
+  containerInstanceHealthDetailSchema,
+  containerInstanceStateDetailSchema,
   DETAIL_TYPES,
   type DeploymentDetail,
   deploymentDetailSchema,
@@ -30,11 +34,22 @@ export interface HookStateChangeEvent extends Envelope {
   "detail-type": typeof DETAIL_TYPES.hookState;
   detail: HookStateDetail;
 }
+export interface ContainerInstanceStateChangeEvent extends Envelope {
+  "detail-type": typeof DETAIL_TYPES.containerInstanceState;
+  detail: ContainerInstanceStateDetail;
+}
+export interface ContainerInstanceHealthChangeEvent extends Envelope {
+  "detail-type": typeof DETAIL_TYPES.containerInstanceHealth;
+  detail: ContainerInstanceHealthDetail;
+}
+export type ContainerInstanceEvent = ContainerInstanceStateChangeEvent | ContainerInstanceHealthChangeEvent;
 export type EcsEvent =
   | TaskStateChangeEvent
   | DeploymentStateChangeEvent
   | ServiceActionEvent
-  | HookStateChangeEvent;
+  | HookStateChangeEvent
+  | ContainerInstanceStateChangeEvent
+  | ContainerInstanceHealthChangeEvent;
 
 function formatPath(prefix: string, path: ReadonlyArray<PropertyKey>): string {
   let out = prefix;
@@ -83,6 +98,18 @@ export function parseEcsEvent(value: unknown): EcsEvent {
         ...envelope,
         "detail-type": DETAIL_TYPES.hookState,
         detail: parseWith(hookStateDetailSchema, envelope.detail, "detail"),
+      };
+    case DETAIL_TYPES.containerInstanceState:
+      return {
+        ...envelope,
+        "detail-type": DETAIL_TYPES.containerInstanceState,
+        detail: parseWith(containerInstanceStateDetailSchema, envelope.detail, "detail"),
+      };
+    case DETAIL_TYPES.containerInstanceHealth:
+      return {
+        ...envelope,
+        "detail-type": DETAIL_TYPES.containerInstanceHealth,
+        detail: parseWith(containerInstanceHealthDetailSchema, envelope.detail, "detail"),
       };
     default:
       throw new EventParseError("detail-type", `unsupported detail-type "${envelope["detail-type"]}"`);

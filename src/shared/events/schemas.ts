@@ -148,6 +148,50 @@ export const hookStateDetailSchema = z.looseObject({
 });
 export type HookStateDetail = z.infer<typeof hookStateDetailSchema>;
 
+/**
+ * `ECS Container Instance State Change` (ECS Developer Guide "Amazon ECS container instance state change events",
+ * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs_container_instance_events.html): the agent's
+ * connection (`agentConnected`) and the instance's `status` (ACTIVE, DRAINING, INACTIVE, REGISTERING,
+ * DEREGISTERING, REGISTRATION_FAILED). Resources and attributes are kept but not read.
+ */
+export const containerInstanceStateDetailSchema = z.looseObject({
+  clusterArn: z.optional(z.string()),
+  containerInstanceArn: z.string(),
+  ec2InstanceId: z.optional(z.nullable(z.string())),
+  capacityProviderName: z.optional(z.nullable(z.string())),
+  agentConnected: z.optional(z.boolean()),
+  status: z.optional(z.string()),
+  statusReason: z.optional(z.nullable(z.string())),
+  agentUpdateStatus: z.optional(z.nullable(z.string())),
+  version: z.optional(z.number()),
+  updatedAt: z.optional(timestamp),
+});
+export type ContainerInstanceStateDetail = z.infer<typeof containerInstanceStateDetailSchema>;
+
+/** One check of a container instance's health: CONTAINER_RUNTIME, ACCELERATED_COMPUTE, DAEMON, AGENT_CONNECTIVITY. */
+export const instanceHealthCheckSchema = z.looseObject({
+  type: z.optional(z.nullable(z.string())),
+  status: z.optional(z.nullable(z.string())),
+  lastStatusChange: z.optional(z.nullable(timestamp)),
+  lastUpdated: z.optional(z.nullable(timestamp)),
+  statusReason: z.optional(z.nullable(z.string())),
+});
+export type InstanceHealthCheck = z.infer<typeof instanceHealthCheckSchema>;
+
+/**
+ * `ECS Container Instance Health Change` (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs_container_instance_health_events.html):
+ * `overallStatus` OK | IMPAIRED | INSUFFICIENT_DATA | INITIALIZING, the most severe of the checks.
+ */
+export const containerInstanceHealthDetailSchema = z.looseObject({
+  clusterArn: z.optional(z.string()),
+  containerInstanceArn: z.string(),
+  ec2InstanceId: z.optional(z.nullable(z.string())),
+  capacityProviderName: z.optional(z.nullable(z.string())),
+  overallStatus: z.optional(z.nullable(z.string())),
+  healthChecks: z._default(z.array(instanceHealthCheckSchema), []),
+});
+export type ContainerInstanceHealthDetail = z.infer<typeof containerInstanceHealthDetailSchema>;
+
 /** The EventBridge envelope; `detail` is validated separately, per detail-type. */
 export const envelopeSchema = z.looseObject({
   version: z.optional(z.string()),
@@ -167,4 +211,6 @@ export const DETAIL_TYPES = {
   deployment: "ECS Deployment State Change",
   serviceAction: "ECS Service Action",
   hookState: "ECS Hook State Change",
+  containerInstanceState: "ECS Container Instance State Change",
+  containerInstanceHealth: "ECS Container Instance Health Change",
 } as const;

@@ -28,6 +28,7 @@ import { deploymentProblemKey } from "../notify/problems/keys.js";
 import { failureOf, isDeliveryFailure, reportCheckFailure } from "./decision-failure.js";
 import { deploymentEventThread, reviewThread } from "./deployment-thread.js";
 import type { DispatchResult } from "./dispatch.js";
+import { type HostFlowDeps, handleHostEvent } from "./host-events.js";
 import { handleHookStateChange, type PausePorts } from "./paused-deployment.js";
 import type { RollbackRun, RollbackRunner } from "./rollback-runner.js";
 
@@ -40,6 +41,8 @@ export interface DeploymentFlowDeps {
   rollback?: RollbackRunner;
   /** Reads a paused deployment and its new tasks for `ECS Hook State Change`; absent -> the event alone. */
   pausePorts?: PausePorts;
+  /** Container instance events: the host's tasks and its remembered impairment; absent -> the event alone. */
+  hostPorts?: Pick<HostFlowDeps, "listTasks" | "hostStatus">;
   /** Used when the event carries no time (never in EventBridge events). */
   clock?: () => Date;
   /** Keeps another account's or region's flood keys apart (an Organization hub); empty at home. */
@@ -265,6 +268,16 @@ export function deploymentFlow(deps: DeploymentFlowDeps): DeploymentEventHandler
         notify,
         log,
         ...(deps.pausePorts ? { ports: deps.pausePorts } : {}),
+      });
+    if (
+      event["detail-type"] === DETAIL_TYPES.containerInstanceState ||
+      event["detail-type"] === DETAIL_TYPES.containerInstanceHealth
+    )
+      return handleHostEvent(event, {
+        notify,
+        log,
+        ...deps.hostPorts,
+        ...(deps.keyPrefix ? { keyPrefix: deps.keyPrefix } : {}),
       });
     return { status: "dropped", reason: `"${event["detail-type"]}" is not a deployment or service event` };
   };

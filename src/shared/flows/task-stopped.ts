@@ -9,6 +9,8 @@ import type { Diagnosis, DiagnosisContext } from "../diagnosis/types.js";
 import { arnName, serviceFromGroup } from "../events/arns.js";
 import type { TaskStateChangeEvent } from "../events/parse.js";
 import type { EcsTask } from "../events/schemas.js";
+import type { HostImpairment } from "../hosts/ports.js";
+import { withHostEvidence } from "../hosts/stop-link.js";
 import type { Log } from "../log.js";
 import { fromDiagnosis } from "../notify/from-diagnosis.js";
 import type { Message } from "../notify/message.js";
@@ -50,6 +52,11 @@ export interface TaskFlowDeps {
   enrichment?: TaskEnrichment;
   /** Keeps another account's or region's flood and incident keys apart (an Organization hub); empty at home. */
   keyPrefix?: string;
+  /**
+   * The impairment of the host (container instance) a task stopped on, recorded by the host events within the
+   * window (hosts/stop-link.ts cachedHostLookup); absent -> stops are not linked to hosts.
+   */
+  hostImpairment?: (containerInstanceArn: string, stoppedAt?: number) => Promise<HostImpairment | undefined>;
 }
 
 export type TaskFlowResult =
@@ -127,6 +134,19 @@ function withMuteButtons(message: Message, serviceArn: string | undefined): Mess
   return { ...message, actions: muteActions({ serviceArn }) };
 }
 
+/** An EC2 task that stopped on a host seen impaired says so; the host's record never fails the stop. */
+async function withHostLink(task: EcsTask, diagnosis: Diagnosis, deps: TaskFlowDeps): Promise<Diagnosis> {
+  if (!deps.hostImpairment || !task.containerInstanceArn) return diagnosis;
+  const stoppedAt = task.stoppedAt ? Date.parse(task.stoppedAt) : undefined;
+  const impairment = await deps
+    .hostImpairment(task.containerInstanceArn, Number.isFinite(stoppedAt) ? stoppedAt : undefined)
+    .catch((error: unknown) => {
+      deps.log.warn("could not read the host's status; diagnosing without it", { error: String(error) });
+      return undefined;
+    });
+  return impairment ? withHostEvidence(diagnosis, impairment) : diagnosis;
+}
+
 export async function handleTaskStateChange(
   event: TaskStateChangeEvent,
   deps: TaskFlowDeps,
@@ -138,7 +158,7 @@ export async function handleTaskStateChange(
   // One budget for every context call of this alert, started before the first of them.
   const enabled = deps.taskDefinitionContext ? deps.enrichment : undefined;
   const remaining = enabled ? startBudget(enabled) : undefined;
-  const diagnosis = await diagnoseWithContext(task, deps, remaining);
+  const diagnosis = await withHostLink(task, await diagnoseWithContext(task, deps, remaining), deps);
   deps.log.info("diagnosed stopped task", {
     category: diagnosis.category,
     subCause: diagnosis.subCause,

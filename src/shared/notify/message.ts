@@ -13,6 +13,7 @@ export type MessageKind =
   | "deployment-review"
   | "rollback"
   | "job"
+  | "host"
   | "digest";
 
 export interface Fact {

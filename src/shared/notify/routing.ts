@@ -53,6 +53,7 @@ const MESSAGE_KINDS = [
   "deployment-review",
   "rollback",
   "job",
+  "host",
   "digest",
 ] as const satisfies readonly MessageKind[];
 

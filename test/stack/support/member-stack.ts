@@ -100,7 +100,7 @@ interface HubPatternParams {
 }
 type PatternBuilder = (params: HubPatternParams) => CfnObject;
 const hubPatterns = createRequire(import.meta.url)(join(projectRoot, "infra/event-patterns.cjs")) as Record<
-  "taskStoppedPattern" | "spotNoticePattern" | "deploymentPattern" | "hookStatePattern",
+  "taskStoppedPattern" | "spotNoticePattern" | "deploymentPattern" | "hookStatePattern" | "hostEventsPattern",
   PatternBuilder
 >;
 
@@ -110,6 +110,7 @@ export const HUB_PATTERN_OF_RULE: Record<string, PatternBuilder> = {
   ForwardSpotNotices: hubPatterns.spotNoticePattern,
   ForwardDeployments: hubPatterns.deploymentPattern,
   ForwardHookStates: hubPatterns.hookStatePattern,
+  ForwardHostEvents: hubPatterns.hostEventsPattern,
 };
 
 /** The hub's pattern for these watched clusters, its Fn::Sub ARNs resolved in the member account and region. */
