@@ -13,6 +13,7 @@ import type { STSClient } from "@aws-sdk/client-sts";
 import type { AwsCredentialIdentity } from "@aws-sdk/types";
 import { isMemberScope } from "../shared/accounts/policy.js";
 import type { LogsClientFor } from "../shared/enrich/log-tail.js";
+import { parseArn } from "../shared/notify/console-links.js";
 import { ecsClient, logsClientsByRegion } from "./aws.js";
 import type { Config } from "./config.js";
 
@@ -176,6 +177,9 @@ export function clientsForConfig(
 
 /** The account and region of an ARN (`arn:aws:ecs:REGION:ACCOUNT:…`). */
 export function scopeOfArn(arn: string): Scope {
-  const [, , , region, account] = arn.split(":");
-  return { ...(account ? { account } : {}), ...(region ? { region } : {}) };
+  const parts = parseArn(arn);
+  return {
+    ...(parts?.account ? { account: parts.account } : {}),
+    ...(parts?.region ? { region: parts.region } : {}),
+  };
 }

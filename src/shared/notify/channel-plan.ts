@@ -2,6 +2,8 @@
  * Step 1 of sending a message: which configured channels take it. Routing (severity minimums) and the
  * service's own tags decide; a channel that does not take it is marked skipped with the reason.
  */
+
+import { parseArn } from "./console-links.js";
 import type { Message } from "./message.js";
 import type { DeliveryOutcome } from "./outcomes.js";
 import type { ChannelName } from "./port.js";
@@ -34,7 +36,7 @@ async function mutedFromSlack(ctx: ServiceContext, serviceArn: string): Promise<
 
 /** The account of a message: its service's, else its own. */
 function accountOf(message: Message, serviceArn: string | undefined): string | undefined {
-  return (serviceArn ? serviceArn.split(":")[4] : undefined) || message.account;
+  return parseArn(serviceArn)?.account || message.account;
 }
 
 /** An account's routing (ACCOUNT_ROUTING) under the service's own tags: the tags win, mutes add up. */

@@ -11,8 +11,7 @@ import {
   SecretValueError,
   secretSource,
 } from "../secret-source.js";
-
-const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
+import { validateSecretUrl } from "./webhook-secret.js";
 
 /** A PagerDuty routing key is not what its setting holds. The message never quotes the value. */
 export class RoutingKeyError extends SecretValueError {
@@ -35,20 +34,7 @@ export function validateRoutingKey(candidate: string): string {
 
 /** https (http only on the loopback interface, for tests), no credentials. Never echoes the URL. */
 export function validateTeamsWebhookUrl(candidate: string): string {
-  let url: URL;
-  try {
-    url = new URL(candidate.trim());
-  } catch {
-    throw new TeamsWebhookUrlError("the Teams webhook URL is not a valid URL");
-  }
-  const loopback = url.protocol === "http:" && LOOPBACK_HOSTS.has(url.hostname);
-  if (url.protocol !== "https:" && !loopback)
-    throw new TeamsWebhookUrlError(
-      `the Teams webhook URL must use https (got ${url.protocol.replace(":", "")})`,
-    );
-  if (url.username || url.password)
-    throw new TeamsWebhookUrlError("the Teams webhook URL must not carry credentials");
-  return url.toString();
+  return validateSecretUrl(candidate, "the Teams webhook URL", TeamsWebhookUrlError);
 }
 
 export const ROUTING_KEY_SETTING: SecretSetting = {

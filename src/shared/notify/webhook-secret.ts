@@ -23,22 +23,32 @@ export type WebhookSecretDeps = SecretSourceDeps;
 
 const LOCAL_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
 
-/** Accepts https URLs, and plain http only on the loopback interface (tests). Never echoes the URL. */
-export function validateWebhookUrl(candidate: string): string {
+/**
+ * A webhook URL (a secret): https, or plain http only on the loopback interface (tests), no credentials. Every
+ * problem is thrown as `Failure` naming `label`, never echoing the URL. Slack's and Teams' webhooks share it.
+ */
+export function validateSecretUrl(
+  candidate: string,
+  label: string,
+  Failure: new (message: string) => Error,
+): string {
   let url: URL;
   try {
     url = new URL(candidate.trim());
   } catch {
-    throw new WebhookUrlError("the Slack webhook URL is not a valid URL");
+    throw new Failure(`${label} is not a valid URL`);
   }
   const secure = url.protocol === "https:";
   const loopback = url.protocol === "http:" && LOCAL_HOSTS.has(url.hostname);
-  if (!secure && !loopback) {
-    throw new WebhookUrlError(`the Slack webhook URL must use https (got ${url.protocol.replace(":", "")})`);
-  }
-  if (url.username || url.password)
-    throw new WebhookUrlError("the Slack webhook URL must not carry credentials");
+  if (!secure && !loopback)
+    throw new Failure(`${label} must use https (got ${url.protocol.replace(":", "")})`);
+  if (url.username || url.password) throw new Failure(`${label} must not carry credentials`);
   return url.toString();
+}
+
+/** Accepts https URLs, and plain http only on the loopback interface (tests). Never echoes the URL. */
+export function validateWebhookUrl(candidate: string): string {
+  return validateSecretUrl(candidate, "the Slack webhook URL", WebhookUrlError);
 }
 
 export const WEBHOOK_URL_SETTING: SecretSetting = {
