@@ -201,17 +201,7 @@ function topicArn(env: Env, name: string): string | undefined {
 function slackApiUrl(env: Env): string {
   const given = optional(env, "SLACK_API_URL");
   if (given === undefined) return DEFAULT_SLACK_API_URL;
-  let url: URL;
-  try {
-    url = new URL(given);
-  } catch {
-    throw new ConfigError(`SLACK_API_URL must be a URL such as ${DEFAULT_SLACK_API_URL}, got "${given}"`);
-  }
-  if (url.username || url.password) throw new ConfigError("SLACK_API_URL must not carry credentials");
-  const loopback = url.protocol === "http:" && LOOPBACK_HOSTS.has(url.hostname);
-  if (url.protocol !== "https:" && !loopback) {
-    throw new ConfigError(`SLACK_API_URL must use https (http only on 127.0.0.1/localhost), got "${given}"`);
-  }
+  const url = new URL(endpointUrl(env, "SLACK_API_URL", DEFAULT_SLACK_API_URL));
   if (url.search || url.hash)
     throw new ConfigError(`SLACK_API_URL must have no query or fragment, got "${given}"`);
   if (!url.pathname.endsWith("/")) url.pathname = `${url.pathname}/`;
