@@ -87,7 +87,7 @@ export const CONFIGURATION_SIGNATURES: readonly LogSignature[] = [
     ],
     docs: [DOCS.taskDefinitionParameters, DOCS.bindMounts],
     confidence: "likely",
-    source: "https://github.com/mazay/s3sync-service/issues/52",
+    source: "https://github.com/jakobmoellerdev/octi-sync-server/issues/199",
   },
   {
     id: "connection-refused",
@@ -125,7 +125,7 @@ export const CONFIGURATION_SIGNATURES: readonly LogSignature[] = [
     ],
     docs: [DOCS.taskNetworking],
     confidence: "likely",
-    source: "https://github.com/me-box/databox/issues/57",
+    source: "https://github.com/me-box/databox/issues/320",
   },
   {
     id: "dns-resolution-failed",
