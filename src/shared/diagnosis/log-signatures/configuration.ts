@@ -194,7 +194,7 @@ export const CONFIGURATION_SIGNATURES: readonly LogSignature[] = [
     ],
     docs: [DOCS.elbTroubleshooting, DOCS.taskNetworking],
     confidence: "likely",
-    source: "https://github.com/kriasoft/react-starter-kit/issues/817",
+    source: "https://github.com/ruddra/docker-django/issues/3",
   },
   {
     id: "listening-port",
@@ -214,6 +214,6 @@ export const CONFIGURATION_SIGNATURES: readonly LogSignature[] = [
     ],
     docs: [DOCS.elbTroubleshooting, DOCS.containerHealthCheck],
     confidence: "likely",
-    source: "https://github.com/kriasoft/react-starter-kit/issues/817",
+    source: "https://github.com/jupyter/nbviewer/issues/600",
   },
 ];

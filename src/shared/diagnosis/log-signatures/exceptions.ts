@@ -50,8 +50,9 @@ export const EXCEPTION_SIGNATURES: readonly LogSignature[] = [
     "dotnet-unhandled-exception",
     ".NET",
     ["unhandled exception"],
-    /Unhandled [Ee]xception(?:\.|:)\s(?<type>System(?:\.\w{1,100}){1,10}|[\w]{1,100}(?:\.\w{1,100}){0,10}Exception):\s?(?<message>[^\n]{1,300})?/,
-    "https://github.com/spaytac/linkdingsync/issues/3",
+    // A SocketException prints its error code between the type and the colon: `SocketException (107): ...`.
+    /Unhandled [Ee]xception(?:\.|:)\s(?<type>System(?:\.\w{1,100}){1,10}|[\w]{1,100}(?:\.\w{1,100}){0,10}Exception)(?: \(\d{1,10}\))?:\s?(?<message>[^\n]{1,300})?/,
+    "https://github.com/d8ahazard/glimmr/issues/13",
   ),
   uncaught(
     "python-uncaught-exception",

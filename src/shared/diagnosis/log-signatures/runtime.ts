@@ -209,7 +209,7 @@ export const RUNTIME_SIGNATURES: readonly LogSignature[] = [
     ],
     docs: [DOCS.taskDefinitionParameters, DOCS.agentConfig],
     confidence: "likely",
-    source: "https://github.com/prometheus-community/ecs_exporter/pull/104",
+    source: "https://github.com/vinicioslc/tinfoil-hat/issues/19",
   },
   {
     // The process saw SIGTERM but was still running when the stop timeout ran out, so ECS sent SIGKILL (137).
@@ -230,6 +230,6 @@ export const RUNTIME_SIGNATURES: readonly LogSignature[] = [
     ],
     docs: [DOCS.taskDefinitionParameters, DOCS.agentConfig],
     confidence: "likely",
-    source: "https://github.com/hyperdxio/aws-ecs-opentelemetry-sidecar/issues/2",
+    source: "https://github.com/bitwarden/server/issues/2614",
   },
 ];
