@@ -87,7 +87,7 @@ export const CONFIGURATION_SIGNATURES: readonly LogSignature[] = [
     ],
     docs: [DOCS.taskDefinitionParameters, DOCS.bindMounts],
     confidence: "likely",
-    source: "https://github.com/mazay/s3sync-service/issues/52",
+    source: "https://github.com/jakobmoellerdev/octi-sync-server/issues/199",
   },
   {
     id: "connection-refused",
@@ -125,7 +125,7 @@ export const CONFIGURATION_SIGNATURES: readonly LogSignature[] = [
     ],
     docs: [DOCS.taskNetworking],
     confidence: "likely",
-    source: "https://github.com/me-box/databox/issues/57",
+    source: "https://github.com/me-box/databox/issues/320",
   },
   {
     id: "dns-resolution-failed",
@@ -160,9 +160,10 @@ export const CONFIGURATION_SIGNATURES: readonly LogSignature[] = [
     id: "address-in-use",
     refines: ALL,
     subCause: "address-in-use",
-    hints: ["eaddrinuse", "address already in use"],
+    hints: ["eaddrinuse", "address already in use", "connection in use"],
+    // gunicorn words it `Connection in use: ('127.0.0.1', 8080)` (paperless-ng#230, tubesync#205).
     pattern:
-      /(?:EADDRINUSE(?::\s*address already in use)?\s(?:[\w.]{0,64}|:::?):?(?<port>\d{1,5})\b|bind(?:\(\))?[^\n]{0,80}?:(?<port2>\d{1,5})\b[^\n]{0,40}address already in use|address already in use)/i,
+      /(?:EADDRINUSE(?::\s*address already in use)?\s(?:[\w.]{0,64}|:::?):?(?<port>\d{1,5})\b|bind(?:\(\))?[^\n]{0,80}?:(?<port2>\d{1,5})\b[^\n]{0,40}address already in use|Connection in use: \('[^'\n]{0,255}', (?<port3>\d{1,5})\)|address already in use)/i,
     specificity: 3,
     defaults: { port: "its port" },
     title: "{who} exited: port {port} is already in use",
@@ -194,7 +195,7 @@ export const CONFIGURATION_SIGNATURES: readonly LogSignature[] = [
     ],
     docs: [DOCS.elbTroubleshooting, DOCS.taskNetworking],
     confidence: "likely",
-    source: "https://github.com/kriasoft/react-starter-kit/issues/817",
+    source: "https://github.com/ruddra/docker-django/issues/3",
   },
   {
     id: "listening-port",
@@ -214,6 +215,6 @@ export const CONFIGURATION_SIGNATURES: readonly LogSignature[] = [
     ],
     docs: [DOCS.elbTroubleshooting, DOCS.containerHealthCheck],
     confidence: "likely",
-    source: "https://github.com/kriasoft/react-starter-kit/issues/817",
+    source: "https://github.com/jupyter/nbviewer/issues/600",
   },
 ];

@@ -44,21 +44,22 @@ export const EXCEPTION_SIGNATURES: readonly LogSignature[] = [
     "Java",
     ["exception in thread", "caused by:"],
     /(?:Exception in thread "[^"\n]{1,100}" |^Caused by: )(?<type>[\w$]{1,100}(?:\.[\w$]{1,100}){0,20}(?:Exception|Error))(?::\s?(?<message>[^\n]{1,300}))?/,
-    "https://github.com/spotify/docker-client/issues/879",
+    "https://github.com/artipie/artipie/issues/65",
   ),
   uncaught(
     "dotnet-unhandled-exception",
     ".NET",
     ["unhandled exception"],
-    /Unhandled [Ee]xception(?:\.|:)\s(?<type>System(?:\.\w{1,100}){1,10}|[\w]{1,100}(?:\.\w{1,100}){0,10}Exception):\s?(?<message>[^\n]{1,300})?/,
-    "https://github.com/spaytac/linkdingsync/issues/3",
+    // A SocketException prints its error code between the type and the colon: `SocketException (107): ...`.
+    /Unhandled [Ee]xception(?:\.|:)\s(?<type>System(?:\.\w{1,100}){1,10}|[\w]{1,100}(?:\.\w{1,100}){0,10}Exception)(?: \(\d{1,10}\))?:\s?(?<message>[^\n]{1,300})?/,
+    "https://github.com/d8ahazard/glimmr/issues/13",
   ),
   uncaught(
     "python-uncaught-exception",
     "Python",
     ["error", "exception", "exit"],
     /^(?<type>(?:[a-z_]\w{0,60}\.){0,10}[A-Z]\w{0,80}(?:Error|Exception|Exit|Interrupt|Warning|Failure))(?::\s?(?<message>[^\n]{1,300}))?$/,
-    "https://github.com/cookiecutter/cookiecutter-django/issues/2821",
+    "https://github.com/politeauthority/docker-pretty-ps/issues/3",
     /Traceback \(most recent call last\)/,
   ),
   uncaught(
@@ -66,7 +67,7 @@ export const EXCEPTION_SIGNATURES: readonly LogSignature[] = [
     "Node.js",
     ["error", "exception"],
     /^(?:Uncaught )?(?<type>[A-Z]\w{0,80}(?:Error|Exception))(?: \[[A-Z_]{1,60}\])?: (?<message>[^\n]{1,300})$/,
-    "https://github.com/csfloat/inspect/issues/172",
+    "https://github.com/pi-node/instructions/issues/340",
     /node:internal|triggerUncaughtException|throw er(?:r)?;|\bat [^\n]{0,200}\.[cm]?js:\d/,
   ),
   uncaught(
@@ -81,6 +82,6 @@ export const EXCEPTION_SIGNATURES: readonly LogSignature[] = [
     "Ruby",
     [":in "],
     /^[^\s:]{1,300}:\d{1,7}:in [`'][^'\n]{0,200}': (?<message>[^\n]{1,300}?) \((?<type>[A-Z][\w:]{0,100})\)$/,
-    "https://github.com/keygen-sh/keygen-api/issues/942",
+    "https://github.com/StanfordCDT/pb/issues/2",
   ),
 ];

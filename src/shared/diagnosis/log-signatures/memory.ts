@@ -85,6 +85,6 @@ export const MEMORY_SIGNATURES: readonly LogSignature[] = [
     ],
     docs: [DOCS.outOfMemory, DOCS.taskDefinitionParameters],
     confidence: "likely",
-    source: "https://github.com/stacker/stacker-cli/issues/20",
+    source: "https://github.com/PlayNetwork/esimport/issues/7",
   },
 ];

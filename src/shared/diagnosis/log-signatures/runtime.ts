@@ -89,7 +89,7 @@ export const RUNTIME_SIGNATURES: readonly LogSignature[] = [
     ],
     docs: [DOCS.taskDefinitionParameters],
     confidence: "likely",
-    source: "https://github.com/Wingysam/Christmas-Community/issues/126",
+    source: "https://github.com/diogomatoschaves/MyCryptoBot/issues/180",
   },
   {
     id: "java-class-not-found",
@@ -148,6 +148,29 @@ export const RUNTIME_SIGNATURES: readonly LogSignature[] = [
     source: "https://github.com/monitoror/monitoror/issues/403",
   },
   {
+    // Rails prints "rake aborted!", then "An error has occurred, [this and] all later migrations
+    // canceled:" above the migration's own error; the task list names db:migrate. Listed before
+    // migration-failed, which matches that line too: on the same line the first signature wins.
+    id: "rake-migration-aborted",
+    refines: ALL,
+    subCause: "migration-failed",
+    hints: ["rake aborted", "migrations canceled"],
+    pattern:
+      /^(?:rake aborted!|(?:StandardError: )?An error has occurred, (?:this and )?all later migrations canceled)/,
+    context: /db:migrate|Migrating to|ActiveRecord::Migration/,
+    specificity: 3,
+    title: "{who} exited: database migrations failed at startup (rake db:migrate)",
+    summary:
+      "The container runs `rake db:migrate` before the application, the migration aborted, and the process exited.",
+    remediation: [
+      "Read the migration's error in the log lines below (the line after `rake aborted!`), fix the migration and deploy again.",
+      "Run migrations once per deployment as a separate one-off task rather than in every task's startup, so scaled-out tasks do not race.",
+    ],
+    docs: [DOCS.taskDefinitionParameters],
+    confidence: "likely",
+    source: "https://github.com/montera34/pageonex/issues/209",
+  },
+  {
     id: "migration-failed",
     refines: ALL,
     subCause: "migration-failed",
@@ -169,26 +192,6 @@ export const RUNTIME_SIGNATURES: readonly LogSignature[] = [
     source: "https://github.com/zendesk/samson/issues/3054",
   },
   {
-    // Rails prints only "rake aborted!" above the migration's own error; the task list names db:migrate.
-    id: "rake-migration-aborted",
-    refines: ALL,
-    subCause: "migration-failed",
-    hints: ["rake aborted"],
-    pattern: /^rake aborted!/,
-    context: /db:migrate|Migrating to|ActiveRecord::Migration/,
-    specificity: 3,
-    title: "{who} exited: database migrations failed at startup (rake db:migrate)",
-    summary:
-      "The container runs `rake db:migrate` before the application, the migration aborted, and the process exited.",
-    remediation: [
-      "Read the migration's error in the log lines below (the line after `rake aborted!`), fix the migration and deploy again.",
-      "Run migrations once per deployment as a separate one-off task rather than in every task's startup, so scaled-out tasks do not race.",
-    ],
-    docs: [DOCS.taskDefinitionParameters],
-    confidence: "likely",
-    source: "https://github.com/keygen-sh/keygen-api/issues/942",
-  },
-  {
     id: "sigterm-not-handled",
     refines: ["app-exit"],
     subCause: "sigterm-not-handled",
@@ -206,7 +209,7 @@ export const RUNTIME_SIGNATURES: readonly LogSignature[] = [
     ],
     docs: [DOCS.taskDefinitionParameters, DOCS.agentConfig],
     confidence: "likely",
-    source: "https://github.com/prometheus-community/ecs_exporter/pull/104",
+    source: "https://github.com/vinicioslc/tinfoil-hat/issues/19",
   },
   {
     // The process saw SIGTERM but was still running when the stop timeout ran out, so ECS sent SIGKILL (137).
@@ -227,6 +230,6 @@ export const RUNTIME_SIGNATURES: readonly LogSignature[] = [
     ],
     docs: [DOCS.taskDefinitionParameters, DOCS.agentConfig],
     confidence: "likely",
-    source: "https://github.com/hyperdxio/aws-ecs-opentelemetry-sidecar/issues/2",
+    source: "https://github.com/bitwarden/server/issues/2614",
   },
 ];
