@@ -143,6 +143,14 @@ export function classify(facts: TaskFacts): Verdict {
   return byStopCode(facts) ?? byExitCode(facts) ?? matchContainers(facts, false) ?? unexplained(facts);
 }
 
+/** The platform's reading of the verdict; one that moves the cause to the host names no container. */
+function onPlatform(classified: Verdict, task: EcsTask): Verdict {
+  const rule = forPlatform(classified.rule, task, classified.detail);
+  if (rule === classified.rule) return classified;
+  const { culprit, ...rest } = classified;
+  return rule.taskLevel || !culprit ? { ...rest, rule } : { ...rest, rule, culprit };
+}
+
 function renderContext(facts: TaskFacts, verdict: Verdict): RenderContext {
   const culprit = verdict.culprit;
   const ctx: RenderContext = { subject: facts.subject };
@@ -159,8 +167,8 @@ function renderContext(facts: TaskFacts, verdict: Verdict): RenderContext {
 
 export function diagnose(task: EcsTask, context: DiagnosisContext = {}): Diagnosis {
   const facts = readFacts(task, context);
-  const verdict = classify(facts);
-  const rule = forPlatform(verdict.rule, task, verdict.detail);
+  const verdict = onPlatform(classify(facts), task);
+  const { rule } = verdict;
   const ctx = renderContext(facts, verdict);
   const culprit = verdict.culprit;
   const exitCodes: Record<string, number> = {};

@@ -1,9 +1,9 @@
 /**
  * Where a task ran, read from the task's own fields, for the platforms whose stops read alike but are fixed
- * elsewhere: `launchType` MANAGED_INSTANCES (ECS Managed Instances) and EXTERNAL (ECS Anywhere), `platformFamily`
- * WINDOWS_* (Windows containers), containers' `gpuIds` (GPUs assigned by the agent), and a daemon task definition
- * ARN (`…:daemon-task-definition/…`, ECS Managed Daemons). Sources:
- * https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Task.html (launchType, platformFamily, gpuIds),
+ * elsewhere: `launchType` MANAGED_INSTANCES (ECS Managed Instances) and EXTERNAL (ECS Anywhere),
+ * containers' `gpuIds` (GPUs assigned by the agent), and a daemon task definition ARN (`…:daemon-task-definition/…`,
+ * ECS Managed Daemons). Windows needs no field: its wordings and NTSTATUS exit codes say it (windows.ts). Sources:
+ * https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Task.html (launchType, gpuIds),
  * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-anywhere.html (EXTERNAL),
  * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/managed-daemons.md (daemon task definitions).
  */
@@ -25,15 +25,6 @@ export function hostKindOf(launchType: string | undefined): HostKind | undefined
 
 function field(value: object, name: string): unknown {
   return (value as Record<string, unknown>)[name];
-}
-
-/** `platformFamily` WINDOWS_SERVER_2022_CORE and the like, or an `ecs.os-type` attribute of windows. */
-export function isWindowsTask(task: EcsTask): boolean {
-  const family = field(task, "platformFamily");
-  if (typeof family === "string" && family.toUpperCase().startsWith("WINDOWS")) return true;
-  return (task.attributes ?? []).some(
-    (a) => a.name === "ecs.os-type" && a.value?.toLowerCase() === "windows",
-  );
 }
 
 /** Names of the containers the agent assigned GPUs to (`gpuIds`). */
