@@ -39,5 +39,6 @@ const DAEMON_DEFINITION = /:daemon-task-definition\/([^:/]+)/;
 
 /** The daemon task definition family when the task is a managed daemon's task. */
 export function daemonFamily(task: EcsTask): string | undefined {
-  return task.taskDefinitionArn ? DAEMON_DEFINITION.exec(task.taskDefinitionArn)?.[1] : undefined;
+  const arn = task.taskDefinitionArn;
+  return arn?.includes(":daemon-task-definition/") ? DAEMON_DEFINITION.exec(arn)?.[1] : undefined;
 }

@@ -30,6 +30,9 @@ const VERSION_MISMATCH_DOCS =
 const GMSA_DOCS =
   "https://learn.microsoft.com/en-us/virtualization/windowscontainers/manage-containers/manage-serviceaccounts";
 
+/** Tested once per text for all Windows rules: most texts are not about Windows and skip them all. */
+const WINDOWS_CONTEXT = /windows|hcs|operating system|0xc037|credential ?spec|\bgmsa\b/;
+
 const OS_MISMATCH =
   /container operating system does not match the host operating system|operating system of the container does not match the operating system of the host|0xc0370101/;
 
@@ -43,6 +46,7 @@ export const windowsStartRules: readonly Rule[] = [
   {
     category: "start-failure",
     subCause: "windows-version-mismatch",
+    and: WINDOWS_CONTEXT,
     when: OS_MISMATCH,
     title: (c) =>
       `${containerIn(c)} failed to start: its Windows image does not match the host's Windows version`,
@@ -54,6 +58,7 @@ export const windowsStartRules: readonly Rule[] = [
   {
     category: "platform",
     subCause: "windows-compute-service-failed",
+    and: WINDOWS_CONTEXT,
     when: /hcsshim|hcs::|failure in a windows system call|compute system exited unexpectedly|vmcompute|0xc037010[0-9a-f]/,
     // A missing executable is the image's fault, whatever layer of the Windows runtime reports it.
     unless: /the system cannot find the file specified|cannot find the path specified/,
@@ -73,6 +78,7 @@ export const windowsStartRules: readonly Rule[] = [
 export const windowsImageRule: Rule = {
   category: "image-pull",
   subCause: "windows-version-mismatch",
+  and: WINDOWS_CONTEXT,
   when: /windows version [\d.…]+-based image is incompatible with a [\d.]+ host/,
   title: (c) => `Image of ${where(c)} is built for another Windows version`,
   summary: () =>
@@ -84,6 +90,7 @@ export const windowsImageRule: Rule = {
 export const gmsaRule: Rule = {
   category: "secrets",
   subCause: "gmsa-credential-spec-failed",
+  and: WINDOWS_CONTEXT,
   when: /credentialspec|credential ?spec|\bgmsa\b/,
   title: (c) => `${containerIn(c)} could not get its gMSA credential spec`,
   summary: () =>
