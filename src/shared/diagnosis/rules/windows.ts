@@ -22,7 +22,6 @@
  *   https://learn.microsoft.com/en-us/windows/win32/debug/system-error-codes--1000-1299-
  */
 import { DOCS } from "../docs.js";
-import type { ExitCodeMeaning } from "../exit-codes.js";
 import { containerIn, type RenderContext, type Rule, theContainer, where } from "./rule.js";
 
 const VERSION_MISMATCH_DOCS =
@@ -106,8 +105,14 @@ export const gmsaRule: Rule = {
   docs: [GMSA_DOCS, DOCS.executionRole],
 };
 
+/** The shape of exit-codes.ts' ExitCodeMeaning, declared here so the two files do not import each other. */
+interface WindowsExitMeaning {
+  subCause: string;
+  meaning: string;
+}
+
 /** The Windows codes ECS reports as exitCode, unsigned (Docker on Windows) or as a negative 32-bit value. */
-export const WINDOWS_EXIT_CODES: ReadonlyMap<number, ExitCodeMeaning> = new Map([
+export const WINDOWS_EXIT_CODES: ReadonlyMap<number, WindowsExitMeaning> = new Map([
   [
     3221225786,
     {
