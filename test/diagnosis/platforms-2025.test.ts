@@ -382,10 +382,10 @@ describe("GPU tasks", () => {
     expect(text(d)).toContain("acceleratorCount");
   });
 
-  it("asks an ECS Anywhere host for the NVIDIA toolkit and GPU support at registration", () => {
+  it("asks an ECS Anywhere host for the NVIDIA runtime and GPU support at registration", () => {
     const d = diagnoseTask(taskReason("TaskFailedToStart: RESOURCE:GPU", EXTERNAL));
 
-    expect(text(d)).toContain("--enable-gpu");
+    expect(text(d)).toContain("nvidia-container-runtime");
   });
 
   it("names the containers that held GPUs in the evidence", () => {

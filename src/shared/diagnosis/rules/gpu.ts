@@ -3,7 +3,8 @@
  * only counts the GPUs an agent registered with ECS_ENABLE_GPU_SUPPORT=true (the ECS GPU-optimized AMI sets it);
  * placement then fails with RESOURCE:GPU. Sources: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-gpu.html,
  * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/api_failures_messages.html (RESOURCE:*), and
- * aws/amazon-ecs-agent#3852 ("ECS does not allow the task placement Reasons : [\"RESOURCE:GPU\"]").
+ * aws/amazon-ecs-agent#3852 ("ECS does not allow the task placement Reasons : [\"RESOURCE:GPU\"]"). External (ECS
+ * Anywhere) instances run GPU tasks through nvidia-container-runtime: aws/amazon-ecs-agent#3040.
  * On ECS Managed Instances the GPUs come from the capacity provider's instanceRequirements (accelerator count,
  * manufacturer, types): https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.aws_ecs.ManagedInstancesCapacityProviderProps.html
  */
@@ -22,7 +23,7 @@ function gpuPlacementSteps(c: RenderContext): string[] {
   }
   if (hostKindOf(c.launchType) === "external") {
     return [
-      "Install the NVIDIA driver and container toolkit on the external instance and register it with ECS_ENABLE_GPU_SUPPORT=true (ecs-anywhere-install.sh --enable-gpu).",
+      "Install the NVIDIA driver and nvidia-container-runtime on the external instance, and turn GPU support on (ECS_ENABLE_GPU_SUPPORT=true in /etc/ecs/ecs.config) before the agent registers it.",
       "Each GPU goes to one container: lower the task's GPU count or add GPU hosts.",
     ];
   }
