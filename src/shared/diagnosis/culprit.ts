@@ -1,20 +1,26 @@
 /**
  * Which container caused the stop. Preference, essential containers first:
  * a failure reason > a non-zero exit other than 137/143 > named in stoppedReason > exit 0 > 137 > 143 > anything.
- * 143 and 137 come last because sidecars receive SIGTERM (then SIGKILL) after an essential container dies.
+ * 143 and 137 come last because sidecars receive SIGTERM (then SIGKILL) after an essential container dies; a Windows
+ * container's 3221225786 (its shutdown event) counts as 143.
  */
 import type { ContainerFacts } from "./facts.js";
+import { unsignedWindowsCode, WINDOWS_STOP_EXIT } from "./rules/windows.js";
 import { mentionsName } from "./text.js";
+
+/** The exits ECS itself causes when it stops a task: SIGKILL, SIGTERM, and the Windows shutdown event. */
+function stopExit(code: number): boolean {
+  return code === 137 || code === 143 || unsignedWindowsCode(code) === WINDOWS_STOP_EXIT;
+}
 
 function rank(c: ContainerFacts, stoppedReason: string | undefined): number {
   let score: number;
   if (c.reason) score = 0;
-  else if (c.exitCode !== undefined && c.exitCode !== 0 && c.exitCode !== 137 && c.exitCode !== 143)
-    score = 1;
+  else if (c.exitCode !== undefined && c.exitCode !== 0 && !stopExit(c.exitCode)) score = 1;
   else if (stoppedReason && mentionsName(stoppedReason, c.name)) score = 2;
   else if (c.exitCode === 0) score = 3;
   else if (c.exitCode === 137) score = 4;
-  else if (c.exitCode === 143) score = 5;
+  else if (c.exitCode !== undefined && stopExit(c.exitCode)) score = 5;
   else score = 6;
   return c.essential ? score : score + 10;
 }
@@ -63,7 +69,7 @@ function looksLikeSidecar(c: ContainerFacts): boolean {
 
 /** Exits that say a container failed on its own: not 0, and not the SIGTERM/SIGKILL ECS sends when the task stops. */
 function failedOnItsOwn(c: ContainerFacts): boolean {
-  return c.exitCode !== undefined && c.exitCode !== 0 && c.exitCode !== 137 && c.exitCode !== 143;
+  return c.exitCode !== undefined && c.exitCode !== 0 && !stopExit(c.exitCode);
 }
 
 /**

@@ -11,6 +11,7 @@
  *  4. Exit codes of the culprit container: 0 is completed, anything else app-exit.
  *  5. Reasons of containers known not to be essential.
  *  6. start-failure for a bare TaskFailedToStart, otherwise unknown, keeping the evidence.
+ *  7. The platform's reading of the verdict (Managed Instances, ECS Anywhere, a managed daemon's task): rules/platform-refine.ts.
  */
 import type { EcsTask } from "../events/schemas.js";
 import { engineConfidence } from "./confidence.js";
@@ -20,6 +21,7 @@ import { appExitRule, completedRule } from "./exit-codes.js";
 import { type ContainerFacts, readFacts, type TaskFacts } from "./facts.js";
 import { ALL_RULES, firstMatch, type RuleMatch, STOP_REASON_RULES } from "./rules/index.js";
 import { hostRules } from "./rules/platform.js";
+import { forPlatform, platformEvidence } from "./rules/platform-refine.js";
 import type { MatchInput, RenderContext, Rule } from "./rules/rule.js";
 import { sidecarFailedAfterCompletionRule } from "./rules/sidecar.js";
 import { silentStartFailureRule } from "./rules/start-failure.js";
@@ -141,6 +143,14 @@ export function classify(facts: TaskFacts): Verdict {
   return byStopCode(facts) ?? byExitCode(facts) ?? matchContainers(facts, false) ?? unexplained(facts);
 }
 
+/** The platform's reading of the verdict; one that moves the cause to the host names no container. */
+function onPlatform(classified: Verdict, task: EcsTask): Verdict {
+  const rule = forPlatform(classified.rule, task, classified.detail);
+  if (rule === classified.rule) return classified;
+  const { culprit, ...rest } = classified;
+  return rule.taskLevel || !culprit ? { ...rest, rule } : { ...rest, rule, culprit };
+}
+
 function renderContext(facts: TaskFacts, verdict: Verdict): RenderContext {
   const culprit = verdict.culprit;
   const ctx: RenderContext = { subject: facts.subject };
@@ -157,7 +167,7 @@ function renderContext(facts: TaskFacts, verdict: Verdict): RenderContext {
 
 export function diagnose(task: EcsTask, context: DiagnosisContext = {}): Diagnosis {
   const facts = readFacts(task, context);
-  const verdict = classify(facts);
+  const verdict = onPlatform(classify(facts), task);
   const { rule } = verdict;
   const ctx = renderContext(facts, verdict);
   const culprit = verdict.culprit;
@@ -175,9 +185,12 @@ export function diagnose(task: EcsTask, context: DiagnosisContext = {}): Diagnos
     severity: rule.severity ?? severityOf(rule.category, facts.serviceTask),
     title: rule.title(ctx),
     summary: rule.summary(ctx),
-    evidence: buildEvidence(facts, culprit, {
-      memory: rule.category === "out-of-memory" || culprit?.exitCode === 137,
-    }),
+    evidence: [
+      ...buildEvidence(facts, culprit, {
+        memory: rule.category === "out-of-memory" || culprit?.exitCode === 137,
+      }),
+      ...platformEvidence(task),
+    ],
     remediation: rule.remediation(ctx),
     docs: [...rule.docs],
     ...engineConfidence(rule.category),

@@ -1,10 +1,17 @@
 /**
  * What a container exit code means, and the app-exit / completed verdicts built from it.
  * 137 (SIGKILL) and 143 (SIGTERM) are what ECS itself sends when it stops a task (SIGTERM, then SIGKILL after the
- * stop timeout), so on a scheduler, user or Spot stop they are routine and say nothing about the application.
+ * stop timeout), so on a scheduler, user or Spot stop they are routine and say nothing about the application; so is
+ * 3221225786 (0xC000013A), how Windows containers exit when stopped. Windows NTSTATUS codes: rules/windows.ts.
  */
 import { DOCS } from "./docs.js";
 import { containerIn, type RenderContext, type Rule, theContainer } from "./rules/rule.js";
+import {
+  unsignedWindowsCode,
+  WINDOWS_EXIT_CODES,
+  WINDOWS_EXIT_REMEDIATION,
+  WINDOWS_STOP_EXIT,
+} from "./rules/windows.js";
 
 export interface ExitCodeMeaning {
   subCause: string;
@@ -36,7 +43,10 @@ const MEANINGS: ReadonlyMap<number, ExitCodeMeaning> = new Map([
   ],
 ]);
 
-export function exitCodeMeaning(code: number, routineStop = false): ExitCodeMeaning {
+export function exitCodeMeaning(rawCode: number, routineStop = false): ExitCodeMeaning {
+  const code = unsignedWindowsCode(rawCode);
+  if (routineStop && code === WINDOWS_STOP_EXIT)
+    return { subCause: "stopped-by-ecs", meaning: "0xC000013A: stopped by ECS (Windows shutdown event)" };
   if (routineStop && (code === 137 || code === 143)) {
     return {
       subCause: "stopped-by-ecs",
@@ -46,14 +56,21 @@ export function exitCodeMeaning(code: number, routineStop = false): ExitCodeMean
           : "SIGTERM: stopped gracefully by ECS",
     };
   }
-  const known = MEANINGS.get(code === -1 ? 255 : code);
+  const known = MEANINGS.get(code === -1 ? 255 : code) ?? WINDOWS_EXIT_CODES.get(code);
   if (known) return known;
   if (code > 128 && code < 160)
     return { subCause: "killed-by-signal", meaning: `killed by signal ${code - 128}` };
+  // NTSTATUS error values (0xC...) are Windows crashes the table does not name.
+  if (code >= 0xc0000000 && code <= 0xcfffffff)
+    return {
+      subCause: "windows-ntstatus-error",
+      meaning: `NTSTATUS 0x${code.toString(16).toUpperCase()}: a Windows error`,
+    };
   return { subCause: "non-zero-exit", meaning: "application-defined error code" };
 }
 
 const REMEDIATION: Readonly<Record<string, (c: RenderContext) => string[]>> = {
+  ...WINDOWS_EXIT_REMEDIATION,
   "application-error": (c) => [
     `Read the last log lines of ${theContainer(c)} (CloudWatch Logs stream of the task) for the exception or error message.`,
     "Check configuration the application reads at start-up: environment variables, secrets, and reachability of databases and APIs.",

@@ -3,6 +3,8 @@
  * (hosts/message.ts): the host's tasks named (best effort), one incident per host in PagerDuty (opened when it is
  * IMPAIRED, resolved when it is OK again), flood-controlled per cluster + host + status so a flapping host is one
  * message and a digest. An impaired or disconnected host is remembered so the stops on it can say so.
+ * Naming the tasks has its own deadline (like enrichment's ENRICH_BUDGET_MS): a slow ListTasks/DescribeTasks never
+ * holds the alert back, which then says the task list was cut short.
  */
 import { errorSummary } from "../aws-errors.js";
 import { arnName } from "../events/arns.js";
@@ -13,6 +15,20 @@ import type { Log } from "../log.js";
 import type { Notifier } from "../notify/port.js";
 import type { DispatchResult } from "./dispatch.js";
 
+/** Time allowed to name the host's tasks before the alert goes out without them. */
+export const HOST_TASKS_BUDGET_MS = 3000;
+
+export class HostTasksTimeoutError extends Error {
+  override readonly name = "HostTasksTimeoutError";
+}
+
+/** Resolves after `ms`; a pending wait does not keep the process alive. */
+function waitUnref(ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    setTimeout(resolve, ms).unref();
+  });
+}
+
 export interface HostFlowDeps {
   notify: Notifier;
   log: Log;
@@ -22,6 +38,10 @@ export interface HostFlowDeps {
   hostStatus?: HostStatusStore;
   /** Keeps another account's or region's flood keys apart (an Organization hub); empty at home. */
   keyPrefix?: string;
+  /** Deadline of the task listing (default HOST_TASKS_BUDGET_MS). */
+  taskListBudgetMs?: number;
+  /** Resolves after the given milliseconds: the deadline's clock (injected in tests). */
+  wait?: (ms: number) => Promise<void>;
 }
 
 export function hostProblemKey(containerInstanceArn: string): string {
@@ -38,10 +58,25 @@ async function listHostTasks(
   event: ContainerInstanceEvent,
 ): Promise<HostTasks | undefined> {
   const { clusterArn, containerInstanceArn } = event.detail;
-  if (!deps.listTasks || !clusterArn || !needsTaskList(event)) return undefined;
+  const { listTasks } = deps;
+  if (!listTasks || !clusterArn || !needsTaskList(event)) return undefined;
+  const budgetMs = deps.taskListBudgetMs ?? HOST_TASKS_BUDGET_MS;
+  const listing = Promise.resolve().then(() => listTasks(clusterArn, containerInstanceArn));
+  // Abandoned when the deadline wins: its late failure must not surface as an unhandled rejection.
+  listing.catch(() => {});
+  const deadline = (deps.wait ?? waitUnref)(budgetMs).then(() => {
+    throw new HostTasksTimeoutError(
+      `the task list was cut short: ListTasks/DescribeTasks did not answer within ${budgetMs} ms`,
+    );
+  });
+  deadline.catch(() => {});
   try {
-    return { tasks: await deps.listTasks(clusterArn, containerInstanceArn) };
+    return { tasks: await Promise.race([listing, deadline]) };
   } catch (error) {
+    if (error instanceof HostTasksTimeoutError) {
+      deps.log.warn("the task list of a host was cut short", { budgetMs });
+      return { error: error.message };
+    }
     deps.log.warn("could not list the tasks of a host", { error: errorSummary(error) });
     return { error: errorSummary(error) };
   }

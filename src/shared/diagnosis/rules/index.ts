@@ -15,12 +15,16 @@
  * 11. secrets                    missing secret / parameter / JSON key / version, registry credentials
  * 12. image-pull                 not found, access denied, credentials, invalid reference...
  * 13. log-driver                 missing log group, FireLens, invalid options
- * 14. placement, platform (host), start-failure
- * 15. stop reasons               ELB / container health checks, Spot, deregistration, StopTask, scheduler
+ * 14. Windows (image OS version, Host Compute Service), gMSA credential specs, GPU placement, Managed Instances drain
+ * 15. placement, platform (host), start-failure
+ * 16. stop reasons               ELB / container health checks, Spot, deregistration, StopTask, scheduler
  */
+
+import { gpuPlacementRule } from "./gpu.js";
 import { iamAccessDeniedRules, iamActionRules } from "./iam.js";
 import { imagePullRules, platformMismatchRule, rateLimitRule } from "./image-pull.js";
 import { logDriverCredentialsRule, logDriverRules } from "./log-driver.js";
+import { instanceDrainedRule } from "./managed-instances.js";
 import { memoryRules } from "./memory.js";
 import { efsDnsRule, networkRules } from "./network.js";
 import { placementRules } from "./placement.js";
@@ -31,24 +35,30 @@ import { kmsRule, secretsRules } from "./secrets.js";
 import { startFailureRules } from "./start-failure.js";
 import { stopReasonRules } from "./stop-reasons.js";
 import { storageRules } from "./storage.js";
+import { gmsaRule, windowsImageRule, windowsStartRules } from "./windows.js";
 
 export const FAILURE_RULES: readonly Rule[] = [
   ...memoryRules,
   ...diskRules,
   ...limitRules,
   ...runtimeRules,
+  ...windowsStartRules,
   logDriverCredentialsRule,
   ...iamActionRules,
   efsDnsRule,
   ...storageRules,
   ...networkRules,
+  windowsImageRule,
   platformMismatchRule,
   rateLimitRule,
   kmsRule,
   ...iamAccessDeniedRules,
+  gmsaRule,
   ...secretsRules,
   ...imagePullRules,
   ...logDriverRules,
+  gpuPlacementRule,
+  instanceDrainedRule,
   ...placementRules,
   ...hostRules,
   ...startFailureRules,

@@ -40,7 +40,8 @@ const rules: readonly Rule[] = [
   {
     category: "start-failure",
     subCause: "entrypoint-not-found",
-    when: /executable file not found|no such file or directory|not found in \$path/,
+    // Windows: hcsshim::ComputeSystem::CreateProcess "The system cannot find the file specified" (microsoft/hcsshim#674).
+    when: /executable file not found|no such file or directory|not found in \$path|the system cannot find the (?:file|path) specified/,
     detail: capture(/exec(?:ute)?:?\s*"([^"]+)"/i),
     title,
     summary: (c) =>
