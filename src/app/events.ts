@@ -8,6 +8,7 @@ import { gatedAccountSeen, type SawScope } from "../shared/accounts/last-seen.js
 import { dynamoAccountSeen } from "../shared/accounts/last-seen-dynamo.js";
 import { accountRefusal, isMemberScope, scopeKeyPrefix } from "../shared/accounts/policy.js";
 import { buildTaskDefinitionLoader } from "../shared/enrich/task-definition-cache.js";
+import { daemonStopHook } from "../shared/flows/daemon-stop.js";
 import type { FlowDeps } from "../shared/flows/dispatch.js";
 import { cachedHostLookup } from "../shared/hosts/stop-link.js";
 import { asNotifier } from "../shared/notify/as-notifier.js";
@@ -44,10 +45,21 @@ export function flowDeps(
     ...(scope ? { keyPrefix: scope.keyPrefix } : {}),
   });
   const hostStatus = configuredHostStatus(config, dynamoDocumentClient);
+  const hostImpairment = hostStatus ? cachedHostLookup(hostStatus.recall) : undefined;
+  // A failed managed daemon drains its host: remembered (and known at once here) so the drained tasks name it.
+  const daemonHooks =
+    hostStatus && hostImpairment
+      ? [
+          daemonStopHook(async (impairment) => {
+            hostImpairment.note(impairment);
+            await hostStatus.remember(impairment);
+          }, options.log),
+        ]
+      : [];
   return {
     notify,
     log: options.log,
-    ...(hostStatus ? { hostImpairment: cachedHostLookup(hostStatus.recall) } : {}),
+    ...(hostImpairment ? { hostImpairment } : {}),
     taskDefinitionContext: taskDefinitionContextLoader(loadTaskDefinition),
     enrichment: configuredEnrichment(config, {
       ...options,
@@ -55,7 +67,7 @@ export function flowDeps(
       ...(scope ? { clients: scope.clients, keyPrefix: scope.keyPrefix } : {}),
     }),
     deploymentEvent: deployments.deploymentEvent,
-    hooks: [...deployments.hooks, ...jobHooks(config, options)],
+    hooks: [...daemonHooks, ...deployments.hooks, ...jobHooks(config, options)],
     ...(scope?.keyPrefix ? { keyPrefix: scope.keyPrefix } : {}),
   };
 }

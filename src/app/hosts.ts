@@ -63,6 +63,7 @@ export function dynamoHostStatus(
             status: impairment.status,
             since: impairment.since,
             problems: impairment.problems,
+            daemon: impairment.daemon,
             expiresAt: expiresAtSeconds(now(), HOST_IMPAIRMENT_RETENTION_MS),
           }),
         }),
@@ -79,9 +80,11 @@ export function dynamoHostStatus(
       const since = itemString(out.Item, "since");
       if (!out.Item || !status || !since) return undefined;
       const ec2InstanceId = itemString(out.Item, "ec2InstanceId");
+      const daemon = itemString(out.Item, "daemon");
       return {
         containerInstanceArn,
         ...(ec2InstanceId ? { ec2InstanceId } : {}),
+        ...(daemon ? { daemon } : {}),
         status,
         since,
         problems: itemStringList(out.Item, "problems"),

@@ -89,4 +89,23 @@ describe("dynamoHostStatus", () => {
       sk: "impairment",
     });
   });
+
+  it("keeps the daemon whose failed task drained the host", async () => {
+    dynamoMock.on(PutCommand).resolves({});
+    dynamoMock.on(GetCommand).resolves({
+      Item: { status: "DRAINING", since: "2026-01-01T00:00:00Z", problems: ["DAEMON — x"], daemon: "agent" },
+    });
+
+    await store().remember({
+      containerInstanceArn: INSTANCE,
+      status: "DRAINING",
+      since: "2026-01-01T00:00:00Z",
+      problems: ["DAEMON — x"],
+      daemon: "agent",
+    });
+    const recalled = await store().recall(INSTANCE);
+
+    expect(dynamoMock.commandCalls(PutCommand)[0]?.args[0].input.Item?.daemon).toBe("agent");
+    expect(recalled?.daemon).toBe("agent");
+  });
 });

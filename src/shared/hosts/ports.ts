@@ -25,6 +25,8 @@ export interface HostImpairment {
   since: string;
   /** The failing checks, e.g. "AGENT_CONNECTIVITY — Agent disconnected since …". */
   problems: string[];
+  /** The managed daemon (task definition family) whose failed task made ECS drain the host, when one did. */
+  daemon?: string;
 }
 
 /** Writes, clears and reads host impairments (the state table; TTL about a day). */

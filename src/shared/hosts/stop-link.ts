@@ -22,8 +22,25 @@ export function hostEvidence(impairment: HostImpairment): string {
   return `The host ${host} (container instance ${instance}) was ${impairment.status} since ${impairment.since}${problems}`;
 }
 
+/** A drain of the host because its managed daemon failed: the stopped task names the daemon and where to look. */
+function withDaemonCause(diagnosis: Diagnosis, impairment: HostImpairment, daemon: string): Diagnosis {
+  const host = impairment.ec2InstanceId ?? arnName(impairment.containerInstanceArn) ?? "the host";
+  return {
+    ...diagnosis,
+    title: `${diagnosis.title} after its daemon ${daemon} failed`,
+    summary: `The managed daemon ${daemon} failed on ${host}, so ECS drained the instance and stopped this task with it.`,
+    evidence: [...diagnosis.evidence, hostEvidence(impairment)],
+    remediation: [
+      `ECS drained ${host} because the managed daemon ${daemon} stopped there: fix the daemon first (its own alert has the cause); the service places its tasks on other instances meanwhile.`,
+      ...diagnosis.remediation,
+    ],
+  };
+}
+
 /** The diagnosis with the host's impairment as evidence (and remediation when the cause is unknown or host-ish). */
 export function withHostEvidence(diagnosis: Diagnosis, impairment: HostImpairment): Diagnosis {
+  if (impairment.daemon && HOST_ISH.has(diagnosis.category))
+    return withDaemonCause(diagnosis, impairment, impairment.daemon);
   const host = impairment.ec2InstanceId ?? arnName(impairment.containerInstanceArn) ?? "the host";
   const remediation = HOST_ISH.has(diagnosis.category)
     ? [
@@ -34,16 +51,20 @@ export function withHostEvidence(diagnosis: Diagnosis, impairment: HostImpairmen
   return { ...diagnosis, evidence: [...diagnosis.evidence, hostEvidence(impairment)], remediation };
 }
 
+/** A host lookup that can also be told of an impairment this container just recorded (no read needed). */
+export interface CachedHostLookup {
+  (containerInstanceArn: string, stoppedAt?: number): Promise<HostImpairment | undefined>;
+  note: (impairment: HostImpairment) => void;
+}
+
 /**
  * A lookup over `recall` that reads each container instance at most once a minute, keeps only impairments
- * younger than the window at `stoppedAt`, and never throws.
+ * younger than the window at `stoppedAt`, and never throws. `note` puts an impairment this container recorded
+ * into the cache, so a stop right after it is linked even when an earlier read found nothing.
  */
-export function cachedHostLookup(
-  recall: HostStatusLookup,
-  clock: () => number = Date.now,
-): (containerInstanceArn: string, stoppedAt?: number) => Promise<HostImpairment | undefined> {
+export function cachedHostLookup(recall: HostStatusLookup, clock: () => number = Date.now): CachedHostLookup {
   const cache = new Map<string, { at: number; value: Promise<HostImpairment | undefined> }>();
-  return async (containerInstanceArn, stoppedAt) => {
+  const lookup = async (containerInstanceArn: string, stoppedAt?: number) => {
     const now = clock();
     let entry = cache.get(containerInstanceArn);
     if (!entry || now - entry.at > CACHE_MS) {
@@ -58,4 +79,8 @@ export function cachedHostLookup(
       return undefined;
     return impairment;
   };
+  const note = (impairment: HostImpairment) => {
+    cache.set(impairment.containerInstanceArn, { at: clock(), value: Promise.resolve(impairment) });
+  };
+  return Object.assign(lookup, { note });
 }
