@@ -3,13 +3,14 @@ import type { Context } from "aws-lambda";
 import { describe, expect, it } from "vitest";
 import {
   emfMetrics,
+  lambdaMetrics,
   METRICS_NAMESPACE,
   MetricsSettingError,
   metricsEnabled,
   withMetrics,
 } from "../../src/app/metrics.js";
 import { silentLog } from "../../src/shared/log.js";
-import { type FlushableMetrics, METRIC } from "../../src/shared/metrics/port.js";
+import { type FlushableMetrics, METRIC, noMetrics } from "../../src/shared/metrics/port.js";
 
 const NOW = Date.UTC(2026, 11, 3, 6, 0, 0);
 const context = { functionName: "ecs-sentinel-test-taskState" } as Context;
@@ -142,6 +143,10 @@ describe("metricsEnabled (ECS_SENTINEL_METRICS)", () => {
     [{}, false],
   ])("%j -> %s", (env, expected) => {
     expect(metricsEnabled(env)).toBe(expected);
+  });
+
+  it("gives a container without ECS_SENTINEL_METRICS (tests, local runs) metrics that write nothing", () => {
+    expect(lambdaMetrics({ POWERTOOLS_SERVICE_NAME: "ecs-sentinel" })).toBe(noMetrics);
   });
 
   it("refuses any other value, naming the variable", () => {
