@@ -18,6 +18,7 @@ export function recordDeliveries(
   for (const [channel, outcome] of Object.entries(channels)) {
     if (!outcome) continue;
     metrics.count(METRIC.notifications, { channel, outcome: deliveryOutcomeName(outcome) });
+    if (outcome.status === "failed") metrics.count(METRIC.deliveryFailures);
   }
 }
 

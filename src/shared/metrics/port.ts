@@ -33,6 +33,11 @@ export const METRIC = {
   diagnoses: "Diagnoses",
   /** A message (or digest) on one channel, by `channel` and `outcome`. */
   notifications: "Notifications",
+  /**
+   * A failed delivery on any channel, without channel or outcome: the one series the delivery-failure alarm
+   * watches (an alarm cannot sum a search over Notifications' dimensions).
+   */
+  deliveryFailures: "DeliveryFailures",
   /** Another HTTP attempt of a channel's delivery, by `channel`. */
   deliveryRetries: "DeliveryRetries",
   /** A rollback decision, by `outcome` and `reason` (the decision's code). */
