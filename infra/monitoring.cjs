@@ -268,4 +268,4 @@ async function resources(input = {}) {
   return monitoringResources({ service, stage, slackButtons: Boolean(params.slackButtons) });
 }
 
-module.exports = { NAMESPACE, dashboardBody, monitoringResources, resources };
+module.exports = { NAMESPACE, monitoringResources, resources };
