@@ -18,8 +18,10 @@ import {
 } from "../shared/metrics/port.js";
 import { lambdaLog } from "./logger.js";
 
-/** What the handlers count from their results (handlers import only src/app and the flows). */
-export { recordDispatch } from "../shared/metrics/events.js";
+/**
+ * What the job handlers count from their results (handlers import only src/app and the flows). The event
+ * handlers' recorder is metrics-events.ts: it reads the event schemas' detail-types, which the others never load.
+ */
 export { recordRunJob, recordWatchdog } from "../shared/metrics/jobs.js";
 
 export const METRICS_NAMESPACE = "ECSSentinel";

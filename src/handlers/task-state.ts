@@ -2,7 +2,8 @@
 import type { EventBridgeEvent } from "aws-lambda";
 import { lambdaFlowDeps } from "../app/events.js";
 import { eventLogKeys, withLogContext } from "../app/logger.js";
-import { recordDispatch, withMetrics } from "../app/metrics.js";
+import { withMetrics } from "../app/metrics.js";
+import { recordDispatch } from "../app/metrics-events.js";
 import { DETAIL_TYPES, dispatchEvent } from "../shared/flows/dispatch.js";
 
 const deps = lambdaFlowDeps();
