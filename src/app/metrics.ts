@@ -163,8 +163,8 @@ function quietly(log: Log, what: string, action: () => void): void {
 }
 
 /**
- * The metrics wrapper of every handler: counts what the invocation's result came to (`record`), its latency,
- * a throw and the container's first invocation, and flushes once at the end — also when the handler throws.
+ * The metrics wrapper of every handler: counts what the invocation's result came to (`record`), its latency
+ * and the container's first invocation, and flushes once at the end — also when the handler throws.
  */
 export function withMetrics<E, R>(
   functionName: string,
@@ -185,10 +185,8 @@ export function withMetrics<E, R>(
       const result = await handler(event, context);
       if (record) quietly(log, "count the result", () => record(metrics, event, result));
       return result;
-    } catch (error) {
-      metrics.count(METRIC.handlerErrors, dimensions);
-      throw error;
     } finally {
+      // A throw is counted by Lambda itself (AWS/Lambda Errors, free): no metric of ours repeats it.
       metrics.timing(METRIC.handlerLatency, clock() - startedAt, dimensions);
       quietly(log, "flush", () => metrics.flush());
     }

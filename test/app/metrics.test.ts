@@ -109,17 +109,17 @@ describe("emfMetrics", () => {
   it("puts metrics with the same dimensions on one line, timings in milliseconds", () => {
     const { metrics, parsed } = capture();
 
-    metrics.count(METRIC.handlerErrors, { function: "taskState" });
+    metrics.count(METRIC.coldStarts, { function: "taskState" });
     metrics.timing(METRIC.handlerLatency, 42, { function: "taskState" });
     metrics.flush();
 
     const [line] = parsed();
     expect(parsed()).toHaveLength(1);
     expect(line?._aws.CloudWatchMetrics[0]?.Metrics).toEqual([
-      { Name: "HandlerErrors", Unit: "Count" },
+      { Name: "ColdStarts", Unit: "Count" },
       { Name: "HandlerLatency", Unit: "Milliseconds" },
     ]);
-    expect(line).toMatchObject({ function: "taskState", HandlerErrors: 1, HandlerLatency: 42 });
+    expect(line).toMatchObject({ function: "taskState", ColdStarts: 1, HandlerLatency: 42 });
   });
 
   it("writes nothing when nothing was counted, and empties its buffer at each flush", () => {
@@ -184,7 +184,7 @@ describe("withMetrics", () => {
     ]);
   });
 
-  it("counts the error and still flushes once when the handler throws, rethrowing for Lambda's retry", async () => {
+  it("still counts the latency and flushes once when the handler throws, rethrowing for Lambda's retry", async () => {
     const { metrics, calls } = recordingMetrics();
     const handler = withMetrics(
       "deploymentEvents",
@@ -198,7 +198,7 @@ describe("withMetrics", () => {
     await expect(handler({}, context)).rejects.toThrow("SNS is down");
 
     expect(calls.filter((call) => call === "flush")).toHaveLength(1);
-    expect(calls).toContain('count HandlerErrors {"function":"deploymentEvents"} 1');
+    expect(calls).toContain('timing HandlerLatency {"function":"deploymentEvents"} 25');
     expect(calls.at(-1)).toBe("flush");
   });
 

@@ -51,7 +51,7 @@ describe("the packaged stack's monitoring", () => {
     expect(dashboard?.Type).toBe("AWS::CloudWatch::Dashboard");
     expect(dashboard?.Properties.DashboardName).toBe(`ecs-sentinel-${STAGE}`);
     const missing = Object.values(METRIC)
-      .filter((name) => name !== "ColdStarts" && name !== "HandlerErrors" && name !== "DeliveryFailures")
+      .filter((name) => name !== "ColdStarts" && name !== "DeliveryFailures")
       .filter((name) => !graphed.includes(`MetricName=\\"${name}\\"`));
     expect(missing).toEqual([]);
     expect(graphed).toContain(`stage=\\"${STAGE}\\"`);

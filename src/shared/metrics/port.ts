@@ -46,8 +46,6 @@ export const METRIC = {
   jobs: "JobRuns",
   /** One invocation's duration, by `function`. */
   handlerLatency: "HandlerLatency",
-  /** An invocation that threw (Lambda retries it), by `function`. */
-  handlerErrors: "HandlerErrors",
   /** The first invocation of a container, by `function`. */
   coldStarts: "ColdStarts",
 } as const;
