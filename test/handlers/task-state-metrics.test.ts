@@ -90,6 +90,26 @@ describe("task-state handler metrics", () => {
     expect(new Set(combinations).size).toBe(lines.length);
   });
 
+  it("still flushes once when the invocation throws: the failed delivery, the diagnosis and the latency", async () => {
+    stdout = vi.spyOn(process.stdout, "write").mockImplementation(() => true);
+    slack.replyAlways({ status: 400, body: "invalid_payload" });
+
+    const invocation = handler(example("07-worker-image-pull-failed.json"), context);
+
+    await expect(invocation).rejects.toThrow();
+    const lines = emfLines();
+    // The result's counts (event, diagnosis) wait for the retry that completes: a retried event counts once.
+    expect(lines.some((line) => "Diagnoses" in line || "Events" in line)).toBe(false);
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ channel: "slack", outcome: "failed", Notifications: 1 }),
+        expect.objectContaining({ DeliveryFailures: 1 }),
+        expect.objectContaining({ function: "taskState", HandlerLatency: expect.any(Number) }),
+      ]),
+    );
+    expect(lines.filter((line) => "HandlerLatency" in line)).toHaveLength(1);
+  });
+
   it("counts an event that does not parse as dropped and still flushes its latency", async () => {
     stdout = vi.spyOn(process.stdout, "write").mockImplementation(() => true);
 

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { meteredNotifications, retryCounter } from "../../src/shared/metrics/notifications.js";
 import type { Message } from "../../src/shared/notify/message.js";
 import type { NotificationService, NotifyOutcome, SweepOutcome } from "../../src/shared/notify/outcomes.js";
+import { DeliveryError, SlackUnavailableError } from "../../src/shared/notify/transports/errors.js";
 import { countingMetrics } from "./support.js";
 
 const message = { title: "api crashed" } as Message;
@@ -63,17 +64,39 @@ describe("meteredNotifications", () => {
     expect(metrics.counted.map((c) => c.dimensions.outcome)).toEqual(["sent", "muted", "sent", "sent"]);
   });
 
-  it("lets a delivery error through uncounted (the invocation fails and is retried)", async () => {
+  it("counts what a DeliveryError reports, its failed channel as failed, and rethrows it for Lambda's retry", async () => {
+    const metrics = countingMetrics();
+    const error = new DeliveryError([{ channel: "slack", error: new SlackUnavailableError(3, "HTTP 503") }], {
+      channels: { email: { status: "sent" } },
+    });
+    const failing: NotificationService = {
+      notify: async () => {
+        throw error;
+      },
+      sweepDigests: async () => ({ pointers: 0, digests: [], failed: 0, deferred: 0 }),
+    };
+
+    await expect(meteredNotifications(failing, metrics).notify(message, { dedupeKey: "k" })).rejects.toBe(
+      error,
+    );
+    expect(metrics.counted.map((c) => [c.name, c.dimensions])).toEqual([
+      ["Notifications", { channel: "email", outcome: "sent" }],
+      ["Notifications", { channel: "slack", outcome: "failed" }],
+      ["DeliveryFailures", {}],
+    ]);
+  });
+
+  it("counts nothing for another error, which is no delivery outcome", async () => {
     const metrics = countingMetrics();
     const failing: NotificationService = {
       notify: async () => {
-        throw new Error("DeliveryError");
+        throw new TypeError("bug");
       },
       sweepDigests: async () => ({ pointers: 0, digests: [], failed: 0, deferred: 0 }),
     };
 
     await expect(meteredNotifications(failing, metrics).notify(message, { dedupeKey: "k" })).rejects.toThrow(
-      "DeliveryError",
+      "bug",
     );
     expect(metrics.counted).toEqual([]);
   });
