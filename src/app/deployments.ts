@@ -14,6 +14,8 @@ import { type DeploymentEventHandler, deploymentFlow } from "../shared/flows/dep
 import { type RollbackRunner, rollbackRunner } from "../shared/flows/rollback-runner.js";
 import type { TaskHook } from "../shared/flows/task-stopped.js";
 import type { Log } from "../shared/log.js";
+import type { Metrics } from "../shared/metrics/port.js";
+import { meteredRollbackRunner } from "../shared/metrics/rollbacks.js";
 import type { Notifier } from "../shared/notify/port.js";
 import {
   type CrashLoopStore,
@@ -32,6 +34,8 @@ import { configuredHostStatus, ecsHostTasksLister } from "./hosts.js";
 export interface DeploymentWiringOptions {
   log: Log;
   notify: Notifier;
+  /** Counts the rollback decisions (src/app/metrics.ts); absent = not counted. */
+  metrics?: Metrics;
   /** Another account's or region's key prefix (an Organization hub). */
   keyPrefix?: string;
   /** Adapters to use instead of the configured ones (tests: a mocked ECS client, the emulator's table). */
@@ -88,7 +92,7 @@ function stateStores(config: Config, options: DeploymentWiringOptions) {
 export function configuredRollbackRunner(config: Config, options: DeploymentWiringOptions): RollbackRunner {
   const ecs = options.adapters?.ecs ?? ecsClient();
   const store = options.adapters?.rollbackStore ?? stateStores(config, options).rollback;
-  return rollbackRunner({
+  const runner = rollbackRunner({
     ecs: ecsRollback(ecs),
     store,
     notify: options.notify,
@@ -96,6 +100,7 @@ export function configuredRollbackRunner(config: Config, options: DeploymentWiri
     config: rollbackConfigOf(config),
     rollbackClaimed: store.rollbackClaimed,
   });
+  return options.metrics ? meteredRollbackRunner(runner, options.metrics) : runner;
 }
 
 function hostPorts(config: Config, ecs: ECSClient) {

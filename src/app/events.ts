@@ -41,6 +41,7 @@ export function flowDeps(
   const deployments = deploymentDeps(config, {
     log: options.log,
     notify,
+    ...(options.metrics ? { metrics: options.metrics } : {}),
     adapters: { ecs, loadTaskDefinition },
     ...(scope ? { keyPrefix: scope.keyPrefix } : {}),
   });

@@ -96,6 +96,7 @@ export function jobHooks(config: Config, options: RuntimeOptions): TaskHook[] {
       store: configuredRunStore(config, options.log),
       notify: buildJobNotifier(config, options),
       log: options.log,
+      ...(options.metrics ? { metrics: options.metrics } : {}),
     }),
   ];
 }

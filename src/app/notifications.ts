@@ -5,6 +5,7 @@
 
 import type { ECSClient } from "@aws-sdk/client-ecs";
 import type { Log } from "../shared/log.js";
+import { meteredNotifications, retryCounter } from "../shared/metrics/notifications.js";
 import { routingKeySource, teamsWebhookSource } from "../shared/notify/channel-secrets.js";
 import { buildNotificationService } from "../shared/notify/notifier.js";
 import type { NotificationService } from "../shared/notify/outcomes.js";
@@ -107,10 +108,19 @@ export function cachedMutes(actions: ActionStore, clock: () => number = Date.now
   };
 }
 
+/** The HTTP channels' deadline, logger and retry counter. */
+function httpOptions(options: RuntimeOptions) {
+  return {
+    deadline: options.deadline,
+    logger: options.log,
+    ...(options.metrics ? { onRetry: retryCounter(options.metrics) } : {}),
+  };
+}
+
 /** PagerDuty, Microsoft Teams and Amazon Q Developer, where the configuration names them. */
 function otherChannels(config: Config, options: RuntimeOptions): NotificationChannels {
   const secrets = { secretsManager: secretsClient, ssm: ssmClient, logger: options.log };
-  const http = { deadline: options.deadline, logger: options.log };
+  const http = httpOptions(options);
   const routingKey = routingKeySource(
     { value: config.pagerDutyRoutingKey, from: config.pagerDutyRoutingKeyFrom },
     secrets,
@@ -156,9 +166,7 @@ export function configuredChannels(config: Config, options: RuntimeOptions): Not
     { secretsManager: secretsClient, ssm: ssmClient, logger: options.log },
   );
   return {
-    slack: url
-      ? buildSlackNotifier(url, fetch, { deadline: options.deadline, logger: options.log })
-      : undefined,
+    slack: url ? buildSlackNotifier(url, fetch, httpOptions(options)) : undefined,
     email,
     ...others,
   };
@@ -216,7 +224,7 @@ export function buildNotifications(
       "no notification channel configured (SLACK_BOT_TOKEN(_FROM) + SLACK_CHANNEL, SLACK_WEBHOOK_URL(_FROM), NOTIFY_TOPIC_ARN, PAGERDUTY_ROUTING_KEY(_FROM), TEAMS_WEBHOOK_URL(_FROM), CHATBOT_TOPIC_ARN)",
     );
   }
-  return buildNotificationService({
+  const service = buildNotificationService({
     channels,
     render: { slack: renderSlack, email: renderEmail },
     store: options.store ?? configuredStore(config, options.log),
@@ -231,4 +239,5 @@ export function buildNotifications(
     accountNames: config.accountNames,
     accountOverrides: config.accountRouting,
   });
+  return options.metrics ? meteredNotifications(service, options.metrics) : service;
 }

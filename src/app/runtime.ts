@@ -4,12 +4,16 @@
  */
 import type { Context } from "aws-lambda";
 import type { Log } from "../shared/log.js";
+import type { Metrics } from "../shared/metrics/port.js";
 import { lambdaLog } from "./logger.js";
+import { lambdaMetrics } from "./metrics.js";
 
 export interface RuntimeOptions {
   log: Log;
   /** Milliseconds left for this invocation (Lambda's context), used to bound retries. */
   deadline: () => number;
+  /** ecs-sentinel's own metrics (src/app/metrics.ts); absent = none (the CLI, `replay --dry-run`, tests). */
+  metrics?: Metrics;
 }
 
 /** When no invocation is bound (cold start, local runs), retries are bounded as if 30 s were left. */
@@ -24,6 +28,7 @@ export function lambdaRuntime(): { options: RuntimeOptions; bind: (context: Cont
   return {
     options: {
       log: lambdaLog,
+      metrics: lambdaMetrics(),
       deadline: () => current?.getRemainingTimeInMillis() ?? UNBOUND_MS,
     },
     bind: (context) => {

@@ -6,11 +6,12 @@
 import type { Context } from "aws-lambda";
 import { hookLogKeys, lambdaDeploymentHook } from "../app/deployment-hook.js";
 import { withLogContext } from "../app/logger.js";
+import { withMetrics } from "../app/metrics.js";
 import type { HookResponse } from "../shared/flows/deployment-hook.js";
 
 const hook = lambdaDeploymentHook();
 
 export const handler: (event: unknown, context: Context) => Promise<HookResponse> = withLogContext(
-  (event: unknown, context: Context) => hook(event, context),
+  withMetrics("deploymentHook", (event: unknown, context: Context) => hook(event, context)),
   hookLogKeys,
 );

@@ -5,12 +5,17 @@
  */
 import { memoisedJobsDeps } from "../app/jobs-lambda.js";
 import { withLogContext } from "../app/logger.js";
+import { recordRunJob, withMetrics } from "../app/metrics.js";
 import { handleRunJob, runJobLogKeys } from "../shared/flows/job-run.js";
 
 // No top-level await: `serverless invoke local` loads handlers with require() (see memoisedJobsDeps).
 const deps = memoisedJobsDeps();
 
 export const handler = withLogContext(
-  async (event: unknown, context) => handleRunJob(event, await deps(context)),
+  withMetrics(
+    "runJob",
+    async (event: unknown, context) => handleRunJob(event, await deps(context)),
+    recordRunJob,
+  ),
   runJobLogKeys,
 );

@@ -4,7 +4,10 @@
  * claimed action. A thin adapter; everything is composed in src/app/slack-actions.ts.
  */
 import { withLogContext } from "../app/logger.js";
+import { withMetrics } from "../app/metrics.js";
 import { configuredActionService } from "../app/slack-action-service.js";
 import { slackActionsLambda } from "../app/slack-actions.js";
 
-export const handler = withLogContext(slackActionsLambda(configuredActionService));
+export const handler = withLogContext(
+  withMetrics("slackActions", slackActionsLambda(configuredActionService)),
+);

@@ -26,9 +26,12 @@ export type FlowDeps = TaskFlowDeps & {
   sawScope?: (scope: { account?: string; region?: string }) => Promise<void>;
 };
 
+/** Why an event was dropped, in a word (the `EventsDropped` metric's `reason`). */
+export type DropCause = "unparseable" | "other-function" | "account-not-allowed" | "no-handler";
+
 export type DispatchResult =
   | TaskFlowResult
-  | { status: "dropped"; reason: string }
+  | { status: "dropped"; reason: string; cause?: DropCause }
   | { status: "handled"; detailType: string; summary: string; outcomes?: unknown };
 
 /** A short, safe description of an input for logs: never the whole event. */
@@ -50,12 +53,12 @@ export async function dispatchEvent(
   } catch (error) {
     if (!(error instanceof EventParseError)) throw error;
     deps.log.warn("dropping event that does not parse", { ...describe(raw), problem: error.message });
-    return { status: "dropped", reason: error.message };
+    return { status: "dropped", reason: error.message, cause: "unparseable" };
   }
   if (only && !only.includes(event["detail-type"])) {
     const reason = `detail-type "${event["detail-type"]}" is not handled by this function`;
     deps.log.warn("dropping event", { ...describe(raw), problem: reason });
-    return { status: "dropped", reason };
+    return { status: "dropped", reason, cause: "other-function" };
   }
   const scoped = deps.forScope ? deps.forScope({ account: event.account, region: event.region }) : deps;
   if (typeof scoped === "string") {
@@ -65,12 +68,12 @@ export async function dispatchEvent(
       region: event.region,
       problem: scoped,
     });
-    return { status: "dropped", reason: scoped };
+    return { status: "dropped", reason: scoped, cause: "account-not-allowed" };
   }
   await deps.sawScope?.({ account: event.account, region: event.region });
   if (event["detail-type"] === DETAIL_TYPES.task) return handleTaskStateChange(event, scoped);
   if (scoped.deploymentEvent) return scoped.deploymentEvent(event);
   const reason = `no handler for "${event["detail-type"]}" here`;
   deps.log.warn("dropping event", { ...describe(raw), problem: reason });
-  return { status: "dropped", reason };
+  return { status: "dropped", reason, cause: "no-handler" };
 }

@@ -9,6 +9,8 @@ import { completeRun } from "../jobs/completion.js";
 import type { JobRunStore } from "../jobs/ports.js";
 import { JOB_TAG } from "../jobs/types.js";
 import type { Log } from "../log.js";
+import { recordJobCompletion } from "../metrics/jobs.js";
+import type { Metrics } from "../metrics/port.js";
 import type { Notifier } from "../notify/port.js";
 import { jobProblemKey } from "../notify/problems/keys.js";
 import { rerunAction } from "../slack-actions/offers.js";
@@ -23,6 +25,8 @@ export interface JobCompletionDeps {
   store: Pick<JobRunStore, "findRunByTask" | "closeRun">;
   notify: Notifier;
   log: Log;
+  /** Counts the closed run's outcome; absent = not counted. */
+  metrics?: Metrics;
 }
 
 /**
@@ -64,6 +68,7 @@ export function jobCompletionHook(deps: JobCompletionDeps): TaskHook {
       });
     }
     const closed = await deps.store.closeRun(completion.run);
+    if (closed && deps.metrics) recordJobCompletion(deps.metrics, completion.outcome);
     deps.log.info("job run finished", {
       job: run.job,
       runId: run.runId,

@@ -17,6 +17,8 @@ export interface RetrySettings {
   sleep: Sleep;
   random: () => number;
   logger: LoggerPort;
+  /** Called before each further attempt after a delay, with the service's name (metrics). */
+  onRetry?: (service: string) => void;
 }
 
 /** The settings of a channel: its defaults, overridden by the caller's options (tests inject time). */
@@ -72,6 +74,7 @@ export async function retryWithinDeadline<T>(
       break;
     }
     s.logger.info(`${service} delivery failed, retrying`, { attempts, delayMs, problem: lastProblem });
+    s.onRetry?.(service);
     await s.sleep(delayMs);
   }
   s.logger.warn(`${service} unavailable`, { attempts, lastProblem });

@@ -26,6 +26,8 @@ export interface SlackNotifierOptions {
   random?: () => number;
   now?: () => number;
   logger?: LoggerPort;
+  /** Called before each further attempt, with the channel's name (ecs-sentinel's own metrics count them). */
+  onRetry?: (service: string) => void;
 }
 
 const DEFAULTS = {
