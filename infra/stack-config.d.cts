@@ -70,6 +70,7 @@ export interface StackParams {
   dryRun: boolean;
   /** The deployment hook fails closed (FAILED) on a payload it does not understand; default false. */
   hookFailClosed: boolean;
+  metrics: "on" | "off";
   slackMinSeverity: Severity;
   emailMinSeverity: Severity;
   /** Null without jobs: run-job and the watchdog get no ECS task permission. */
@@ -112,6 +113,7 @@ export type RawStackParams = {
   passRolePattern?: string | null;
   dryRun?: string | null;
   hookFailClosed?: string | null;
+  metrics?: string | null;
   slackMinSeverity?: string | null;
   emailMinSeverity?: string | null;
   jobs?: Partial<JobTargets> | null;

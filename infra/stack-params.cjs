@@ -31,6 +31,7 @@ const PARAMETER_NAMES = [
   "emailMinSeverity",
   "dryRun",
   "hookFailClosed",
+  "metrics",
   "logTailLines",
   "logGroupPattern",
   "logRegions",
@@ -339,6 +340,8 @@ function stackParams(raw) {
     // The deployment hook answers a payload it does not understand with FAILED (rolls back) instead of
     // SUCCEEDED plus a warning.
     hookFailClosed: parse.bool("hookFailClosed", raw.hookFailClosed),
+    // ecs-sentinel's own CloudWatch metrics (EMF lines; docs/monitoring.md): on, or off to save their cost.
+    metrics: parse.choice("metrics", raw.metrics, ["on", "off"], "on"),
     slackMinSeverity: parse.choice("slackMinSeverity", raw.slackMinSeverity, SEVERITIES, "warning"),
     emailMinSeverity: parse.choice("emailMinSeverity", raw.emailMinSeverity, SEVERITIES, "critical"),
     jobs,
