@@ -14,6 +14,10 @@
  */
 
 const NAMESPACE = "ECSSentinel";
+
+/** An Fn::Sub placeholder of the dashboard body (CloudFormation's `${Name}`, not a JavaScript template). */
+const placeholder = (name) => ["$", "{", name, "}"].join("");
+const REGION = placeholder("AWS::Region");
 const PERIOD_SECONDS = 300;
 
 /** The functions of every stack, and slackActions when the Slack buttons are on. */
@@ -35,7 +39,7 @@ function searchWidget({ title, metric, dimensions, stat = "Sum", service, stage 
     type: "metric",
     properties: {
       title,
-      region: "${AWS::Region}",
+      region: REGION,
       view: "timeSeries",
       stacked: false,
       period: PERIOD_SECONDS,
@@ -50,7 +54,7 @@ function lambdaWidget({ title, metric, stat, functionKeys }) {
     type: "metric",
     properties: {
       title,
-      region: "${AWS::Region}",
+      region: REGION,
       view: "timeSeries",
       stacked: false,
       period: PERIOD_SECONDS,
@@ -124,11 +128,18 @@ function dashboardBody({ service, stage, functionKeys }) {
         type: "metric",
         properties: {
           title: "Dead-letter queue depth",
-          region: "${AWS::Region}",
+          region: REGION,
           view: "timeSeries",
           stat: "Maximum",
           period: PERIOD_SECONDS,
-          metrics: [["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", "${DeadLetterQueueName}"]],
+          metrics: [
+            [
+              "AWS/SQS",
+              "ApproximateNumberOfMessagesVisible",
+              "QueueName",
+              placeholder("DeadLetterQueueName"),
+            ],
+          ],
         },
       },
       lambdaWidget({ title: "Lambda errors", metric: "Errors", stat: "Sum", functionKeys }),
@@ -138,7 +149,9 @@ function dashboardBody({ service, stage, functionKeys }) {
         type: "alarm",
         properties: {
           title: "Alarms",
-          alarms: ["${DeadLetterAlarmArn}", "${DeliveryFailuresAlarmArn}", "${HandlerErrorsAlarmArn}"],
+          alarms: ["DeadLetterAlarmArn", "DeliveryFailuresAlarmArn", "HandlerErrorsAlarmArn"].map(
+            placeholder,
+          ),
         },
       },
     ]),
