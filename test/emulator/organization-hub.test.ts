@@ -198,6 +198,7 @@ describe("a hub for an AWS Organization, on the emulator", () => {
     expect(result).toEqual({
       status: "dropped",
       reason: `account ${FOREIGN} is not among the allowed accounts (ALLOWED_ACCOUNTS)`,
+      cause: "account-not-allowed",
     });
     expect(slack.requests.length).toBe(before);
     expect(
