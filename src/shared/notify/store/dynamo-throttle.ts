@@ -48,7 +48,8 @@ export class ThrottleContentionError extends Error {
   }
 }
 
-function stateFromItem(item: StoredItem | undefined): WindowState | undefined {
+/** The window state of a stored `throttle#` item (undefined: no item). */
+export function stateFromItem(item: StoredItem | undefined): WindowState | undefined {
   if (!item) return undefined;
   const subject: ThrottleSubject = {
     kind: itemString(item, "kind") ?? "",
@@ -81,39 +82,48 @@ function stateFromItem(item: StoredItem | undefined): WindowState | undefined {
 
 const optList = (values: string[] | undefined) => (values && values.length > 0 ? values : undefined);
 
+/** The stored `throttle#` item of a window state. */
+export function windowItem(
+  table: Pick<StateTable, "retentionMs">,
+  throttleKey: string,
+  state: WindowState,
+  now: number,
+): StoredItem {
+  const { subject } = state;
+  return withoutUndefined({
+    ...keys.throttle(throttleKey),
+    version: state.version,
+    kind: subject.kind,
+    category: subject.category,
+    scope: subject.scope,
+    group: subject.group,
+    severity: subject.severity,
+    service: subject.service,
+    cluster: subject.cluster,
+    serviceArn: subject.serviceArn,
+    windowStart: state.windowStart,
+    windowEnd: state.windowEnd,
+    pending: state.pending,
+    lastAt: state.lastAt,
+    due: state.due,
+    dueSince: state.dueSince,
+    dueLastAt: state.dueLastAt,
+    firstStopAt: state.firstStopAt,
+    lastStopAt: state.lastStopAt,
+    tasks: optList(state.tasks),
+    dueFirstStopAt: state.dueFirstStopAt,
+    dueLastStopAt: state.dueLastStopAt,
+    dueTasks: optList(state.dueTasks),
+    expiresAt: expiresAtSeconds(now, table.retentionMs),
+  });
+}
+
 export function dynamoThrottleStore(table: StateTable): ThrottleStore {
   const { client, tableName } = table;
   const stateKey = (throttleKey: string) => keys.throttle(throttleKey);
 
-  function itemFromState(throttleKey: string, state: WindowState, now: number): StoredItem {
-    const { subject } = state;
-    return withoutUndefined({
-      ...stateKey(throttleKey),
-      version: state.version,
-      kind: subject.kind,
-      category: subject.category,
-      scope: subject.scope,
-      group: subject.group,
-      severity: subject.severity,
-      service: subject.service,
-      cluster: subject.cluster,
-      serviceArn: subject.serviceArn,
-      windowStart: state.windowStart,
-      windowEnd: state.windowEnd,
-      pending: state.pending,
-      lastAt: state.lastAt,
-      due: state.due,
-      dueSince: state.dueSince,
-      dueLastAt: state.dueLastAt,
-      firstStopAt: state.firstStopAt,
-      lastStopAt: state.lastStopAt,
-      tasks: optList(state.tasks),
-      dueFirstStopAt: state.dueFirstStopAt,
-      dueLastStopAt: state.dueLastStopAt,
-      dueTasks: optList(state.dueTasks),
-      expiresAt: expiresAtSeconds(now, table.retentionMs),
-    });
-  }
+  const itemFromState = (throttleKey: string, state: WindowState, now: number) =>
+    windowItem(table, throttleKey, state, now);
 
   /** Writes `next` only if nobody changed `previous` meanwhile; false when the race was lost. */
   async function swap(
