@@ -52,7 +52,9 @@ const pkOf = (input: Record<string, unknown>) => {
 /** The writes of a request: each item of a TransactWriteItems, else the request itself. */
 const writesOf = (input: Record<string, unknown>): Record<string, unknown>[] =>
   Array.isArray(input.TransactItems)
-    ? (input.TransactItems as Record<string, Record<string, unknown>>[]).flatMap((item) => Object.values(item))
+    ? (input.TransactItems as Record<string, Record<string, unknown>>[]).flatMap((item) =>
+        Object.values(item),
+      )
     : [input];
 const isEventRecord = (input: Record<string, unknown>) =>
   writesOf(input).some((write) => pkOf(write).startsWith("event#"));
@@ -60,7 +62,8 @@ const isEventRecord = (input: Record<string, unknown>) =>
 const isClaim = (input: Record<string, unknown>) =>
   writesOf(input).some(
     (write) =>
-      pkOf(write).startsWith("event#") && String(write.ConditionExpression).includes("attribute_not_exists(pk)"),
+      pkOf(write).startsWith("event#") &&
+      String(write.ConditionExpression).includes("attribute_not_exists(pk)"),
   );
 /** The write that marks an event done (after delivery). */
 const isCompletion = (input: Record<string, unknown>) =>
@@ -183,7 +186,8 @@ describe("DynamoDB faults", () => {
     expect(failedCommands).toContain("TransactWriteItemsCommand");
     expect(
       [...failedCommands].filter(
-        (command) => !["BatchWriteItemCommand", "PutItemCommand", "TransactWriteItemsCommand"].includes(command),
+        (command) =>
+          !["BatchWriteItemCommand", "PutItemCommand", "TransactWriteItemsCommand"].includes(command),
       ),
     ).toEqual([]);
     expect(crashLoopWrites.map((call) => call.command)).toEqual(Array(4).fill("PutItemCommand"));
