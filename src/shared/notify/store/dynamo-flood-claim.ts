@@ -92,10 +92,24 @@ export function dynamoFloodClaim(
 ): FloodClaimStore {
   const { client, tableName } = table;
   /**
-   * Windows (by throttle key and end) whose task list this container saw full: their counts leave the list out
-   * at once instead of failing on it. Only a hint; the condition keeps the list bounded either way.
+   * What this container knows of each window's task list (by throttle key): how many tasks it listed since it
+   * opened the window itself, or that it saw the list full. Counts then leave the task out at once instead of
+   * failing on the list's condition once. Only a hint: the condition keeps the list bounded either way.
    */
-  const fullTaskLists = new Map<string, number>();
+  const taskLists = new Map<string, { windowEnd: number; listed?: number; full?: boolean }>();
+  const remember = (throttleKey: string, known: { windowEnd: number; listed?: number; full?: boolean }) => {
+    if (taskLists.size > 1000) taskLists.clear();
+    taskLists.set(throttleKey, known);
+  };
+  const listIsFull = (throttleKey: string, now: number) => {
+    const known = taskLists.get(throttleKey);
+    if (!known || known.windowEnd <= now) return false;
+    return known.full === true || (known.listed ?? 0) >= MAX_DIGEST_TASKS;
+  };
+  const listed = (throttleKey: string) => {
+    const known = taskLists.get(throttleKey);
+    if (known?.listed !== undefined) known.listed++;
+  };
 
   function claimUpdate(dedupeKey: string, request: ClaimRequest, verdict: "counted" | "send"): TransactItem {
     const counted = verdict === "counted";
@@ -254,17 +268,19 @@ export function dynamoFloodClaim(
   return {
     async claimThrottled(dedupeKey, request, hit, rows = []) {
       const throttleKey = throttleKeyOf(hit.subject);
-      const fullUntil = fullTaskLists.get(throttleKey);
       let mode: CountMode = {
         stopTimes: hit.stop ? "latest" : "none",
-        listTask: hit.stop !== undefined && !(fullUntil !== undefined && fullUntil > hit.now),
+        listTask: hit.stop !== undefined && !listIsFull(throttleKey, hit.now),
       };
       for (let round = 0; round < MAX_ROUNDS; round++) {
         const counting = await transact(
           [claimUpdate(dedupeKey, request, "counted"), countUpdate(throttleKey, hit, mode), ...rowPuts(rows)],
           requestToken(dedupeKey, request.owner, `count#${round}`),
         );
-        if (!counting) return { status: "counted" };
+        if (!counting) {
+          if (mode.listTask) listed(throttleKey);
+          return { status: "counted" };
+        }
         const [claimReason, windowReason] = counting;
         if (failed(claimReason)) {
           const refused = await claimRefused(dedupeKey, request, hit, oldItem(claimReason));
@@ -280,10 +296,8 @@ export function dynamoFloodClaim(
         const seen = stateFromItem(oldItem(windowReason));
         if (seen && isWindowOpen(seen, hit.now)) {
           mode = modeFor(seen, hit);
-          if (!mode.listTask && seen.windowEnd !== undefined) {
-            if (fullTaskLists.size > 1000) fullTaskLists.clear();
-            fullTaskLists.set(throttleKey, seen.windowEnd);
-          }
+          if (!mode.listTask && seen.windowEnd !== undefined)
+            remember(throttleKey, { windowEnd: seen.windowEnd, full: true });
           continue;
         }
         const { next, digest } = openWindow(seen, hit.subject, hit.now, hit.windowMs);
@@ -298,7 +312,7 @@ export function dynamoFloodClaim(
           requestToken(dedupeKey, request.owner, `open#${round}`),
         );
         if (!opening) {
-          fullTaskLists.delete(throttleKey);
+          remember(throttleKey, { windowEnd, listed: 0 });
           return {
             status: "claimed",
             verdict: "send",
