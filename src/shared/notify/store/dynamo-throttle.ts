@@ -2,7 +2,8 @@
  * Flood control on DynamoDB (transitions in throttle-window.ts).
  *
  * Items: `throttle#<kind#category#scope>` / `window` holds the window state; the hot path is a single
- * conditional `ADD pending :1` while the window is open. Every other transition is a compare-and-swap
+ * conditional `ADD pending :1` while the window is open. A notification's own path does it in the same
+ * transaction as its claim (dynamo-flood-claim.ts); `hit` here is the window alone (a retry's fallback, tests). Every other transition is a compare-and-swap
  * PutItem on `version` (and `pending`, in case a skewed clock still counted into an ended window).
  * When a window opens, a pointer `digest-due` / `<windowEndIso>#<key>` is written so the sweep can Query
  * the windows that have ended (`sk <= now`) without a Scan; the sweep deletes pointers it has handled.
