@@ -82,7 +82,7 @@ describe("DynamoDB claim with flood control (moto)", () => {
       historyRows("f2", "t2"),
     );
 
-    expect(counted).toEqual({ status: "counted" });
+    expect(counted).toEqual({ status: "counted", rowsWritten: true });
     expect(total()).toBe(1);
     expect(await item("event#f2-t2", "event")).toMatchObject({ verdict: "counted", doneAt: T0 });
     expect(await windowOf("f2")).toMatchObject({ pending: 1, tasks: [taskArn("t2")] });
@@ -174,6 +174,17 @@ describe("DynamoDB claim with flood control (moto)", () => {
     expect(calls).toEqual({ TransactWriteItemsCommand: 2 });
   });
 
+  it("counts a stop without its rows when DynamoDB refuses them, leaving the rows to the caller", async () => {
+    await store.claimThrottled("f9-t1", lease("a"), hit("f9", "t1", T0), []);
+    const tooLarge = [{ pk: "history#prod#service:f9", sk: "t2", title: "x".repeat(500 * 1024) }];
+
+    const counted = await store.claimThrottled("f9-t2", lease("b"), hit("f9", "t2", T0 + 1), tooLarge);
+
+    expect(counted).toEqual({ status: "counted", rowsWritten: false });
+    expect(await windowOf("f9")).toMatchObject({ pending: 1 });
+    expect(await item("history#prod#service:f9", "t2")).toBeUndefined();
+  });
+
   it("claims a message without a stop and counts the next in one call each", async () => {
     const subject = { ...subjectOf("f8"), kind: "deployment" };
     await store.claimThrottled("f8-d1", lease("a"), { subject, now: T0, windowMs: WINDOW }, []);
@@ -185,7 +196,7 @@ describe("DynamoDB claim with flood control (moto)", () => {
       windowMs: WINDOW,
     });
 
-    expect(counted).toEqual({ status: "counted" });
+    expect(counted).toEqual({ status: "counted", rowsWritten: true });
     expect(total()).toBe(1);
   });
 });

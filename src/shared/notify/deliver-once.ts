@@ -187,7 +187,7 @@ export async function deliverOnce(
     return claim.state;
   }
   if (claim.status === "counted") {
-    if (rows) rows.written = true;
+    if (rows && claim.rowsWritten) rows.written = true;
     await touchThread(ctx, message, targets, route);
     await touchProblem(ctx, targets, route);
     mark(outcome, targets, { status: "skipped", reason: "throttled" });

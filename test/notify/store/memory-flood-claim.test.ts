@@ -57,7 +57,7 @@ describe("memory store: claim with flood control", () => {
     const operations = store.operations - before;
     const copy = await store.claim("t2", lease("c", T0 + 5_000));
 
-    expect(result).toEqual({ status: "counted" });
+    expect(result).toEqual({ status: "counted", rowsWritten: true });
     expect(operations).toBe(1);
     expect(copy).toEqual({ status: "duplicate", state: "done" });
     expect([...store.rows.values()]).toEqual([row("t2")]);

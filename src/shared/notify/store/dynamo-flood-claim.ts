@@ -57,6 +57,17 @@ export class TransactionCancelledError extends Error {
   override readonly name = "TransactionCancelledError";
 }
 
+/** DynamoDB refused one of the event's rows itself (too large, invalid): the claim is retried without them. */
+class RowsRefusedError extends Error {
+  override readonly name = "RowsRefusedError";
+}
+
+/** Throws RowsRefusedError when a row (from index `firstRow` on) is the reason the transaction was cancelled. */
+function checkRows(reasons: CancellationReason[], firstRow: number): void {
+  const refused = reasons.slice(firstRow).find((reason) => reason.Code && reason.Code !== "None");
+  if (refused) throw new RowsRefusedError(`${refused.Code}: ${refused.Message ?? ""}`);
+}
+
 function cancellationReasons(error: unknown): CancellationReason[] | undefined {
   if (!(error instanceof Error) || error.name !== "TransactionCanceledException") return undefined;
   return (error as { CancellationReasons?: CancellationReason[] }).CancellationReasons ?? [];
@@ -267,70 +278,92 @@ export function dynamoFloodClaim(
 
   return {
     async claimThrottled(dedupeKey, request, hit, rows = []) {
-      const throttleKey = throttleKeyOf(hit.subject);
-      let mode: CountMode = {
-        stopTimes: hit.stop ? "latest" : "none",
-        listTask: hit.stop !== undefined && !listIsFull(throttleKey, hit.now),
-      };
-      for (let round = 0; round < MAX_ROUNDS; round++) {
-        const counting = await transact(
-          [claimUpdate(dedupeKey, request, "counted"), countUpdate(throttleKey, hit, mode), ...rowPuts(rows)],
-          requestToken(dedupeKey, request.owner, `count#${round}`),
-        );
-        if (!counting) {
-          if (mode.listTask) listed(throttleKey);
-          return { status: "counted" };
-        }
-        const [claimReason, windowReason] = counting;
-        if (failed(claimReason)) {
-          const refused = await claimRefused(dedupeKey, request, hit, oldItem(claimReason));
-          if (refused) return refused;
-          continue;
-        }
-        if (!failed(windowReason)) {
-          if (conflicted(counting)) continue;
-          throw new TransactionCancelledError(
-            `counting ${throttleKey} was cancelled: ${counting.map((r) => r.Code).join(", ")}`,
-          );
-        }
-        const seen = stateFromItem(oldItem(windowReason));
-        if (seen && isWindowOpen(seen, hit.now)) {
-          mode = modeFor(seen, hit);
-          if (!mode.listTask && seen.windowEnd !== undefined)
-            remember(throttleKey, { windowEnd: seen.windowEnd, full: true });
-          continue;
-        }
-        const { next, digest } = openWindow(seen, hit.subject, hit.now, hit.windowMs);
-        const windowEnd = next.windowEnd ?? hit.now + hit.windowMs;
-        const opening = await transact(
-          [
-            claimUpdate(dedupeKey, request, "send"),
-            windowSwap(throttleKey, seen, next, hit.now),
-            pointerPut(throttleKey, windowEnd),
-            ...rowPuts(rows),
-          ],
-          requestToken(dedupeKey, request.owner, `open#${round}`),
-        );
-        if (!opening) {
-          remember(throttleKey, { windowEnd, listed: 0 });
-          return {
-            status: "claimed",
-            verdict: "send",
-            delivered: [],
-            attempt: 1,
-            ...(digest ? { digest } : {}),
-            rowsWritten: true,
-          };
-        }
-        const [openClaimReason] = opening;
-        if (failed(openClaimReason)) {
-          const refused = await claimRefused(dedupeKey, request, hit, oldItem(openClaimReason));
-          if (refused) return refused;
-        }
-        // Another copy opened (or counted into) the window meanwhile: count into what is there now.
-        mode = { stopTimes: hit.stop ? "latest" : "none", listTask: hit.stop !== undefined };
+      try {
+        return await claimWithRows(dedupeKey, request, hit, rows);
+      } catch (error) {
+        // Rows DynamoDB refuses (an item too large, a bad attribute) must not cost the alert: the claim goes
+        // without them and the caller writes them on its own (and logs why they failed).
+        const refused =
+          error instanceof RowsRefusedError ||
+          (error instanceof Error && error.name === "ValidationException");
+        if (rows.length === 0 || !refused) throw error;
+        const claim = await claimWithRows(dedupeKey, request, hit, []);
+        return claim.status === "duplicate" ? claim : { ...claim, rowsWritten: false };
       }
-      throw new ThrottleContentionError(throttleKey);
     },
   };
+
+  async function claimWithRows(
+    dedupeKey: string,
+    request: ClaimRequest,
+    hit: ThrottleHit,
+    rows: readonly EventRow[],
+  ): Promise<FloodClaimResult> {
+    const throttleKey = throttleKeyOf(hit.subject);
+    let mode: CountMode = {
+      stopTimes: hit.stop ? "latest" : "none",
+      listTask: hit.stop !== undefined && !listIsFull(throttleKey, hit.now),
+    };
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      const counting = await transact(
+        [claimUpdate(dedupeKey, request, "counted"), countUpdate(throttleKey, hit, mode), ...rowPuts(rows)],
+        requestToken(dedupeKey, request.owner, `count#${round}#${rows.length}`),
+      );
+      if (!counting) {
+        if (mode.listTask) listed(throttleKey);
+        return { status: "counted", rowsWritten: true };
+      }
+      checkRows(counting, 2);
+      const [claimReason, windowReason] = counting;
+      if (failed(claimReason)) {
+        const refused = await claimRefused(dedupeKey, request, hit, oldItem(claimReason));
+        if (refused) return refused;
+        continue;
+      }
+      if (!failed(windowReason)) {
+        if (conflicted(counting)) continue;
+        throw new TransactionCancelledError(
+          `counting ${throttleKey} was cancelled: ${counting.map((r) => r.Code).join(", ")}`,
+        );
+      }
+      const seen = stateFromItem(oldItem(windowReason));
+      if (seen && isWindowOpen(seen, hit.now)) {
+        mode = modeFor(seen, hit);
+        if (!mode.listTask && seen.windowEnd !== undefined)
+          remember(throttleKey, { windowEnd: seen.windowEnd, full: true });
+        continue;
+      }
+      const { next, digest } = openWindow(seen, hit.subject, hit.now, hit.windowMs);
+      const windowEnd = next.windowEnd ?? hit.now + hit.windowMs;
+      const opening = await transact(
+        [
+          claimUpdate(dedupeKey, request, "send"),
+          windowSwap(throttleKey, seen, next, hit.now),
+          pointerPut(throttleKey, windowEnd),
+          ...rowPuts(rows),
+        ],
+        requestToken(dedupeKey, request.owner, `open#${round}#${rows.length}`),
+      );
+      if (!opening) {
+        remember(throttleKey, { windowEnd, listed: 0 });
+        return {
+          status: "claimed",
+          verdict: "send",
+          delivered: [],
+          attempt: 1,
+          ...(digest ? { digest } : {}),
+          rowsWritten: true,
+        };
+      }
+      checkRows(opening, 3);
+      const [openClaimReason] = opening;
+      if (failed(openClaimReason)) {
+        const refused = await claimRefused(dedupeKey, request, hit, oldItem(openClaimReason));
+        if (refused) return refused;
+      }
+      // Another copy opened (or counted into) the window meanwhile: count into what is there now.
+      mode = { stopTimes: hit.stop ? "latest" : "none", listTask: hit.stop !== undefined };
+    }
+    throw new ThrottleContentionError(throttleKey);
+  }
 }

@@ -124,7 +124,7 @@ export function memoryStore(): MemoryStore {
         windows.set(throttleKey, countInto(state, now, stop));
         next.verdict = "counted";
         next.doneAt = request.now;
-        return { status: "counted" };
+        return { status: "counted", rowsWritten: true };
       }
       op();
       next.verdict = "send";

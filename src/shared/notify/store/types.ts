@@ -139,8 +139,8 @@ export interface EventRows {
 export type FloodClaimResult =
   /** A copy of an event already done or in flight: nothing was written. */
   | { status: "duplicate"; state: "done" | "in-flight" }
-  /** Claimed, counted into the open window and completed, with the rows, in one write. */
-  | { status: "counted" }
+  /** Claimed, counted into the open window and completed, with the rows (unless DynamoDB refused them), in one write. */
+  | { status: "counted"; rowsWritten: boolean }
   /**
    * Claimed to be sent: this event opened its window (`digest`: the ended window's, to send first), or a retry
    * found the verdict of an earlier attempt (then `rowsWritten` is false).
