@@ -278,8 +278,10 @@ serve() {
   pythonpath=$(moto_pythonpath)
   log "moto $(sed -n 's/^version=//p' "$STAMP") on http://$HOST:$port (stop with Ctrl-C); point the SDK at it with:"
   log "  eval \"\$(bash scripts/emulator.sh env --port $port)\""
-  # exec: the caller's process id is moto's, so stopping it stops the server.
-  exec env -u PYTHONHOME PYTHONNOUSERSITE=1 PYTHONPATH="$pythonpath" "$PYTHON" -m moto.server -H "$HOST" -p "$port"
+  # exec: the caller's process id is moto's, so stopping it stops the server. The launcher is moto.server with
+  # TransactWriteItems rolled back item by item (moto copies the whole region per transaction; see the file).
+  exec env -u PYTHONHOME PYTHONNOUSERSITE=1 PYTHONPATH="$pythonpath" "$PYTHON" \
+    "$(dirname "${BASH_SOURCE[0]}")/emulator/moto_server.py" -H "$HOST" -p "$port"
 }
 
 print_env() {

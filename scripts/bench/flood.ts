@@ -1,7 +1,9 @@
 /**
  * A flood of stopped tasks of one service through the Lambda code path (dispatchEvent with the same wiring as
  * the handler) against the emulator's DynamoDB and SNS and a local Slack server: messages sent, state-table and
- * ECS calls per event, and per-event latency. Needs the emulator (bash scripts/emulator.sh install).
+ * ECS calls per event, and per-event latency. State-table calls are also counted around each event and split
+ * by operation for the events that were sent (a Slack post during the event) and those counted into the
+ * flood window. Needs the emulator (bash scripts/emulator.sh install).
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -20,6 +22,17 @@ export interface FloodResult {
   emails: number;
   stateTableCallsPerEvent: number;
   stateTableCalls: Record<string, number>;
+  /** Events sent on their own (the first of the window) and counted into it (not sent). */
+  sentEvents: number;
+  countedEvents: number;
+  stateTableCallsPerSentEvent: number;
+  stateTableCallsPerCountedEvent: number;
+  /**
+   * The stopped task's own calls (claim, flood count, completion, history rows; not the history line's Query nor
+   * the crash-loop hook's calls) per event, by operation (UpdateItem, TransactWriteItems, BatchWriteItem ...).
+   */
+  sentEventCallsByOperation: Record<string, number>;
+  countedEventCallsByOperation: Record<string, number>;
   ecsCallsPerEvent: number;
   ecsCalls: Record<string, number>;
   eventsPerSecond: number;
@@ -31,12 +44,58 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 }
 
-function countCalls(client: Counted, into: Record<string, number>): void {
+/** Every partition key a state-table request names (its key, item, transaction items or key condition). */
+function partitionKeys(input: Record<string, unknown>): string[] {
+  const writes = Array.isArray(input.TransactItems)
+    ? (input.TransactItems as Record<string, Record<string, unknown>>[]).flatMap((item) =>
+        Object.values(item),
+      )
+    : [input];
+  const requests = input.RequestItems
+    ? Object.values(
+        input.RequestItems as Record<string, { PutRequest?: { Item?: Record<string, unknown> } }[]>,
+      )
+        .flat()
+        .map((request): Record<string, unknown> => request.PutRequest ?? {})
+    : [];
+  // The document client's requests are not marshalled yet when counted: a key is a string (or `{ S }`).
+  const text = (value: unknown) =>
+    typeof value === "string" ? value : ((value as { S?: string } | undefined)?.S ?? "");
+  const keys = [...writes, ...requests].map((write) =>
+    text(((write.Key ?? write.Item) as { pk?: unknown } | undefined)?.pk),
+  );
+  const values = input.ExpressionAttributeValues as Record<string, unknown> | undefined;
+  return [...keys, text(values?.[":pk"])].filter((key) => key !== "");
+}
+
+/**
+ * What a state-table call is for: the stopped task's own claim, flood count, completion and history rows
+ * (`stop`, issue 19 item 3), the history line read for a message that goes out (`context`), or another flow on
+ * the way (the crash-loop hook's records and reports).
+ */
+function purposeOf(operation: string, keys: string[]): "stop" | "context" | "other" {
+  if (
+    keys.some(
+      (key) => key.startsWith("crashloop#") || key.startsWith("rollback#") || key.includes("check-failed"),
+    )
+  )
+    return "other";
+  if (operation === "Query" && keys.every((key) => key.startsWith("history#"))) return "context";
+  return "stop";
+}
+
+/** Calls by operation (`UpdateItem` for `UpdateItemCommand`), and the stop's own calls apart when asked. */
+function countCalls(client: Counted, into: Record<string, number>, stopCalls?: Record<string, number>): void {
   client.middlewareStack.add(
-    (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) =>
-      async (args: unknown) => {
-        const name = context.commandName ?? "unknown";
+    (next: (args: { input?: unknown }) => Promise<unknown>, context: { commandName?: string }) =>
+      async (args: { input?: unknown }) => {
+        const name = (context.commandName ?? "unknown").replace(/Command$/, "");
         into[name] = (into[name] ?? 0) + 1;
+        if (
+          stopCalls &&
+          purposeOf(name, partitionKeys((args.input ?? {}) as Record<string, unknown>)) === "stop"
+        )
+          stopCalls[name] = (stopCalls[name] ?? 0) + 1;
         return next(args);
       },
     { step: "initialize", name: "benchCallCounter" },
@@ -72,9 +131,10 @@ export async function benchFlood(root: string, count = 1000): Promise<FloodResul
     );
     const taskDefinitionArn = registered.taskDefinition?.taskDefinitionArn ?? "";
     const stateCalls: Record<string, number> = {};
+    const stopCalls: Record<string, number> = {};
     const ecsCalls: Record<string, number> = {};
     const logsCalls: Record<string, number> = {};
-    countCalls(dynamoClient() as unknown as Counted, stateCalls);
+    countCalls(dynamoClient() as unknown as Counted, stateCalls, stopCalls);
     countCalls(ecsClient() as unknown as Counted, ecsCalls);
     countCalls((await logsClient()) as unknown as Counted, logsCalls);
 
@@ -93,6 +153,10 @@ export async function benchFlood(root: string, count = 1000): Promise<FloodResul
     ) as { id: string; detail: Record<string, unknown> };
     const cluster = "arn:aws:ecs:us-east-1:123456789012:cluster/prod";
     const latencies: number[] = [];
+    const byOutcome = { sent: { events: 0, calls: {} }, counted: { events: 0, calls: {} } } as Record<
+      "sent" | "counted",
+      { events: number; calls: Record<string, number> }
+    >;
     const started = performance.now();
     for (let i = 0; i < count; i++) {
       const taskId = i.toString(16).padStart(32, "0");
@@ -109,9 +173,18 @@ export async function benchFlood(root: string, count = 1000): Promise<FloodResul
           version: 3,
         },
       };
+      const callsBefore = { ...stopCalls };
+      const postsBefore = slack.requests.length;
       const t = performance.now();
       await dispatchEvent(event, deps);
       latencies.push(performance.now() - t);
+      const sent = slack.requests.slice(postsBefore).some((post) => post.body.includes(taskId));
+      const outcome = byOutcome[sent ? "sent" : "counted"];
+      outcome.events++;
+      for (const [operation, calls] of Object.entries(stopCalls)) {
+        const made = calls - (callsBefore[operation] ?? 0);
+        if (made > 0) outcome.calls[operation] = (outcome.calls[operation] ?? 0) + made;
+      }
     }
     const seconds = (performance.now() - started) / 1000;
     // The window is still open: the scheduled sweep sends the digest once it closes.
@@ -119,12 +192,29 @@ export async function benchFlood(root: string, count = 1000): Promise<FloodResul
     const emails = (await fetchPublishedSnsMessages(moto.endpoint)).length;
     const sum = (calls: Record<string, number>) => Object.values(calls).reduce((a, b) => a + b, 0);
     const sorted = [...latencies].sort((a, b) => a - b);
+    const perEvent = ({ events, calls }: { events: number; calls: Record<string, number> }) =>
+      Object.fromEntries(
+        Object.entries(calls).map(([operation, n]) => [
+          operation,
+          Number((n / Math.max(1, events)).toFixed(3)),
+        ]),
+      );
     return {
       events: count,
       slackPosts: slack.requests.length,
       emails,
       stateTableCallsPerEvent: Number((sum(stateCalls) / count).toFixed(2)),
       stateTableCalls: stateCalls,
+      sentEvents: byOutcome.sent.events,
+      countedEvents: byOutcome.counted.events,
+      stateTableCallsPerSentEvent: Number(
+        (sum(byOutcome.sent.calls) / Math.max(1, byOutcome.sent.events)).toFixed(2),
+      ),
+      stateTableCallsPerCountedEvent: Number(
+        (sum(byOutcome.counted.calls) / Math.max(1, byOutcome.counted.events)).toFixed(3),
+      ),
+      sentEventCallsByOperation: perEvent(byOutcome.sent),
+      countedEventCallsByOperation: perEvent(byOutcome.counted),
       ecsCallsPerEvent: Number(((sum(ecsCalls) + sum(logsCalls)) / count).toFixed(3)),
       ecsCalls: {
         ...ecsCalls,

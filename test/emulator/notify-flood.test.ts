@@ -116,6 +116,7 @@ describe("flood control against moto", () => {
     expect(sweep.digests.map((d) => d.count)).toEqual([999]);
     expect(slackPosts).toBe(2);
     expect(snsPublishes).toBe(2);
-    expect(floodCalls / events.length).toBeLessThan(3.1);
+    // One TransactWriteItems per counted stop (issue 19 item 3); racing openers of the first wave count once more.
+    expect(floodCalls / events.length).toBeLessThan(1.5);
   }, 120_000);
 });

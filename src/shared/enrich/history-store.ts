@@ -1,6 +1,7 @@
 /**
- * Incident history in the state table (layout in history.ts): one BatchWriteItem per diagnosis, one Query
- * per question. Items expire through the table's TTL attribute `expiresAt` after the retention (30 days by
+ * Incident history in the state table (layout in history.ts): one BatchWriteItem per diagnosis written on its
+ * own, one Query per question. A stopped task's rows are usually written by the notification store in the same
+ * transaction as the stop's claim and flood count (`rowsFor`, NotifyMeta.rows): no call of their own. Items expire through the table's TTL attribute `expiresAt` after the retention (30 days by
  * default). AWS errors are thrown: the caller logs them and sends the alert anyway.
  */
 import {
@@ -54,6 +55,11 @@ export interface RecentStopsQuery {
 export interface HistoryStore {
   /** Records the stop twice (by group, by cluster); a redelivered event overwrites its own record. */
   recordDiagnosis(diagnosis: Diagnosis): Promise<HistoryStop>;
+  /**
+   * The two items `recordDiagnosis` writes, for another writer to put in its own transaction (the stop's
+   * claim); absent: the stop is recorded with `recordDiagnosis` only.
+   */
+  rowsFor?(diagnosis: Diagnosis): StoredItem[];
   /** Stops since the given time, oldest first, one per task. */
   recentStops(query: RecentStopsQuery): Promise<HistoryStop[]>;
 }
@@ -61,7 +67,7 @@ export interface HistoryStore {
 export const DEFAULT_RECENT_LIMIT = 1000;
 const WRITE_ATTEMPTS = 3;
 
-type StoredItem = Record<string, unknown>;
+export type StoredItem = Record<string, unknown>;
 
 function toStop(item: StoredItem): HistoryStop | undefined {
   const text = (name: string) => (typeof item[name] === "string" ? (item[name] as string) : undefined);
@@ -139,20 +145,30 @@ export function createHistoryStore(options: HistoryStoreOptions): HistoryStore {
     return items;
   }
 
-  return {
-    async recordDiagnosis(diagnosis) {
-      const nowMs = now();
-      const stop = stopFromDiagnosis(diagnosis, nowMs);
-      const keys = historyKeys({ ...stop, cluster: `${options.clusterKeyPrefix ?? ""}${stop.cluster}` });
-      const expiresAt = Math.ceil((nowMs + retentionMs) / 1000);
-      // Optional fields (culprit, exitCode) are absent from the item rather than stored empty.
-      const body = withoutUndefined({ ...stop, expiresAt });
-      await write([
+  function rowsOf(diagnosis: Diagnosis): { stop: HistoryStop; items: StoredItem[] } {
+    const nowMs = now();
+    const stop = stopFromDiagnosis(diagnosis, nowMs);
+    const keys = historyKeys({ ...stop, cluster: `${options.clusterKeyPrefix ?? ""}${stop.cluster}` });
+    const expiresAt = Math.ceil((nowMs + retentionMs) / 1000);
+    // Optional fields (culprit, exitCode) are absent from the item rather than stored empty.
+    const body = withoutUndefined({ ...stop, expiresAt });
+    return {
+      stop,
+      items: [
         { ...keys.byGroup, ...body },
         { ...keys.byCluster, ...body },
-      ]);
+      ],
+    };
+  }
+
+  return {
+    async recordDiagnosis(diagnosis) {
+      const { stop, items } = rowsOf(diagnosis);
+      await write(items);
       return stop;
     },
+
+    rowsFor: (diagnosis) => rowsOf(diagnosis).items,
 
     async recentStops(request) {
       const cluster = `${options.clusterKeyPrefix ?? ""}${clusterName(request.cluster)}`;

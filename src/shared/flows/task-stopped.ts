@@ -15,6 +15,7 @@ import type { Log } from "../log.js";
 import { fromDiagnosis } from "../notify/from-diagnosis.js";
 import type { Message } from "../notify/message.js";
 import type { ChannelOutcome, Notifier } from "../notify/port.js";
+import type { EventRows } from "../notify/store/types.js";
 import { muteActions } from "../slack-actions/offers.js";
 import {
   type AlertContext,
@@ -166,7 +167,6 @@ export async function handleTaskStateChange(
     culprit: diagnosis.culprit?.name,
   });
   const enrichment = enrichmentFor(enabled, diagnosis);
-  // Recorded while the hooks run: a job's failure belongs in the history even when its hook sends the alert.
   // Only a STOPPED event is recorded (a Spot notice's task is still running; its STOPPED event follows), dated
   // by the event when it has no stoppedAt, so every copy of the task's stop has the same record key.
   const stopped = task.lastStatus === "STOPPED";
@@ -175,10 +175,19 @@ export async function handleTaskStateChange(
     occurredAt !== undefined && !diagnosis.stoppedAt
       ? { ...diagnosis, stoppedAt: new Date(occurredAt).toISOString() }
       : diagnosis;
-  const recording =
+  const recordAlone = () =>
     enrichment && remaining && stopped
       ? recordStop(record, enrichment, remaining, deps.log)
       : Promise.resolve();
+  // The stop's history rows ride on the notification's claim (one transaction with the flood count); they are
+  // written on their own only when the notification did not write them (a hook sent the alert, a duplicate copy).
+  const rowsFor = enrichment?.history?.rowsFor?.bind(enrichment.history);
+  const rows: EventRows | undefined =
+    rowsFor && remaining && stopped ? { items: rowsFor(record), written: false } : undefined;
+  // Without rows, recorded while the hooks run: a job's failure belongs in the history even when its hook sends
+  // the alert.
+  const recording = rows ? undefined : recordAlone();
+  const recordUnlessWritten = () => recording ?? (rows?.written ? Promise.resolve() : recordAlone());
   let notifiedByHook = false;
   try {
     for (const hook of deps.hooks ?? []) {
@@ -186,11 +195,11 @@ export async function handleTaskStateChange(
       if (result?.notified) notifiedByHook = true;
     }
   } catch (error) {
-    await recording;
+    await recordUnlessWritten();
     throw error;
   }
   if (notifiedByHook) {
-    await recording;
+    await recordUnlessWritten();
     return { status: "diagnosed", diagnosis, outcomes: [] };
   }
   const env = { account: event.account, region: event.region, time: event.time };
@@ -213,8 +222,9 @@ export async function handleTaskStateChange(
   const throttleKey = `${deps.keyPrefix ?? ""}${taskThrottleKey(diagnosis)}`;
   const serviceArn = serviceArnOf(task);
   const at = occurredAt ?? Date.now();
-  const [outcomes] = await Promise.all([
-    deps.notify(withMuteButtons(fromDiagnosis(diagnosis, env), serviceArn), {
+  let outcomes: ChannelOutcome[];
+  try {
+    outcomes = await deps.notify(withMuteButtons(fromDiagnosis(diagnosis, env), serviceArn), {
       dedupeKey: taskDedupeKey(event),
       throttleKey,
       serviceArn,
@@ -222,8 +232,10 @@ export async function handleTaskStateChange(
       ...(occurredAt !== undefined ? { occurredAt } : {}),
       prepare,
       thread: stoppedTaskThread(event, diagnosis, throttleKey, serviceArn, at),
-    }),
-    recording,
-  ]);
+      ...(rows ? { rows } : {}),
+    });
+  } finally {
+    await recordUnlessWritten();
+  }
   return { status: "diagnosed", diagnosis, outcomes };
 }

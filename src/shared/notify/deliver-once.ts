@@ -1,8 +1,9 @@
 /**
  * Steps 2-5 of sending a message, around one dedupe claim: claim the key (a copy already done or in flight is
- * skipped as duplicate), let flood control decide once per event, gather costly context, deliver to every
- * channel not delivered before, then complete the claim — or release it and throw DeliveryError, so a retry
- * posts only to the channels that failed.
+ * skipped as duplicate) — for a message with a throttle key together with flood control's verdict and the
+ * event's own rows, in one write when it is counted — gather costly context, deliver to every channel not
+ * delivered before, then complete the claim — or release it and throw DeliveryError, so a retry posts only to
+ * the channels that failed.
  */
 import { randomUUID } from "node:crypto";
 import type { ChannelOutcomes } from "./channel-plan.js";
@@ -16,15 +17,19 @@ import type { TeamsPayload } from "./render/teams-card.js";
 import type { ServiceContext } from "./service-context.js";
 import { slackErrorAction } from "./slack-app/errors-of.js";
 import type { SlackRoute } from "./slack-app/thread-delivery.js";
-import type { ThrottleVerdict } from "./store/types.js";
+import type { ClaimRequest, EventRows, PendingDigest, ThrottleHit, ThrottleVerdict } from "./store/types.js";
 import { DeliveryError, PagerDutyRejectedError, TeamsRejectedError } from "./transports/errors.js";
 
 const MIN_LEASE_MS = 30_000;
 const MAX_LEASE_MS = 15 * 60_000;
 const DEFAULT_LEASE_MS = 5 * 60_000;
 
-/** Flood control's verdict for the event, and what must go out before the message (a due digest). */
-export type Decide = () => Promise<{ verdict: ThrottleVerdict; before?: () => Promise<void> }>;
+/** Flood control of a message with a throttle key: what the store is asked, and how a due digest goes out. */
+export interface FloodControl {
+  hit: ThrottleHit;
+  /** Sends the digest of the window that ended, before the message; never throws (the sweep retries it). */
+  sendDigestFirst: (digest: PendingDigest) => Promise<void>;
+}
 
 /** Adds costly context to a message that really goes out. */
 export type Prepare = (message: Message) => Promise<Message>;
@@ -156,8 +161,8 @@ async function prepareSafely(ctx: ServiceContext, prepare: Prepare, message: Mes
 
 /**
  * Claims `dedupeKey`, delivers `message` to `targets` not yet delivered, and completes or releases the
- * claim. `decide` runs once per event (not on retries) and may turn the message into a counted one.
- * Fills in `outcome` for every target.
+ * claim. With `flood`, the store decides once per event (not on retries) whether it is sent or counted,
+ * in the same write as the claim. Fills in `outcome` for every target.
  */
 export async function deliverOnce(
   ctx: ServiceContext,
@@ -165,37 +170,43 @@ export async function deliverOnce(
   targets: ChannelName[],
   dedupeKey: string,
   outcome: ChannelOutcomes,
-  decide: Decide,
+  flood: FloodControl | undefined,
   prepare?: Prepare,
   route: DeliveryRoute = {},
+  /** Rows of the event (a stop's history) written with its claim where the store can; see EventRows. */
+  rows?: EventRows,
 ): Promise<"done" | "in-flight"> {
   const { store, clock, logger } = ctx;
   const owner = randomUUID();
-  const claim = await store.claim(dedupeKey, { owner, now: clock(), leaseMs: leaseMs(ctx) });
+  const request: ClaimRequest = { owner, now: clock(), leaseMs: leaseMs(ctx) };
+  const claim = flood
+    ? await store.claimThrottled(dedupeKey, request, flood.hit, rows?.items)
+    : { ...(await store.claim(dedupeKey, request)), rowsWritten: false };
   if (claim.status === "duplicate") {
     mark(outcome, targets, { status: "skipped", reason: "duplicate" });
     return claim.state;
   }
-  let verdict: ThrottleVerdict | undefined = claim.verdict;
+  if (claim.status === "counted") {
+    if (rows && claim.rowsWritten) rows.written = true;
+    await touchThread(ctx, message, targets, route);
+    await touchProblem(ctx, targets, route);
+    mark(outcome, targets, { status: "skipped", reason: "throttled" });
+    return "done";
+  }
+  if (rows && claim.rowsWritten) rows.written = true;
+  // A message without flood control is sent; a retry keeps the verdict its first attempt stored.
+  const verdict: ThrottleVerdict = claim.verdict ?? "send";
   // What this attempt delivered, kept with the released claim if a later step fails.
   let deliveredNow: ChannelName[] = [];
   try {
-    let before: (() => Promise<void>) | undefined;
-    let decidedNow = false;
-    if (!verdict) {
-      ({ verdict, before } = await decide());
-      decidedNow = true;
-    }
     if (verdict === "counted") {
-      if (decidedNow) {
-        await touchThread(ctx, message, targets, route);
-        await touchProblem(ctx, targets, route);
-      }
+      // An attempt that counted the event and failed before completing it: complete it now.
       await store.complete(dedupeKey, verdict, [], clock());
       mark(outcome, targets, { status: "skipped", reason: "throttled" });
       return "done";
     }
-    await before?.();
+    const digest = "digest" in claim ? claim.digest : undefined;
+    if (digest && flood) await flood.sendDigestFirst(digest);
     // Context that costs AWS calls is gathered only now, for a message that really goes out.
     const prepared = prepare ? await prepareSafely(ctx, prepare, message) : message;
     // A preparation that rebuilds the message keeps what the pipeline added (the account's name).
@@ -204,22 +215,29 @@ export async function deliverOnce(
         ? { ...prepared, accountName: message.accountName }
         : prepared;
     const sendVerdict = verdict;
-    const pending = targets.filter((channel) => !claim.delivered.includes(channel));
-    const report = await deliverOrEmail(
-      ctx,
-      ready,
-      targets,
-      targets.map((channel) => channelSender(ctx, channel, ready, route)),
-      {
-        alreadyDelivered: claim.delivered,
-        logger,
-        // With one channel the completing write records it; with more, each success is saved at once.
-        onDelivered:
-          pending.length > 1
-            ? (channel) => store.recordDelivered(dedupeKey, channel, sendVerdict, clock())
-            : undefined,
+    // Each success is saved at once while another channel is still in flight (a crash then re-sends only
+    // what was not saved); the last channel to finish is saved by the completing (or releasing) write.
+    let inFlight = targets.filter((channel) => !claim.delivered.includes(channel)).length;
+    const senders = targets.map((channel) => {
+      const sender = channelSender(ctx, channel, ready, route);
+      return {
+        channel,
+        send: async () => {
+          try {
+            await sender.send();
+          } finally {
+            inFlight--;
+          }
+        },
+      };
+    });
+    const report = await deliverOrEmail(ctx, ready, targets, senders, {
+      alreadyDelivered: claim.delivered,
+      logger,
+      onDelivered: async (channel) => {
+        if (inFlight > 0) await store.recordDelivered(dedupeKey, channel, sendVerdict, clock());
       },
-    );
+    });
     for (const [channel, result] of Object.entries(report.results)) {
       outcome[channel as ChannelName] =
         result.status === "sent"

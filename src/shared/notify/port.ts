@@ -4,6 +4,7 @@
  * selects channels).
  */
 import type { Message } from "./message.js";
+import type { EventRows } from "./store/types.js";
 import type { ThreadMeta } from "./threads/types.js";
 
 export interface NotifyMeta {
@@ -42,6 +43,12 @@ export interface NotifyMeta {
    * rollback completed, the service is steady again, the job's next run succeeded) and its open incident closes.
    */
   problem?: ProblemRef;
+  /**
+   * State-table rows of the event (a stop's incident history), written in the same transaction as its claim and
+   * flood count; `written` tells the caller whether it must still write them itself (duplicate copy, retry, no
+   * channel, dry run, or a notifier without a state table).
+   */
+  rows?: EventRows;
 }
 
 export interface ProblemRef {

@@ -29,16 +29,9 @@ export async function sendDigest(ctx: ServiceContext, digest: PendingDigest): Pr
     const state =
       targets.length === 0
         ? "done"
-        : await deliverOnce(
-            ctx,
-            message,
-            targets,
-            digest.dedupeKey,
-            outcome,
-            async () => ({ verdict: "send" }),
-            undefined,
-            { thread: digestThread(digest) },
-          );
+        : await deliverOnce(ctx, message, targets, digest.dedupeKey, outcome, undefined, undefined, {
+            thread: digestThread(digest),
+          });
     if (state === "done") {
       await ctx.store.settleDigest(digest);
       result.settled = true;

@@ -3,8 +3,9 @@
  *
  *   1. routing (severity minimums, service tags) picks the channels; none -> nothing is written
  *   2. claim the dedupe key: a copy of an event already done or in flight is skipped as duplicate
- *   3. flood control (only with a throttleKey): the first message of a window is sent, the rest counted;
- *      the verdict is stored with the claim, so a retry does not count itself a second time
+ *   3. flood control (only with a throttleKey), in the claim's own write: the first message of a window is
+ *      sent, the rest counted; the verdict is stored with the claim, so a retry does not count itself a second
+ *      time. The event's rows (a stop's history, `meta.rows`) are written in the same write where it can
  *   4. a digest due for the same key (window ended) goes out first, then the message
  *   5. deliver to every channel not delivered before; success completes the claim, failure releases
  *      it and throws DeliveryError so Lambda retries (only the failed channels) or dead-letters
@@ -13,7 +14,7 @@
  */
 import { routeChannels } from "./channel-plan.js";
 import { renderFor } from "./channel-render.js";
-import { type Decide, deliverOnce } from "./deliver-once.js";
+import { deliverOnce, type FloodControl } from "./deliver-once.js";
 import type { Message } from "./message.js";
 import type { DigestOutcome, NotifyOutcome } from "./outcomes.js";
 import type { NotifyMeta, ProblemRef } from "./port.js";
@@ -32,37 +33,36 @@ function groupOf(message: Message, scope: string): string {
 
 /**
  * Flood control for one event (step 3-4): without a throttle key every message is sent; with one, the store
- * counts it into its window, and a digest of the window that ended is sent first (into `result.digest`).
+ * counts it into its window as it claims it, and a digest of the window that ended is sent first (into
+ * `result.digest`).
  */
-function floodDecision(
+function floodControl(
   ctx: ServiceContext,
   message: Message,
   meta: NotifyMeta,
   result: NotifyOutcome,
-): Decide {
+): FloodControl | undefined {
   const { clock, logger } = ctx;
   const throttleKey = meta.throttleKey;
-  return async () => {
-    if (!throttleKey) return { verdict: "send" as const };
-    const subject: ThrottleSubject = {
-      kind: message.kind,
-      category: message.category,
-      scope: throttleKey,
-      group: groupOf(message, throttleKey),
-      severity: message.severity,
-      service: message.service,
-      cluster: message.cluster,
-      serviceArn: meta.serviceArn,
-    };
-    // Windows run on the event's own time (capped by the clock: a future-dated event must not hold a
-    // window open), so a replay counts what the live run counted.
-    const now = Math.min(Number.isFinite(meta.occurredAt) ? Number(meta.occurredAt) : clock(), clock());
-    const stop = meta.taskArn ? { taskArn: meta.taskArn, at: now } : undefined;
-    const hit = await ctx.store.hit(subject, now, ctx.throttleWindowMs, stop);
-    if (hit.verdict === "counted" || !hit.digest) return { verdict: hit.verdict };
-    const digest = hit.digest;
+  if (!throttleKey) return undefined;
+  const subject: ThrottleSubject = {
+    kind: message.kind,
+    category: message.category,
+    scope: throttleKey,
+    group: groupOf(message, throttleKey),
+    severity: message.severity,
+    service: message.service,
+    cluster: message.cluster,
+    serviceArn: meta.serviceArn,
+  };
+  // Windows run on the event's own time (capped by the clock: a future-dated event must not hold a
+  // window open), so a replay counts what the live run counted.
+  const now = Math.min(Number.isFinite(meta.occurredAt) ? Number(meta.occurredAt) : clock(), clock());
+  const stop = meta.taskArn ? { taskArn: meta.taskArn, at: now } : undefined;
+  return {
+    hit: { subject, now, windowMs: ctx.throttleWindowMs, ...(stop ? { stop } : {}) },
     // The digest of the ended window goes first; if it fails the sweep retries it, the message still goes.
-    const before = async () => {
+    sendDigestFirst: async (digest) => {
       try {
         result.digest = await sendDigest(ctx, digest);
       } catch (error) {
@@ -75,8 +75,7 @@ function floodDecision(
             ? (error.outcome as DigestOutcome)
             : { throttleKey: digest.throttleKey, count: digest.count, channels: {}, settled: false };
       }
-    };
-    return { verdict: "send" as const, before };
+    },
   };
 }
 
@@ -152,7 +151,7 @@ export async function sendMessage(
       targets,
       meta.dedupeKey,
       outcome,
-      floodDecision(ctx, message, meta, result),
+      floodControl(ctx, message, meta, result),
       meta.prepare,
       {
         thread: withIdle(meta.thread, ctx.throttleWindowMs),
@@ -160,6 +159,7 @@ export async function sendMessage(
         cardOnly: slack.cardOnly,
         problem,
       },
+      meta.rows,
     );
   } catch (error) {
     if (error instanceof DeliveryError) throw new DeliveryError(error.failures, result);

@@ -5,6 +5,8 @@
  * State machine of an `event#<dedupeKey>` item:
  *
  *   (absent) --claim--> claimed(owner, leaseUntil)
+ *   (absent) --claim + flood count, one transaction (dynamo-flood-claim.ts)--> done(counted)
+ *   (absent) --claim + window opened, one transaction--> claimed(owner, leaseUntil, verdict send)
  *   claimed --channel delivered--> claimed + deliveredTo += channel   (recorded as soon as it is known)
  *   claimed --all channels delivered or counted--> done               (copies arriving later: duplicate)
  *   claimed --attempt failed--> lease released (leaseUntil = 0)       (Lambda's retry claims it again)

@@ -2,7 +2,8 @@
  * Flood control on DynamoDB (transitions in throttle-window.ts).
  *
  * Items: `throttle#<kind#category#scope>` / `window` holds the window state; the hot path is a single
- * conditional `ADD pending :1` while the window is open. Every other transition is a compare-and-swap
+ * conditional `ADD pending :1` while the window is open. A notification's own path does it in the same
+ * transaction as its claim (dynamo-flood-claim.ts); `hit` here is the window alone (a retry's fallback, tests). Every other transition is a compare-and-swap
  * PutItem on `version` (and `pending`, in case a skewed clock still counted into an ended window).
  * When a window opens, a pointer `digest-due` / `<windowEndIso>#<key>` is written so the sweep can Query
  * the windows that have ended (`sk <= now`) without a Scan; the sweep deletes pointers it has handled.
@@ -48,7 +49,8 @@ export class ThrottleContentionError extends Error {
   }
 }
 
-function stateFromItem(item: StoredItem | undefined): WindowState | undefined {
+/** The window state of a stored `throttle#` item (undefined: no item). */
+export function stateFromItem(item: StoredItem | undefined): WindowState | undefined {
   if (!item) return undefined;
   const subject: ThrottleSubject = {
     kind: itemString(item, "kind") ?? "",
@@ -81,39 +83,48 @@ function stateFromItem(item: StoredItem | undefined): WindowState | undefined {
 
 const optList = (values: string[] | undefined) => (values && values.length > 0 ? values : undefined);
 
+/** The stored `throttle#` item of a window state. */
+export function windowItem(
+  table: Pick<StateTable, "retentionMs">,
+  throttleKey: string,
+  state: WindowState,
+  now: number,
+): StoredItem {
+  const { subject } = state;
+  return withoutUndefined({
+    ...keys.throttle(throttleKey),
+    version: state.version,
+    kind: subject.kind,
+    category: subject.category,
+    scope: subject.scope,
+    group: subject.group,
+    severity: subject.severity,
+    service: subject.service,
+    cluster: subject.cluster,
+    serviceArn: subject.serviceArn,
+    windowStart: state.windowStart,
+    windowEnd: state.windowEnd,
+    pending: state.pending,
+    lastAt: state.lastAt,
+    due: state.due,
+    dueSince: state.dueSince,
+    dueLastAt: state.dueLastAt,
+    firstStopAt: state.firstStopAt,
+    lastStopAt: state.lastStopAt,
+    tasks: optList(state.tasks),
+    dueFirstStopAt: state.dueFirstStopAt,
+    dueLastStopAt: state.dueLastStopAt,
+    dueTasks: optList(state.dueTasks),
+    expiresAt: expiresAtSeconds(now, table.retentionMs),
+  });
+}
+
 export function dynamoThrottleStore(table: StateTable): ThrottleStore {
   const { client, tableName } = table;
   const stateKey = (throttleKey: string) => keys.throttle(throttleKey);
 
-  function itemFromState(throttleKey: string, state: WindowState, now: number): StoredItem {
-    const { subject } = state;
-    return withoutUndefined({
-      ...stateKey(throttleKey),
-      version: state.version,
-      kind: subject.kind,
-      category: subject.category,
-      scope: subject.scope,
-      group: subject.group,
-      severity: subject.severity,
-      service: subject.service,
-      cluster: subject.cluster,
-      serviceArn: subject.serviceArn,
-      windowStart: state.windowStart,
-      windowEnd: state.windowEnd,
-      pending: state.pending,
-      lastAt: state.lastAt,
-      due: state.due,
-      dueSince: state.dueSince,
-      dueLastAt: state.dueLastAt,
-      firstStopAt: state.firstStopAt,
-      lastStopAt: state.lastStopAt,
-      tasks: optList(state.tasks),
-      dueFirstStopAt: state.dueFirstStopAt,
-      dueLastStopAt: state.dueLastStopAt,
-      dueTasks: optList(state.dueTasks),
-      expiresAt: expiresAtSeconds(now, table.retentionMs),
-    });
-  }
+  const itemFromState = (throttleKey: string, state: WindowState, now: number) =>
+    windowItem(table, throttleKey, state, now);
 
   /** Writes `next` only if nobody changed `previous` meanwhile; false when the race was lost. */
   async function swap(

@@ -10,7 +10,14 @@ import {
   openWindow,
   type WindowState,
 } from "./throttle-window.js";
-import { type DuePointer, type NotificationStore, type ThrottleVerdict, throttleKeyOf } from "./types.js";
+import {
+  type DuePointer,
+  type EventRow,
+  type NotificationStore,
+  type ThrottleSubject,
+  type ThrottleVerdict,
+  throttleKeyOf,
+} from "./types.js";
 
 interface EventRecord {
   owner?: string;
@@ -24,20 +31,31 @@ interface EventRecord {
 export interface MemoryStore extends NotificationStore {
   /** Number of store operations performed, to compare with the DynamoDB store's call counts. */
   readonly operations: number;
+  /** Rows written with events' claims, by `pk` and `sk` (a stop's incident history). */
+  readonly rows: ReadonlyMap<string, EventRow>;
 }
 
 export function memoryStore(): MemoryStore {
   const events = new Map<string, EventRecord>();
   const windows = new Map<string, WindowState>();
   const pointers = new Map<string, DuePointer>();
+  const rows = new Map<string, EventRow>();
   let operations = 0;
   const op = () => {
     operations++;
   };
 
-  return {
+  const writeRows = (items: readonly EventRow[]) => {
+    for (const row of items) rows.set(`${String(row.pk)}\n${String(row.sk)}`, { ...row });
+  };
+
+  const store: MemoryStore = {
     get operations() {
       return operations;
+    },
+
+    get rows() {
+      return rows;
     },
 
     async claim(dedupeKey, { owner, now, leaseMs }) {
@@ -85,6 +103,44 @@ export function memoryStore(): MemoryStore {
       for (const channel of delivered) record.delivered.add(channel);
     },
 
+    // Mirrors the DynamoDB store's calls: a count is one operation, opening a window two (the failed count, the open).
+    async claimThrottled(dedupeKey, request, { subject, now, windowMs, stop }, items = []) {
+      op();
+      const record = events.get(dedupeKey);
+      if (record?.doneAt !== undefined) return { status: "duplicate", state: "done" };
+      if (record && record.leaseUntil > request.now) return { status: "duplicate", state: "in-flight" };
+      if (record?.verdict) {
+        const claim = await store.claim(dedupeKey, request);
+        if (claim.status === "duplicate") return claim;
+        return { ...claim, verdict: record.verdict, rowsWritten: false };
+      }
+      const next: EventRecord = record ?? { leaseUntil: 0, attempts: 0, delivered: new Set() };
+      next.attempts++;
+      events.set(dedupeKey, next);
+      const throttleKey = throttleKeyOf(subject);
+      const state = windows.get(throttleKey);
+      writeRows(items);
+      if (state && isWindowOpen(state, now)) {
+        windows.set(throttleKey, countInto(state, now, stop));
+        next.verdict = "counted";
+        next.doneAt = request.now;
+        return { status: "counted", rowsWritten: true };
+      }
+      op();
+      next.verdict = "send";
+      next.owner = request.owner;
+      next.leaseUntil = request.now + request.leaseMs;
+      const { digest } = openInto(throttleKey, state, subject, now, windowMs);
+      return {
+        status: "claimed",
+        verdict: "send",
+        delivered: [...next.delivered],
+        attempt: next.attempts,
+        ...(digest ? { digest } : {}),
+        rowsWritten: true,
+      };
+    },
+
     async hit(subject, now, windowMs, stop) {
       op();
       const throttleKey = throttleKeyOf(subject);
@@ -93,12 +149,7 @@ export function memoryStore(): MemoryStore {
         windows.set(throttleKey, countInto(state, now, stop));
         return { verdict: "counted" };
       }
-      const { next, digest } = openWindow(state, subject, now, windowMs);
-      windows.set(throttleKey, next);
-      const windowEnd = next.windowEnd ?? now + windowMs;
-      const ref = `${new Date(windowEnd).toISOString()}#${throttleKey}`;
-      pointers.set(ref, { throttleKey, windowEnd, ref });
-      return { verdict: "send", digest };
+      return { verdict: "send", digest: openInto(throttleKey, state, subject, now, windowMs).digest };
     },
 
     async settleDigest(digest) {
@@ -140,4 +191,20 @@ export function memoryStore(): MemoryStore {
       pointers.delete(pointer.ref);
     },
   };
+  return store;
+
+  function openInto(
+    throttleKey: string,
+    state: WindowState | undefined,
+    subject: ThrottleSubject,
+    now: number,
+    windowMs: number,
+  ) {
+    const { next, digest } = openWindow(state, subject, now, windowMs);
+    windows.set(throttleKey, next);
+    const windowEnd = next.windowEnd ?? now + windowMs;
+    const ref = `${new Date(windowEnd).toISOString()}#${throttleKey}`;
+    pointers.set(ref, { throttleKey, windowEnd, ref });
+    return { digest };
+  }
 }

@@ -115,4 +115,56 @@ export interface ThrottleStore {
   dropPointer(pointer: DuePointer): Promise<void>;
 }
 
-export type NotificationStore = DedupeStore & ThrottleStore;
+/** What flood control is asked about one event: its subject, the time its window logic runs on, its stop. */
+export interface ThrottleHit {
+  subject: ThrottleSubject;
+  now: number;
+  windowMs: number;
+  stop?: StopSample;
+}
+
+/** A state-table item (`pk`, `sk` and attributes) written together with an event's claim. */
+export type EventRow = Record<string, unknown>;
+
+/**
+ * Items that belong to an event (a stop's incident history rows), handed to the store so they are written in the
+ * same transaction as the event's claim. The store sets `written` when it wrote them; when it did not (a duplicate
+ * copy, a retry, a message no channel takes) the caller writes them itself.
+ */
+export interface EventRows {
+  readonly items: readonly EventRow[];
+  written: boolean;
+}
+
+export type FloodClaimResult =
+  /** A copy of an event already done or in flight: nothing was written. */
+  | { status: "duplicate"; state: "done" | "in-flight" }
+  /** Claimed, counted into the open window and completed, with the rows (unless DynamoDB refused them), in one write. */
+  | { status: "counted"; rowsWritten: boolean }
+  /**
+   * Claimed to be sent: this event opened its window (`digest`: the ended window's, to send first), or a retry
+   * found the verdict of an earlier attempt (then `rowsWritten` is false).
+   */
+  | {
+      status: "claimed";
+      verdict: ThrottleVerdict;
+      delivered: string[];
+      attempt: number;
+      digest?: PendingDigest;
+      rowsWritten: boolean;
+    };
+
+/**
+ * Claim and flood control of an event with a throttle key, folded into as few writes as keep the guarantees of
+ * `claim` + `hit` + `complete`: a counted event is one write; one that opens a window two (and `complete`).
+ */
+export interface FloodClaimStore {
+  claimThrottled(
+    dedupeKey: string,
+    request: ClaimRequest,
+    hit: ThrottleHit,
+    rows?: readonly EventRow[],
+  ): Promise<FloodClaimResult>;
+}
+
+export type NotificationStore = DedupeStore & ThrottleStore & FloodClaimStore;

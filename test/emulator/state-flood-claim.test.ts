@@ -1,0 +1,202 @@
+/**
+ * The DynamoDB store's claim with flood control (dynamo-flood-claim.ts) against moto: calls per outcome, and the
+ * guarantees of claim + hit + complete it folds together. moto answers a cancelled TransactWriteItems with
+ * CancellationReasons that carry each failed item's ALL_OLD image, which the store reads instead of a GetItem.
+ */
+import { DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
+import { beforeAll, describe, expect, it } from "vitest";
+import { dynamoNotificationStore } from "../../src/shared/notify/store/index.js";
+import type { ThrottleHit, ThrottleSubject } from "../../src/shared/notify/store/types.js";
+import { countingDynamoClient, createStateTable } from "../state/support/state-table.js";
+
+const TABLE = "state-flood-claim";
+const T0 = Date.parse("2024-05-01T10:00:00Z");
+const WINDOW = 10 * 60_000;
+const { client, calls, total, reset } = countingDynamoClient();
+const documents = DynamoDBDocumentClient.from(client);
+const store = dynamoNotificationStore(documents, TABLE);
+
+const subjectOf = (service: string): ThrottleSubject => ({
+  kind: "task-stopped",
+  category: "out-of-memory",
+  scope: `prod#service:${service}#out-of-memory`,
+  group: `service:${service}`,
+  severity: "critical",
+});
+const taskArn = (task: string) => `arn:aws:ecs:us-east-1:123456789012:task/prod/${task}`;
+const hit = (service: string, task: string, at: number): ThrottleHit => ({
+  subject: subjectOf(service),
+  now: at,
+  windowMs: WINDOW,
+  stop: { taskArn: taskArn(task), at },
+});
+const lease = (owner: string, now = T0) => ({ owner, now, leaseMs: 60_000 });
+const historyRows = (service: string, task: string) => [
+  { pk: `history#prod#service:${service}`, sk: `2024-05-01T10:00:00.000Z#${task}`, taskArn: taskArn(task) },
+  { pk: "history#prod", sk: `2024-05-01T10:00:00.000Z#service:${service}#${task}`, taskArn: taskArn(task) },
+];
+
+async function item(pk: string, sk: string) {
+  return (await documents.send(new GetCommand({ TableName: TABLE, Key: { pk, sk }, ConsistentRead: true })))
+    .Item;
+}
+const windowOf = (service: string) =>
+  item(`throttle#task-stopped#out-of-memory#prod#service:${service}#out-of-memory`, "window");
+
+beforeAll(async () => {
+  await createStateTable(client, TABLE);
+});
+
+describe("DynamoDB claim with flood control (moto)", () => {
+  it("opens the window for the first stop in two calls and completes it in a third", async () => {
+    reset();
+
+    const claimed = await store.claimThrottled(
+      "f1-t1",
+      lease("a"),
+      hit("f1", "t1", T0),
+      historyRows("f1", "t1"),
+    );
+    await store.complete("f1-t1", "send", ["slack"], T0);
+
+    expect(claimed).toEqual({
+      status: "claimed",
+      verdict: "send",
+      delivered: [],
+      attempt: 1,
+      rowsWritten: true,
+    });
+    expect(calls).toEqual({ TransactWriteItemsCommand: 2, UpdateItemCommand: 1 });
+    expect(await item("history#prod#service:f1", "2024-05-01T10:00:00.000Z#t1")).toBeDefined();
+    expect(await item("history#prod", "2024-05-01T10:00:00.000Z#service:f1#t1")).toBeDefined();
+  });
+
+  it("counts a stop into the open window in one call, done, with its history rows", async () => {
+    await store.claimThrottled("f2-t1", lease("a"), hit("f2", "t1", T0), []);
+    reset();
+
+    const counted = await store.claimThrottled(
+      "f2-t2",
+      lease("b"),
+      hit("f2", "t2", T0 + 1_000),
+      historyRows("f2", "t2"),
+    );
+
+    expect(counted).toEqual({ status: "counted", rowsWritten: true });
+    expect(total()).toBe(1);
+    expect(await item("event#f2-t2", "event")).toMatchObject({ verdict: "counted", doneAt: T0 });
+    expect(await windowOf("f2")).toMatchObject({ pending: 1, tasks: [taskArn("t2")] });
+    expect(await item("history#prod#service:f2", "2024-05-01T10:00:00.000Z#t2")).toBeDefined();
+  });
+
+  it("reports a copy of a counted stop as done without counting it or writing its rows again", async () => {
+    await store.claimThrottled("f3-t1", lease("a"), hit("f3", "t1", T0), []);
+    await store.claimThrottled("f3-t2", lease("b"), hit("f3", "t2", T0 + 1_000), []);
+    reset();
+
+    const copy = await store.claimThrottled(
+      "f3-t2",
+      lease("c"),
+      hit("f3", "t2", T0 + 2_000),
+      historyRows("f3", "t2"),
+    );
+
+    expect(copy).toEqual({ status: "duplicate", state: "done" });
+    expect(total()).toBe(1);
+    expect(await windowOf("f3")).toMatchObject({ pending: 1 });
+    expect(await item("history#prod#service:f3", "2024-05-01T10:00:00.000Z#t2")).toBeUndefined();
+  });
+
+  it("reports a copy arriving while the sending attempt holds its lease as in flight", async () => {
+    await store.claimThrottled("f4-t1", lease("a"), hit("f4", "t1", T0), []);
+
+    const copy = await store.claimThrottled("f4-t1", lease("b", T0 + 1_000), hit("f4", "t1", T0 + 1_000), []);
+
+    expect(copy).toEqual({ status: "duplicate", state: "in-flight" });
+    expect(await windowOf("f4")).toMatchObject({ pending: 0 });
+  });
+
+  it("hands the retry of a failed send its delivered channels and verdict, counting nothing", async () => {
+    await store.claimThrottled("f5-t1", lease("a"), hit("f5", "t1", T0), historyRows("f5", "t1"));
+    await store.release("f5-t1", "a", "send", T0, ["email"]);
+
+    const retry = await store.claimThrottled("f5-t1", lease("b", T0 + 1), hit("f5", "t1", T0 + 1), []);
+
+    expect(retry).toEqual({
+      status: "claimed",
+      verdict: "send",
+      delivered: ["email"],
+      attempt: 2,
+      rowsWritten: false,
+    });
+    expect(await windowOf("f5")).toMatchObject({ pending: 0 });
+  });
+
+  it("lets one of two containers open an ended window and send its digest, and counts the other", async () => {
+    const first = dynamoNotificationStore(documents, TABLE);
+    const second = dynamoNotificationStore(documents, TABLE);
+    await first.claimThrottled("f6-t1", lease("a"), hit("f6", "t1", T0), []);
+    await first.claimThrottled("f6-t2", lease("a"), hit("f6", "t2", T0 + 1_000), []);
+    const later = T0 + WINDOW + 1;
+
+    const results = await Promise.all([
+      first.claimThrottled("f6-t3", lease("b", later), hit("f6", "t3", later), []),
+      second.claimThrottled("f6-t4", lease("c", later), hit("f6", "t4", later), []),
+    ]);
+
+    const statuses = results.map((result) => result.status).sort();
+    expect(statuses).toEqual(["claimed", "counted"]);
+    const opener = results.find((result) => result.status === "claimed");
+    expect(opener).toMatchObject({ verdict: "send", digest: { count: 1, tasks: [taskArn("t2")] } });
+    expect(await windowOf("f6")).toMatchObject({ pending: 1, windowStart: later });
+  });
+
+  it("keeps the window's earliest and latest stop and lists at most five tasks, however the stops arrive", async () => {
+    await store.claimThrottled("f7-t0", lease("a"), hit("f7", "t0", T0), []);
+    const stops = [5, 3, 9, 1, 7, 8, 2];
+    for (const [n, second] of stops.entries()) {
+      const at = T0 + second * 1_000;
+      await store.claimThrottled(`f7-t${n + 1}`, lease(`o${n}`), hit("f7", `s${second}`, at), []);
+    }
+    reset();
+    const later = T0 + WINDOW + 1;
+
+    const next = await store.claimThrottled("f7-next", lease("z", later), hit("f7", "next", later), []);
+
+    expect(next).toMatchObject({
+      digest: {
+        count: 7,
+        firstStopAt: T0 + 1_000,
+        lastStopAt: T0 + 9_000,
+        tasks: ["s5", "s3", "s9", "s1", "s7"].map(taskArn),
+      },
+    });
+    expect(calls).toEqual({ TransactWriteItemsCommand: 2 });
+  });
+
+  it("counts a stop without its rows when DynamoDB refuses them, leaving the rows to the caller", async () => {
+    await store.claimThrottled("f9-t1", lease("a"), hit("f9", "t1", T0), []);
+    const tooLarge = [{ pk: "history#prod#service:f9", sk: "t2", title: "x".repeat(500 * 1024) }];
+
+    const counted = await store.claimThrottled("f9-t2", lease("b"), hit("f9", "t2", T0 + 1), tooLarge);
+
+    expect(counted).toEqual({ status: "counted", rowsWritten: false });
+    expect(await windowOf("f9")).toMatchObject({ pending: 1 });
+    expect(await item("history#prod#service:f9", "t2")).toBeUndefined();
+  });
+
+  it("claims a message without a stop and counts the next in one call each", async () => {
+    const subject = { ...subjectOf("f8"), kind: "deployment" };
+    await store.claimThrottled("f8-d1", lease("a"), { subject, now: T0, windowMs: WINDOW }, []);
+    reset();
+
+    const counted = await store.claimThrottled("f8-d2", lease("b"), {
+      subject,
+      now: T0 + 1,
+      windowMs: WINDOW,
+    });
+
+    expect(counted).toEqual({ status: "counted", rowsWritten: true });
+    expect(total()).toBe(1);
+  });
+});
