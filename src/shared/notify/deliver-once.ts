@@ -23,6 +23,38 @@ import { DeliveryError, PagerDutyRejectedError, TeamsRejectedError } from "./tra
 const MIN_LEASE_MS = 30_000;
 const MAX_LEASE_MS = 15 * 60_000;
 const DEFAULT_LEASE_MS = 5 * 60_000;
+/** How long a delivered channel waits for the others before its delivery is saved on its own. */
+export const RECORD_GRACE_MS = 1_000;
+
+/** The channels of one attempt still being delivered, and a wait for all of them that gives up after a while. */
+function inFlightChannels(count: number) {
+  let left = count;
+  let allDone: () => void = () => {};
+  const done = new Promise<void>((resolve) => {
+    allDone = resolve;
+  });
+  if (left === 0) allDone();
+  return {
+    track: async (sending: Promise<void>): Promise<void> => {
+      try {
+        await sending;
+      } finally {
+        left--;
+        if (left === 0) allDone();
+      }
+    },
+    allSettledWithin: (ms: number): Promise<boolean> =>
+      new Promise<boolean>((resolve) => {
+        if (left === 0) return resolve(true);
+        const timer = setTimeout(() => resolve(false), ms);
+        timer.unref?.();
+        void done.then(() => {
+          clearTimeout(timer);
+          resolve(true);
+        });
+      }),
+  };
+}
 
 /** Flood control of a message with a throttle key: what the store is asked, and how a due digest goes out. */
 export interface FloodControl {
@@ -215,27 +247,21 @@ export async function deliverOnce(
         ? { ...prepared, accountName: message.accountName }
         : prepared;
     const sendVerdict = verdict;
-    // Each success is saved at once while another channel is still in flight (a crash then re-sends only
-    // what was not saved); the last channel to finish is saved by the completing (or releasing) write.
-    let inFlight = targets.filter((channel) => !claim.delivered.includes(channel)).length;
+    // A success is saved at once only when another channel is still in flight a moment later (a crash then
+    // re-sends only what was not saved); channels that finish together are saved by the completing (or
+    // releasing) write, so a message to Slack and email costs no more writes than one to Slack alone.
+    const pending = targets.filter((channel) => !claim.delivered.includes(channel));
+    const inFlight = inFlightChannels(pending.length);
     const senders = targets.map((channel) => {
       const sender = channelSender(ctx, channel, ready, route);
-      return {
-        channel,
-        send: async () => {
-          try {
-            await sender.send();
-          } finally {
-            inFlight--;
-          }
-        },
-      };
+      return { channel, send: () => inFlight.track(sender.send()) };
     });
     const report = await deliverOrEmail(ctx, ready, targets, senders, {
       alreadyDelivered: claim.delivered,
       logger,
       onDelivered: async (channel) => {
-        if (inFlight > 0) await store.recordDelivered(dedupeKey, channel, sendVerdict, clock());
+        if (await inFlight.allSettledWithin(RECORD_GRACE_MS)) return;
+        await store.recordDelivered(dedupeKey, channel, sendVerdict, clock());
       },
     });
     for (const [channel, result] of Object.entries(report.results)) {

@@ -1,4 +1,5 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { RECORD_GRACE_MS } from "../../../src/shared/notify/deliver-once.js";
 import type { EmailMessage, Message, SlackPayload } from "../../../src/shared/notify/message.js";
 import { buildNotificationService } from "../../../src/shared/notify/notifier.js";
 import { memoryStore } from "../../../src/shared/notify/store/memory-store.js";
@@ -84,45 +85,69 @@ describe("notify: a stop's claim, flood count and rows in as few store operation
     expect(h.store.rows.size).toBe(1);
   });
 
-  it("records a channel at once while another is in flight, and the last one with the completing write", async () => {
-    const store = memoryStore();
-    const recorded: string[] = [];
-    let slackRecorded: () => void = () => {};
-    const slackSaved = new Promise<void>((resolve) => {
-      slackRecorded = resolve;
-    });
-    // Email is still in flight until Slack's delivery has been saved.
-    const observed: NotificationStore = Object.assign(Object.create(store) as NotificationStore, {
-      recordDelivered: async (...args: Parameters<NotificationStore["recordDelivered"]>) => {
-        await store.recordDelivered(...args);
-        recorded.push(args[1]);
-        slackRecorded();
-      },
-    });
-    const service = buildNotificationService({
-      channels: {
-        slack: async () => {},
-        email: async () => {
-          await slackSaved;
-        },
-      },
-      render: {
-        slack: (m) => ({ text: m.title, blocks: [] }),
-        email: (m) => ({ subject: m.title, body: m.cause, attributes: {} }),
-      },
-      store: observed,
-      clock: () => T0,
-      logger: recordingLogger(),
-    });
+  it("sends a stop to Slack and email together in three operations: the completing write records both", async () => {
+    const h = harness();
 
-    const outcome = await service.notify(message("critical"), stop("t1", rowsOf("t1")));
+    const outcome = await h.service.notify(message("critical"), stop("t1", rowsOf("t1")));
 
     expect(outcome.channels).toEqual({ slack: { status: "sent" }, email: { status: "sent" } });
-    expect(recorded).toEqual(["slack"]);
-    expect(store.operations).toBe(4);
-    expect(await store.claim("task#t1#stop", { owner: "x", now: T0, leaseMs: 1 })).toEqual({
+    expect(h.slack).toHaveLength(1);
+    expect(h.email).toHaveLength(1);
+    expect(h.store.operations).toBe(3);
+    expect(await h.store.claim("task#t1#stop", { owner: "x", now: T0, leaseMs: 1 })).toEqual({
       status: "duplicate",
       state: "done",
+    });
+  });
+
+  describe("when one channel is still in flight a while after another was delivered", () => {
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    it("records the delivered channel at once, and the slow one with the completing write", async () => {
+      vi.useFakeTimers();
+      const store = memoryStore();
+      const recorded: string[] = [];
+      let slackRecorded: () => void = () => {};
+      const slackSaved = new Promise<void>((resolve) => {
+        slackRecorded = resolve;
+      });
+      const observed: NotificationStore = Object.assign(Object.create(store) as NotificationStore, {
+        recordDelivered: async (...args: Parameters<NotificationStore["recordDelivered"]>) => {
+          await store.recordDelivered(...args);
+          recorded.push(args[1]);
+          slackRecorded();
+        },
+      });
+      const service = buildNotificationService({
+        channels: {
+          slack: async () => {},
+          // Email is still in flight until Slack's delivery has been saved on its own.
+          email: async () => {
+            await slackSaved;
+          },
+        },
+        render: {
+          slack: (m) => ({ text: m.title, blocks: [] }),
+          email: (m) => ({ subject: m.title, body: m.cause, attributes: {} }),
+        },
+        store: observed,
+        clock: () => T0,
+        logger: recordingLogger(),
+      });
+
+      const notified = service.notify(message("critical"), stop("t1", rowsOf("t1")));
+      await vi.advanceTimersByTimeAsync(RECORD_GRACE_MS);
+      const outcome = await notified;
+
+      expect(outcome.channels).toEqual({ slack: { status: "sent" }, email: { status: "sent" } });
+      expect(recorded).toEqual(["slack"]);
+      expect(store.operations).toBe(4);
+      expect(await store.claim("task#t1#stop", { owner: "x", now: T0, leaseMs: 1 })).toEqual({
+        status: "duplicate",
+        state: "done",
+      });
     });
   });
 
