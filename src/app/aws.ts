@@ -39,15 +39,17 @@ export const dynamoDocumentClient = () =>
 export const logsClient = (): Promise<CloudWatchLogsClient> =>
   once(
     "logs",
-    async () => new (await import("@aws-sdk/client-cloudwatch-logs")).CloudWatchLogsClient(common()),
+    async () =>
+      new (await import("../shared/sdk-commands/cloudwatch-logs.js")).CloudWatchLogsClient(common()),
   );
 export const secretsClient = (): Promise<SecretsManagerClient> =>
   once(
     "secretsmanager",
-    async () => new (await import("@aws-sdk/client-secrets-manager")).SecretsManagerClient(common()),
+    async () =>
+      new (await import("../shared/sdk-commands/secrets-manager.js")).SecretsManagerClient(common()),
   );
 export const ssmClient = (): Promise<SSMClient> =>
-  once("ssm", async () => new (await import("@aws-sdk/client-ssm")).SSMClient(common()));
+  once("ssm", async () => new (await import("../shared/sdk-commands/ssm.js")).SSMClient(common()));
 
 /**
  * CloudWatch Logs clients by region (a task's awslogs-region may differ from the Lambda's): the container's
@@ -56,7 +58,10 @@ export const ssmClient = (): Promise<SSMClient> =>
  */
 export function logsClientsByRegion(
   create: (region: string) => Promise<CloudWatchLogsClient> = async (region) =>
-    new (await import("@aws-sdk/client-cloudwatch-logs")).CloudWatchLogsClient({ region, maxAttempts: 2 }),
+    new (await import("../shared/sdk-commands/cloudwatch-logs.js")).CloudWatchLogsClient({
+      region,
+      maxAttempts: 2,
+    }),
   homeRegion = process.env.AWS_REGION,
   home: () => Promise<CloudWatchLogsClient> = logsClient,
 ): LogsClientFor {
