@@ -147,6 +147,38 @@ function leanZip(zip, handler) {
   };
 }
 
+/**
+ * What a function's zip holds, for the bench and the packaging test: its files, the bytes of JavaScript, the
+ * JavaScript files its handler cannot load, files of identical content, and what a cold start loads (the handler
+ * and its static imports, transitively).
+ */
+function describeFunctionZip(zip, handler) {
+  const entries = readZip(zip);
+  const contents = new Map(entries.map((entry) => [entry.name, entryContent(zip, entry)]));
+  const names = new Set(contents.keys());
+  const javascript = [...names].filter((name) => JAVASCRIPT.test(name));
+  const entry = handlerModule(handler, names);
+  const importsOf = (file) => moduleImports(contents.get(file).toString("utf8"));
+  const exists = (file) => names.has(file);
+  const reachable = reachableModules(entry, importsOf, exists);
+  const coldStart = reachableModules(entry, importsOf, exists, { staticOnly: true });
+  const byContent = new Map();
+  for (const [name, content] of contents) {
+    const key = content.toString("base64");
+    byContent.set(key, [...(byContent.get(key) ?? []), name]);
+  }
+  const bytesOf = (files) => [...files].reduce((sum, name) => sum + contents.get(name).length, 0);
+  return {
+    handlerFile: entry,
+    files: names.size,
+    javascriptBytes: bytesOf(javascript),
+    unreachable: javascript.filter((name) => !reachable.has(name)),
+    duplicates: [...byContent.values()].filter((group) => group.length > 1),
+    coldStartFiles: [...coldStart],
+    coldStartBytes: bytesOf(coldStart),
+  };
+}
+
 class LeanFunctionZipsPlugin {
   constructor(serverless, _options, { log } = {}) {
     const rewrite = () => {
@@ -169,6 +201,7 @@ class LeanFunctionZipsPlugin {
 
 module.exports = LeanFunctionZipsPlugin;
 module.exports.leanZip = leanZip;
+module.exports.describeFunctionZip = describeFunctionZip;
 module.exports.readZip = readZip;
 module.exports.entryContent = entryContent;
 module.exports.moduleImports = moduleImports;
