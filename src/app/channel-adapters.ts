@@ -1,0 +1,98 @@
+/**
+ * The channels' adapters (Slack app mode's Web API and threads, the webhook, SNS email, PagerDuty, Teams, Amazon Q
+ * Developer), built from secret sources notifications.ts has already validated. Loaded with the first message a
+ * channel carries (notifications.ts), so a cold start loads none of them.
+ */
+import { buildPagerDutyChannel, type PagerDutyChannel } from "../shared/notify/pagerduty/channel.js";
+import { renderSlack } from "../shared/notify/render/index.js";
+import type { SlackApi } from "../shared/notify/slack-app/api-port.js";
+import type { SlackAppChannel } from "../shared/notify/slack-app/channel-types.js";
+import { buildSlackAppChannel } from "../shared/notify/slack-app/thread-delivery.js";
+import { buildSlackWebApi } from "../shared/notify/slack-app/web-api.js";
+import { buildChatbotNotifier, type ChatbotPort } from "../shared/notify/transports/chatbot.js";
+import { buildPagerDutySender } from "../shared/notify/transports/pagerduty.js";
+import type { EmailPort, SlackPort } from "../shared/notify/transports/ports.js";
+import { buildSlackNotifier } from "../shared/notify/transports/slack.js";
+import { buildSnsNotifier } from "../shared/notify/transports/sns.js";
+import { buildTeamsSender, type TeamsPort } from "../shared/notify/transports/teams.js";
+import { botTokenSource, type SecretSource } from "../shared/secret-source.js";
+import type { ActionStore } from "../shared/slack-actions/store.js";
+import { secretsClient, snsClient, ssmClient } from "./aws.js";
+import type { Config } from "./config.js";
+import { buttonsEnabled, configuredActionStore, configuredThreadStore } from "./notifications.js";
+import type { RuntimeOptions } from "./runtime.js";
+
+/** The Slack Web API of app mode over a bot token's source. */
+export const slackWebApi = (config: Config, options: RuntimeOptions, token: SecretSource): SlackApi =>
+  buildSlackWebApi({
+    baseUrl: config.slackApiUrl,
+    token,
+    fetch,
+    deadline: options.deadline,
+    logger: options.log,
+    postIntervalMs: config.slackPostIntervalMs,
+  });
+
+/** The Slack Web API of app mode (a bot token and a channel); undefined without them. */
+export function configuredSlackApi(config: Config, options: RuntimeOptions): SlackApi | undefined {
+  const secrets = { secretsManager: secretsClient, ssm: ssmClient, logger: options.log };
+  const token = botTokenSource(
+    { SLACK_BOT_TOKEN: config.slackBotToken, SLACK_BOT_TOKEN_FROM: config.slackBotTokenFrom },
+    secrets,
+  );
+  return token && config.slackChannel ? slackWebApi(config, options, token) : undefined;
+}
+
+/** App mode in `channel`: one thread per deployment and incident; buttons recorded when approvers are configured. */
+export function slackAppChannel(
+  config: Config,
+  options: RuntimeOptions,
+  api: SlackApi,
+  channel: string,
+  actions: ActionStore = configuredActionStore(config),
+): SlackAppChannel {
+  return buildSlackAppChannel({
+    api,
+    threads: configuredThreadStore(config, options.log),
+    defaultChannel: channel,
+    render: renderSlack,
+    logger: options.log,
+    offers: buttonsEnabled(config) ? (offer) => actions.recordOffer(offer) : undefined,
+  });
+}
+
+/** App mode as configured; undefined without a bot token and a channel. */
+export function configuredSlackApp(
+  config: Config,
+  options: RuntimeOptions,
+  api = configuredSlackApi(config, options),
+  actions: ActionStore = configuredActionStore(config),
+): SlackAppChannel | undefined {
+  if (!api || !config.slackChannel) return undefined;
+  return slackAppChannel(config, options, api, config.slackChannel, actions);
+}
+
+export const slackWebhookChannel = (options: RuntimeOptions, url: SecretSource): SlackPort =>
+  buildSlackNotifier(url, fetch, { deadline: options.deadline, logger: options.log });
+
+export const emailChannel = (options: RuntimeOptions, topicArn: string): EmailPort =>
+  buildSnsNotifier(snsClient(), topicArn, { logger: options.log });
+
+export const pagerDutyChannel = (
+  config: Config,
+  options: RuntimeOptions,
+  routingKey: SecretSource,
+): PagerDutyChannel =>
+  buildPagerDutyChannel(
+    buildPagerDutySender(config.pagerDutyEventsUrl, fetch, {
+      deadline: options.deadline,
+      logger: options.log,
+    }),
+    routingKey,
+  );
+
+export const teamsChannel = (options: RuntimeOptions, url: SecretSource): TeamsPort =>
+  buildTeamsSender(url, fetch, { deadline: options.deadline, logger: options.log });
+
+export const chatbotChannel = (options: RuntimeOptions, topicArn: string): ChatbotPort =>
+  buildChatbotNotifier(snsClient(), topicArn, { logger: options.log });
