@@ -3,12 +3,17 @@
  * Developer), built from secret sources notifications.ts has already validated. Loaded with the first message a
  * channel carries (notifications.ts), so a cold start loads none of them.
  */
+
+import type { Log } from "../shared/log.js";
 import { buildPagerDutyChannel, type PagerDutyChannel } from "../shared/notify/pagerduty/channel.js";
 import { renderSlack } from "../shared/notify/render/index.js";
 import type { SlackApi } from "../shared/notify/slack-app/api-port.js";
 import type { SlackAppChannel } from "../shared/notify/slack-app/channel-types.js";
 import { buildSlackAppChannel } from "../shared/notify/slack-app/thread-delivery.js";
 import { buildSlackWebApi } from "../shared/notify/slack-app/web-api.js";
+import { dynamoThreadStore } from "../shared/notify/threads/dynamo-thread-store.js";
+import { memoryThreadStore } from "../shared/notify/threads/memory-thread-store.js";
+import type { ThreadStore } from "../shared/notify/threads/types.js";
 import { buildChatbotNotifier, type ChatbotPort } from "../shared/notify/transports/chatbot.js";
 import { buildPagerDutySender } from "../shared/notify/transports/pagerduty.js";
 import type { EmailPort, SlackPort } from "../shared/notify/transports/ports.js";
@@ -17,11 +22,17 @@ import { buildSnsNotifier } from "../shared/notify/transports/sns.js";
 import { buildTeamsSender, type TeamsPort } from "../shared/notify/transports/teams.js";
 import { botTokenSource, type SecretSource } from "../shared/secret-source.js";
 import type { ActionStore } from "../shared/slack-actions/store.js";
-import { secretsClient, ssmClient } from "./aws.js";
+import { dynamoDocumentClient, secretsClient, ssmClient } from "./aws.js";
 import { snsClient } from "./aws-sns.js";
 import type { Config } from "./config.js";
-import { buttonsEnabled, configuredActionStore, configuredThreadStore } from "./notifications.js";
+import { buttonsEnabled, configuredActionStore } from "./notifications.js";
 import type { RuntimeOptions } from "./runtime.js";
+
+export function configuredThreadStore(config: Config, log: Log): ThreadStore {
+  if (config.stateTable) return dynamoThreadStore(dynamoDocumentClient(), config.stateTable);
+  log.warn("STATE_TABLE is not set: Slack threads only last as long as this process");
+  return memoryThreadStore();
+}
 
 /** The Slack Web API of app mode over a bot token's source. */
 export const slackWebApi = (config: Config, options: RuntimeOptions, token: SecretSource): SlackApi =>

@@ -21,9 +21,6 @@ import {
   memoryStore,
   type NotificationStore,
 } from "../shared/notify/store/index.js";
-import { dynamoThreadStore } from "../shared/notify/threads/dynamo-thread-store.js";
-import { memoryThreadStore } from "../shared/notify/threads/memory-thread-store.js";
-import type { ThreadStore } from "../shared/notify/threads/types.js";
 import { webhookUrlSource } from "../shared/notify/webhook-secret.js";
 import { botTokenSource } from "../shared/secret-source.js";
 import { dynamoActionStore } from "../shared/slack-actions/dynamo-store.js";
@@ -33,12 +30,6 @@ import { dynamoDocumentClient, secretsClient, ssmClient } from "./aws.js";
 import type { Config } from "./config.js";
 import { clientsForConfig, scopeOfArn } from "./member-access.js";
 import type { RuntimeOptions } from "./runtime.js";
-
-export function configuredThreadStore(config: Config, log: Log): ThreadStore {
-  if (config.stateTable) return dynamoThreadStore(dynamoDocumentClient(), config.stateTable);
-  log.warn("STATE_TABLE is not set: Slack threads only last as long as this process");
-  return memoryThreadStore();
-}
 
 /** Offers, claims and mutes of Slack buttons: the state table, or memory for local runs without one. */
 export function configuredActionStore(config: Config): ActionStore {
