@@ -22,10 +22,10 @@ import { buildSnsNotifier } from "../shared/notify/transports/sns.js";
 import { buildTeamsSender, type TeamsPort } from "../shared/notify/transports/teams.js";
 import { botTokenSource, type SecretSource } from "../shared/secret-source.js";
 import type { ActionStore } from "../shared/slack-actions/store.js";
+import { buttonsEnabled, configuredActionStore } from "./action-store.js";
 import { dynamoDocumentClient, secretsClient, ssmClient } from "./aws.js";
 import { snsClient } from "./aws-sns.js";
 import type { Config } from "./config.js";
-import { buttonsEnabled, configuredActionStore } from "./notifications.js";
 import type { RuntimeOptions } from "./runtime.js";
 
 export function configuredThreadStore(config: Config, log: Log): ThreadStore {

@@ -23,23 +23,14 @@ import {
 } from "../shared/notify/store/index.js";
 import { webhookUrlSource } from "../shared/notify/webhook-secret.js";
 import { botTokenSource } from "../shared/secret-source.js";
-import { dynamoActionStore } from "../shared/slack-actions/dynamo-store.js";
-import { memoryActionStore } from "../shared/slack-actions/memory-store.js";
 import type { ActionStore } from "../shared/slack-actions/store.js";
+import { buttonsEnabled, configuredActionStore } from "./action-store.js";
 import { dynamoDocumentClient, secretsClient, ssmClient } from "./aws.js";
 import type { Config } from "./config.js";
 import { clientsForConfig, scopeOfArn } from "./member-access.js";
 import type { RuntimeOptions } from "./runtime.js";
 
-/** Offers, claims and mutes of Slack buttons: the state table, or memory for local runs without one. */
-export function configuredActionStore(config: Config): ActionStore {
-  return config.stateTable
-    ? dynamoActionStore(dynamoDocumentClient(), config.stateTable)
-    : memoryActionStore();
-}
-
-/** Slack buttons are on when app mode has approvers. */
-export const buttonsEnabled = (config: Config) => config.slackApprovers.length > 0;
+export { buttonsEnabled, configuredActionStore } from "./action-store.js";
 
 /** A mute set from Slack, read at most every 30 s per service and container (a read per message otherwise). */
 export function cachedMutes(actions: ActionStore, clock: () => number = Date.now) {
