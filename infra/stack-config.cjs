@@ -418,10 +418,14 @@ async function scheduleResources(input) {
   });
 }
 
-/** esbuild `define`: the validated jobs file embedded in the run-job and watchdog bundles (null: none). */
+/**
+ * esbuild `define`: the validated jobs file embedded in the run-job and watchdog bundles (null: none), and a
+ * literal saying so, which esbuild can fold (it keeps an object in a variable): the bundles then leave out the
+ * YAML parser that only an unbundled run needs (src/app/jobs-lambda.ts).
+ */
 async function bundleDefine(input) {
   const { jobsFile } = await stack(input);
-  return require("./schedules.cjs").embeddedJobsDefine(jobsFile);
+  return { ...require("./schedules.cjs").embeddedJobsDefine(jobsFile), ECS_SENTINEL_JOBS_EMBEDDED: "true" };
 }
 
 module.exports = {

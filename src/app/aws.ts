@@ -3,7 +3,8 @@
  * The SDK itself honours AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE>, so pointing at the emulator
  * needs no code here.
  *
- * ECS, SNS and DynamoDB are on every hot path and are imported statically. The clients used now and then —
+ * ECS and DynamoDB are on every hot path and are imported statically; SNS (aws-sns.ts) only where a message is
+ * published. The clients used now and then —
  * CloudWatch Logs (the log tail of a failure), Secrets Manager and SSM (the webhook secret, once per
  * container) — are imported on first use: the bundles split them into chunks that a cold start does not load.
  */
@@ -12,14 +13,14 @@ import type { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { ECSClient } from "@aws-sdk/client-ecs";
 import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { SNSClient } from "@aws-sdk/client-sns";
 import type { SSMClient } from "@aws-sdk/client-ssm";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { LogsClientFor } from "../shared/enrich/log-tail.js";
 
 const cache = new Map<string, unknown>();
 
-function once<T>(key: string, create: () => T): T {
+/** The client `create` makes, once per container (`resetClients` forgets them all). */
+export function once<T>(key: string, create: () => T): T {
   let client = cache.get(key) as T | undefined;
   if (client === undefined) {
     client = create();
@@ -28,10 +29,9 @@ function once<T>(key: string, create: () => T): T {
   return client;
 }
 
-const common = () => ({ maxAttempts: 4 });
+export const common = () => ({ maxAttempts: 4 });
 
 export const ecsClient = () => once("ecs", () => new ECSClient(common()));
-export const snsClient = () => once("sns", () => new SNSClient(common()));
 export const dynamoClient = () => once("dynamodb", () => new DynamoDBClient(common()));
 /** The state table's stores read and write plain values through the DocumentClient (default marshalling). */
 export const dynamoDocumentClient = () =>
@@ -39,15 +39,17 @@ export const dynamoDocumentClient = () =>
 export const logsClient = (): Promise<CloudWatchLogsClient> =>
   once(
     "logs",
-    async () => new (await import("@aws-sdk/client-cloudwatch-logs")).CloudWatchLogsClient(common()),
+    async () =>
+      new (await import("../shared/sdk-commands/cloudwatch-logs.js")).CloudWatchLogsClient(common()),
   );
 export const secretsClient = (): Promise<SecretsManagerClient> =>
   once(
     "secretsmanager",
-    async () => new (await import("@aws-sdk/client-secrets-manager")).SecretsManagerClient(common()),
+    async () =>
+      new (await import("../shared/sdk-commands/secrets-manager.js")).SecretsManagerClient(common()),
   );
 export const ssmClient = (): Promise<SSMClient> =>
-  once("ssm", async () => new (await import("@aws-sdk/client-ssm")).SSMClient(common()));
+  once("ssm", async () => new (await import("../shared/sdk-commands/ssm.js")).SSMClient(common()));
 
 /**
  * CloudWatch Logs clients by region (a task's awslogs-region may differ from the Lambda's): the container's
@@ -56,7 +58,10 @@ export const ssmClient = (): Promise<SSMClient> =>
  */
 export function logsClientsByRegion(
   create: (region: string) => Promise<CloudWatchLogsClient> = async (region) =>
-    new (await import("@aws-sdk/client-cloudwatch-logs")).CloudWatchLogsClient({ region, maxAttempts: 2 }),
+    new (await import("../shared/sdk-commands/cloudwatch-logs.js")).CloudWatchLogsClient({
+      region,
+      maxAttempts: 2,
+    }),
   homeRegion = process.env.AWS_REGION,
   home: () => Promise<CloudWatchLogsClient> = logsClient,
 ): LogsClientFor {

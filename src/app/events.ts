@@ -15,10 +15,11 @@ import { asNotifier } from "../shared/notify/as-notifier.js";
 import type { NotificationService } from "../shared/notify/outcomes.js";
 import { dynamoDocumentClient, ecsClient } from "./aws.js";
 import { type Config, loadConfig } from "./config.js";
-import { deploymentDeps } from "./deployments.js";
+import { crashLoopHooks, lazyDeploymentEvent } from "./crash-loop.js";
+import { deploymentStores } from "./deployment-stores.js";
 import { configuredEnrichment, taskDefinitionContextLoader } from "./enrichment.js";
-import { configuredHostStatus } from "./hosts.js";
-import { jobHooks } from "./jobs.js";
+import { configuredHostStatus } from "./host-status.js";
+import { jobHooks } from "./job-hooks.js";
 import { clientsForConfig, type Scope, type ScopedClients } from "./member-access.js";
 import { buildNotifications } from "./notifications.js";
 import { lambdaRuntime, type RuntimeOptions } from "./runtime.js";
@@ -38,13 +39,15 @@ export function flowDeps(
   const notify = asNotifier(notifications);
   const ecs = scope?.clients.ecs ?? ecsClient();
   const loadTaskDefinition = buildTaskDefinitionLoader(ecs);
-  const deployments = deploymentDeps(config, {
+  // One pair of stores for the crash-loop hook and the deployment flows (a claim made by one is seen by the other).
+  const stores = deploymentStores(config, { log: options.log });
+  const deploymentOptions = {
     log: options.log,
     notify,
     ...(options.metrics ? { metrics: options.metrics } : {}),
-    adapters: { ecs, loadTaskDefinition },
+    adapters: { ecs, loadTaskDefinition, rollbackStore: stores.rollback, crashLoopStore: stores.crashLoop },
     ...(scope ? { keyPrefix: scope.keyPrefix } : {}),
-  });
+  };
   const hostStatus = configuredHostStatus(config, dynamoDocumentClient);
   const hostImpairment = hostStatus ? cachedHostLookup(hostStatus.recall) : undefined;
   // A failed managed daemon drains its host: remembered (and known at once here) so the drained tasks name it.
@@ -67,8 +70,8 @@ export function flowDeps(
       loadTaskDefinition,
       ...(scope ? { clients: scope.clients, keyPrefix: scope.keyPrefix } : {}),
     }),
-    deploymentEvent: deployments.deploymentEvent,
-    hooks: [...daemonHooks, ...deployments.hooks, ...jobHooks(config, options)],
+    deploymentEvent: lazyDeploymentEvent(config, deploymentOptions),
+    hooks: [...daemonHooks, ...crashLoopHooks(config, deploymentOptions), ...jobHooks(config, options)],
     ...(scope?.keyPrefix ? { keyPrefix: scope.keyPrefix } : {}),
   };
 }

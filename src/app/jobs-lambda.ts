@@ -18,8 +18,13 @@ import { lambdaRuntime } from "./runtime.js";
  * undeclared in code that is not bundled that way (tests, the CLI).
  */
 declare const ECS_SENTINEL_JOBS_FILE: { fileName: string; document: unknown } | null | undefined;
+/** `true` beside ECS_SENTINEL_JOBS_FILE in the stack's bundles: a literal esbuild folds, unlike the file. */
+declare const ECS_SENTINEL_JOBS_EMBEDDED: true | undefined;
 
 const NO_JOBS: JobsFile = { fileName: "(no jobs file)", jobs: [] };
+
+const embeddedJobsFile = (embedded: { fileName: string; document: unknown } | null | undefined): JobsFile =>
+  embedded ? parseJobsDocument(embedded.document, embedded.fileName) : NO_JOBS;
 
 /**
  * The jobs the Lambdas run: the embedded file, else the one JOBS_FILE names, else none. An invalid file
@@ -29,12 +34,17 @@ export async function deployedJobsFile(
   config: Pick<Config, "jobsFile">,
   read: (path: string) => string = (path) => readFileSync(path, "utf8"),
 ): Promise<JobsFile> {
-  const embedded = typeof ECS_SENTINEL_JOBS_FILE === "undefined" ? undefined : ECS_SENTINEL_JOBS_FILE;
-  if (embedded) return parseJobsDocument(embedded.document, embedded.fileName);
-  if (embedded === null || !config.jobsFile) return NO_JOBS;
-  // Only outside a bundle (tests, local runs): the YAML parser is loaded just for this.
-  const { parseJobsFile } = await import("../shared/jobs/jobs-file.js");
-  return parseJobsFile(read(config.jobsFile), basename(config.jobsFile));
+  // Folded away in the stack's bundles (ECS_SENTINEL_JOBS_EMBEDDED is defined): with it the YAML parser's import.
+  if (typeof ECS_SENTINEL_JOBS_EMBEDDED === "undefined") {
+    const embedded = typeof ECS_SENTINEL_JOBS_FILE === "undefined" ? undefined : ECS_SENTINEL_JOBS_FILE;
+    if (embedded === undefined && config.jobsFile) {
+      // Only outside a bundle (tests, local runs): the YAML parser is loaded just for this.
+      const { parseJobsFile } = await import("../shared/jobs/jobs-file.js");
+      return parseJobsFile(read(config.jobsFile), basename(config.jobsFile));
+    }
+    return embeddedJobsFile(embedded);
+  }
+  return embeddedJobsFile(ECS_SENTINEL_JOBS_FILE);
 }
 
 /** The dependencies of one invocation of the run-job or watchdog Lambda. */

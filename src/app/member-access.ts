@@ -44,7 +44,9 @@ export function partitionOf(region: string | undefined): string {
 
 let sharedSts: Promise<STSClient> | undefined;
 const stsClient = (): Promise<STSClient> => {
-  sharedSts ??= import("@aws-sdk/client-sts").then(({ STSClient }) => new STSClient({ maxAttempts: 3 }));
+  sharedSts ??= import("../shared/sdk-commands/sts.js").then(
+    ({ STSClient }) => new STSClient({ maxAttempts: 3 }),
+  );
   return sharedSts;
 };
 
@@ -61,7 +63,7 @@ export function memberCredentials(
     const hit = cache.get(account);
     if (hit && hit.renewAt > now()) return hit.value;
     const roleArn = `arn:${partitionOf(settings.region)}:iam::${account}:role/${settings.roleName}`;
-    const value = Promise.all([sts(), import("@aws-sdk/client-sts")])
+    const value = Promise.all([sts(), import("../shared/sdk-commands/sts.js")])
       .then(([client, { AssumeRoleCommand }]) =>
         client.send(
           new AssumeRoleCommand({
@@ -142,7 +144,7 @@ export function scopedClients(
     if (!clients) {
       const credentials = account ? credentialsFor(account) : undefined;
       const logsIn = async (logsRegion: string): Promise<CloudWatchLogsClient> =>
-        new (await import("@aws-sdk/client-cloudwatch-logs")).CloudWatchLogsClient({
+        new (await import("../shared/sdk-commands/cloudwatch-logs.js")).CloudWatchLogsClient({
           region: logsRegion,
           ...(credentials ? { credentials } : {}),
           maxAttempts: 2,

@@ -5,11 +5,10 @@
 
 import type { ECSClient } from "@aws-sdk/client-ecs";
 import type { Log } from "../shared/log.js";
-import { meteredNotifications, retryCounter } from "../shared/metrics/notifications.js";
+import { meteredNotifications } from "../shared/metrics/notifications.js";
 import { routingKeySource, teamsWebhookSource } from "../shared/notify/channel-secrets.js";
 import { buildNotificationService } from "../shared/notify/notifier.js";
 import type { NotificationService } from "../shared/notify/outcomes.js";
-import { buildPagerDutyChannel } from "../shared/notify/pagerduty/channel.js";
 import { dynamoProblemStore } from "../shared/notify/problems/dynamo-store.js";
 import { memoryProblemStore } from "../shared/notify/problems/memory-store.js";
 import type { ProblemStore } from "../shared/notify/problems/types.js";
@@ -17,83 +16,22 @@ import { renderEmail, renderSlack } from "../shared/notify/render/index.js";
 import type { RoutingConfig } from "../shared/notify/routing.js";
 import type { NotificationChannels } from "../shared/notify/service-context.js";
 import { buildServiceTagsLookup, type ServiceTagsLookup } from "../shared/notify/service-tags.js";
-import type { SlackApi } from "../shared/notify/slack-app/api-port.js";
-import { buildSlackAppChannel, type SlackAppChannel } from "../shared/notify/slack-app/thread-delivery.js";
-import { buildSlackWebApi } from "../shared/notify/slack-app/web-api.js";
+import type { SlackAppChannel } from "../shared/notify/slack-app/thread-delivery.js";
 import {
   dynamoNotificationStore,
   memoryStore,
   type NotificationStore,
 } from "../shared/notify/store/index.js";
-import { dynamoThreadStore } from "../shared/notify/threads/dynamo-thread-store.js";
-import { memoryThreadStore } from "../shared/notify/threads/memory-thread-store.js";
-import type { ThreadStore } from "../shared/notify/threads/types.js";
-import { buildChatbotNotifier } from "../shared/notify/transports/chatbot.js";
-import { buildPagerDutySender } from "../shared/notify/transports/pagerduty.js";
-import { buildSlackNotifier } from "../shared/notify/transports/slack.js";
-import { buildSnsNotifier } from "../shared/notify/transports/sns.js";
-import { buildTeamsSender } from "../shared/notify/transports/teams.js";
 import { webhookUrlSource } from "../shared/notify/webhook-secret.js";
 import { botTokenSource } from "../shared/secret-source.js";
-import { dynamoActionStore } from "../shared/slack-actions/dynamo-store.js";
-import { memoryActionStore } from "../shared/slack-actions/memory-store.js";
 import type { ActionStore } from "../shared/slack-actions/store.js";
-import { dynamoDocumentClient, secretsClient, snsClient, ssmClient } from "./aws.js";
+import { buttonsEnabled, configuredActionStore } from "./action-store.js";
+import { dynamoDocumentClient, secretsClient, ssmClient } from "./aws.js";
 import type { Config } from "./config.js";
 import { clientsForConfig, scopeOfArn } from "./member-access.js";
 import type { RuntimeOptions } from "./runtime.js";
 
-export function configuredThreadStore(config: Config, log: Log): ThreadStore {
-  if (config.stateTable) return dynamoThreadStore(dynamoDocumentClient(), config.stateTable);
-  log.warn("STATE_TABLE is not set: Slack threads only last as long as this process");
-  return memoryThreadStore();
-}
-
-/** The Slack Web API of app mode (a bot token and a channel); a bad SLACK_BOT_TOKEN fails at cold start. */
-export function configuredSlackApi(config: Config, options: RuntimeOptions): SlackApi | undefined {
-  const secrets = { secretsManager: secretsClient, ssm: ssmClient, logger: options.log };
-  const token = botTokenSource(
-    { SLACK_BOT_TOKEN: config.slackBotToken, SLACK_BOT_TOKEN_FROM: config.slackBotTokenFrom },
-    secrets,
-  );
-  if (!token || !config.slackChannel) return undefined;
-  return buildSlackWebApi({
-    baseUrl: config.slackApiUrl,
-    token,
-    fetch,
-    deadline: options.deadline,
-    logger: options.log,
-    postIntervalMs: config.slackPostIntervalMs,
-  });
-}
-
-/** Offers, claims and mutes of Slack buttons: the state table, or memory for local runs without one. */
-export function configuredActionStore(config: Config): ActionStore {
-  return config.stateTable
-    ? dynamoActionStore(dynamoDocumentClient(), config.stateTable)
-    : memoryActionStore();
-}
-
-/** Slack buttons are on when app mode has approvers. */
-export const buttonsEnabled = (config: Config) => config.slackApprovers.length > 0;
-
-/** App mode: one thread per deployment and incident; buttons recorded when approvers are configured. */
-export function configuredSlackApp(
-  config: Config,
-  options: RuntimeOptions,
-  api = configuredSlackApi(config, options),
-  actions: ActionStore = configuredActionStore(config),
-): SlackAppChannel | undefined {
-  if (!api || !config.slackChannel) return undefined;
-  return buildSlackAppChannel({
-    api,
-    threads: configuredThreadStore(config, options.log),
-    defaultChannel: config.slackChannel,
-    render: renderSlack,
-    logger: options.log,
-    offers: buttonsEnabled(config) ? (offer) => actions.recordOffer(offer) : undefined,
-  });
-}
+export { buttonsEnabled, configuredActionStore } from "./action-store.js";
 
 /** A mute set from Slack, read at most every 30 s per service and container (a read per message otherwise). */
 export function cachedMutes(actions: ActionStore, clock: () => number = Date.now) {
@@ -108,19 +46,38 @@ export function cachedMutes(actions: ActionStore, clock: () => number = Date.now
   };
 }
 
-/** The HTTP channels' deadline, logger and retry counter. */
-function httpOptions(options: RuntimeOptions) {
-  return {
-    deadline: options.deadline,
-    logger: options.log,
-    ...(options.metrics ? { onRetry: retryCounter(options.metrics) } : {}),
+type ChannelAdapters = typeof import("./channel-adapters.js");
+
+/** The channel adapters' module, loaded with the first message any channel carries. */
+const channelAdapters = (() => {
+  let loading: Promise<ChannelAdapters> | undefined;
+  return (): Promise<ChannelAdapters> => {
+    loading ??= import("./channel-adapters.js").catch((error: unknown) => {
+      loading = undefined;
+      throw error;
+    });
+    return loading;
   };
+})();
+
+/** A port built on its first call (its adapter module loads then), the same port ever after. */
+function builtOnFirstCall<T>(build: (adapters: ChannelAdapters) => T): () => Promise<T> {
+  let port: T | undefined;
+  return async () => {
+    port ??= build(await channelAdapters());
+    return port;
+  };
+}
+
+/** A one-function port whose adapter is built on first call. */
+function lazyPort<A, R>(build: (adapters: ChannelAdapters) => (argument: A) => Promise<R>) {
+  const port = builtOnFirstCall(build);
+  return async (argument: A): Promise<R> => (await port())(argument);
 }
 
 /** PagerDuty, Microsoft Teams and Amazon Q Developer, where the configuration names them. */
 function otherChannels(config: Config, options: RuntimeOptions): NotificationChannels {
   const secrets = { secretsManager: secretsClient, ssm: ssmClient, logger: options.log };
-  const http = httpOptions(options);
   const routingKey = routingKeySource(
     { value: config.pagerDutyRoutingKey, from: config.pagerDutyRoutingKeyFrom },
     secrets,
@@ -129,32 +86,55 @@ function otherChannels(config: Config, options: RuntimeOptions): NotificationCha
     { value: config.teamsWebhookUrl, from: config.teamsWebhookUrlFrom },
     secrets,
   );
+  const topicArn = config.chatbotTopicArn;
+  const pagerDuty = routingKey
+    ? builtOnFirstCall((adapters) => adapters.pagerDutyChannel(config, options, routingKey))
+    : undefined;
   return {
-    ...(routingKey
+    ...(pagerDuty
       ? {
-          pagerduty: buildPagerDutyChannel(
-            buildPagerDutySender(config.pagerDutyEventsUrl, fetch, http),
-            routingKey,
-          ),
+          pagerduty: {
+            trigger: async (message, problemKey) => (await pagerDuty()).trigger(message, problemKey),
+            resolve: async (problemKey) => (await pagerDuty()).resolve(problemKey),
+          },
         }
       : {}),
-    ...(teamsUrl ? { teams: buildTeamsSender(teamsUrl, fetch, http) } : {}),
-    ...(config.chatbotTopicArn
-      ? { chatbot: buildChatbotNotifier(snsClient(), config.chatbotTopicArn, { logger: options.log }) }
-      : {}),
+    ...(teamsUrl ? { teams: lazyPort((adapters) => adapters.teamsChannel(options, teamsUrl)) } : {}),
+    ...(topicArn ? { chatbot: lazyPort((adapters) => adapters.chatbotChannel(options, topicArn)) } : {}),
+  };
+}
+
+/**
+ * App mode (a bot token and a channel): the token's source is checked now (a bad SLACK_BOT_TOKEN fails at cold
+ * start); the Web API and the threads are built with the first message.
+ */
+function lazySlackApp(config: Config, options: RuntimeOptions): SlackAppChannel | undefined {
+  const secrets = { secretsManager: secretsClient, ssm: ssmClient, logger: options.log };
+  const token = botTokenSource(
+    { SLACK_BOT_TOKEN: config.slackBotToken, SLACK_BOT_TOKEN_FROM: config.slackBotTokenFrom },
+    secrets,
+  );
+  const channel = config.slackChannel;
+  if (!token || !channel) return undefined;
+  const app = builtOnFirstCall((adapters) =>
+    adapters.slackAppChannel(config, options, adapters.slackWebApi(config, options, token), channel),
+  );
+  return {
+    deliver: async (message, route) => (await app()).deliver(message, route),
+    touch: async (message, route) => (await app()).touch(message, route),
   };
 }
 
 /**
  * The channels the configuration enables: Slack (app mode, else the webhook), email (SNS topic), PagerDuty,
- * Microsoft Teams and Amazon Q Developer.
+ * Microsoft Teams and Amazon Q Developer. Secrets and settings are checked here, at cold start; each adapter is
+ * built with the first message its channel carries (channel-adapters.ts).
  */
 export function configuredChannels(config: Config, options: RuntimeOptions): NotificationChannels {
-  const email = config.notifyTopicArn
-    ? buildSnsNotifier(snsClient(), config.notifyTopicArn, { logger: options.log })
-    : undefined;
+  const topicArn = config.notifyTopicArn;
+  const email = topicArn ? lazyPort((adapters) => adapters.emailChannel(options, topicArn)) : undefined;
   const others = otherChannels(config, options);
-  const slackApp = configuredSlackApp(config, options);
+  const slackApp = lazySlackApp(config, options);
   const webhookConfigured = Boolean(config.slackWebhookUrl || config.slackWebhookUrlFrom);
   if (slackApp) {
     if (webhookConfigured)
@@ -166,7 +146,7 @@ export function configuredChannels(config: Config, options: RuntimeOptions): Not
     { secretsManager: secretsClient, ssm: ssmClient, logger: options.log },
   );
   return {
-    slack: url ? buildSlackNotifier(url, fetch, httpOptions(options)) : undefined,
+    slack: url ? lazyPort((adapters) => adapters.slackWebhookChannel(options, url)) : undefined,
     email,
     ...others,
   };

@@ -20,17 +20,13 @@ import { slackRecorder } from "../shared/slack-actions/recorder.js";
 import { type ActionService, actionService } from "../shared/slack-actions/service.js";
 import type { ActionStore } from "../shared/slack-actions/store.js";
 import { ecsClient } from "./aws.js";
+import { configuredSlackApi, configuredSlackApp } from "./channel-adapters.js";
 import { type Config, ConfigError } from "./config.js";
 import { ecsPausePorts } from "./deployment-hook-ecs.js";
 import { configuredRollbackRunner } from "./deployments.js";
 import { jobsFlowDeps } from "./jobs.js";
 import { deployedJobsFile } from "./jobs-lambda.js";
-import {
-  buildNotifications,
-  configuredActionStore,
-  configuredSlackApi,
-  configuredSlackApp,
-} from "./notifications.js";
+import { buildNotifications, configuredActionStore } from "./notifications.js";
 import type { RuntimeOptions } from "./runtime.js";
 
 export interface ActionServiceAdapters {

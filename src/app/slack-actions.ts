@@ -136,7 +136,7 @@ export function configuredSigningSecret(config: Config, log: Log): () => Promise
 
 let lambdaClientPromise: Promise<LambdaClient> | undefined;
 const lambdaClient = (): Promise<LambdaClient> => {
-  lambdaClientPromise ??= import("@aws-sdk/client-lambda").then(
+  lambdaClientPromise ??= import("../shared/sdk-commands/lambda.js").then(
     ({ LambdaClient }) => new LambdaClient({ maxAttempts: 3 }),
   );
   return lambdaClientPromise;

@@ -18,7 +18,8 @@ import {
 } from "@aws-sdk/client-dynamodb";
 import { CreateTopicCommand, type CreateTopicCommandInput } from "@aws-sdk/client-sns";
 import { parseDocument } from "yaml";
-import { dynamoClient, snsClient } from "../app/aws.js";
+import { dynamoClient } from "../app/aws.js";
+import { snsClient } from "../app/aws-sns.js";
 
 export class LocalSetupError extends Error {
   override readonly name = "LocalSetupError";

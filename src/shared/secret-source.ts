@@ -89,13 +89,16 @@ export function valueFromSecretString(secret: string, setting: SecretSetting): s
 
 async function fetchSecretString(reference: SecretReference, deps: SecretSourceDeps): Promise<string> {
   if (reference.store === "ssm") {
-    const [{ GetParameterCommand }, client] = await Promise.all([import("@aws-sdk/client-ssm"), deps.ssm()]);
+    const [{ GetParameterCommand }, client] = await Promise.all([
+      import("./sdk-commands/ssm.js"),
+      deps.ssm(),
+    ]);
     const result = await client.send(new GetParameterCommand({ Name: reference.name, WithDecryption: true }));
     const value = result.Parameter?.Value;
     if (value) return value;
   } else {
     const [{ GetSecretValueCommand }, client] = await Promise.all([
-      import("@aws-sdk/client-secrets-manager"),
+      import("./sdk-commands/secrets-manager.js"),
       deps.secretsManager(),
     ]);
     const result = await client.send(new GetSecretValueCommand({ SecretId: reference.secretId }));

@@ -33,7 +33,7 @@ describe("the import graph of src/", () => {
   it("is read from the code (it finds the handlers, the composition and the flows)", () => {
     expect(graph.size).toBeGreaterThan(100);
     expect(graph.get("src/handlers/task-state.ts")?.imports).toContain("src/app/events.ts");
-    expect(graph.get("src/app/events.ts")?.imports).toContain("src/app/jobs.ts");
+    expect(graph.get("src/app/events.ts")?.imports).toContain("src/app/job-hooks.ts");
   });
 
   it("has no import cycle", () => {

@@ -1,6 +1,6 @@
 import { CreateTopicCommand } from "@aws-sdk/client-sns";
 import { describe, expect, it } from "vitest";
-import { snsClient } from "../../src/app/aws.js";
+import { snsClient } from "../../src/app/aws-sns.js";
 import type { Message } from "../../src/shared/notify/message.js";
 import { chatbotNotification } from "../../src/shared/notify/render/chatbot.js";
 import { buildChatbotNotifier } from "../../src/shared/notify/transports/chatbot.js";

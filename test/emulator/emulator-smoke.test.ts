@@ -11,7 +11,8 @@ import {
 import { StopTaskCommand } from "@aws-sdk/client-ecs";
 import { CreateTopicCommand, PublishCommand } from "@aws-sdk/client-sns";
 import { describe, expect, it } from "vitest";
-import { dynamoClient, ecsClient, snsClient } from "../../src/app/aws.js";
+import { dynamoClient, ecsClient } from "../../src/app/aws.js";
+import { snsClient } from "../../src/app/aws-sns.js";
 import {
   advanceTask,
   createCluster,

@@ -6,7 +6,8 @@
  */
 import { GetItemCommand } from "@aws-sdk/client-dynamodb";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { dynamoClient, snsClient } from "../../src/app/aws.js";
+import { dynamoClient } from "../../src/app/aws.js";
+import { snsClient } from "../../src/app/aws-sns.js";
 import { DeliveryError, EmailDeliveryError } from "../../src/shared/notify/transports/errors.js";
 import {
   dynamoDbError,

@@ -1,7 +1,8 @@
 import { DescribeTableCommand, DescribeTimeToLiveCommand } from "@aws-sdk/client-dynamodb";
 import { GetTopicAttributesCommand } from "@aws-sdk/client-sns";
 import { describe, expect, it } from "vitest";
-import { dynamoClient, snsClient } from "../../src/app/aws.js";
+import { dynamoClient } from "../../src/app/aws.js";
+import { snsClient } from "../../src/app/aws-sns.js";
 import { localSetup } from "../../src/cli/local-stack.js";
 
 describe("localSetup against the emulator", () => {

@@ -17,6 +17,7 @@ import { deploymentMessage } from "./messages.js";
 import type { ReviewInput } from "./review.js";
 import { isRollbackReason, rollbackTargetDeploymentId } from "./rollback-reason.js";
 import { eventService } from "./service-ref.js";
+import { deploymentThreadKey } from "./thread-key.js";
 
 export const DEPLOYMENT_EVENTS = {
   inProgress: "SERVICE_DEPLOYMENT_IN_PROGRESS",
@@ -24,10 +25,7 @@ export const DEPLOYMENT_EVENTS = {
   failed: "SERVICE_DEPLOYMENT_FAILED",
 } as const;
 
-/** The thread key of one deployment of one service: `deployment#<serviceArn>#<deploymentId>`. */
-export function deploymentThreadKey(serviceArn: string, deploymentId: string): string {
-  return `deployment#${serviceArn}#${deploymentId}`;
-}
+export { deploymentThreadKey } from "./thread-key.js";
 
 /** The thread key of the event's deployment; undefined when the event names no service ARN or deployment. */
 export function deploymentThreadKeyOf(event: DeploymentStateChangeEvent): string | undefined {

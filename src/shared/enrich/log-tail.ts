@@ -262,7 +262,7 @@ export async function fetchLogTail(request: LogTailRequest, deps: LogTailDeps): 
   try {
     [client, { GetLogEventsCommand }] = await Promise.all([
       deps.logs(region),
-      import("@aws-sdk/client-cloudwatch-logs"),
+      import("../sdk-commands/cloudwatch-logs.js"),
     ]);
   } catch (error) {
     return unavailable(`could not create a CloudWatch Logs client (${String(error)})`);

@@ -13,6 +13,7 @@
 
 import { errorSummary, isTransientError } from "../aws-errors.js";
 import { isDeploymentId } from "../deployments/deployment-id.js";
+import { deploymentReply } from "../deployments/thread-key.js";
 import type { Diagnosis } from "../diagnosis/types.js";
 import { arnName, serviceFromGroup } from "../events/arns.js";
 import type { TaskStateChangeEvent } from "../events/parse.js";
@@ -25,7 +26,6 @@ import type { CrashLoopKey, CrashLoopStore } from "../rollback/crash-loop-store.
 import { isRollbackFailure } from "../rollback/failure-categories.js";
 import type { RollbackClaimed } from "../rollback/rollback-store.js";
 import { failureOf, isDeliveryFailure, reportCheckFailure } from "./decision-failure.js";
-import { deploymentReply } from "./deployment-thread.js";
 import type { RollbackRunner } from "./rollback-runner.js";
 import { serviceArnOf, type TaskHook, taskThrottleKey } from "./task-stopped.js";
 

@@ -6,13 +6,13 @@
  */
 
 import { errorSummary, isTransientError } from "../aws-errors.js";
+import { deploymentReply } from "../deployments/thread-key.js";
 import type { Log } from "../log.js";
 import { serviceLogKeys } from "../log-keys.js";
 import type { ChannelOutcome, Notifier } from "../notify/port.js";
 import type { ThreadMeta } from "../notify/threads/types.js";
 import { DeliveryError } from "../notify/transports/errors.js";
 import { type CheckFailure, checkFailureMessage } from "../rollback/check-failure.js";
-import { deploymentReply } from "./deployment-thread.js";
 
 /** A notification that failed to go out is retried as such (Lambda), never reported as a failed check. */
 export function isDeliveryFailure(error: unknown): boolean {

@@ -64,12 +64,4 @@ export function reviewThread(
 }
 
 /** A reply (and card change) in the thread of `deploymentId`, when that thread exists. */
-export function deploymentReply(
-  serviceArn: string | undefined,
-  deploymentId: string | undefined,
-  patch?: CardPatch,
-  aliases?: string[],
-): ThreadMeta | undefined {
-  if (!serviceArn || !deploymentId) return undefined;
-  return { key: deploymentThreadKey(serviceArn, deploymentId), joinOnly: true, patch, aliases };
-}
+export { deploymentReply } from "../deployments/thread-key.js";

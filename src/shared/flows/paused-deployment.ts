@@ -9,8 +9,8 @@
  * the event itself says — without buttons, because whether the service is opted in is then unknown.
  */
 import { errorSummary, isTransientError } from "../aws-errors.js";
-import { deploymentThreadKey } from "../deployments/card.js";
 import { pausedActionRefusal } from "../deployments/paused-hook.js";
+import { deploymentThreadKey } from "../deployments/thread-key.js";
 import { diagnoseTask } from "../diagnosis/index.js";
 import type { HookStateChangeEvent } from "../events/parse.js";
 import {

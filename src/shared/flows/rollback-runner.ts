@@ -7,8 +7,8 @@
  */
 
 import { errorSummary } from "../aws-errors.js";
-import { deploymentThreadKey } from "../deployments/card.js";
 import { rollbackCardPatch } from "../deployments/card-patches.js";
+import { deploymentThreadKey } from "../deployments/thread-key.js";
 import type { Log } from "../log.js";
 import { serviceLogKeys } from "../log-keys.js";
 import type { ChannelOutcome, Notifier } from "../notify/port.js";

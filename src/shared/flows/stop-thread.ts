@@ -5,9 +5,9 @@
  * only for what the thread has not shown yet: a new sub-cause or exit code.
  */
 
-import { deploymentThreadKey } from "../deployments/card.js";
 import { stoppedTaskCardPatch } from "../deployments/card-patches.js";
 import { isDeploymentId } from "../deployments/deployment-id.js";
+import { deploymentThreadKey } from "../deployments/thread-key.js";
 import type { Diagnosis } from "../diagnosis/types.js";
 import type { TaskStateChangeEvent } from "../events/parse.js";
 import { incidentThreadKey, occurrencePatch } from "../notify/threads/keys.js";

@@ -4,7 +4,6 @@
  * is handed to the notifier. Pure orchestration over injected ports.
  */
 import { diagnoseTask } from "../diagnosis/index.js";
-import { refineWithLogs } from "../diagnosis/log-signatures/index.js";
 import type { Diagnosis, DiagnosisContext } from "../diagnosis/types.js";
 import { arnName, serviceFromGroup } from "../events/arns.js";
 import type { TaskStateChangeEvent } from "../events/parse.js";
@@ -215,7 +214,11 @@ export async function handleTaskStateChange(
           );
           // The tail is known only now: read it, so the message says what broke and what to change.
           const lines = context.logTail?.lines ?? [];
-          const refined = lines.length > 0 ? refineWithLogs(diagnosis, lines) : diagnosis;
+          // The log signatures load with the first tail read, not with the Lambda: most stops never need them.
+          const refined =
+            lines.length > 0
+              ? (await import("../diagnosis/log-signatures/index.js")).refineWithLogs(diagnosis, lines)
+              : diagnosis;
           return withMuteButtons(fromDiagnosis(refined, { ...env, ...context }), serviceArnOf(task));
         }
       : undefined;

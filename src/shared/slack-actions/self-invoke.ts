@@ -35,7 +35,7 @@ export function selfInvokeDefer(
   functionName: string,
 ): DeferAction {
   return async (claim) => {
-    const [{ InvokeCommand }, lambda] = await Promise.all([import("@aws-sdk/client-lambda"), client()]);
+    const [{ InvokeCommand }, lambda] = await Promise.all([import("../sdk-commands/lambda.js"), client()]);
     const event: ExecuteSlackActionEvent = { kind: EXECUTE_EVENT_KIND, claimId: claim.claimId };
     const result = await lambda.send(
       new InvokeCommand({

@@ -5,7 +5,7 @@
 
 import { CreateTopicCommand } from "@aws-sdk/client-sns";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { snsClient } from "../../../src/app/aws.js";
+import { snsClient } from "../../../src/app/aws-sns.js";
 import type { Message } from "../../../src/shared/notify/message.js";
 import {
   buildNotificationService,
