@@ -16,6 +16,7 @@ import { diagnoseTask } from "../src/shared/diagnosis/index.js";
 import { type EcsTask, parseEcsEvent } from "../src/shared/events/index.js";
 import { benchFlood } from "./bench/flood.js";
 import { benchLogSignatures } from "./bench/log-signatures.js";
+import { reportNegativeCache } from "./bench/negative-cache.js";
 
 const root = join(import.meta.dirname, "..");
 const results: Record<string, unknown> = {};
@@ -166,4 +167,5 @@ console.log(
   "\nFlood: stopped tasks of one service through the Lambda code path, emulator DynamoDB/SNS, local Slack:",
 );
 console.table(results.flood);
+results.negativeCache = await reportNegativeCache(root);
 console.log(JSON.stringify(results));
