@@ -16,6 +16,7 @@ import { diagnoseTask } from "../src/shared/diagnosis/index.js";
 import { type EcsTask, parseEcsEvent } from "../src/shared/events/index.js";
 import { benchFlood } from "./bench/flood.js";
 import { benchLogSignatures } from "./bench/log-signatures.js";
+import { reportMemory } from "./bench/memory.js";
 import { reportNegativeCache } from "./bench/negative-cache.js";
 
 const root = join(import.meta.dirname, "..");
@@ -168,4 +169,5 @@ console.log(
 );
 console.table(results.flood);
 results.negativeCache = await reportNegativeCache(root);
+results.memory = await reportMemory(root);
 console.log(JSON.stringify(results));

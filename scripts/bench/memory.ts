@@ -19,6 +19,15 @@ import { build } from "esbuild";
 import { startMotoServer } from "../../test/emulator/support/moto-server.js";
 
 const STORY_ACCOUNT = "111122223333";
+/** slackActions' own settings; the others get no Slack, so nothing is posted anywhere. */
+const SLACK_ACTIONS_ENV = {
+  SLACK_SIGNING_SECRET: "0123456789abcdef0123456789abcdef",
+  SLACK_APPROVERS: "U0123ABCD",
+  SLACK_BOT_TOKEN: "xoxb-bench",
+  SLACK_CHANNEL: "C0123456789",
+  // Lambda sets it; slackActions invokes itself by this name for the work behind a click.
+  AWS_LAMBDA_FUNCTION_NAME: "bench",
+};
 const MiB = 1024 * 1024;
 
 export interface MemoryRow {
@@ -33,6 +42,8 @@ export interface MemoryRow {
   peakRssMiB: number;
   peakHeapMiB: number;
   p50Ms: number;
+  /** Bytes logged per event at the deployed log level (INFO): what CloudWatch Logs ingests. */
+  logBytesPerEvent: number;
   /** The first handler error, when there was one (the emulator lacks some APIs). */
   firstError?: string;
 }
@@ -41,6 +52,13 @@ export interface MemoryRow {
 const CHILD = `
 import { readFileSync } from "node:fs";
 const [bundle, eventsFile] = process.argv.slice(2);
+// What the function would send to CloudWatch Logs: everything it writes to stdout.
+let logBytes = 0;
+const write = process.stdout.write.bind(process.stdout);
+process.stdout.write = (chunk, ...rest) => {
+  logBytes += Buffer.byteLength(chunk);
+  return true;
+};
 const started = performance.now();
 const { handler } = await import(bundle);
 const importMs = performance.now() - started;
@@ -80,10 +98,11 @@ for (const [i, event] of events.entries()) {
   if (heap > peakHeap) peakHeap = heap;
 }
 times.sort((a, b) => a - b);
-console.log("BENCH " + JSON.stringify({
+write("BENCH " + JSON.stringify({
   importMs, coldRss: cold.rss, coldHeap: cold.heapUsed, peakRss: process.resourceUsage().maxRSS * 1024,
   peakHeap, errors, firstError, replayed: times.length, p50Ms: times[Math.floor(times.length / 2)] ?? 0,
-}));
+  logBytesPerEvent: logBytes / Math.max(1, times.length),
+}) + "\\n");
 `;
 
 type Event = Record<string, unknown> & { id?: string; detail?: Record<string, unknown> };
@@ -271,6 +290,7 @@ async function measure(
     peakRssMiB: mib(r.peakRss),
     peakHeapMiB: mib(r.peakHeap),
     p50Ms: Number((r.p50Ms ?? 0).toFixed(1)),
+    logBytesPerEvent: Math.round(r.logBytesPerEvent ?? 0),
     ...(r.firstError ? { firstError: r.firstError } : {}),
   };
 }
@@ -301,9 +321,8 @@ export async function benchMemory(root: string, stops = 1000): Promise<MemoryRow
       WATCHED_CLUSTERS: "prod,production",
       AUTO_ROLLBACK_SERVICES: "prod/api",
       JOBS_FILE: "jobs.yml",
-      SLACK_SIGNING_SECRET: "bench-signing-secret",
-      SLACK_APPROVERS: "U0123ABCD",
-      POWERTOOLS_LOG_LEVEL: "WARN",
+      // As deployed: Powertools' default level.
+      POWERTOOLS_LOG_LEVEL: "INFO",
     };
     const childFile = join(work, "child.mjs");
     writeFileSync(childFile, CHILD);
