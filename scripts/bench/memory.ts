@@ -338,7 +338,12 @@ export async function benchMemory(root: string, stops = 1000): Promise<MemoryRow
       rows.push({
         handler: name,
         events: events.length,
-        ...(await measure(bundleFile, eventsFile, childFile, env)),
+        ...(await measure(
+          bundleFile,
+          eventsFile,
+          childFile,
+          name === "slack-actions" ? { ...env, ...SLACK_ACTIONS_ENV } : env,
+        )),
       });
     }
     return rows;
