@@ -6,6 +6,7 @@
  * requests (slackActions, unsigned: rejected after the signature check, so its cold start and request path only).
  * Prints RSS and V8 heap at cold start and at peak: Lambda's "Max Memory Used" is the process's peak RSS. The
  * numbers choose memorySize per function (docs/performance.md, "Memory"). Needs the emulator.
+ * MEMORY_BENCH_ONLY=task-state measures one handler; MEMORY_BENCH_DEBUG=1 shows each event and the handlers' logs.
  */
 import { execFile } from "node:child_process";
 import { once } from "node:events";
