@@ -81,6 +81,9 @@ function slackActionsDefinition(params, name) {
     description:
       "Slack buttons (Function URL): verifies the signature, then rolls back, re-runs a job or mutes",
     timeout: 30,
+    // Measured peak under 80 MiB RSS (docs/performance.md, Memory); 512 for CPU: Slack wants an answer within 3 s,
+    // a cold start included.
+    memorySize: 512,
     // AuthType NONE, no CORS (Slack's servers call it, not browsers). osls adds the two resource-policy
     // statements a NONE URL needs since October 2025: lambda:InvokeFunctionUrl with FunctionUrlAuthType NONE,
     // and lambda:InvokeFunction only when invoked via the function URL. Nothing else may invoke it but itself.

@@ -15,6 +15,8 @@ import { type EcsTask, parseEcsEvent } from "../src/shared/events/index.js";
 import { benchBundles } from "./bench/bundles.js";
 import { benchFlood } from "./bench/flood.js";
 import { benchLogSignatures } from "./bench/log-signatures.js";
+import { reportMemory } from "./bench/memory.js";
+import { reportNegativeCache } from "./bench/negative-cache.js";
 
 const root = join(import.meta.dirname, "..");
 const results: Record<string, unknown> = {};
@@ -79,4 +81,6 @@ console.log(
   "\nFlood: stopped tasks of one service through the Lambda code path, emulator DynamoDB/SNS, local Slack:",
 );
 console.table(results.flood);
+results.negativeCache = await reportNegativeCache(root);
+results.memory = await reportMemory(root);
 console.log(JSON.stringify(results));

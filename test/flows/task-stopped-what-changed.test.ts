@@ -1,5 +1,5 @@
 /** "What changed": the baseline revision from a service's deployments, the section, and the cached lookup. */
-import { DescribeServicesCommand, ECSClient } from "@aws-sdk/client-ecs";
+import { AccessDeniedException, DescribeServicesCommand, ECSClient } from "@aws-sdk/client-ecs";
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
 import { CallCounter } from "../../src/shared/enrich/call-counter.js";
@@ -184,7 +184,7 @@ describe("buildServiceDeploymentsLookup", () => {
     });
   });
 
-  it("does not remember a failure", async () => {
+  it("does not remember throttling", async () => {
     ecs
       .on(DescribeServicesCommand)
       .rejectsOnce(Object.assign(new Error("Rate exceeded"), { name: "ThrottlingException" }))
@@ -197,6 +197,36 @@ describe("buildServiceDeploymentsLookup", () => {
     const retried = await lookup("prod", "api");
 
     expect(retried).toHaveLength(2);
+  });
+
+  it("remembers a lasting failure for 1,000 lookups and throws its reason each time", async () => {
+    ecs.on(DescribeServicesCommand).rejects(
+      new AccessDeniedException({
+        message:
+          "User: arn:aws:sts::123456789012:assumed-role/s/fn is not authorized to perform: ecs:DescribeServices",
+        $metadata: { httpStatusCode: 400 },
+      }),
+    );
+    const counter = new CallCounter();
+    let now = 0;
+    const lookup = buildServiceDeploymentsLookup(new ECSClient({ region: "us-east-1" }), {
+      counter,
+      failureTtlMs: 300_000,
+      now: () => now,
+    });
+
+    const outcomes = await Promise.allSettled(Array.from({ length: 1000 }, () => lookup("prod", "api")));
+    now = 299_999;
+    await expect(lookup("prod", "api")).rejects.toThrow("ecs:DescribeServices");
+    now = 300_000;
+    await expect(lookup("prod", "api")).rejects.toThrow("ecs:DescribeServices");
+
+    expect(outcomes.every((o) => o.status === "rejected" && /not authorized/.test(String(o.reason)))).toBe(
+      true,
+    );
+    expect(ecs.commandCalls(DescribeServicesCommand)).toHaveLength(2);
+    // 999 shared the call in flight; the one at 299,999 ms was answered by the remembered failure.
+    expect(counter.get(SERVICE_OPERATIONS.serviceFailureHit)).toBe(1);
   });
 
   it("answers undefined for a service ECS does not know", async () => {

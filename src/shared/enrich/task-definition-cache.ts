@@ -1,18 +1,29 @@
 /**
  * DescribeTaskDefinition with a per-container cache. A revision (`...:task-definition/family:42`) names an immutable task
  * definition, so its answer can be kept for the container's life; a bare family (`family`, "latest") is
- * fetched every time. Concurrent lookups of one ARN share one call. Calls and cache hits are counted.
+ * fetched every time. Concurrent lookups of one reference share one call. A lookup that failed for a lasting
+ * reason (AccessDenied, "Unable to describe task definition") is remembered for a few minutes with its error, so
+ * a flood of stops of a task definition nobody may describe costs one failing call and every event still says
+ * why; throttling and 5xx are never remembered. Calls and cache hits are counted.
+ * API reference: https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DescribeTaskDefinition.html
  */
 import { DescribeTaskDefinitionCommand, type ECSClient, type TaskDefinition } from "@aws-sdk/client-ecs";
 import { type CallCounter, ENRICH_OPERATIONS, enrichmentCalls } from "./call-counter.js";
+import { DEFAULT_FAILURE_TTL_MS, isLastingFailure } from "./lasting-failure.js";
 
 export type TaskDefinitionLoader = (arn: string) => Promise<TaskDefinition | undefined>;
 
 export const DEFAULT_CACHE_ENTRIES = 200;
 
+/** Counted when a remembered failure (or "not found") answers instead of ECS. */
+export const TASK_DEFINITION_FAILURE_HIT = "cache-hit:task-definition-failure";
+
 export interface TaskDefinitionLoaderOptions {
   maxEntries?: number;
   counter?: CallCounter;
+  /** How long a lasting failure or "not found" is remembered (default 5 minutes). */
+  failureTtlMs?: number;
+  now?: () => number;
 }
 
 const REVISION_REF = /^(?:arn:[^/]+:task-definition\/)?[^:/]+:\d+$/;
@@ -31,9 +42,17 @@ function isNotFound(error: unknown): boolean {
   );
 }
 
+interface Entry {
+  answer: Promise<TaskDefinition | undefined>;
+  /** Infinity while in flight and for a described revision; a failure's end of memory otherwise. */
+  expiresAt: number;
+  failed: boolean;
+}
+
 /**
  * `(arn) => taskDefinition | undefined`: undefined when ECS does not know the revision; other errors
- * (throttling, access denied) are thrown for the caller to log, and are not cached.
+ * (throttling, access denied) are thrown for the caller to log. A remembered failure is thrown again as the same
+ * error, so the alert and the log give the same reason as the first time.
  */
 export function buildTaskDefinitionLoader(
   ecs: ECSClient,
@@ -41,8 +60,10 @@ export function buildTaskDefinitionLoader(
 ): TaskDefinitionLoader {
   const maxEntries = Math.max(1, options.maxEntries ?? DEFAULT_CACHE_ENTRIES);
   const counter = options.counter ?? enrichmentCalls;
+  const failureTtlMs = options.failureTtlMs ?? DEFAULT_FAILURE_TTL_MS;
+  const now = options.now ?? Date.now;
   // Map iteration order is insertion order: re-inserting on a hit makes the first key the least recently used.
-  const cache = new Map<string, Promise<TaskDefinition | undefined>>();
+  const cache = new Map<string, Entry>();
 
   const describe = async (arn: string): Promise<TaskDefinition | undefined> => {
     counter.count(ENRICH_OPERATIONS.describeTaskDefinition);
@@ -55,26 +76,39 @@ export function buildTaskDefinitionLoader(
     }
   };
 
-  return (arn) => {
-    if (!isImmutableTaskDefinitionRef(arn)) return describe(arn);
-    const cached = cache.get(arn);
-    if (cached) {
-      counter.count(ENRICH_OPERATIONS.taskDefinitionCacheHit);
+  const settle = (arn: string, entry: Entry, outcome: "found" | "missing" | "lasting" | "transient") => {
+    if (cache.get(arn) !== entry) return;
+    if (outcome === "transient" || (outcome === "found" && !isImmutableTaskDefinitionRef(arn))) {
       cache.delete(arn);
-      cache.set(arn, cached);
-      return cached;
+    } else if (outcome !== "found") {
+      entry.expiresAt = now() + failureTtlMs;
+      entry.failed = true;
     }
-    const pending = describe(arn);
-    cache.set(arn, pending);
-    // Failures and "not found" are not remembered: the next event asks again.
-    const forget = () => {
-      if (cache.get(arn) === pending) cache.delete(arn);
-    };
-    pending.then((definition) => definition ?? forget(), forget);
+  };
+
+  const hit = (arn: string): Entry | undefined => {
+    const entry = cache.get(arn);
+    if (!entry) return undefined;
+    cache.delete(arn);
+    if (entry.expiresAt <= now()) return undefined;
+    cache.set(arn, entry);
+    counter.count(entry.failed ? TASK_DEFINITION_FAILURE_HIT : ENRICH_OPERATIONS.taskDefinitionCacheHit);
+    return entry;
+  };
+
+  return (arn) => {
+    const cached = hit(arn);
+    if (cached) return cached.answer;
+    const entry: Entry = { answer: describe(arn), expiresAt: Number.POSITIVE_INFINITY, failed: false };
+    cache.set(arn, entry);
+    entry.answer.then(
+      (definition) => settle(arn, entry, definition ? "found" : "missing"),
+      (error: unknown) => settle(arn, entry, isLastingFailure(error) ? "lasting" : "transient"),
+    );
     if (cache.size > maxEntries) {
       const oldest = cache.keys().next().value;
       if (oldest !== undefined) cache.delete(oldest);
     }
-    return pending;
+    return entry.answer;
   };
 }

@@ -1,0 +1,372 @@
+/**
+ * Peak memory of each handler, bundled as deployed (esbuild, minified ESM, the jobs file embedded), each in a
+ * fresh Node process that imports it and replays representative events against the emulator (moto, seeded with
+ * the README's story): 1,000 stopped tasks of one service (taskState), the deployment story of examples/events
+ * (deploymentEvents), 30 job runs (runJob), 12 watchdog rounds, hook calls (deploymentHook) and Slack button
+ * requests (slackActions, unsigned: rejected after the signature check, so its cold start and request path only).
+ * Prints RSS and V8 heap at cold start and at peak: Lambda's "Max Memory Used" is the process's peak RSS. The
+ * numbers choose memorySize per function (docs/performance.md, "Memory"). Needs the emulator.
+ * MEMORY_BENCH_ONLY=task-state measures one handler; MEMORY_BENCH_DEBUG=1 shows each event and the handlers' logs.
+ */
+import { execFile } from "node:child_process";
+import { once } from "node:events";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, request } from "node:http";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { build } from "esbuild";
+import { startMotoServer } from "../../test/emulator/support/moto-server.js";
+
+const STORY_ACCOUNT = "111122223333";
+/** slackActions' own settings; the others get no Slack, so nothing is posted anywhere. */
+const SLACK_ACTIONS_ENV = {
+  SLACK_SIGNING_SECRET: "0123456789abcdef0123456789abcdef",
+  SLACK_APPROVERS: "U0123ABCD",
+  SLACK_BOT_TOKEN: "xoxb-bench",
+  SLACK_CHANNEL: "C0123456789",
+  // Lambda sets it; slackActions invokes itself by this name for the work behind a click.
+  AWS_LAMBDA_FUNCTION_NAME: "bench",
+};
+const MiB = 1024 * 1024;
+
+export interface MemoryRow {
+  handler: string;
+  events: number;
+  /** Events replayed before the end (fewer when the emulator stopped answering). */
+  replayed: number;
+  errors: number;
+  importMs: number;
+  coldRssMiB: number;
+  coldHeapMiB: number;
+  peakRssMiB: number;
+  peakHeapMiB: number;
+  p50Ms: number;
+  /** Bytes logged per event at the deployed log level (INFO): what CloudWatch Logs ingests. */
+  logBytesPerEvent: number;
+  /** The first handler error, when there was one (the emulator lacks some APIs). */
+  firstError?: string;
+}
+
+/** Runs in the fresh process: import, replay, report one JSON line. */
+const CHILD = `
+import { readFileSync } from "node:fs";
+const [bundle, eventsFile] = process.argv.slice(2);
+// What the function would send to CloudWatch Logs: everything it writes to stdout.
+let logBytes = 0;
+const write = process.stdout.write.bind(process.stdout);
+process.stdout.write = (chunk, ...rest) => {
+  logBytes += Buffer.byteLength(chunk);
+  return true;
+};
+const started = performance.now();
+const { handler } = await import(bundle);
+const importMs = performance.now() - started;
+const cold = process.memoryUsage();
+const events = JSON.parse(readFileSync(eventsFile, "utf8"));
+let peakHeap = cold.heapUsed;
+let errors = 0;
+let firstError;
+let timeouts = 0;
+const times = [];
+for (const [i, event] of events.entries()) {
+  const context = {
+    awsRequestId: "bench-" + i, functionName: "bench", functionVersion: "$LATEST", memoryLimitInMB: "1024",
+    invokedFunctionArn: "arn:aws:lambda:us-east-1:${STORY_ACCOUNT}:function:bench", logGroupName: "/aws/lambda/bench",
+    logStreamName: "bench", callbackWaitsForEmptyEventLoop: false, getRemainingTimeInMillis: () => 30000,
+  };
+  const t = performance.now();
+  if (process.env.MEMORY_BENCH_DEBUG) console.error("event", i);
+  let timer;
+  try {
+    // An invocation the emulator leaves hanging ends like Lambda's timeout would, and the replay goes on.
+    await Promise.race([
+      handler(event, context),
+      new Promise((_, reject) => { timer = setTimeout(() => reject(new Error("timed out after 10 s")), 10000); }),
+    ]);
+  } catch (error) {
+    errors++;
+    if (String(error).includes("timed out after")) timeouts++;
+    firstError ??= String(error).slice(0, 160);
+  } finally {
+    clearTimeout(timer);
+  }
+  times.push(performance.now() - t);
+  // The emulator has stopped answering: what was replayed so far is the measurement.
+  if (timeouts >= 3) break;
+  const heap = process.memoryUsage().heapUsed;
+  if (heap > peakHeap) peakHeap = heap;
+}
+times.sort((a, b) => a - b);
+write("BENCH " + JSON.stringify({
+  importMs, coldRss: cold.rss, coldHeap: cold.heapUsed, peakRss: process.resourceUsage().maxRSS * 1024,
+  peakHeap, errors, firstError, replayed: times.length, p50Ms: times[Math.floor(times.length / 2)] ?? 0,
+  logBytesPerEvent: logBytes / Math.max(1, times.length),
+}) + "\\n");
+`;
+
+type Event = Record<string, unknown> & { id?: string; detail?: Record<string, unknown> };
+
+function storyEvents(root: string): Event[] {
+  const dir = join(root, "examples/events");
+  return readdirSync(dir)
+    .filter((f) => f.endsWith(".json"))
+    .sort()
+    .map((f) => JSON.parse(readFileSync(join(dir, f), "utf8")) as Event);
+}
+
+/** 1,000 stops of `api` (the story's crash), each a task of its own. */
+function floodOfStops(story: Event[], count = 1000): Event[] {
+  const crash = story.find((e) => (e.detail?.taskArn as string | undefined)?.endsWith("7b217e8d88"));
+  if (!crash?.detail) throw new Error("examples/events lost the api crash");
+  return Array.from({ length: count }, (_, i) => {
+    const taskArn = `arn:aws:ecs:us-east-1:${STORY_ACCOUNT}:task/prod/${i.toString(16).padStart(32, "0")}`;
+    return { ...crash, id: `flood-${i}`, resources: [taskArn], detail: { ...crash.detail, taskArn } };
+  });
+}
+
+/** The deployment story (in progress, failed, rollback) 25 times over, each copy with its own event ids. */
+function deploymentStory(story: Event[], rounds = 25): Event[] {
+  const kinds = new Set(["ECS Deployment State Change", "ECS Service Action"]);
+  const events = story.filter((e) => kinds.has(String(e["detail-type"])));
+  return Array.from({ length: rounds }, (_, round) =>
+    events.map((e) => ({ ...e, id: `${e.id ?? "event"}-${round}` })),
+  ).flat();
+}
+
+const scheduled = (i: number): Event => ({
+  version: "0",
+  id: `watchdog-${i}`,
+  "detail-type": "Scheduled Event",
+  source: "aws.events",
+  account: STORY_ACCOUNT,
+  time: new Date().toISOString(),
+  region: "us-east-1",
+  resources: [`arn:aws:events:us-east-1:${STORY_ACCOUNT}:rule/watchdog`],
+  detail: {},
+});
+
+const hookCall = (i: number): Event => ({
+  executionDetails: {
+    serviceArn: `arn:aws:ecs:us-east-1:${STORY_ACCOUNT}:service/prod/api`,
+    targetServiceRevisionArn: `arn:aws:ecs:us-east-1:${STORY_ACCOUNT}:service-revision/prod/api/${1000 + i}`,
+  },
+  lifecycleStage: "POST_PRODUCTION_TRAFFIC_SHIFT",
+  hookDetails: {},
+});
+
+const buttonRequest = (i: number): Event => ({
+  version: "2.0",
+  rawPath: "/slack/actions",
+  headers: { "content-type": "application/x-www-form-urlencoded", "x-slack-request-timestamp": "1" },
+  requestContext: { http: { method: "POST", path: "/slack/actions" }, requestId: `button-${i}` },
+  body: "payload=%7B%7D",
+  isBase64Encoded: false,
+});
+
+/** What each function is given to replay. */
+function workloads(root: string, stops: number): Record<string, Event[]> {
+  const story = storyEvents(root);
+  return {
+    "task-state": floodOfStops(story, stops),
+    "deployment-events": deploymentStory(story),
+    "run-job": Array.from({ length: 30 }, () => ({ job: "nightly-migration" })),
+    watchdog: Array.from({ length: 12 }, (_, i) => scheduled(i)),
+    "deployment-hook": Array.from({ length: 20 }, (_, i) => hookCall(i)),
+    "slack-actions": Array.from({ length: 20 }, (_, i) => buttonRequest(i)),
+  };
+}
+
+/**
+ * Stands between the handlers and moto: an API moto does not emulate (ECS service deployments and revisions) is
+ * answered as AWS answers an unknown operation (a JSON 400), not with moto's HTML 404 page, which the SDK cannot
+ * read and the handlers take for a transient failure, retried until the emulator stops answering.
+ */
+async function emulatorProxy(target: string): Promise<{ endpoint: string; close: () => Promise<void> }> {
+  const upstream = new URL(target);
+  const server = createServer((req, res) => {
+    const body: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => body.push(chunk));
+    req.on("end", () => {
+      const forward = request(
+        {
+          host: upstream.hostname,
+          port: upstream.port,
+          method: req.method,
+          path: req.url,
+          headers: req.headers,
+        },
+        (answer) => {
+          const chunks: Buffer[] = [];
+          answer.on("data", (chunk: Buffer) => chunks.push(chunk));
+          answer.on("end", () => {
+            const status = answer.statusCode ?? 502;
+            if (status >= 400 && String(answer.headers["content-type"]).includes("text/html")) {
+              const json = JSON.stringify({ __type: "UnknownOperationException", message: "not emulated" });
+              res.writeHead(400, {
+                "content-type": "application/x-amz-json-1.1",
+                "x-amzn-errortype": "UnknownOperationException",
+                "content-length": Buffer.byteLength(json),
+              });
+              res.end(json);
+              return;
+            }
+            res.writeHead(status, answer.headers);
+            res.end(Buffer.concat(chunks));
+          });
+        },
+      );
+      forward.on("error", () => {
+        res.writeHead(502);
+        res.end();
+      });
+      forward.end(Buffer.concat(body));
+    });
+  });
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : 0;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    close: async () => {
+      server.closeAllConnections();
+      server.close();
+    },
+  };
+}
+
+async function bundle(root: string, name: string, outdir: string): Promise<string> {
+  const require = createRequire(import.meta.url);
+  const schedules = require(join(root, "infra/schedules.cjs")) as {
+    loadJobsFile: (path: string) => unknown;
+    embeddedJobsDefine: (loaded: unknown) => Record<string, string>;
+  };
+  await build({
+    entryPoints: [join(root, "src/handlers", `${name}.ts`)],
+    outdir,
+    outExtension: { ".js": ".mjs" },
+    splitting: true,
+    bundle: true,
+    minify: true,
+    platform: "node",
+    format: "esm",
+    target: "node22",
+    mainFields: ["module", "main"],
+    define: schedules.embeddedJobsDefine(schedules.loadJobsFile(join(root, "examples/jobs.yml"))),
+    banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
+    logLevel: "error",
+  });
+  return join(outdir, `${name}.mjs`);
+}
+
+async function measure(
+  bundleFile: string,
+  eventsFile: string,
+  childFile: string,
+  env: NodeJS.ProcessEnv,
+): Promise<Omit<MemoryRow, "handler" | "events">> {
+  // Asynchronous: the proxy in this process must keep answering while the child runs.
+  const { stdout: out, stderr } = await promisify(execFile)(
+    process.execPath,
+    [childFile, bundleFile, eventsFile],
+    {
+      env,
+      encoding: "utf8",
+      maxBuffer: 256 * MiB,
+    },
+  );
+  if (process.env.MEMORY_BENCH_DEBUG) process.stderr.write(stderr);
+  const line = out.split("\n").find((l) => l.startsWith("BENCH "));
+  if (!line) throw new Error(`no measurement from ${bundleFile}`);
+  const r = JSON.parse(line.slice("BENCH ".length)) as Record<string, number> & { firstError?: string };
+  const mib = (bytes: number | undefined) => Number(((bytes ?? 0) / MiB).toFixed(1));
+  return {
+    replayed: r.replayed ?? 0,
+    errors: r.errors ?? 0,
+    importMs: Number((r.importMs ?? 0).toFixed(1)),
+    coldRssMiB: mib(r.coldRss),
+    coldHeapMiB: mib(r.coldHeap),
+    peakRssMiB: mib(r.peakRss),
+    peakHeapMiB: mib(r.peakHeap),
+    p50Ms: Number((r.p50Ms ?? 0).toFixed(1)),
+    logBytesPerEvent: Math.round(r.logBytesPerEvent ?? 0),
+    ...(r.firstError ? { firstError: r.firstError } : {}),
+  };
+}
+
+export async function benchMemory(root: string, stops = 1000): Promise<MemoryRow[]> {
+  const work = mkdtempSync(join(tmpdir(), "ecs-sentinel-memory-"));
+  const moto = await startMotoServer({ projectRoot: root, env: { MOTO_ACCOUNT_ID: STORY_ACCOUNT } });
+  const proxy = await emulatorProxy(moto.endpoint);
+  try {
+    const base = {
+      ...process.env,
+      AWS_ENDPOINT_URL: proxy.endpoint,
+      AWS_REGION: "us-east-1",
+      AWS_ACCESS_KEY_ID: "bench",
+      AWS_SECRET_ACCESS_KEY: "bench",
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+    };
+    Object.assign(process.env, base);
+    // Imported once the environment points at the emulator: the clients are created on first use.
+    const { localSetup } = await import("../../src/cli/local-stack.js");
+    const { seedEmulator } = await import("../../src/cli/local-seed.js");
+    const stack = await localSetup({ stage: "bench", projectRoot: root });
+    await seedEmulator();
+    const env = {
+      ...base,
+      STATE_TABLE: stack.stateTable,
+      NOTIFY_TOPIC_ARN: stack.topicArn,
+      WATCHED_CLUSTERS: "prod,production",
+      AUTO_ROLLBACK_SERVICES: "prod/api",
+      JOBS_FILE: "jobs.yml",
+      // As deployed: Powertools' default level.
+      POWERTOOLS_LOG_LEVEL: "INFO",
+    };
+    const childFile = join(work, "child.mjs");
+    writeFileSync(childFile, CHILD);
+    const rows: MemoryRow[] = [];
+    const only = process.env.MEMORY_BENCH_ONLY;
+    for (const [name, events] of Object.entries(workloads(root, stops))) {
+      if (only && name !== only) continue;
+      const outdir = join(work, name);
+      mkdirSync(outdir);
+      const bundleFile = await bundle(root, name, outdir);
+      const eventsFile = join(work, `${name}.events.json`);
+      writeFileSync(eventsFile, JSON.stringify(events));
+      rows.push({
+        handler: name,
+        events: events.length,
+        ...(await measure(
+          bundleFile,
+          eventsFile,
+          childFile,
+          name === "slack-actions" ? { ...env, ...SLACK_ACTIONS_ENV } : env,
+        )),
+      });
+    }
+    return rows;
+  } finally {
+    await proxy.close();
+    await moto.stop();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** Runs the bench and prints its table: what `npm run bench` calls. */
+export async function reportMemory(root: string): Promise<MemoryRow[] | { skipped: string }> {
+  try {
+    const rows = await benchMemory(root);
+    console.log(
+      "\nMemory: each handler bundled as deployed, in a fresh Node process replaying its events (emulator):",
+    );
+    console.table(rows.map(({ firstError: _firstError, ...row }) => row));
+    for (const row of rows)
+      if (row.firstError) console.log(`  ${row.handler}: first error: ${row.firstError}`);
+    return rows;
+  } catch (error) {
+    return { skipped: `emulator unavailable: ${(error as Error).message.split("\n")[0]}` };
+  }
+}
