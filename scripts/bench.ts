@@ -15,7 +15,6 @@ import { type EcsTask, parseEcsEvent } from "../src/shared/events/index.js";
 import { benchBundles } from "./bench/bundles.js";
 import { benchFlood } from "./bench/flood.js";
 import { benchLogSignatures } from "./bench/log-signatures.js";
-import { reportMemory } from "./bench/memory.js";
 import { reportNegativeCache } from "./bench/negative-cache.js";
 
 const root = join(import.meta.dirname, "..");
@@ -82,5 +81,4 @@ console.log(
 );
 console.table(results.flood);
 results.negativeCache = await reportNegativeCache(root);
-results.memory = await reportMemory(root);
 console.log(JSON.stringify(results));
