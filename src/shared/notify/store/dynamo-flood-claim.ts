@@ -25,7 +25,12 @@ import type { CancellationReason } from "@aws-sdk/client-dynamodb";
 import { TransactWriteCommand, type TransactWriteCommandInput } from "@aws-sdk/lib-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import { expiresAtSeconds, itemNumber, keys, type StateTable, type StoredItem } from "../../table.js";
-import { stateFromItem, ThrottleContentionError, windowItem } from "./dynamo-throttle.js";
+import {
+  countExpressionParts,
+  stateFromItem,
+  ThrottleContentionError,
+  windowItem,
+} from "./dynamo-throttle.js";
 import { isWindowOpen, MAX_DIGEST_TASKS, openWindow, type WindowState } from "./throttle-window.js";
 import {
   type ClaimRequest,
@@ -154,17 +159,7 @@ export function dynamoFloodClaim(
   }
 
   function countUpdate(throttleKey: string, hit: ThrottleHit, mode: CountMode): TransactItem {
-    const names: Record<string, string> = {
-      "#pending": "pending",
-      "#lastAt": "lastAt",
-      "#exp": "expiresAt",
-      "#windowEnd": "windowEnd",
-    };
-    const values: StoredItem = {
-      ":one": 1,
-      ":now": hit.now,
-      ":exp": expiresAtSeconds(hit.now, table.retentionMs),
-    };
+    const { names, values } = countExpressionParts(hit.now, table.retentionMs);
     const sets = ["#lastAt = :now", "#exp = :exp"];
     const conditions = ["#windowEnd > :now"];
     const stop = hit.stop;

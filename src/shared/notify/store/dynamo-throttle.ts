@@ -50,6 +50,18 @@ export class ThrottleContentionError extends Error {
 }
 
 /** The window state of a stored `throttle#` item (undefined: no item). */
+/** The names and values every count of a flood window uses (its own UpdateItem, or an item of a transaction). */
+export function countExpressionParts(now: number, retentionMs: number | undefined) {
+  const names: Record<string, string> = {
+    "#pending": "pending",
+    "#lastAt": "lastAt",
+    "#exp": "expiresAt",
+    "#windowEnd": "windowEnd",
+  };
+  const values: StoredItem = { ":one": 1, ":now": now, ":exp": expiresAtSeconds(now, retentionMs) };
+  return { names, values };
+}
+
 export function stateFromItem(item: StoredItem | undefined): WindowState | undefined {
   if (!item) return undefined;
   const subject: ThrottleSubject = {
@@ -172,17 +184,7 @@ export function dynamoThrottleStore(table: StateTable): ThrottleStore {
     stop: StopSample | undefined,
     stopTimes: "latest" | "earliest" | "none",
   ) {
-    const names: Record<string, string> = {
-      "#pending": "pending",
-      "#lastAt": "lastAt",
-      "#exp": "expiresAt",
-      "#windowEnd": "windowEnd",
-    };
-    const values: StoredItem = {
-      ":one": 1,
-      ":now": now,
-      ":exp": expiresAtSeconds(now, table.retentionMs),
-    };
+    const { names, values } = countExpressionParts(now, table.retentionMs);
     let set = "#lastAt = :now, #exp = :exp";
     let condition = "#windowEnd > :now";
     if (stop && stopTimes !== "none") {
