@@ -134,16 +134,7 @@ function hubEnvironment(params) {
 
 const stack = (input) => require("./stack-inputs.cjs").validatedStack(input);
 
-/** The service name and stage osls deploys: what the stack's names are made of. */
-async function stackNames(input = {}) {
-  const resolve = async (path) =>
-    input.resolveConfigurationProperty
-      ? input.resolveConfigurationProperty(path).catch(() => undefined)
-      : undefined;
-  const service = (await resolve(["service"])) ?? "ecs-sentinel";
-  const stage = input.options?.stage ?? input.options?.s ?? (await resolve(["provider", "stage"])) ?? "dev";
-  return { service, stage };
-}
+const { stackNames } = require("./stack-inputs.cjs");
 
 module.exports = {
   HUB_BUS_LOGICAL_ID,

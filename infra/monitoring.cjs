@@ -272,12 +272,7 @@ const stack = (input) => require("./stack-inputs.cjs").validatedStack(input);
 /** serverless.yml `resources`: `${file(./infra/monitoring.cjs):resources}`. */
 async function resources(input = {}) {
   const { params } = await stack(input);
-  const resolve = async (path) =>
-    input.resolveConfigurationProperty
-      ? input.resolveConfigurationProperty(path).catch(() => undefined)
-      : undefined;
-  const service = (await resolve(["service"])) ?? "ecs-sentinel";
-  const stage = input.options?.stage ?? input.options?.s ?? (await resolve(["provider", "stage"])) ?? "dev";
+  const { service, stage } = await require("./stack-inputs.cjs").stackNames(input);
   return monitoringResources({ service, stage, slackButtons: Boolean(params.slackButtons) });
 }
 

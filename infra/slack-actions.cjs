@@ -125,12 +125,7 @@ const stack = (input) => require("./stack-inputs.cjs").validatedStack(input);
 
 /** The deployed function name osls gives `slackActions`: SERVICE-STAGE-slackActions. */
 async function deployedName(input = {}) {
-  const resolve = async (path) =>
-    input.resolveConfigurationProperty
-      ? input.resolveConfigurationProperty(path).catch(() => undefined)
-      : undefined;
-  const service = (await resolve(["service"])) ?? "ecs-sentinel";
-  const stage = input.options?.stage ?? input.options?.s ?? (await resolve(["provider", "stage"])) ?? "dev";
+  const { service, stage } = await require("./stack-inputs.cjs").stackNames(input);
   return `${service}-${stage}-${FUNCTION_KEY}`;
 }
 

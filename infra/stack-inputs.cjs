@@ -151,4 +151,15 @@ function validatedStack(input = {}, { warn = (line) => process.stderr.write(`${l
   return validated.get(key);
 }
 
-module.exports = { readStack, validatedStack, cliParams };
+/** The service name and stage osls deploys: what the stack's names are made of. */
+async function stackNames(input = {}) {
+  const resolve = async (path) =>
+    input.resolveConfigurationProperty
+      ? input.resolveConfigurationProperty(path).catch(() => undefined)
+      : undefined;
+  const service = (await resolve(["service"])) ?? "ecs-sentinel";
+  const stage = input.options?.stage ?? input.options?.s ?? (await resolve(["provider", "stage"])) ?? "dev";
+  return { service, stage };
+}
+
+module.exports = { readStack, validatedStack, cliParams, stackNames };

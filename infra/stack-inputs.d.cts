@@ -20,3 +20,5 @@ export declare function cliParams(options: Record<string, unknown>): {
   values: Record<string, string>;
   problems: string[];
 };
+/** The service name and stage osls deploys (what the stack's names are made of). */
+export declare function stackNames(input?: StackInput): Promise<{ service: string; stage: string }>;
