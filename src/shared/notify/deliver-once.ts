@@ -218,14 +218,13 @@ export async function deliverOnce(
     mark(outcome, targets, { status: "skipped", reason: "duplicate" });
     return claim.state;
   }
+  if (rows && claim.rowsWritten) rows.written = true;
   if (claim.status === "counted") {
-    if (rows && claim.rowsWritten) rows.written = true;
     await touchThread(ctx, message, targets, route);
     await touchProblem(ctx, targets, route);
     mark(outcome, targets, { status: "skipped", reason: "throttled" });
     return "done";
   }
-  if (rows && claim.rowsWritten) rows.written = true;
   // A message without flood control is sent; a retry keeps the verdict its first attempt stored.
   const verdict: ThrottleVerdict = claim.verdict ?? "send";
   // What this attempt delivered, kept with the released claim if a later step fails.
