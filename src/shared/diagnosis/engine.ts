@@ -171,13 +171,11 @@ export function diagnose(task: EcsTask, context: DiagnosisContext = {}): Diagnos
   const { rule } = verdict;
   const ctx = renderContext(facts, verdict);
   const culprit = verdict.culprit;
-  const exitCodes: Record<string, number> = {};
-  let anyExitCode = false;
-  for (const c of facts.containers) {
-    if (c.exitCode === undefined) continue;
-    exitCodes[c.name] = c.exitCode;
-    anyExitCode = true;
-  }
+  // fromEntries defines own keys, so a container named "__proto__" keeps its exit code.
+  const exitCodes: Record<string, number> = Object.fromEntries(
+    facts.containers.flatMap((c) => (c.exitCode === undefined ? [] : [[c.name, c.exitCode]])),
+  );
+  const anyExitCode = Object.keys(exitCodes).length > 0;
   const diagnosis: Diagnosis = {
     taskArn: task.taskArn,
     category: rule.category,

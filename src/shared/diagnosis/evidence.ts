@@ -24,8 +24,10 @@ export function memoryLimit(
   culprit: ContainerFacts | undefined,
 ): { mib: number; source: string } | undefined {
   if (!culprit) return undefined;
-  const fromContext = facts.context.containerMemoryLimits?.[culprit.name];
-  if (fromContext !== undefined) return { mib: fromContext, source: "task definition" };
+  const limits = facts.context.containerMemoryLimits;
+  // Only an own key: a container named "__proto__" or "constructor" must not read the prototype.
+  const fromContext = limits && Object.hasOwn(limits, culprit.name) ? limits[culprit.name] : undefined;
+  if (typeof fromContext === "number") return { mib: fromContext, source: "task definition" };
   const fromEvent = culprit.container.memory === undefined ? Number.NaN : Number(culprit.container.memory);
   if (Number.isFinite(fromEvent) && fromEvent > 0) return { mib: fromEvent, source: "container" };
   return undefined;

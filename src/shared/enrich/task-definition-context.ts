@@ -15,13 +15,14 @@ export interface TaskDefinitionLike {
 export function contextFromTaskDefinition(definition: TaskDefinitionLike): DiagnosisContext {
   const containers = definition.containerDefinitions ?? [];
   const taskMemory = definition.memory ? Number(definition.memory) : undefined;
-  const containerMemoryLimits: Record<string, number> = {};
-  for (const container of containers) {
-    if (!container.name) continue;
-    // A container without its own hard limit can use up to the task's memory.
-    const limit = container.memory ?? taskMemory;
-    if (limit !== undefined && Number.isFinite(limit)) containerMemoryLimits[container.name] = limit;
-  }
+  // fromEntries defines own keys: a container named "__proto__" is a limit, not the record's prototype.
+  const containerMemoryLimits: Record<string, number> = Object.fromEntries(
+    containers.flatMap((container) => {
+      // A container without its own hard limit can use up to the task's memory.
+      const limit = container.memory ?? taskMemory;
+      return container.name && limit !== undefined && Number.isFinite(limit) ? [[container.name, limit]] : [];
+    }),
+  );
   const essentialContainers = containers
     .filter((c) => c.name && c.essential !== false)
     .map((c) => c.name as string);

@@ -78,10 +78,10 @@ export function completeRun(input: CompletionInput): Completion {
   const outcome: RunOutcome = problems.length === 0 ? "succeeded" : "failed";
   const timedOut = outcome === "failed" && (task.stoppedReason ?? "").includes(TIMED_OUT_MARKER);
 
-  const exitCodes: Record<string, number> = {};
-  for (const container of task.containers) {
-    if (container.exitCode !== undefined) exitCodes[container.name] = container.exitCode;
-  }
+  // fromEntries defines own keys, so a container named "__proto__" keeps its exit code.
+  const exitCodes: Record<string, number> = Object.fromEntries(
+    task.containers.flatMap((c) => (c.exitCode === undefined ? [] : [[c.name, c.exitCode]])),
+  );
   const stoppedAt = task.stoppedAt ?? task.executionStoppedAt ?? task.stoppingAt;
   const durationSeconds = seconds(task.startedAt ?? task.createdAt ?? run.startedAt, stoppedAt);
   const closed: JobRun = {
