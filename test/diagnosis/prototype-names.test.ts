@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import { diagnoseTask } from "../../src/shared/diagnosis/index.js";
 import { contextFromTaskDefinition } from "../../src/shared/enrich/task-definition-context.js";
 import { completeRun } from "../../src/shared/jobs/completion.js";
+import { stringMap } from "../../src/shared/jobs/job-values.js";
+import { fromDiagnosis } from "../../src/shared/notify/from-diagnosis.js";
 import { makeRun, stoppedTask as stoppedJobTask } from "../jobs/fixtures.js";
 import { exited } from "./task-builder.js";
 
@@ -67,5 +69,30 @@ describe("containers named like Object prototype keys", () => {
 
     expect(Object.hasOwn(completion.run.exitCodes ?? {}, "__proto__")).toBe(true);
     expect(completion.outcome).toBe("succeeded");
+  });
+
+  it("shows the exit code of a culprit named constructor in the message's facts", () => {
+    const diagnosis = diagnoseTask(
+      exited(137, undefined, { containers: [{ name: "constructor", exitCode: 137 }] }),
+    );
+
+    const message = fromDiagnosis({ ...diagnosis, exitCodes: {} });
+
+    const exitFact = message.facts.find((fact) => fact.label.startsWith("Exit code"));
+    expect(exitFact?.value).toBe("constructor 137");
+  });
+
+  it("keeps a job environment variable named __proto__ as a value", () => {
+    const problems: string[] = [];
+
+    const map = stringMap(JSON.parse('{"__proto__": "x", "PORT": 8080}'), "environment", (f, p) =>
+      problems.push(`${f} ${p}`),
+    );
+
+    expect(problems).toEqual([]);
+    expect(Object.entries(map ?? {})).toEqual([
+      ["__proto__", "x"],
+      ["PORT", "8080"],
+    ]);
   });
 });

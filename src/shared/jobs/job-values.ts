@@ -88,7 +88,13 @@ export function stringMap(value: unknown, field: string, report: Report): Record
   const out: Record<string, string> = {};
   for (const [key, item] of Object.entries(value)) {
     if (typeof item === "string" || typeof item === "number" || typeof item === "boolean") {
-      out[key] = String(item);
+      // defineProperty: a variable named "__proto__" is a value, not the map's prototype.
+      Object.defineProperty(out, key, {
+        value: String(item),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     } else {
       report(`${field}.${key}`, `must be a string, number or boolean, got ${describe(item)}`);
     }

@@ -75,10 +75,10 @@ function taskDefinition(d: Diagnosis): string | undefined {
 }
 
 function exitCodes(d: Diagnosis): Fact | undefined {
-  const codes = { ...(d.exitCodes ?? {}) };
-  if (d.culprit?.exitCode !== undefined && !(d.culprit.name in codes))
-    codes[d.culprit.name] = d.culprit.exitCode;
-  const entries = Object.entries(codes);
+  const entries = Object.entries(d.exitCodes ?? {});
+  // Own keys only: a culprit named "constructor" is not already listed just because objects have one.
+  if (d.culprit?.exitCode !== undefined && !Object.hasOwn(d.exitCodes ?? {}, d.culprit.name))
+    entries.push([d.culprit.name, d.culprit.exitCode]);
   if (entries.length === 0) return undefined;
   return {
     label: entries.length === 1 ? "Exit code" : "Exit codes",
