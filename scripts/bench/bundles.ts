@@ -5,11 +5,15 @@
  * its handler cannot load: both must be 0), bytes a cold start loads (the handler and its static imports,
  * transitively), and the handler's import time in a fresh Node process beside a naive handler that imports only
  * `@aws-sdk/client-ecs`, `-sns` and `-dynamodb` from node_modules (issue 19's yardstick), alternated in one run.
+ * Beside them, the floor: a bundle built with the stack's esbuild options that only makes a DynamoDB client (what
+ * any handler that writes the state table must load and build before its first write), so the part of an import
+ * that is the SDK's and the part that is ours can be told apart.
  */
 import { execFileSync } from "node:child_process";
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { buildSync } from "esbuild";
 import { describeFunctionZip } from "../../infra/lean-function-zips.cjs";
 import { DOCUMENTED_PARAMS } from "../../test/stack/support/documented-stack.js";
 import { removeUnpacked, resolveHandler, unpack } from "../../test/stack/support/lambda-container.js";
@@ -27,6 +31,32 @@ export interface FunctionBundleRow {
   importMs: number;
   naiveImportMs: number;
   ratio: number;
+  /** The DynamoDB-client-only bundle's import time in the same run, and its ratio to the naive handler. */
+  sdkFloorMs: number;
+  floorRatio: number;
+}
+
+/** What every handler that writes the state table loads and builds: the DynamoDB client, nothing of ours. */
+const SDK_FLOOR_SOURCE = `import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+export const client = DynamoDBDocumentClient.from(new DynamoDBClient({ maxAttempts: 4 }));
+export { UpdateCommand };`;
+
+/** The floor bundle, with the stack's esbuild options (serverless.yml `custom.esbuild`). */
+function buildSdkFloor(root: string, outfile: string): void {
+  buildSync({
+    stdin: { contents: SDK_FLOOR_SOURCE, resolveDir: root, loader: "js" },
+    bundle: true,
+    minify: true,
+    format: "esm",
+    platform: "node",
+    target: "node22",
+    external: ["bowser"],
+    mainFields: ["module", "main"],
+    banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
+    outfile,
+    logLevel: "error",
+  });
 }
 
 function median(values: number[]): number {
@@ -52,15 +82,21 @@ function importMillisOnce(file: string): number {
   return Number(out.trim().split("\n").pop());
 }
 
-/** Median import times of `file` and `naive`, alternated so that both see the same machine load. */
-function importSideBySide(file: string, naive: string): { importMs: number; naiveMs: number } {
+/** Median import times of `file`, `naive` and `floor`, alternated so that all see the same machine load. */
+function importSideBySide(
+  file: string,
+  naive: string,
+  floor: string,
+): { importMs: number; naiveMs: number; floorMs: number } {
   const own: number[] = [];
   const theirs: number[] = [];
+  const sdk: number[] = [];
   for (let i = 0; i < IMPORT_RUNS; i++) {
     own.push(importMillisOnce(file));
     theirs.push(importMillisOnce(naive));
+    sdk.push(importMillisOnce(floor));
   }
-  return { importMs: median(own), naiveMs: median(theirs) };
+  return { importMs: median(own), naiveMs: median(theirs), floorMs: median(sdk) };
 }
 
 const kib = (bytes: number) => Math.round(bytes / 1024);
@@ -72,6 +108,8 @@ export async function benchBundles(root: string): Promise<FunctionBundleRow[]> {
   // In the project, so that node_modules resolves; removed afterwards.
   const naive = join(root, ".bench-naive-handler.mjs");
   writeFileSync(naive, NAIVE_IMPORTS.map((name) => `import ${JSON.stringify(name)};`).join("\n"));
+  const floor = join(root, ".bench-sdk-floor.mjs");
+  buildSdkFloor(root, floor);
   const rows: FunctionBundleRow[] = [];
   try {
     for (const [name, zip] of Object.entries(packaged.artifacts).sort(([a], [b]) => a.localeCompare(b))) {
@@ -79,7 +117,11 @@ export async function benchBundles(root: string): Promise<FunctionBundleRow[]> {
       const report = describeFunctionZip(zip, handler);
       const folder = unpack(zip);
       try {
-        const { importMs, naiveMs } = importSideBySide(resolveHandler(folder, handler).file, naive);
+        const { importMs, naiveMs, floorMs } = importSideBySide(
+          resolveHandler(folder, handler).file,
+          naive,
+          floor,
+        );
         rows.push({
           function: name,
           files: report.files,
@@ -90,6 +132,8 @@ export async function benchBundles(root: string): Promise<FunctionBundleRow[]> {
           importMs: Number(importMs.toFixed(1)),
           naiveImportMs: Number(naiveMs.toFixed(1)),
           ratio: Number((importMs / naiveMs).toFixed(2)),
+          sdkFloorMs: Number(floorMs.toFixed(1)),
+          floorRatio: Number((floorMs / naiveMs).toFixed(2)),
         });
       } finally {
         removeUnpacked(folder);
@@ -97,6 +141,7 @@ export async function benchBundles(root: string): Promise<FunctionBundleRow[]> {
     }
   } finally {
     rmSync(naive, { force: true });
+    rmSync(floor, { force: true });
   }
   return rows;
 }
