@@ -2,8 +2,10 @@
  * A flood of stopped tasks of one service through the Lambda code path (dispatchEvent with the same wiring as
  * the handler) against the emulator's DynamoDB and SNS and a local Slack server: messages sent, state-table and
  * ECS calls per event, and per-event latency. State-table calls are also counted around each event and split
- * by operation for the events that were sent (a Slack post during the event) and those counted into the
- * flood window. Needs the emulator (bash scripts/emulator.sh install).
+ * by operation for the events that were sent (a Slack post during the event), those counted into the flood
+ * window, and duplicate copies: every `duplicateEvery`-th stop (the first, which is sent, among them) is delivered
+ * a second time right after, as EventBridge's at-least-once delivery and Lambda's retries do. Needs the emulator
+ * (bash scripts/emulator.sh install).
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -17,9 +19,12 @@ interface Counted {
 }
 
 export interface FloodResult {
+  /** Distinct stopped tasks; `duplicateEvents` more invocations deliver copies of some of them. */
   events: number;
+  duplicateEvents: number;
   slackPosts: number;
   emails: number;
+  /** Over every invocation, copies included, with the sweep and the other flows' calls. */
   stateTableCallsPerEvent: number;
   stateTableCalls: Record<string, number>;
   /** Events sent on their own (the first of the window) and counted into it (not sent). */
@@ -27,12 +32,15 @@ export interface FloodResult {
   countedEvents: number;
   stateTableCallsPerSentEvent: number;
   stateTableCallsPerCountedEvent: number;
+  /** A second copy of a stop already sent or counted (issue 19 item 3: at most 2). */
+  stateTableCallsPerDuplicateEvent: number;
   /**
    * The stopped task's own calls (claim, flood count, completion, history rows; not the history line's Query nor
    * the crash-loop hook's calls) per event, by operation (UpdateItem, TransactWriteItems, BatchWriteItem ...).
    */
   sentEventCallsByOperation: Record<string, number>;
   countedEventCallsByOperation: Record<string, number>;
+  duplicateEventCallsByOperation: Record<string, number>;
   ecsCallsPerEvent: number;
   ecsCalls: Record<string, number>;
   eventsPerSecond: number;
@@ -102,7 +110,9 @@ function countCalls(client: Counted, into: Record<string, number>, stopCalls?: R
   );
 }
 
-export async function benchFlood(root: string, count = 1000): Promise<FloodResult> {
+type Outcome = "sent" | "counted" | "duplicate";
+
+export async function benchFlood(root: string, count = 1000, duplicateEvery = 10): Promise<FloodResult> {
   const moto = await startMotoServer({ projectRoot: root });
   const slack = await startSlackServer();
   try {
@@ -153,10 +163,26 @@ export async function benchFlood(root: string, count = 1000): Promise<FloodResul
     ) as { id: string; detail: Record<string, unknown> };
     const cluster = "arn:aws:ecs:us-east-1:123456789012:cluster/prod";
     const latencies: number[] = [];
-    const byOutcome = { sent: { events: 0, calls: {} }, counted: { events: 0, calls: {} } } as Record<
-      "sent" | "counted",
-      { events: number; calls: Record<string, number> }
-    >;
+    const byOutcome: Record<Outcome, { events: number; calls: Record<string, number> }> = {
+      sent: { events: 0, calls: {} },
+      counted: { events: 0, calls: {} },
+      duplicate: { events: 0, calls: {} },
+    };
+    /** Delivers one copy of the event and adds its stop calls to its outcome (`duplicate`, or by its Slack post). */
+    const deliver = async (event: unknown, taskId: string, copy: boolean) => {
+      const callsBefore = { ...stopCalls };
+      const postsBefore = slack.requests.length;
+      const t = performance.now();
+      await dispatchEvent(event, deps);
+      latencies.push(performance.now() - t);
+      const sent = slack.requests.slice(postsBefore).some((post) => post.body.includes(taskId));
+      const outcome = byOutcome[copy ? "duplicate" : sent ? "sent" : "counted"];
+      outcome.events++;
+      for (const [operation, calls] of Object.entries(stopCalls)) {
+        const made = calls - (callsBefore[operation] ?? 0);
+        if (made > 0) outcome.calls[operation] = (outcome.calls[operation] ?? 0) + made;
+      }
+    };
     const started = performance.now();
     for (let i = 0; i < count; i++) {
       const taskId = i.toString(16).padStart(32, "0");
@@ -173,18 +199,8 @@ export async function benchFlood(root: string, count = 1000): Promise<FloodResul
           version: 3,
         },
       };
-      const callsBefore = { ...stopCalls };
-      const postsBefore = slack.requests.length;
-      const t = performance.now();
-      await dispatchEvent(event, deps);
-      latencies.push(performance.now() - t);
-      const sent = slack.requests.slice(postsBefore).some((post) => post.body.includes(taskId));
-      const outcome = byOutcome[sent ? "sent" : "counted"];
-      outcome.events++;
-      for (const [operation, calls] of Object.entries(stopCalls)) {
-        const made = calls - (callsBefore[operation] ?? 0);
-        if (made > 0) outcome.calls[operation] = (outcome.calls[operation] ?? 0) + made;
-      }
+      await deliver(event, taskId, false);
+      if (duplicateEvery > 0 && i % duplicateEvery === 0) await deliver(structuredClone(event), taskId, true);
     }
     const seconds = (performance.now() - started) / 1000;
     // The window is still open: the scheduled sweep sends the digest once it closes.
@@ -192,6 +208,7 @@ export async function benchFlood(root: string, count = 1000): Promise<FloodResul
     const emails = (await fetchPublishedSnsMessages(moto.endpoint)).length;
     const sum = (calls: Record<string, number>) => Object.values(calls).reduce((a, b) => a + b, 0);
     const sorted = [...latencies].sort((a, b) => a - b);
+    const invocations = latencies.length;
     const perEvent = ({ events, calls }: { events: number; calls: Record<string, number> }) =>
       Object.fromEntries(
         Object.entries(calls).map(([operation, n]) => [
@@ -199,28 +216,31 @@ export async function benchFlood(root: string, count = 1000): Promise<FloodResul
           Number((n / Math.max(1, events)).toFixed(3)),
         ]),
       );
+    const callsPerEvent = ({ events, calls }: { events: number; calls: Record<string, number> }) =>
+      Number((sum(calls) / Math.max(1, events)).toFixed(3));
     return {
       events: count,
+      duplicateEvents: byOutcome.duplicate.events,
       slackPosts: slack.requests.length,
       emails,
-      stateTableCallsPerEvent: Number((sum(stateCalls) / count).toFixed(2)),
+      stateTableCallsPerEvent: Number((sum(stateCalls) / invocations).toFixed(2)),
       stateTableCalls: stateCalls,
       sentEvents: byOutcome.sent.events,
       countedEvents: byOutcome.counted.events,
       stateTableCallsPerSentEvent: Number(
         (sum(byOutcome.sent.calls) / Math.max(1, byOutcome.sent.events)).toFixed(2),
       ),
-      stateTableCallsPerCountedEvent: Number(
-        (sum(byOutcome.counted.calls) / Math.max(1, byOutcome.counted.events)).toFixed(3),
-      ),
+      stateTableCallsPerCountedEvent: callsPerEvent(byOutcome.counted),
+      stateTableCallsPerDuplicateEvent: callsPerEvent(byOutcome.duplicate),
       sentEventCallsByOperation: perEvent(byOutcome.sent),
       countedEventCallsByOperation: perEvent(byOutcome.counted),
-      ecsCallsPerEvent: Number(((sum(ecsCalls) + sum(logsCalls)) / count).toFixed(3)),
+      duplicateEventCallsByOperation: perEvent(byOutcome.duplicate),
+      ecsCallsPerEvent: Number(((sum(ecsCalls) + sum(logsCalls)) / invocations).toFixed(3)),
       ecsCalls: {
         ...ecsCalls,
         ...Object.fromEntries(Object.entries(logsCalls).map(([k, v]) => [`logs:${k}`, v])),
       },
-      eventsPerSecond: Number((count / seconds).toFixed(1)),
+      eventsPerSecond: Number((invocations / seconds).toFixed(1)),
       p50Ms: Number(percentile(sorted, 50).toFixed(1)),
       p99Ms: Number(percentile(sorted, 99).toFixed(1)),
     };

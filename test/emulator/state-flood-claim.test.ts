@@ -5,7 +5,11 @@
  */
 import { DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
 import { beforeAll, describe, expect, it } from "vitest";
-import { dynamoNotificationStore } from "../../src/shared/notify/store/index.js";
+import {
+  dynamoDedupeStore,
+  dynamoFloodClaim,
+  dynamoNotificationStore,
+} from "../../src/shared/notify/store/index.js";
 import type { ThrottleHit, ThrottleSubject } from "../../src/shared/notify/store/types.js";
 import { countingDynamoClient, createStateTable } from "../state/support/state-table.js";
 
@@ -89,9 +93,9 @@ describe("DynamoDB claim with flood control (moto)", () => {
     expect(await item("history#prod#service:f2", "2024-05-01T10:00:00.000Z#t2")).toBeDefined();
   });
 
-  it("reports a copy of a counted stop as done without counting it or writing its rows again", async () => {
+  it("reports a copy of a counted stop as done in one call, its rows written by the first copy's claim", async () => {
     await store.claimThrottled("f3-t1", lease("a"), hit("f3", "t1", T0), []);
-    await store.claimThrottled("f3-t2", lease("b"), hit("f3", "t2", T0 + 1_000), []);
+    await store.claimThrottled("f3-t2", lease("b"), hit("f3", "t2", T0 + 1_000), historyRows("f3", "t2"));
     reset();
 
     const copy = await store.claimThrottled(
@@ -101,19 +105,97 @@ describe("DynamoDB claim with flood control (moto)", () => {
       historyRows("f3", "t2"),
     );
 
-    expect(copy).toEqual({ status: "duplicate", state: "done" });
-    expect(total()).toBe(1);
+    expect(copy).toEqual({ status: "duplicate", state: "done", rowsWritten: true });
+    expect(calls).toEqual({ TransactWriteItemsCommand: 1 });
     expect(await windowOf("f3")).toMatchObject({ pending: 1 });
-    expect(await item("history#prod#service:f3", "2024-05-01T10:00:00.000Z#t2")).toBeUndefined();
+    expect(await item("event#f3-t2", "event")).toMatchObject({ attempts: 1, rowsWritten: true });
   });
 
-  it("reports a copy arriving while the sending attempt holds its lease as in flight", async () => {
-    await store.claimThrottled("f4-t1", lease("a"), hit("f4", "t1", T0), []);
+  it("reports a copy of a sent stop as done in one call, its rows written by the claim that opened the window", async () => {
+    await store.claimThrottled("f10-t1", lease("a"), hit("f10", "t1", T0), historyRows("f10", "t1"));
+    await store.complete("f10-t1", "send", ["slack"], T0 + 1);
+    reset();
 
-    const copy = await store.claimThrottled("f4-t1", lease("b", T0 + 1_000), hit("f4", "t1", T0 + 1_000), []);
+    const copy = await store.claimThrottled(
+      "f10-t1",
+      lease("b", T0 + 2_000),
+      hit("f10", "t1", T0 + 2_000),
+      historyRows("f10", "t1"),
+    );
 
-    expect(copy).toEqual({ status: "duplicate", state: "in-flight" });
+    expect(copy).toEqual({ status: "duplicate", state: "done", rowsWritten: true });
+    expect(calls).toEqual({ TransactWriteItemsCommand: 1 });
+    expect(await windowOf("f10")).toMatchObject({ pending: 0 });
+  });
+
+  it("reports a copy arriving while the sending attempt holds its lease as in flight in one call, rows written", async () => {
+    await store.claimThrottled("f4-t1", lease("a"), hit("f4", "t1", T0), historyRows("f4", "t1"));
+    reset();
+
+    const copy = await store.claimThrottled(
+      "f4-t1",
+      lease("b", T0 + 1_000),
+      hit("f4", "t1", T0 + 1_000),
+      historyRows("f4", "t1"),
+    );
+
+    expect(copy).toEqual({ status: "duplicate", state: "in-flight", rowsWritten: true });
+    expect(calls).toEqual({ TransactWriteItemsCommand: 1 });
     expect(await windowOf("f4")).toMatchObject({ pending: 0 });
+  });
+
+  it("leaves a copy's rows to its caller when the first copy's claim could not carry them", async () => {
+    await store.claimThrottled("f11-t1", lease("a"), hit("f11", "t1", T0), []);
+    const tooLarge = [{ pk: "history#prod#service:f11", sk: "t2", title: "x".repeat(500 * 1024) }];
+    await store.claimThrottled("f11-t2", lease("b"), hit("f11", "t2", T0 + 1), tooLarge);
+
+    const copy = await store.claimThrottled("f11-t2", lease("c", T0 + 2), hit("f11", "t2", T0 + 2), tooLarge);
+
+    expect(copy).toEqual({ status: "duplicate", state: "done", rowsWritten: false });
+    expect(await windowOf("f11")).toMatchObject({ pending: 1 });
+  });
+
+  it("lets a copy take over an earlier attempt's ended lease that decided nothing, with its rows", async () => {
+    const dedupe = dynamoDedupeStore({ client: documents, tableName: TABLE });
+    await store.claimThrottled("f12-t0", lease("a"), hit("f12", "t0", T0), []);
+    await dedupe.claim("f12-t1", { owner: "crashed", now: T0, leaseMs: 1_000 });
+    const later = T0 + 2_000;
+    reset();
+
+    const copy = await store.claimThrottled("f12-t1", lease("b", later), hit("f12", "t1", later), [
+      ...historyRows("f12", "t1"),
+    ]);
+
+    expect(copy).toEqual({ status: "counted", rowsWritten: true });
+    expect(calls).toEqual({ TransactWriteItemsCommand: 1 });
+    expect(await item("history#prod#service:f12", "2024-05-01T10:00:00.000Z#t1")).toBeDefined();
+  });
+
+  it("reports a copy that loses the takeover of an ended lease to another copy as in flight in two calls", async () => {
+    await store.claimThrottled("f13-t1", lease("a"), hit("f13", "t1", T0), historyRows("f13", "t1"));
+    await store.release("f13-t1", "a", "send", T0);
+    const later = T0 + 1_000;
+    const dedupe = dynamoDedupeStore({ client: documents, tableName: TABLE });
+    // The other copy claims between this copy's cancelled transaction and its own plain claim.
+    const racing = dynamoFloodClaim(
+      { client: documents, tableName: TABLE },
+      {
+        claim: async (key, request) => {
+          await dedupe.claim(key, { ...request, owner: "other" });
+          return dedupe.claim(key, request);
+        },
+      },
+      store,
+    );
+    reset();
+
+    const copy = await racing.claimThrottled("f13-t1", lease("b", later), hit("f13", "t1", later), [
+      ...historyRows("f13", "t1"),
+    ]);
+
+    expect(copy).toEqual({ status: "duplicate", state: "in-flight", rowsWritten: true });
+    // The other copy's claim is the second UpdateItem.
+    expect(calls).toEqual({ TransactWriteItemsCommand: 1, UpdateItemCommand: 2 });
   });
 
   it("hands the retry of a failed send its delivered channels and verdict, counting nothing", async () => {

@@ -1,8 +1,10 @@
 /**
  * Incident history in the state table (layout in history.ts): one BatchWriteItem per diagnosis written on its
  * own, one Query per question. A stopped task's rows are usually written by the notification store in the same
- * transaction as the stop's claim and flood count (`rowsFor`, NotifyMeta.rows): no call of their own. Items expire through the table's TTL attribute `expiresAt` after the retention (30 days by
- * default). AWS errors are thrown: the caller logs them and sends the alert anyway.
+ * transaction as the stop's claim and flood count (`rowsFor`, NotifyMeta.rows): no call of their own, and none for
+ * a duplicate copy of the stop, whose first claim wrote them. Items expire through the table's TTL attribute
+ * `expiresAt` after the retention (30 days by default). AWS errors are thrown: the caller logs them and sends the
+ * alert anyway.
  */
 import {
   BatchWriteCommand,

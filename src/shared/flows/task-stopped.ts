@@ -178,8 +178,9 @@ export async function handleTaskStateChange(
     enrichment && remaining && stopped
       ? recordStop(record, enrichment, remaining, deps.log)
       : Promise.resolve();
-  // The stop's history rows ride on the notification's claim (one transaction with the flood count); they are
-  // written on their own only when the notification did not write them (a hook sent the alert, a duplicate copy).
+  // The stop's history rows ride on the notification's claim (one transaction with the flood count); a duplicate
+  // copy finds them written by the first copy's claim. They are written on their own only when the notification
+  // did not (a hook sent the alert, a released retry, rows the first claim could not carry).
   const rowsFor = enrichment?.history?.rowsFor?.bind(enrichment.history);
   const rows: EventRows | undefined =
     rowsFor && remaining && stopped ? { items: rowsFor(record), written: false } : undefined;

@@ -214,11 +214,12 @@ export async function deliverOnce(
   const claim = flood
     ? await store.claimThrottled(dedupeKey, request, flood.hit, rows?.items)
     : { ...(await store.claim(dedupeKey, request)), rowsWritten: false };
+  // A duplicate's rows are written when the claim that first took the event wrote them with it.
+  if (rows && claim.rowsWritten) rows.written = true;
   if (claim.status === "duplicate") {
     mark(outcome, targets, { status: "skipped", reason: "duplicate" });
     return claim.state;
   }
-  if (rows && claim.rowsWritten) rows.written = true;
   if (claim.status === "counted") {
     await touchThread(ctx, message, targets, route);
     await touchProblem(ctx, targets, route);

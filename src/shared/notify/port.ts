@@ -45,8 +45,8 @@ export interface NotifyMeta {
   problem?: ProblemRef;
   /**
    * State-table rows of the event (a stop's incident history), written in the same transaction as its claim and
-   * flood count; `written` tells the caller whether it must still write them itself (duplicate copy, retry, no
-   * channel, dry run, or a notifier without a state table).
+   * flood count; `written` tells the caller whether it must still write them itself (retry, no channel, dry run, a
+   * notifier without a state table, or a duplicate copy whose first claim did not carry them).
    */
   rows?: EventRows;
 }

@@ -165,19 +165,33 @@ describe("notify: a stop's claim, flood count and rows in as few store operation
     expect(h.store.rows.size).toBe(2);
   });
 
-  it("leaves a duplicate copy's rows to the caller and does not count it again", async () => {
+  it("marks a duplicate copy's rows written by the first copy's claim and does not count it again", async () => {
     const h = harness();
     await h.service.notify(message(), stop("t1", rowsOf("t1")));
     await h.service.notify(message(), stop("t2", rowsOf("t2")));
+    const before = h.store.operations;
+    const copyRows = rowsOf("t2");
+
+    const copy = await h.service.notify(message(), stop("t2", copyRows));
+
+    expect(copy.channels.slack).toEqual({ status: "skipped", reason: "duplicate" });
+    expect(copyRows.written).toBe(true);
+    expect(h.store.operations - before).toBe(1);
+    const [pointer] = await h.store.duePointers(T0 + 24 * 60 * 60_000);
+    const closed = pointer ? await h.store.closeDue(pointer, T0 + 24 * 60 * 60_000) : undefined;
+    expect(closed?.digest?.count).toBe(1);
+  });
+
+  it("leaves a duplicate copy's rows to the caller when the first copy's claim carried none", async () => {
+    const h = harness();
+    await h.service.notify(message(), stop("t1", rowsOf("t1")));
+    await h.service.notify(message(), { ...stop("t2", rowsOf("t2")), rows: undefined });
     const copyRows = rowsOf("t2");
 
     const copy = await h.service.notify(message(), stop("t2", copyRows));
 
     expect(copy.channels.slack).toEqual({ status: "skipped", reason: "duplicate" });
     expect(copyRows.written).toBe(false);
-    const [pointer] = await h.store.duePointers(T0 + 24 * 60 * 60_000);
-    const closed = pointer ? await h.store.closeDue(pointer, T0 + 24 * 60 * 60_000) : undefined;
-    expect(closed?.digest?.count).toBe(1);
   });
 
   it("leaves the rows of a message no channel takes to the caller", async () => {

@@ -70,8 +70,20 @@ describe("memory store: claim with flood control", () => {
 
     const copy = await store.claimThrottled("t2", lease("c"), hit(T0 + 2_000, "t2"));
 
-    expect(copy).toEqual({ status: "duplicate", state: "done" });
+    expect(copy).toEqual({ status: "duplicate", state: "done", rowsWritten: false });
     expect(await countedInWindow(store)).toBe(1);
+  });
+
+  it("tells a duplicate copy that the first copy's claim wrote its rows", async () => {
+    const store = memoryStore();
+    await store.claimThrottled("t1", lease("a"), hit(T0, "t1"), [row("t1")]);
+
+    const during = await store.claimThrottled("t1", lease("b", T0 + 1), hit(T0 + 1, "t1"), [row("t1")]);
+    await store.complete("t1", "send", ["slack"], T0 + 2);
+    const after = await store.claimThrottled("t1", lease("c", T0 + 3), hit(T0 + 3, "t1"), [row("t1")]);
+
+    expect(during).toEqual({ status: "duplicate", state: "in-flight", rowsWritten: true });
+    expect(after).toEqual({ status: "duplicate", state: "done", rowsWritten: true });
   });
 
   it("hands a failed send's retry its delivered channels and verdict without counting it", async () => {

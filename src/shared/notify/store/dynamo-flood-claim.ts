@@ -12,10 +12,17 @@
  *   classic  when the claim condition failed: done or leased -> duplicate; an earlier attempt's verdict (a
  *            released retry) -> the plain claim, and the caller writes the rows itself.
  *
- * A counted stop is 1 call, a stop that opens a window 2 (+ `complete` after delivery = 3). Every attempt carries a
- * ClientRequestToken derived from the key, the attempt's owner and the step, so the SDK's retry of a transaction
- * whose answer was lost is answered as the success it was (a token per attempt: the same token with other
- * parameters would be refused). Limits: 4 + rows items, all on distinct keys (DynamoDB allows 100).
+ * A claim that carries rows also sets `rowsWritten` on the event's item, in the same transaction, so the rows are
+ * in the table whenever the flag is. A duplicate copy reads the flag from the ALL_OLD image of its cancelled
+ * claim and writes nothing: its only call is that cancelled transaction. Without the flag (the first claim's rows
+ * were refused and written on their own, or it had none) the duplicate's caller still writes its rows.
+ *
+ * A counted stop is 1 call, a stop that opens a window 2 (+ `complete` after delivery = 3), a duplicate copy 1 (2
+ * when it found an ended lease and another copy took it over first; + its caller's own row write when the flag is
+ * absent). Every attempt carries a ClientRequestToken derived from the key, the attempt's owner and the step, so
+ * the SDK's retry of a transaction whose answer was lost is answered as the success it was (a token per attempt:
+ * the same token with other parameters would be refused). Limits: 4 + rows items, all on distinct keys (DynamoDB
+ * allows 100).
  *
  * https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TransactWriteItems.html
  * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis.html
@@ -57,6 +64,12 @@ interface CountMode {
 /** Never claimed, or claimed by an attempt whose lease ended before it decided anything. */
 const CLAIMABLE =
   "attribute_not_exists(pk) OR (attribute_not_exists(#done) AND #lease <= :claimNow AND attribute_not_exists(#verdict))";
+
+/**
+ * Set on the event's item by a claim whose transaction also put the event's rows; never removed, so a later claim
+ * of the same event (a released retry) keeps it true.
+ */
+const ROWS_WRITTEN = "rowsWritten";
 
 export class TransactionCancelledError extends Error {
   override readonly name = "TransactionCancelledError";
@@ -127,15 +140,21 @@ export function dynamoFloodClaim(
     if (known?.listed !== undefined) known.listed++;
   };
 
-  function claimUpdate(dedupeKey: string, request: ClaimRequest, verdict: "counted" | "send"): TransactItem {
+  function claimUpdate(
+    dedupeKey: string,
+    request: ClaimRequest,
+    verdict: "counted" | "send",
+    withRows: boolean,
+  ): TransactItem {
     const counted = verdict === "counted";
+    const rowsFlag = withRows ? ", #rows = :rows" : "";
     return {
       Update: {
         TableName: tableName,
         Key: keys.event(dedupeKey),
         UpdateExpression: counted
-          ? "SET #done = :claimNow, #verdict = :verdict, #exp = :exp, #first = if_not_exists(#first, :claimNow) ADD #attempts :one"
-          : "SET #owner = :owner, #lease = :lease, #verdict = :verdict, #exp = :exp, #first = if_not_exists(#first, :claimNow) ADD #attempts :one",
+          ? `SET #done = :claimNow, #verdict = :verdict, #exp = :exp, #first = if_not_exists(#first, :claimNow)${rowsFlag} ADD #attempts :one`
+          : `SET #owner = :owner, #lease = :lease, #verdict = :verdict, #exp = :exp, #first = if_not_exists(#first, :claimNow)${rowsFlag} ADD #attempts :one`,
         ConditionExpression: CLAIMABLE,
         ExpressionAttributeNames: {
           "#done": "doneAt",
@@ -145,6 +164,7 @@ export function dynamoFloodClaim(
           "#first": "firstSeenAt",
           "#attempts": "attempts",
           ...(counted ? {} : { "#owner": "leaseOwner" }),
+          ...(withRows ? { "#rows": ROWS_WRITTEN } : {}),
         },
         ExpressionAttributeValues: {
           ":claimNow": request.now,
@@ -152,6 +172,7 @@ export function dynamoFloodClaim(
           ":exp": expiresAtSeconds(request.now, table.retentionMs),
           ":one": 1,
           ...(counted ? {} : { ":owner": request.owner, ":lease": request.now + request.leaseMs }),
+          ...(withRows ? { ":rows": true } : {}),
         },
         ReturnValuesOnConditionCheckFailure: "ALL_OLD",
       },
@@ -245,7 +266,10 @@ export function dynamoFloodClaim(
     }
   }
 
-  /** The claim's condition failed: a copy done or in flight, or the retry of an attempt that decided already. */
+  /**
+   * The claim's condition failed: a copy done or in flight, or the retry of an attempt that decided already. A
+   * duplicate's rows are written when the item seen (ALL_OLD) says a claim wrote them in its transaction.
+   */
   async function claimRefused(
     dedupeKey: string,
     request: ClaimRequest,
@@ -253,11 +277,13 @@ export function dynamoFloodClaim(
     old: StoredItem | undefined,
   ): Promise<FloodClaimResult | undefined> {
     if (!old) return undefined;
-    if (itemNumber(old, "doneAt") !== undefined) return { status: "duplicate", state: "done" };
+    const rowsWritten = old[ROWS_WRITTEN] === true;
+    if (itemNumber(old, "doneAt") !== undefined) return { status: "duplicate", state: "done", rowsWritten };
     if ((itemNumber(old, "leaseUntil") ?? 0) > request.now)
-      return { status: "duplicate", state: "in-flight" };
+      return { status: "duplicate", state: "in-flight", rowsWritten };
     const claim = await dedupe.claim(dedupeKey, request);
-    if (claim.status === "duplicate") return claim;
+    // Another copy took over the ended lease first; the flag it found is the one seen here (it is never removed).
+    if (claim.status === "duplicate") return { ...claim, rowsWritten };
     const decided = claim.verdict
       ? { verdict: claim.verdict }
       : await throttle.hit(hit.subject, hit.now, hit.windowMs, hit.stop);
@@ -301,7 +327,11 @@ export function dynamoFloodClaim(
     };
     for (let round = 0; round < MAX_ROUNDS; round++) {
       const counting = await transact(
-        [claimUpdate(dedupeKey, request, "counted"), countUpdate(throttleKey, hit, mode), ...rowPuts(rows)],
+        [
+          claimUpdate(dedupeKey, request, "counted", rows.length > 0),
+          countUpdate(throttleKey, hit, mode),
+          ...rowPuts(rows),
+        ],
         requestToken(dedupeKey, request.owner, `count#${round}#${rows.length}`),
       );
       if (!counting) {
@@ -332,7 +362,7 @@ export function dynamoFloodClaim(
       const windowEnd = next.windowEnd ?? hit.now + hit.windowMs;
       const opening = await transact(
         [
-          claimUpdate(dedupeKey, request, "send"),
+          claimUpdate(dedupeKey, request, "send", rows.length > 0),
           windowSwap(throttleKey, seen, next, hit.now),
           pointerPut(throttleKey, windowEnd),
           ...rowPuts(rows),

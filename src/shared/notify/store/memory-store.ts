@@ -26,6 +26,8 @@ interface EventRecord {
   delivered: Set<string>;
   verdict?: ThrottleVerdict;
   doneAt?: number;
+  /** A claim wrote the event's rows with it (the DynamoDB store's `rowsWritten` flag). */
+  rowsWritten?: boolean;
 }
 
 export interface MemoryStore extends NotificationStore {
@@ -107,15 +109,18 @@ export function memoryStore(): MemoryStore {
     async claimThrottled(dedupeKey, request, { subject, now, windowMs, stop }, items = []) {
       op();
       const record = events.get(dedupeKey);
-      if (record?.doneAt !== undefined) return { status: "duplicate", state: "done" };
-      if (record && record.leaseUntil > request.now) return { status: "duplicate", state: "in-flight" };
+      const rowsWritten = record?.rowsWritten === true;
+      if (record?.doneAt !== undefined) return { status: "duplicate", state: "done", rowsWritten };
+      if (record && record.leaseUntil > request.now)
+        return { status: "duplicate", state: "in-flight", rowsWritten };
       if (record?.verdict) {
         const claim = await store.claim(dedupeKey, request);
-        if (claim.status === "duplicate") return claim;
+        if (claim.status === "duplicate") return { ...claim, rowsWritten };
         return { ...claim, verdict: record.verdict, rowsWritten: false };
       }
       const next: EventRecord = record ?? { leaseUntil: 0, attempts: 0, delivered: new Set() };
       next.attempts++;
+      if (items.length > 0) next.rowsWritten = true;
       events.set(dedupeKey, next);
       const throttleKey = throttleKeyOf(subject);
       const state = windows.get(throttleKey);

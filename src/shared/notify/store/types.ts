@@ -128,8 +128,9 @@ export type EventRow = Record<string, unknown>;
 
 /**
  * Items that belong to an event (a stop's incident history rows), handed to the store so they are written in the
- * same transaction as the event's claim. The store sets `written` when it wrote them; when it did not (a duplicate
- * copy, a retry, a message no channel takes) the caller writes them itself.
+ * same transaction as the event's claim. The store sets `written` when they are in the table: it wrote them, or
+ * (a duplicate copy) the claim that first took the event wrote them in its transaction. When they are not (a
+ * retry, a message no channel takes, a duplicate of a claim whose rows were refused) the caller writes them.
  */
 export interface EventRows {
   readonly items: readonly EventRow[];
@@ -137,8 +138,11 @@ export interface EventRows {
 }
 
 export type FloodClaimResult =
-  /** A copy of an event already done or in flight: nothing was written. */
-  | { status: "duplicate"; state: "done" | "in-flight" }
+  /**
+   * A copy of an event already done or in flight: nothing was written. `rowsWritten`: an earlier claim of the
+   * event wrote its rows in the same transaction, so the copy has none to write.
+   */
+  | { status: "duplicate"; state: "done" | "in-flight"; rowsWritten: boolean }
   /** Claimed, counted into the open window and completed, with the rows (unless DynamoDB refused them), in one write. */
   | { status: "counted"; rowsWritten: boolean }
   /**
