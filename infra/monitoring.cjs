@@ -106,9 +106,15 @@ function dashboardBody({ service, stage, functionKeys }) {
       }),
       searchWidget({
         ...ours,
-        title: "Delivery retries by channel",
+        title: "Delivery retries by channel (webhooks and Slack's Web API)",
         metric: "DeliveryRetries",
         dimensions: ["channel"],
+      }),
+      searchWidget({
+        ...ours,
+        title: "AWS SDK retries by AWS service",
+        metric: "AwsRetries",
+        dimensions: ["awsService"],
       }),
       searchWidget({
         ...ours,

@@ -19,12 +19,27 @@ import type { LogsClientFor } from "../shared/enrich/log-tail.js";
 
 const cache = new Map<string, unknown>();
 
+/** Told of each client `once` makes (its key, and the client or the promise of it). */
+export type ClientListener = (key: string, client: unknown) => void;
+const clientListeners = new Set<ClientListener>();
+
+/**
+ * Tells `listener` of every client made so far and from now on (metrics count their retries: aws-retries.ts);
+ * returns how to stop.
+ */
+export function onClientCreated(listener: ClientListener): () => void {
+  clientListeners.add(listener);
+  for (const [key, client] of cache) listener(key, client);
+  return () => clientListeners.delete(listener);
+}
+
 /** The client `create` makes, once per container (`resetClients` forgets them all). */
 export function once<T>(key: string, create: () => T): T {
   let client = cache.get(key) as T | undefined;
   if (client === undefined) {
     client = create();
     cache.set(key, client);
+    for (const listener of clientListeners) listener(key, client);
   }
   return client;
 }

@@ -5,7 +5,7 @@
  */
 
 import type { Log } from "../shared/log.js";
-import { retryCounter } from "../shared/metrics/notifications.js";
+import { retryCounter, slackApiRetryCounter } from "../shared/metrics/notifications.js";
 import { buildPagerDutyChannel, type PagerDutyChannel } from "../shared/notify/pagerduty/channel.js";
 import { renderSlack } from "../shared/notify/render/index.js";
 import type { SlackApi } from "../shared/notify/slack-app/api-port.js";
@@ -44,6 +44,7 @@ export const slackWebApi = (config: Config, options: RuntimeOptions, token: Secr
     deadline: options.deadline,
     logger: options.log,
     postIntervalMs: config.slackPostIntervalMs,
+    ...(options.metrics ? { onRetry: slackApiRetryCounter(options.metrics) } : {}),
   });
 
 /** The Slack Web API of app mode (a bot token and a channel); undefined without them. */

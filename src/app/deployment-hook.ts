@@ -22,6 +22,9 @@ import { ecsHookPorts } from "./deployment-hook-ecs.js";
 import { buildNotifications } from "./notifications.js";
 import { lambdaRuntime, type RuntimeOptions } from "./runtime.js";
 
+/** The handler's metrics recorder: a payload the hook could not read is a dropped event. */
+export { recordHookPayload } from "../shared/metrics/hooks.js";
+
 type Env = Record<string, string | undefined>;
 
 const NUMERIC_ENV: [string, NumericSetting][] = [

@@ -16,6 +16,7 @@ import {
   type Metrics,
   noMetrics,
 } from "../shared/metrics/port.js";
+import { countAwsRetries } from "./aws-retries.js";
 import { lambdaLog } from "./logger.js";
 
 /**
@@ -132,17 +133,23 @@ export function emfMetrics(options: EmfMetricsOptions): FlushableMetrics {
 let containerMetrics: FlushableMetrics | undefined;
 
 /**
- * The metrics of this Lambda container, from its environment at cold start: EMF when ECS_SENTINEL_METRICS=on,
- * else nothing. A bad value throws MetricsSettingError (the function fails its start loudly).
+ * The metrics of this Lambda container, from its environment at cold start: EMF when ECS_SENTINEL_METRICS=on
+ * (the AWS SDK clients' retries included), else nothing. A bad value throws MetricsSettingError (the function
+ * fails its start loudly).
  */
 export function lambdaMetrics(env: NodeJS.ProcessEnv = process.env): FlushableMetrics {
-  containerMetrics ??= metricsEnabled(env)
-    ? emfMetrics({
-        serviceName: env.POWERTOOLS_SERVICE_NAME || "ecs-sentinel",
-        ...(env.ECS_SENTINEL_STAGE ? { stage: env.ECS_SENTINEL_STAGE } : {}),
-      })
-    : noMetrics;
-  return containerMetrics;
+  if (containerMetrics) return containerMetrics;
+  if (!metricsEnabled(env)) {
+    containerMetrics = noMetrics;
+    return containerMetrics;
+  }
+  const metrics = emfMetrics({
+    serviceName: env.POWERTOOLS_SERVICE_NAME || "ecs-sentinel",
+    ...(env.ECS_SENTINEL_STAGE ? { stage: env.ECS_SENTINEL_STAGE } : {}),
+  });
+  countAwsRetries(metrics);
+  containerMetrics = metrics;
+  return metrics;
 }
 
 export interface WithMetricsOptions {

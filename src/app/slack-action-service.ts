@@ -12,10 +12,11 @@ import {
 import { parseServiceArn } from "../shared/events/arns.js";
 import { handleRunJob } from "../shared/flows/job-run.js";
 import { actOnPausedDeployment, type PauseActionPorts } from "../shared/flows/paused-deployment-action.js";
+import { meteredApproverCheck } from "../shared/metrics/slack-actions.js";
 import { asNotifier } from "../shared/notify/as-notifier.js";
 import { buildServiceTagsLookup } from "../shared/notify/service-tags.js";
 import type { SlackApi } from "../shared/notify/slack-app/api-port.js";
-import { approverCheck } from "../shared/slack-actions/approvers.js";
+import { approverCheck, type IsApprover } from "../shared/slack-actions/approvers.js";
 import { slackRecorder } from "../shared/slack-actions/recorder.js";
 import { type ActionService, actionService } from "../shared/slack-actions/service.js";
 import type { ActionStore } from "../shared/slack-actions/store.js";
@@ -50,18 +51,23 @@ export function buildActionService(
   if (!app) throw new ConfigError("Slack buttons need app mode: SLACK_BOT_TOKEN(_FROM) and SLACK_CHANNEL");
   const ecs = adapters.ecs ?? ecsClient();
   const notifications = buildNotifications(config, { ...options, channels: { slackApp: app } });
+  // Metered like the automatic path: a person's rollback is a rollback decision too (RollbackDecisions).
   const rollback = configuredRollbackRunner(config, {
     log: options.log,
     notify: asNotifier(notifications),
     adapters: { ecs },
+    ...(options.metrics ? { metrics: options.metrics } : {}),
   });
   return actionService({
     store,
-    isApprover: approverCheck({
-      approvers: config.slackApprovers,
-      tagsFor: buildServiceTagsLookup(ecs, { logger: options.log }),
-      groupMembers: groupMembersOf(api),
-    }),
+    isApprover: metered(
+      approverCheck({
+        approvers: config.slackApprovers,
+        tagsFor: buildServiceTagsLookup(ecs, { logger: options.log }),
+        groupMembers: groupMembersOf(api),
+      }),
+      options,
+    ),
     rollback,
     rerun: async (job, by) => {
       const jobs = await deployedJobsFile(config);
@@ -78,6 +84,10 @@ export function buildActionService(
     clock: adapters.clock,
   });
 }
+
+/** The approver check, counting the clicks it refuses when metrics are on. */
+const metered = (check: IsApprover, options: RuntimeOptions): IsApprover =>
+  options.metrics ? meteredApproverCheck(check, options.metrics) : check;
 
 /** ECS behind a person's decision on a paused deployment (also `ecs-sentinel deployments continue|rollback`). */
 export function ecsPauseActionPorts(ecs: ECSClient): PauseActionPorts {

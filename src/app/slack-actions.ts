@@ -7,6 +7,8 @@
 import type { LambdaClient } from "@aws-sdk/client-lambda";
 import type { APIGatewayProxyStructuredResultV2, Context, LambdaFunctionURLEvent } from "aws-lambda";
 import type { Log } from "../shared/log.js";
+import type { Metrics } from "../shared/metrics/port.js";
+import { recordSlackRequest } from "../shared/metrics/slack-actions.js";
 import {
   handleSlackActionRequest,
   SLACK_ACTIONS_PATH,
@@ -38,6 +40,8 @@ export interface SlackActionsPorts {
   log: Log;
   /** Epoch milliseconds (default Date.now). */
   clock?: () => number;
+  /** Counts the refused requests (src/app/metrics.ts); absent = not counted. */
+  metrics?: Metrics;
 }
 
 /** The Function URL answers at its root and at /slack/actions (the stack output may name either). */
@@ -82,6 +86,7 @@ export function buildSlackActionsHandler(ports: SlackActionsPorts): SlackActions
         { method: event.requestContext.http.method, path: event.rawPath, headers: event.headers ?? {}, body },
         endpoint,
       );
+      if (ports.metrics) recordSlackRequest(ports.metrics, outcome);
       await outcome.after();
       if (outcome.status === 200)
         ports.log.debug("Slack action request answered", { totalMs: clock() - started });
@@ -168,6 +173,7 @@ export function slackActionsLambda(
       signingSecret,
       respond: buildResponder({ fetch, log: runtime.options.log }),
       log: runtime.options.log,
+      ...(runtime.options.metrics ? { metrics: runtime.options.metrics } : {}),
     });
   } catch (error) {
     failure = error;

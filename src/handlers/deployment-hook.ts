@@ -4,7 +4,7 @@
  * hookDetails?}` and never throws (an error would make ECS roll the deployment back).
  */
 import type { Context } from "aws-lambda";
-import { hookLogKeys, lambdaDeploymentHook } from "../app/deployment-hook.js";
+import { hookLogKeys, lambdaDeploymentHook, recordHookPayload } from "../app/deployment-hook.js";
 import { withLogContext } from "../app/logger.js";
 import { withMetrics } from "../app/metrics.js";
 import type { HookResponse } from "../shared/flows/deployment-hook.js";
@@ -12,6 +12,10 @@ import type { HookResponse } from "../shared/flows/deployment-hook.js";
 const hook = lambdaDeploymentHook();
 
 export const handler: (event: unknown, context: Context) => Promise<HookResponse> = withLogContext(
-  withMetrics("deploymentHook", (event: unknown, context: Context) => hook(event, context)),
+  withMetrics(
+    "deploymentHook",
+    (event: unknown, context: Context) => hook(event, context),
+    recordHookPayload,
+  ),
   hookLogKeys,
 );

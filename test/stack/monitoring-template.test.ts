@@ -157,6 +157,23 @@ describe("the packaged stack's monitoring", () => {
 });
 
 describe("monitoringResources", () => {
+  it("graphs the AWS SDK's retries by awsService, apart from the service dimension every metric carries", () => {
+    const { Resources } = monitoringResources({
+      service: "ecs-sentinel",
+      stage: "prod",
+      slackButtons: false,
+    });
+
+    const { widgets } = dashboardOf(Resources.Dashboard as CfnResource);
+    const expressions = widgets.map(
+      (widget) => (widget.properties.metrics?.[0]?.[0] as { expression?: string } | undefined)?.expression,
+    );
+
+    expect(expressions).toContain(
+      `SEARCH('{ECSSentinel,service,stage,awsService} MetricName="AwsRetries" service="ecs-sentinel" stage="prod"', 'Sum', 300)`,
+    );
+  });
+
   it("graphs and alarms on slackActions too when the Slack buttons are on", () => {
     const { Resources } = monitoringResources({ service: "ecs-sentinel", stage: "prod", slackButtons: true });
 

@@ -77,3 +77,16 @@ export function meteredNotifications(service: NotificationService, metrics: Metr
 export function retryCounter(metrics: Metrics): (service: string) => void {
   return (service) => metrics.count(METRIC.deliveryRetries, { channel: service.toLowerCase() });
 }
+
+/** The Slack Web API methods that deliver a message (app mode); usergroups.users.list checks an approver. */
+const SLACK_DELIVERY_METHODS: ReadonlySet<string> = new Set(["chat.postMessage", "chat.update"]);
+
+/**
+ * The Slack Web API's retry hook (app mode: web-api.ts, after a 429's Retry-After or a backoff), counted on the
+ * channel app mode delivers as: `slack`, like the webhook. An approver lookup's retry is no delivery's.
+ */
+export function slackApiRetryCounter(metrics: Metrics): (method: string) => void {
+  return (method) => {
+    if (SLACK_DELIVERY_METHODS.has(method)) metrics.count(METRIC.deliveryRetries, { channel: "slack" });
+  };
+}

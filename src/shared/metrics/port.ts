@@ -38,8 +38,13 @@ export const METRIC = {
    * watches (an alarm cannot sum a search over Notifications' dimensions).
    */
   deliveryFailures: "DeliveryFailures",
-  /** Another HTTP attempt of a channel's delivery, by `channel`. */
+  /** Another HTTP attempt of a channel's delivery, by `channel` (the webhooks and Slack's Web API alike). */
   deliveryRetries: "DeliveryRetries",
+  /**
+   * Another attempt of an AWS SDK call (a throttle, a 5xx, a network error), by `awsService`: not `service`,
+   * which every metric already carries as the function's service name.
+   */
+  awsRetries: "AwsRetries",
   /** A rollback decision, by `outcome` and `reason` (the decision's code). */
   rollbacks: "RollbackDecisions",
   /** A job run's step, by `outcome`. */

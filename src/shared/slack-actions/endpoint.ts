@@ -15,7 +15,7 @@
 import type { Log } from "../log.js";
 import { parseSlackActionBody } from "./payload.js";
 import type { ActionDecision, ClickedAction, DecideAction, DeferAction } from "./types.js";
-import { headerValue, type RequestHeaders, verifySlackSignature } from "./verify.js";
+import { headerValue, type RequestHeaders, type SignatureFailure, verifySlackSignature } from "./verify.js";
 
 /** The largest body accepted: a block_actions payload is a few KiB; Slack's own limit for messages is 40k. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -36,9 +36,17 @@ export interface SlackActionAnswer {
   body: string;
 }
 
+/**
+ * Why a request was refused before any click was believed (metrics): a stale or future timestamp is a replay,
+ * any other signature problem a bad signature; a wrong path, method, size or payload a bad request.
+ */
+export type SlackRefusal = "bad-signature" | "replay" | "bad-request";
+
 export interface SlackActionOutcome extends SlackActionAnswer {
   /** Work to run once the answer is on its way: the ephemeral reply and the deferred execution. Never throws. */
   after: () => Promise<void>;
+  /** Set when the request was refused (4xx); a 503 (the secret unreadable) is no refusal: Slack retries it. */
+  refusal?: SlackRefusal;
 }
 
 export interface SlackActionEndpointDeps {
@@ -60,6 +68,13 @@ const nothing = async () => {};
 function answer(status: number, body: string, headers: Record<string, string> = {}): SlackActionOutcome {
   return { status, headers: { ...TEXT, ...headers }, body, after: nothing };
 }
+
+const refusedAs = (refusal: SlackRefusal, outcome: SlackActionOutcome): SlackActionOutcome => ({
+  ...outcome,
+  refusal,
+});
+
+const REPLAYS: ReadonlySet<SignatureFailure> = new Set(["stale-timestamp", "future-timestamp"]);
 
 const byteLength = (body: string | Uint8Array) =>
   typeof body === "string" ? Buffer.byteLength(body, "utf8") : body.byteLength;
@@ -95,12 +110,14 @@ async function refusal(
   deps: SlackActionEndpointDeps,
 ): Promise<SlackActionOutcome | undefined> {
   const paths = deps.paths ?? [SLACK_ACTIONS_PATH];
-  if (request.path !== undefined && !paths.includes(request.path)) return answer(404, "not found");
-  if (request.method.toUpperCase() !== "POST") return answer(405, "method not allowed", { allow: "POST" });
+  if (request.path !== undefined && !paths.includes(request.path))
+    return refusedAs("bad-request", answer(404, "not found"));
+  if (request.method.toUpperCase() !== "POST")
+    return refusedAs("bad-request", answer(405, "method not allowed", { allow: "POST" }));
   const size = byteLength(request.body);
   if (size > MAX_BODY_BYTES) {
     deps.log.warn("Slack action request refused: body too large", { bytes: size, limit: MAX_BODY_BYTES });
-    return answer(413, "payload too large");
+    return refusedAs("bad-request", answer(413, "payload too large"));
   }
   let secret: string;
   try {
@@ -123,7 +140,10 @@ async function refusal(
       reason: check.reason,
       ...retryOf(request.headers),
     });
-    return answer(401, "invalid signature");
+    return refusedAs(
+      REPLAYS.has(check.reason) ? "replay" : "bad-signature",
+      answer(401, "invalid signature"),
+    );
   }
   return undefined;
 }
@@ -176,7 +196,7 @@ export async function handleSlackActionRequest(
   const parsed = parseSlackActionBody(body);
   if (parsed.kind === "malformed") {
     deps.log.warn("Slack action request refused: malformed payload", { reason: parsed.reason });
-    return answer(400, "malformed payload");
+    return refusedAs("bad-request", answer(400, "malformed payload"));
   }
   if (parsed.kind === "ignored") {
     deps.log.info("Slack action request ignored: not for ecs-sentinel", { reason: parsed.reason });

@@ -67,6 +67,8 @@ export interface SlackWebApiOptions {
   maxAttempts?: number;
   baseDelayMs?: number;
   maxDelayMs?: number;
+  /** Called before each further attempt after a wait (a 429's Retry-After, a backoff), with the method (metrics). */
+  onRetry?: (method: SlackMethod) => void;
 }
 
 const DEFAULTS = {
@@ -292,6 +294,7 @@ export function buildSlackWebApi(options: SlackWebApiOptions): SlackWebApi {
         delayMs,
         problem: last.code,
       });
+      options.onRetry?.(method);
       await sleep(delayMs);
     }
     const hint =

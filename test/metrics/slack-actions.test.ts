@@ -1,0 +1,169 @@
+/**
+ * What the Slack buttons' endpoint counts: requests refused before a click is believed (EventsDropped by a
+ * `slack-` reason: bad signature, replay, bad request), clicks of people who are no approver, and a person's
+ * rollback, counted as RollbackDecisions through the same metered runner as the automatic path.
+ */
+import { ECSClient, ListTagsForResourceCommand } from "@aws-sdk/client-ecs";
+import type { LambdaFunctionURLEvent } from "aws-lambda";
+import { mockClient } from "aws-sdk-client-mock";
+import { describe, expect, it } from "vitest";
+import { loadConfig } from "../../src/app/config.js";
+import { buildActionService } from "../../src/app/slack-action-service.js";
+import { buildSlackActionsHandler } from "../../src/app/slack-actions.js";
+import { meteredApproverCheck } from "../../src/shared/metrics/slack-actions.js";
+import type { SlackApi } from "../../src/shared/notify/slack-app/api-port.js";
+import { memoryActionStore } from "../../src/shared/slack-actions/memory-store.js";
+import { DEPLOYED_AT, ecsWorld, NEW_ID, SERVICE_ARN } from "../scenarios/support/ecs-world.js";
+import {
+  fixturePayload,
+  NOW_SECONDS,
+  recordingLog,
+  recordingPorts,
+  SECRET,
+} from "../slack-actions/helpers.js";
+import { signSlackRequest, slackFormBody } from "../support/slack-signing.js";
+import { countingMetrics } from "./support.js";
+
+/** A Function URL request (payload format 2.0) to /slack/actions. */
+function urlEvent(body: string, headers: Record<string, string>, method = "POST"): LambdaFunctionURLEvent {
+  return {
+    rawPath: "/slack/actions",
+    headers,
+    requestContext: { http: { method } },
+    body,
+    isBase64Encoded: false,
+  } as unknown as LambdaFunctionURLEvent;
+}
+
+function meteredLambda() {
+  const metrics = countingMetrics();
+  const ports = recordingPorts({ reply: "Rolling back api…", execute: { claimId: "claim-7" } });
+  const handler = buildSlackActionsHandler({ ...ports.deps, execute: async () => {}, metrics });
+  return { handler, metrics, ports };
+}
+
+const dropped = (metrics: ReturnType<typeof countingMetrics>) =>
+  metrics.counted.filter((c) => c.name === "EventsDropped").map((c) => c.dimensions.reason);
+
+describe("the slackActions Lambda's refused requests", () => {
+  it("counts a forged request as a dropped event of reason slack-bad-signature", async () => {
+    const { handler, metrics } = meteredLambda();
+    const body = slackFormBody(fixturePayload());
+
+    const result = await handler(urlEvent(body, signSlackRequest(body, "f".repeat(32), NOW_SECONDS)));
+
+    expect(result?.statusCode).toBe(401);
+    expect(dropped(metrics)).toEqual(["slack-bad-signature"]);
+  });
+
+  it("counts a correctly signed request replayed ten minutes later as slack-replay", async () => {
+    const { handler, metrics } = meteredLambda();
+    const body = slackFormBody(fixturePayload());
+
+    const result = await handler(urlEvent(body, signSlackRequest(body, SECRET, NOW_SECONDS - 600)));
+
+    expect(result?.statusCode).toBe(401);
+    expect(dropped(metrics)).toEqual(["slack-replay"]);
+  });
+
+  it("counts a GET and a signed body that is no Slack payload as slack-bad-request", async () => {
+    const { handler, metrics } = meteredLambda();
+    const garbage = "payload=%7Bnot-json";
+
+    const get = await handler(urlEvent("", {}, "GET"));
+    const malformed = await handler(urlEvent(garbage, signSlackRequest(garbage, SECRET, NOW_SECONDS)));
+
+    expect([get?.statusCode, malformed?.statusCode]).toEqual([405, 400]);
+    expect(dropped(metrics)).toEqual(["slack-bad-request", "slack-bad-request"]);
+  });
+
+  it("counts nothing for a click it verified and answered", async () => {
+    const { handler, metrics, ports } = meteredLambda();
+    const body = slackFormBody(fixturePayload());
+
+    const result = await handler(urlEvent(body, signSlackRequest(body, SECRET, NOW_SECONDS)));
+
+    expect(result?.statusCode).toBe(200);
+    expect(ports.clicks).toHaveLength(1);
+    expect(metrics.counted).toEqual([]);
+  });
+});
+
+describe("meteredApproverCheck", () => {
+  it("counts a click of someone who is no approver as slack-unauthorized, and an approver's as nothing", async () => {
+    const metrics = countingMetrics();
+    const isApprover = meteredApproverCheck(async (user) => user === "U0APPROVER", metrics);
+
+    const stranger = await isApprover("U0STRANGER", SERVICE_ARN);
+    const approver = await isApprover("U0APPROVER", SERVICE_ARN);
+
+    expect([stranger, approver]).toEqual([false, true]);
+    expect(dropped(metrics)).toEqual(["slack-unauthorized"]);
+  });
+});
+
+describe("a rollback from a Slack button", () => {
+  const MANUAL = [{ key: "ecs-sentinel:auto-rollback", value: "manual" }];
+  const ecsMock = mockClient(ECSClient);
+
+  /** Slack's Web API as app mode uses it: every post and edit accepted. */
+  const slackApi: SlackApi = {
+    postMessage: async (request) => ({ channel: request.channel, ts: "1725987000.000300" }),
+    update: async (request) => ({ channel: request.channel, ts: request.ts }),
+  };
+
+  async function clickedRollback(user: string) {
+    ecsMock.reset();
+    const world = ecsWorld(ecsMock, {
+      tags: MANUAL,
+      rollout: "FAILED",
+      rolloutReason: "tasks failed to start",
+    });
+    ecsMock.on(ListTagsForResourceCommand).resolves({ tags: MANUAL });
+    const metrics = countingMetrics();
+    const store = memoryActionStore();
+    const now = DEPLOYED_AT.getTime() + 10 * 60_000;
+    await store.recordOffer({
+      channel: "C0ALERTS01",
+      ts: "1725987000.000200",
+      actions: [{ kind: "rollback", subject: { serviceArn: SERVICE_ARN, deploymentId: NEW_ID } }],
+      at: now - 60_000,
+    });
+    const config = loadConfig({
+      SLACK_BOT_TOKEN: "xoxb-test",
+      SLACK_CHANNEL: "C0ALERTS01",
+      SLACK_APPROVERS: "U0APPROVER",
+    });
+    const service = buildActionService(
+      config,
+      { log: recordingLog(), deadline: () => 30_000, metrics },
+      { ecs: new ECSClient({ region: "us-west-2" }), store, slackApi, clock: () => now },
+    );
+
+    const decision = await service.decide({
+      kind: "rollback",
+      userId: user,
+      channel: "C0ALERTS01",
+      messageTs: "1725987000.000200",
+    });
+    if (decision.execute) await service.execute(decision.execute);
+    return { metrics, world };
+  }
+
+  it("counts the person's rollback as a RollbackDecision, like the automatic path's", async () => {
+    const { metrics, world } = await clickedRollback("U0APPROVER");
+
+    expect(world.mutations()).toHaveLength(1);
+    expect(metrics.counted.filter((c) => c.name === "RollbackDecisions")).toEqual([
+      { name: "RollbackDecisions", dimensions: { outcome: "rolled-back", reason: "rollback" }, value: 1 },
+    ]);
+  });
+
+  it("counts a stranger's click as slack-unauthorized, and no rollback decision", async () => {
+    const { metrics, world } = await clickedRollback("U0STRANGER");
+
+    expect(world.mutations()).toEqual([]);
+    expect(dropped(metrics)).toEqual(["slack-unauthorized"]);
+    expect(metrics.counted.filter((c) => c.name === "RollbackDecisions")).toEqual([]);
+  });
+});
