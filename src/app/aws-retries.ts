@@ -17,6 +17,7 @@ export const AWS_SERVICE_OF_CLIENT: Readonly<Record<string, string>> = {
   logs: "CloudWatchLogs",
   secretsmanager: "SecretsManager",
   ssm: "SSM",
+  lambda: "Lambda",
 };
 
 const isThenable = (value: unknown): value is PromiseLike<unknown> =>
@@ -28,7 +29,9 @@ const hasStack = (value: unknown): value is SdkClientStack =>
 /** The listener that adds the counting middleware to each client of a known service. */
 export function retryCountingListener(metrics: Metrics): ClientListener {
   return (key, client) => {
-    const service = Object.hasOwn(AWS_SERVICE_OF_CLIENT, key) ? AWS_SERVICE_OF_CLIENT[key] : undefined;
+    // `logs@eu-west-1`: another region's client of the same service.
+    const base = key.split("@")[0] ?? key;
+    const service = Object.hasOwn(AWS_SERVICE_OF_CLIENT, base) ? AWS_SERVICE_OF_CLIENT[base] : undefined;
     if (!service) return;
     const count = (made: unknown) => {
       if (hasStack(made)) countSdkRetries(made, metrics, service);

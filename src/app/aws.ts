@@ -72,11 +72,16 @@ export const ssmClient = (): Promise<SSMClient> =>
  * own budget and retry loop already bound the time spent.
  */
 export function logsClientsByRegion(
-  create: (region: string) => Promise<CloudWatchLogsClient> = async (region) =>
-    new (await import("../shared/sdk-commands/cloudwatch-logs.js")).CloudWatchLogsClient({
-      region,
-      maxAttempts: 2,
-    }),
+  create: (region: string) => Promise<CloudWatchLogsClient> = (region) =>
+    // Keyed `logs@REGION` through `once`: one client per region per container, its retries counted as Logs'.
+    once(
+      `logs@${region}`,
+      async () =>
+        new (await import("../shared/sdk-commands/cloudwatch-logs.js")).CloudWatchLogsClient({
+          region,
+          maxAttempts: 2,
+        }),
+    ),
   homeRegion = process.env.AWS_REGION,
   home: () => Promise<CloudWatchLogsClient> = logsClient,
 ): LogsClientFor {

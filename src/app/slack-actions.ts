@@ -18,7 +18,7 @@ import { buildResponder } from "../shared/slack-actions/response-url.js";
 import { executeEventClaim, selfInvokeDefer } from "../shared/slack-actions/self-invoke.js";
 import { SigningSecretError, signingSecretSource } from "../shared/slack-actions/signing-secret.js";
 import type { DecideAction, DeferAction, ExecuteAction } from "../shared/slack-actions/types.js";
-import { secretsClient, ssmClient } from "./aws.js";
+import { once, secretsClient, ssmClient } from "./aws.js";
 import { type Config, ConfigError, loadConfig } from "./config.js";
 import { lambdaRuntime, type RuntimeOptions } from "./runtime.js";
 
@@ -139,13 +139,13 @@ export function configuredSigningSecret(config: Config, log: Log): () => Promise
   );
 }
 
-let lambdaClientPromise: Promise<LambdaClient> | undefined;
-const lambdaClient = (): Promise<LambdaClient> => {
-  lambdaClientPromise ??= import("../shared/sdk-commands/lambda.js").then(
-    ({ LambdaClient }) => new LambdaClient({ maxAttempts: 3 }),
+/** Through `once`, so that its retries are counted like every other client's (aws-retries.ts). */
+const lambdaClient = (): Promise<LambdaClient> =>
+  once("lambda", () =>
+    import("../shared/sdk-commands/lambda.js").then(
+      ({ LambdaClient }) => new LambdaClient({ maxAttempts: 3 }),
+    ),
   );
-  return lambdaClientPromise;
-};
 
 /**
  * The deployed handler: configuration, signing secret and action service built once per container (a missing

@@ -51,6 +51,18 @@ describe("countAwsRetries", () => {
     ]);
   });
 
+  it("counts another region's CloudWatch Logs client as CloudWatchLogs", async () => {
+    const metrics = countingMetrics();
+    stop = countAwsRetries(metrics);
+
+    const client = await once("logs@eu-west-1", async () => dynamoAnswering([serverError, ok()]).client);
+    await client.send(new ListTablesCommand({}));
+
+    expect(metrics.counted).toEqual([
+      { name: "AwsRetries", dimensions: { awsService: "CloudWatchLogs" }, value: 1 },
+    ]);
+  });
+
   it("leaves a client of a key it does not name uncounted (no new series from a new key)", async () => {
     const metrics = countingMetrics();
     stop = countAwsRetries(metrics);
