@@ -10,7 +10,7 @@
  * that is the SDK's and the part that is ours can be told apart.
  */
 import { execFileSync } from "node:child_process";
-import { rmSync, writeFileSync } from "node:fs";
+import { rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { buildSync } from "esbuild";
@@ -34,6 +34,8 @@ export interface FunctionBundleRow {
   /** The DynamoDB-client-only bundle's import time in the same run, and its ratio to the naive handler. */
   sdkFloorMs: number;
   floorRatio: number;
+  /** The floor bundle's size (one file: it loads all of it at cold start). */
+  sdkFloorKiB: number;
 }
 
 /** What every handler that writes the state table loads and builds: the DynamoDB client, nothing of ours. */
@@ -134,6 +136,7 @@ export async function benchBundles(root: string): Promise<FunctionBundleRow[]> {
           ratio: Number((importMs / naiveMs).toFixed(2)),
           sdkFloorMs: Number(floorMs.toFixed(1)),
           floorRatio: Number((floorMs / naiveMs).toFixed(2)),
+          sdkFloorKiB: kib(statSync(floor).size),
         });
       } finally {
         removeUnpacked(folder);
