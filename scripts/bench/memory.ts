@@ -7,17 +7,21 @@
  * Prints RSS and V8 heap at cold start and at peak: Lambda's "Max Memory Used" is the process's peak RSS. The
  * numbers choose memorySize per function (docs/performance.md, "Memory"). Needs the emulator.
  * MEMORY_BENCH_ONLY=task-state measures one handler; MEMORY_BENCH_DEBUG=1 shows each event and the handlers' logs.
+ *
+ * Every step (start the emulator, set up and seed it, bundle and replay each handler, stop it) has a deadline and
+ * prints its name and duration to stderr; a step past its deadline fails the bench with a BenchStepDeadlineError
+ * that names it (and, for a replay, how many events it got through), so the bench cannot hang silently.
+ * MEMORY_BENCH_DEADLINE_FACTOR=3 lengthens every deadline threefold (a machine busy with other work).
  */
-import { execFile } from "node:child_process";
+import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, request } from "node:http";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { build } from "esbuild";
-import { startMotoServer } from "../../test/emulator/support/moto-server.js";
+import { EmulatorStartError, startMotoServer } from "../../test/emulator/support/moto-server.js";
 
 const STORY_ACCOUNT = "111122223333";
 /** slackActions' own settings; the others get no Slack, so nothing is posted anywhere. */
@@ -30,6 +34,8 @@ const SLACK_ACTIONS_ENV = {
   AWS_LAMBDA_FUNCTION_NAME: "bench",
 };
 const MiB = 1024 * 1024;
+/** Longer than any emulator call takes at rest (milliseconds), shorter than the child's 10 s per invocation. */
+const UPSTREAM_TIMEOUT_MS = 8_000;
 
 export interface MemoryRow {
   handler: string;
@@ -77,7 +83,8 @@ for (const [i, event] of events.entries()) {
     logStreamName: "bench", callbackWaitsForEmptyEventLoop: false, getRemainingTimeInMillis: () => 30000,
   };
   const t = performance.now();
-  if (process.env.MEMORY_BENCH_DEBUG) console.error("event", i);
+  // The parent reads this to say how far a replay got when it misses its deadline.
+  process.stderr.write("PROGRESS " + i + "\\n");
   let timer;
   try {
     // An invocation the emulator leaves hanging ends like Lambda's timeout would, and the replay goes on.
@@ -99,11 +106,13 @@ for (const [i, event] of events.entries()) {
   if (heap > peakHeap) peakHeap = heap;
 }
 times.sort((a, b) => a - b);
+// Exit once the line is written: an invocation the replay gave up on (timed out) still holds its sockets and
+// timers, which Lambda would freeze with the container but which keep a plain Node process alive indefinitely.
 write("BENCH " + JSON.stringify({
   importMs, coldRss: cold.rss, coldHeap: cold.heapUsed, peakRss: process.resourceUsage().maxRSS * 1024,
   peakHeap, errors, firstError, replayed: times.length, p50Ms: times[Math.floor(times.length / 2)] ?? 0,
   logBytesPerEvent: logBytes / Math.max(1, times.length),
-}) + "\\n");
+}) + "\\n", () => process.exit(0));
 `;
 
 type Event = Record<string, unknown> & { id?: string; detail?: Record<string, unknown> };
@@ -217,7 +226,12 @@ async function emulatorProxy(target: string): Promise<{ endpoint: string; close:
           });
         },
       );
+      // A request moto never answers fails (502) instead of holding the handler's invocation open.
+      forward.setTimeout(UPSTREAM_TIMEOUT_MS, () =>
+        forward.destroy(new Error("the emulator did not answer")),
+      );
       forward.on("error", () => {
+        if (res.headersSent) return res.destroy();
         res.writeHead(502);
         res.end();
       });
@@ -261,26 +275,150 @@ async function bundle(root: string, name: string, outdir: string): Promise<strin
   return join(outdir, `${name}.mjs`);
 }
 
+/** A bench step that did not finish in time: the bench stops there and says which step it was. */
+export class BenchStepDeadlineError extends Error {
+  override readonly name = "BenchStepDeadlineError";
+  constructor(
+    readonly step: string,
+    readonly deadlineMs: number,
+    detail = "",
+  ) {
+    super(
+      `bench:memory: step "${step}" did not finish within ${Math.round(deadlineMs / 1000)} s${detail ? ` (${detail})` : ""}; ` +
+        "MEMORY_BENCH_DEBUG=1 shows what it was doing, MEMORY_BENCH_DEADLINE_FACTOR lengthens the deadlines",
+    );
+  }
+}
+
+/** The replay's child failed (exited without its measurement). */
+export class BenchReplayError extends Error {
+  override readonly name = "BenchReplayError";
+}
+
+const SECOND = 1000;
+/**
+ * Deadlines at several times what each step takes at rest on a 2-core machine (the whole bench: about 40 s), so a
+ * busy machine passes and a stuck step fails in minutes, not never.
+ */
+const DEADLINES_MS = {
+  startEmulator: 60 * SECOND,
+  setUpEmulator: 60 * SECOND,
+  bundle: 60 * SECOND,
+  /** Plus per event: taskState's 1,000 stops take 20-40 s at rest (p50 17-36 ms). */
+  replay: 30 * SECOND,
+  replayPerEvent: 200,
+  stopEmulator: 20 * SECOND,
+} as const;
+
+const HEARTBEAT_MS = 15 * SECOND;
+
+function deadlineFactor(): number {
+  const factor = Number(process.env.MEMORY_BENCH_DEADLINE_FACTOR ?? 1);
+  return Number.isFinite(factor) && factor > 0 ? factor : 1;
+}
+
+/**
+ * Runs one step under a deadline, announcing it and its duration on stderr. Past the deadline the step's signal is
+ * aborted (so it can kill what it started) and the step fails with BenchStepDeadlineError, whatever the step's own
+ * promise does afterwards.
+ */
+export async function runStep<T>(
+  step: string,
+  deadlineMs: number,
+  work: (signal: AbortSignal) => Promise<T>,
+  describeProgress: () => string = () => "",
+): Promise<T> {
+  const started = performance.now();
+  process.stderr.write(`bench:memory: ${step} ...\n`);
+  const controller = new AbortController();
+  // A long step says it is still going (and how far), so a slow run is never mistaken for a hung one.
+  const heartbeat = setInterval(() => {
+    const progress = describeProgress();
+    process.stderr.write(
+      `bench:memory: ${step}: still running after ${Math.round((performance.now() - started) / 1000)} s${progress ? `, ${progress}` : ""}\n`,
+    );
+  }, HEARTBEAT_MS);
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      reject(new BenchStepDeadlineError(step, deadlineMs, describeProgress()));
+    }, deadlineMs);
+  });
+  try {
+    const result = await Promise.race([work(controller.signal), deadline]);
+    process.stderr.write(`bench:memory: ${step}: ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+    return result;
+  } finally {
+    clearTimeout(timer);
+    clearInterval(heartbeat);
+  }
+}
+
+const STDERR_TAIL_LINES = 10;
+
+/** Runs the child to the end (or until `signal` kills it); its BENCH line parsed, and how far it got meanwhile. */
+function runChild(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  signal: AbortSignal,
+  progress: { replayed: number },
+): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+    const onAbort = () => child.kill("SIGKILL");
+    signal.addEventListener("abort", onAbort, { once: true });
+    let stdout = "";
+    let partial = "";
+    const tail: string[] = [];
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+      stdout += chunk;
+    });
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+      if (process.env.MEMORY_BENCH_DEBUG) process.stderr.write(chunk);
+      const lines = (partial + chunk).split("\n");
+      partial = lines.pop() ?? "";
+      for (const line of lines) {
+        if (line.startsWith("PROGRESS ")) progress.replayed = Number(line.slice("PROGRESS ".length)) + 1;
+        else if (line.trim()) {
+          tail.push(line.slice(0, 300));
+          if (tail.length > STDERR_TAIL_LINES) tail.shift();
+        }
+      }
+    });
+    child.on("error", reject);
+    child.on("close", (code, killedBy) => {
+      signal.removeEventListener("abort", onAbort);
+      const line = stdout.split("\n").find((l) => l.startsWith("BENCH "));
+      if (line) resolve(line.slice("BENCH ".length));
+      else
+        reject(
+          new BenchReplayError(
+            `the replay exited (${code ?? killedBy}) without its measurement; last stderr:\n  ${tail.join("\n  ")}`,
+          ),
+        );
+    });
+  });
+}
+
 async function measure(
+  name: string,
   bundleFile: string,
   eventsFile: string,
+  events: number,
   childFile: string,
   env: NodeJS.ProcessEnv,
 ): Promise<Omit<MemoryRow, "handler" | "events">> {
+  const progress = { replayed: 0 };
+  const deadlineMs = (DEADLINES_MS.replay + events * DEADLINES_MS.replayPerEvent) * deadlineFactor();
   // Asynchronous: the proxy in this process must keep answering while the child runs.
-  const { stdout: out, stderr } = await promisify(execFile)(
-    process.execPath,
-    [childFile, bundleFile, eventsFile],
-    {
-      env,
-      encoding: "utf8",
-      maxBuffer: 256 * MiB,
-    },
+  const json = await runStep(
+    `replay ${name} (${events} events)`,
+    deadlineMs,
+    (signal) => runChild([childFile, bundleFile, eventsFile], env, signal, progress),
+    () => `${progress.replayed} of ${events} events replayed`,
   );
-  if (process.env.MEMORY_BENCH_DEBUG) process.stderr.write(stderr);
-  const line = out.split("\n").find((l) => l.startsWith("BENCH "));
-  if (!line) throw new Error(`no measurement from ${bundleFile}`);
-  const r = JSON.parse(line.slice("BENCH ".length)) as Record<string, number> & { firstError?: string };
+  const r = JSON.parse(json) as Record<string, number> & { firstError?: string };
   const mib = (bytes: number | undefined) => Number(((bytes ?? 0) / MiB).toFixed(1));
   return {
     replayed: r.replayed ?? 0,
@@ -297,9 +435,13 @@ async function measure(
 }
 
 export async function benchMemory(root: string, stops = 1000): Promise<MemoryRow[]> {
-  const work = mkdtempSync(join(tmpdir(), "ecs-sentinel-memory-"));
-  const moto = await startMotoServer({ projectRoot: root, env: { MOTO_ACCOUNT_ID: STORY_ACCOUNT } });
+  const factor = deadlineFactor();
+  const moto = await runStep("start the emulator", DEADLINES_MS.startEmulator * factor, () =>
+    startMotoServer({ projectRoot: root, env: { MOTO_ACCOUNT_ID: STORY_ACCOUNT } }),
+  );
   const proxy = await emulatorProxy(moto.endpoint);
+  const work = mkdtempSync(join(tmpdir(), "ecs-sentinel-memory-"));
+  let failure: unknown;
   try {
     const base = {
       ...process.env,
@@ -310,11 +452,18 @@ export async function benchMemory(root: string, stops = 1000): Promise<MemoryRow
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
     };
     Object.assign(process.env, base);
-    // Imported once the environment points at the emulator: the clients are created on first use.
-    const { localSetup } = await import("../../src/cli/local-stack.js");
-    const { seedEmulator } = await import("../../src/cli/local-seed.js");
-    const stack = await localSetup({ stage: "bench", projectRoot: root });
-    await seedEmulator();
+    const stack = await runStep(
+      "set up the emulator (state table, topic, the README's story)",
+      DEADLINES_MS.setUpEmulator * factor,
+      async () => {
+        // Imported once the environment points at the emulator: the clients are created on first use.
+        const { localSetup } = await import("../../src/cli/local-stack.js");
+        const { seedEmulator } = await import("../../src/cli/local-seed.js");
+        const created = await localSetup({ stage: "bench", projectRoot: root });
+        await seedEmulator();
+        return created;
+      },
+    );
     const env = {
       ...base,
       STATE_TABLE: stack.stateTable,
@@ -333,40 +482,62 @@ export async function benchMemory(root: string, stops = 1000): Promise<MemoryRow
       if (only && name !== only) continue;
       const outdir = join(work, name);
       mkdirSync(outdir);
-      const bundleFile = await bundle(root, name, outdir);
+      const bundleFile = await runStep(`bundle ${name}`, DEADLINES_MS.bundle * factor, () =>
+        bundle(root, name, outdir),
+      );
       const eventsFile = join(work, `${name}.events.json`);
       writeFileSync(eventsFile, JSON.stringify(events));
       rows.push({
         handler: name,
         events: events.length,
         ...(await measure(
+          name,
           bundleFile,
           eventsFile,
+          events.length,
           childFile,
           name === "slack-actions" ? { ...env, ...SLACK_ACTIONS_ENV } : env,
         )),
       });
     }
     return rows;
+  } catch (error) {
+    failure = error;
+    throw error;
   } finally {
     await proxy.close();
-    await moto.stop();
     rmSync(work, { recursive: true, force: true });
+    // Not scaled: stop() is bounded by itself (SIGTERM, SIGKILL 5 s later); the deadline is a last resort.
+    await runStep("stop the emulator", DEADLINES_MS.stopEmulator, () => moto.stop()).catch((stopError) => {
+      // The step that failed first is what the run reports; a teardown failure after it is only mentioned.
+      if (failure === undefined) throw stopError;
+      process.stderr.write(`bench:memory: while stopping after a failure: ${(stopError as Error).message}\n`);
+    });
   }
 }
 
-/** Runs the bench and prints its table: what `npm run bench` calls. */
+/**
+ * Runs the bench and prints its table: what `npm run bench:memory` calls. An emulator that cannot start is a
+ * skip (the machine lacks it); any other failure, a missed deadline included, is thrown.
+ */
 export async function reportMemory(root: string): Promise<MemoryRow[] | { skipped: string }> {
+  let rows: MemoryRow[];
   try {
-    const rows = await benchMemory(root);
-    console.log(
-      "\nMemory: each handler bundled as deployed, in a fresh Node process replaying its events (emulator):",
-    );
-    console.table(rows.map(({ firstError: _firstError, ...row }) => row));
-    for (const row of rows)
-      if (row.firstError) console.log(`  ${row.handler}: first error: ${row.firstError}`);
-    return rows;
+    rows = await benchMemory(root);
   } catch (error) {
-    return { skipped: `emulator unavailable: ${(error as Error).message.split("\n")[0]}` };
+    if (!(error instanceof EmulatorStartError)) throw error;
+    return { skipped: `emulator unavailable: ${error.message.split("\n")[0]}` };
   }
+  console.log(
+    "\nMemory: each handler bundled as deployed, in a fresh Node process replaying its events (emulator):",
+  );
+  console.table(rows.map(({ firstError: _firstError, ...row }) => row));
+  for (const row of rows) {
+    if (row.replayed < row.events)
+      console.log(
+        `  ${row.handler}: only ${row.replayed} of ${row.events} events replayed (the emulator stopped answering)`,
+      );
+    if (row.firstError) console.log(`  ${row.handler}: first error: ${row.firstError}`);
+  }
+  return rows;
 }
