@@ -48,13 +48,27 @@ export async function findFreePort(): Promise<number> {
   return address.port;
 }
 
+/** A check imports moto once; an install may download Debian packages. Past these, say so instead of hanging. */
+const CHECK_TIMEOUT_MS = 60_000;
+const INSTALL_TIMEOUT_MS = 15 * 60_000;
+
 /** Installs moto when it is missing (a first run on a fresh machine), so the suite never silently skips. */
 export function ensureEmulatorInstalled(projectRoot: string): void {
   const script = join(projectRoot, "scripts/emulator.sh");
-  if (spawnSync("bash", [script, "check"], { stdio: "ignore" }).status === 0) {
+  const check = spawnSync("bash", [script, "check"], { stdio: "ignore", timeout: CHECK_TIMEOUT_MS });
+  if (check.status === 0) {
     return;
   }
-  const install = spawnSync("bash", [script, "install"], { stdio: ["ignore", "inherit", "pipe"] });
+  const install = spawnSync("bash", [script, "install"], {
+    stdio: ["ignore", "inherit", "pipe"],
+    timeout: INSTALL_TIMEOUT_MS,
+  });
+  if (install.error && (install.error as NodeJS.ErrnoException).code === "ETIMEDOUT") {
+    throw new EmulatorStartError(
+      `\`bash scripts/emulator.sh install\` did not finish within ${INSTALL_TIMEOUT_MS / 60_000} minutes`,
+      lastLines(install.stderr?.toString() ?? ""),
+    );
+  }
   if (install.status !== 0) {
     const stderr = install.stderr?.toString() ?? "";
     throw new EmulatorStartError(
