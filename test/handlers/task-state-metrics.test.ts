@@ -8,6 +8,7 @@ import { ECSClient } from "@aws-sdk/client-ecs";
 import type { Context, EventBridgeEvent } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, afterEach, beforeAll, describe, expect, it, type MockInstance, vi } from "vitest";
+import { METRICS_HANDLER_ENV } from "../metrics/support.js";
 import { type SlackServer, startSlackServer } from "../support/slack-server.js";
 
 type Handler = (event: EventBridgeEvent<string, unknown>, context: Context) => Promise<unknown>;
@@ -28,17 +29,7 @@ interface EmfLine {
   [key: string]: unknown;
 }
 
-const ENV = {
-  ECS_SENTINEL_METRICS: "on",
-  ECS_SENTINEL_STAGE: "test",
-  POWERTOOLS_SERVICE_NAME: "ecs-sentinel",
-  POWERTOOLS_LOG_LEVEL: "SILENT",
-  AWS_REGION: "us-west-2",
-  // No real AWS: the log tail's client fails at once on a closed loopback port instead of looking for credentials.
-  AWS_ACCESS_KEY_ID: "test",
-  AWS_SECRET_ACCESS_KEY: "test",
-  AWS_ENDPOINT_URL: "http://127.0.0.1:9",
-};
+const ENV = METRICS_HANDLER_ENV;
 
 describe("task-state handler metrics", () => {
   let handler: Handler;

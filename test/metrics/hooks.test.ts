@@ -6,7 +6,7 @@ import type { Context } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { recordHookPayload } from "../../src/shared/metrics/hooks.js";
 import { hookPayload } from "../hooks/support.js";
-import { countingMetrics } from "./support.js";
+import { countingMetrics, METRICS_HANDLER_ENV } from "./support.js";
 
 describe("recordHookPayload", () => {
   it("counts a payload without a service ARN nor a target revision as hook-unparseable", () => {
@@ -30,16 +30,7 @@ describe("recordHookPayload", () => {
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 
-const ENV = {
-  ECS_SENTINEL_METRICS: "on",
-  ECS_SENTINEL_STAGE: "test",
-  POWERTOOLS_SERVICE_NAME: "ecs-sentinel",
-  POWERTOOLS_LOG_LEVEL: "SILENT",
-  AWS_REGION: "us-west-2",
-  AWS_ACCESS_KEY_ID: "test",
-  AWS_SECRET_ACCESS_KEY: "test",
-  AWS_ENDPOINT_URL: "http://127.0.0.1:9",
-};
+const ENV = METRICS_HANDLER_ENV;
 
 describe("the deploymentHook handler's metrics", () => {
   let handler: Handler;
