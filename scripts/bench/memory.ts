@@ -44,6 +44,8 @@ export interface MemoryRow {
   replayed: number;
   errors: number;
   importMs: number;
+  /** The first invocation after the import: with `importMs`, what a cold start costs before Lambda's own start-up. */
+  firstEventMs: number;
   coldRssMiB: number;
   coldHeapMiB: number;
   peakRssMiB: number;
@@ -105,11 +107,12 @@ for (const [i, event] of events.entries()) {
   const heap = process.memoryUsage().heapUsed;
   if (heap > peakHeap) peakHeap = heap;
 }
+const firstEventMs = times[0] ?? 0;
 times.sort((a, b) => a - b);
 // Exit once the line is written: an invocation the replay gave up on (timed out) still holds its sockets and
 // timers, which Lambda would freeze with the container but which keep a plain Node process alive indefinitely.
 write("BENCH " + JSON.stringify({
-  importMs, coldRss: cold.rss, coldHeap: cold.heapUsed, peakRss: process.resourceUsage().maxRSS * 1024,
+  importMs, firstEventMs, coldRss: cold.rss, coldHeap: cold.heapUsed, peakRss: process.resourceUsage().maxRSS * 1024,
   peakHeap, errors, firstError, replayed: times.length, p50Ms: times[Math.floor(times.length / 2)] ?? 0,
   logBytesPerEvent: logBytes / Math.max(1, times.length),
 }) + "\\n", () => process.exit(0));
@@ -424,6 +427,7 @@ async function measure(
     replayed: r.replayed ?? 0,
     errors: r.errors ?? 0,
     importMs: Number((r.importMs ?? 0).toFixed(1)),
+    firstEventMs: Number((r.firstEventMs ?? 0).toFixed(1)),
     coldRssMiB: mib(r.coldRss),
     coldHeapMiB: mib(r.coldHeap),
     peakRssMiB: mib(r.peakRss),
