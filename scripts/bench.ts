@@ -16,14 +16,10 @@ import { benchBundles } from "./bench/bundles.js";
 import { benchFlood } from "./bench/flood.js";
 import { benchLogSignatures } from "./bench/log-signatures.js";
 import { reportNegativeCache } from "./bench/negative-cache.js";
+import { median } from "./bench/stats.js";
 
 const root = join(import.meta.dirname, "..");
 const results: Record<string, unknown> = {};
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-}
 
 function corpusTasks(): EcsTask[] {
   const dir = join(root, "test/fixtures/stopped-tasks");

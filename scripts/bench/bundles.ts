@@ -18,6 +18,8 @@ import { describeFunctionZip } from "../../infra/lean-function-zips.cjs";
 import { DOCUMENTED_PARAMS } from "../../test/stack/support/documented-stack.js";
 import { removeUnpacked, resolveHandler, unpack } from "../../test/stack/support/lambda-container.js";
 import { packageStack } from "../../test/stack/support/package-stack.js";
+import { STACK_ESBUILD_OPTIONS } from "./stack-esbuild.js";
+import { median } from "./stats.js";
 
 export const NAIVE_IMPORTS = ["@aws-sdk/client-ecs", "@aws-sdk/client-sns", "@aws-sdk/client-dynamodb"];
 const IMPORT_RUNS = 7;
@@ -44,26 +46,14 @@ import { DynamoDBDocumentClient, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 export const client = DynamoDBDocumentClient.from(new DynamoDBClient({ maxAttempts: 4 }));
 export { UpdateCommand };`;
 
-/** The floor bundle, with the stack's esbuild options (serverless.yml `custom.esbuild`). */
+/** The floor bundle, with the stack's esbuild options. */
 function buildSdkFloor(root: string, outfile: string): void {
   buildSync({
+    ...STACK_ESBUILD_OPTIONS,
     stdin: { contents: SDK_FLOOR_SOURCE, resolveDir: root, loader: "js" },
-    bundle: true,
-    minify: true,
-    format: "esm",
-    platform: "node",
-    target: "node22",
-    external: ["bowser"],
-    mainFields: ["module", "main"],
-    banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
     outfile,
     logLevel: "error",
   });
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 }
 
 /** Milliseconds to import `file` in a fresh Node process (the module's own clock: no process start-up). */

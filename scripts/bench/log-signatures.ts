@@ -7,13 +7,9 @@ import { diagnoseTask } from "../../src/shared/diagnosis/index.js";
 import { refineWithLogs } from "../../src/shared/diagnosis/log-signatures/index.js";
 import type { EcsTask } from "../../src/shared/events/index.js";
 import { loadCorpus, scoreCorpus } from "../../test/diagnosis/log-signature-fixtures.js";
+import { median } from "./stats.js";
 
 const TAIL_LINES = 20;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-}
 
 function tails(): string[][] {
   const filler = Array.from(

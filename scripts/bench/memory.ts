@@ -22,6 +22,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { build } from "esbuild";
 import { EmulatorStartError, startMotoServer } from "../../test/emulator/support/moto-server.js";
+import { STACK_ESBUILD_OPTIONS } from "./stack-esbuild.js";
 
 const STORY_ACCOUNT = "111122223333";
 /** slackActions' own settings; the others get no Slack, so nothing is posted anywhere. */
@@ -261,18 +262,12 @@ async function bundle(root: string, name: string, outdir: string): Promise<strin
     embeddedJobsDefine: (loaded: unknown) => Record<string, string>;
   };
   await build({
+    ...STACK_ESBUILD_OPTIONS,
     entryPoints: [join(root, "src/handlers", `${name}.ts`)],
     outdir,
     outExtension: { ".js": ".mjs" },
     splitting: true,
-    bundle: true,
-    minify: true,
-    platform: "node",
-    format: "esm",
-    target: "node22",
-    mainFields: ["module", "main"],
     define: schedules.embeddedJobsDefine(schedules.loadJobsFile(join(root, "examples/jobs.yml"))),
-    banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
     logLevel: "error",
   });
   return join(outdir, `${name}.mjs`);
