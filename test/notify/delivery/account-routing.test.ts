@@ -8,27 +8,12 @@ import type { EmailMessage, Message, SlackPayload } from "../../../src/shared/no
 import { buildNotificationService } from "../../../src/shared/notify/notifier.js";
 import { renderEmail, renderSlack } from "../../../src/shared/notify/render/index.js";
 import { memoryStore } from "../../../src/shared/notify/store/memory-store.js";
+import { stopMessage } from "./stop-message.js";
 
 const PROD = "111111111111";
 const STAGING = "222222222222";
 
-function stop(account: string): Message {
-  return {
-    kind: "task-stopped",
-    severity: "critical",
-    category: "out-of-memory",
-    title: "api: container `web` ran out of memory",
-    cause: "The container exceeded its memory limit.",
-    evidence: [],
-    remediation: [],
-    facts: [],
-    links: [],
-    service: "api",
-    cluster: "prod",
-    account,
-    region: "us-east-1",
-  };
-}
+const stop = (account: string): Message => stopMessage({ account, region: "us-east-1" });
 
 function harness(env: Record<string, string>, tags: Record<string, string> = {}) {
   const config = loadConfig(env);

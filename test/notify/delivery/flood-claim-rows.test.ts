@@ -6,26 +6,13 @@ import { memoryStore } from "../../../src/shared/notify/store/memory-store.js";
 import type { EventRows, NotificationStore } from "../../../src/shared/notify/store/types.js";
 import { DeliveryError } from "../../../src/shared/notify/transports/errors.js";
 import { recordingLogger } from "./recording-logger.js";
+import { stopMessage } from "./stop-message.js";
 
 const T0 = Date.parse("2024-05-01T10:00:00Z");
 const ARN = "arn:aws:ecs:us-east-1:123456789012:service/prod/api";
 const THROTTLE_KEY = "prod#service:api#out-of-memory";
 
-function message(severity: Message["severity"] = "critical"): Message {
-  return {
-    kind: "task-stopped",
-    severity,
-    category: "out-of-memory",
-    title: "api: container `web` ran out of memory",
-    cause: "The container exceeded its memory limit.",
-    evidence: [],
-    remediation: [],
-    facts: [],
-    links: [],
-    service: "api",
-    cluster: "prod",
-  };
-}
+const message = (severity: Message["severity"] = "critical"): Message => stopMessage({ severity });
 
 function harness() {
   const slack: SlackPayload[] = [];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { asNotifier } from "../../../src/shared/notify/as-notifier.js";
-import type { EmailMessage, Message, SlackPayload } from "../../../src/shared/notify/message.js";
+import type { EmailMessage, SlackPayload } from "../../../src/shared/notify/message.js";
 import {
   buildNotificationService,
   type NotificationServiceDeps,
@@ -8,26 +8,12 @@ import {
 import { memoryStore } from "../../../src/shared/notify/store/memory-store.js";
 import { DeliveryError } from "../../../src/shared/notify/transports/errors.js";
 import { recordingLogger } from "./recording-logger.js";
+import { stopMessage } from "./stop-message.js";
 
 const MIN = 60_000;
 const ARN = "arn:aws:ecs:us-east-1:123456789012:service/prod/api";
 
-function message(overrides: Partial<Message> = {}): Message {
-  return {
-    kind: "task-stopped",
-    severity: "critical",
-    category: "out-of-memory",
-    title: "api: container `web` ran out of memory",
-    cause: "The container exceeded its memory limit.",
-    evidence: [],
-    remediation: [],
-    facts: [],
-    links: [],
-    service: "api",
-    cluster: "prod",
-    ...overrides,
-  };
-}
+const message = stopMessage;
 
 function harness(extra: Partial<NotificationServiceDeps> = {}) {
   let now = Date.parse("2024-05-01T10:00:00Z");

@@ -14,20 +14,9 @@ import {
   TeamsUnavailableError,
 } from "../../../src/shared/notify/transports/errors.js";
 import { recordingLogger } from "./recording-logger.js";
+import { stopMessage } from "./stop-message.js";
 
-const STOP: Message = {
-  kind: "task-stopped",
-  severity: "critical",
-  category: "out-of-memory",
-  title: "api: container `web` ran out of memory",
-  cause: "The container exceeded its memory limit.",
-  evidence: [],
-  remediation: [],
-  facts: [],
-  links: [],
-  service: "api",
-  cluster: "prod",
-};
+const STOP: Message = stopMessage();
 
 function service(teamsError: Error, pagerDutyError?: Error) {
   const email: string[] = [];
