@@ -5,15 +5,9 @@ import {
   isWindowOpen,
   openWindow,
 } from "../../src/shared/notify/store/throttle-window.js";
-import type { ThrottleSubject } from "../../src/shared/notify/store/types.js";
+import { oomSubject } from "./support/flood-fixtures.js";
 
-const subject: ThrottleSubject = {
-  kind: "task-stopped",
-  category: "out-of-memory",
-  scope: "prod#service:api#out-of-memory",
-  group: "service:api",
-  severity: "critical",
-};
+const subject = oomSubject();
 const W = 600_000;
 
 describe("throttle window transitions", () => {

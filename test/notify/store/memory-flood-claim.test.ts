@@ -1,22 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { memoryStore } from "../../../src/shared/notify/store/memory-store.js";
-import type { ThrottleHit, ThrottleSubject } from "../../../src/shared/notify/store/types.js";
+import type { ThrottleHit } from "../../../src/shared/notify/store/types.js";
+import { FLOOD_WINDOW_MS, floodHit } from "../../state/support/flood-fixtures.js";
 
 const T0 = Date.parse("2024-05-01T10:00:00Z");
-const WINDOW = 10 * 60_000;
-const subject: ThrottleSubject = {
-  kind: "task-stopped",
-  category: "out-of-memory",
-  scope: "prod#service:api#out-of-memory",
-  group: "service:api",
-  severity: "critical",
-};
-const hit = (at: number, task: string): ThrottleHit => ({
-  subject,
-  now: at,
-  windowMs: WINDOW,
-  stop: { taskArn: `arn:aws:ecs:us-east-1:123456789012:task/prod/${task}`, at },
-});
+const WINDOW = FLOOD_WINDOW_MS;
+const hit = (at: number, task: string): ThrottleHit => floodHit("api", task, at);
 const lease = (owner: string, now = T0) => ({ owner, now, leaseMs: 60_000 });
 const row = (task: string) => ({
   pk: "history#prod#service:api",
