@@ -9,7 +9,8 @@
 import { DescribeServicesCommand, type ECSClient } from "@aws-sdk/client-ecs";
 import type { DeploymentLike } from "../flows/what-changed.js";
 import { type CallCounter, enrichmentCalls } from "./call-counter.js";
-import { DEFAULT_FAILURE_TTL_MS, isLastingFailure } from "./lasting-failure.js";
+import { DEFAULT_FAILURE_TTL_MS } from "./lasting-failure.js";
+import { rememberingCache } from "./remembering-cache.js";
 
 export const SERVICE_OPERATIONS = {
   describeServices: "ecs:DescribeServices",
@@ -39,13 +40,13 @@ export function buildServiceDeploymentsLookup(
   options: ServiceDeploymentsOptions = {},
 ): ServiceDeploymentsLookup {
   const ttlMs = options.ttlMs ?? DEFAULT_SERVICE_CACHE_MS;
-  const failureTtlMs = options.failureTtlMs ?? DEFAULT_FAILURE_TTL_MS;
-  const now = options.now ?? Date.now;
   const counter = options.counter ?? enrichmentCalls;
-  const cache = new Map<
-    string,
-    { expiresAt: number; failed: boolean; deployments: Promise<DeploymentLike[] | undefined> }
-  >();
+  const remembered = rememberingCache<DeploymentLike[] | undefined>({
+    maxEntries: MAX_SERVICES,
+    failureTtlMs: options.failureTtlMs ?? DEFAULT_FAILURE_TTL_MS,
+    now: options.now ?? Date.now,
+    keepAnswer: () => ({ ms: ttlMs }),
+  });
 
   const describe = async (cluster: string, service: string): Promise<DeploymentLike[] | undefined> => {
     counter.count(SERVICE_OPERATIONS.describeServices);
@@ -54,30 +55,11 @@ export function buildServiceDeploymentsLookup(
   };
 
   return (cluster, service) => {
-    const key = `${cluster}#${service}`;
-    const cached = cache.get(key);
-    if (cached && now() < cached.expiresAt) {
+    const { answer, hit } = remembered(`${cluster}#${service}`, () => describe(cluster, service));
+    if (hit)
       counter.count(
-        cached.failed ? SERVICE_OPERATIONS.serviceFailureHit : SERVICE_OPERATIONS.serviceCacheHit,
+        hit === "failure" ? SERVICE_OPERATIONS.serviceFailureHit : SERVICE_OPERATIONS.serviceCacheHit,
       );
-      return cached.deployments;
-    }
-    const deployments = describe(cluster, service);
-    const entry = { expiresAt: now() + ttlMs, failed: false, deployments };
-    cache.set(key, entry);
-    deployments.catch((error: unknown) => {
-      if (cache.get(key) !== entry) return;
-      if (!isLastingFailure(error)) {
-        cache.delete(key);
-        return;
-      }
-      entry.expiresAt = now() + failureTtlMs;
-      entry.failed = true;
-    });
-    if (cache.size > MAX_SERVICES) {
-      const oldest = cache.keys().next().value;
-      if (oldest !== undefined) cache.delete(oldest);
-    }
-    return deployments;
+    return answer;
   };
 }

@@ -9,7 +9,8 @@
  */
 import { DescribeTaskDefinitionCommand, type ECSClient, type TaskDefinition } from "@aws-sdk/client-ecs";
 import { type CallCounter, ENRICH_OPERATIONS, enrichmentCalls } from "./call-counter.js";
-import { DEFAULT_FAILURE_TTL_MS, isLastingFailure } from "./lasting-failure.js";
+import { DEFAULT_FAILURE_TTL_MS } from "./lasting-failure.js";
+import { rememberingCache } from "./remembering-cache.js";
 
 export type TaskDefinitionLoader = (arn: string) => Promise<TaskDefinition | undefined>;
 
@@ -42,13 +43,6 @@ function isNotFound(error: unknown): boolean {
   );
 }
 
-interface Entry {
-  answer: Promise<TaskDefinition | undefined>;
-  /** Infinity while in flight and for a described revision; a failure's end of memory otherwise. */
-  expiresAt: number;
-  failed: boolean;
-}
-
 /**
  * `(arn) => taskDefinition | undefined`: undefined when ECS does not know the revision; other errors
  * (throttling, access denied) are thrown for the caller to log. A remembered failure is thrown again as the same
@@ -58,12 +52,18 @@ export function buildTaskDefinitionLoader(
   ecs: ECSClient,
   options: TaskDefinitionLoaderOptions = {},
 ): TaskDefinitionLoader {
-  const maxEntries = Math.max(1, options.maxEntries ?? DEFAULT_CACHE_ENTRIES);
   const counter = options.counter ?? enrichmentCalls;
   const failureTtlMs = options.failureTtlMs ?? DEFAULT_FAILURE_TTL_MS;
-  const now = options.now ?? Date.now;
-  // Map iteration order is insertion order: re-inserting on a hit makes the first key the least recently used.
-  const cache = new Map<string, Entry>();
+  // A revision is immutable: kept for the container's life. A family is asked again; "not found" is remembered.
+  const remembered = rememberingCache<TaskDefinition | undefined>({
+    maxEntries: options.maxEntries ?? DEFAULT_CACHE_ENTRIES,
+    failureTtlMs,
+    now: options.now ?? Date.now,
+    keepAnswer: (arn, definition) =>
+      definition === undefined
+        ? { ms: failureTtlMs, failed: true }
+        : { ms: isImmutableTaskDefinitionRef(arn) ? Number.POSITIVE_INFINITY : 0 },
+  });
 
   const describe = async (arn: string): Promise<TaskDefinition | undefined> => {
     counter.count(ENRICH_OPERATIONS.describeTaskDefinition);
@@ -76,39 +76,12 @@ export function buildTaskDefinitionLoader(
     }
   };
 
-  const settle = (arn: string, entry: Entry, outcome: "found" | "missing" | "lasting" | "transient") => {
-    if (cache.get(arn) !== entry) return;
-    if (outcome === "transient" || (outcome === "found" && !isImmutableTaskDefinitionRef(arn))) {
-      cache.delete(arn);
-    } else if (outcome !== "found") {
-      entry.expiresAt = now() + failureTtlMs;
-      entry.failed = true;
-    }
-  };
-
-  const hit = (arn: string): Entry | undefined => {
-    const entry = cache.get(arn);
-    if (!entry) return undefined;
-    cache.delete(arn);
-    if (entry.expiresAt <= now()) return undefined;
-    cache.set(arn, entry);
-    counter.count(entry.failed ? TASK_DEFINITION_FAILURE_HIT : ENRICH_OPERATIONS.taskDefinitionCacheHit);
-    return entry;
-  };
-
   return (arn) => {
-    const cached = hit(arn);
-    if (cached) return cached.answer;
-    const entry: Entry = { answer: describe(arn), expiresAt: Number.POSITIVE_INFINITY, failed: false };
-    cache.set(arn, entry);
-    entry.answer.then(
-      (definition) => settle(arn, entry, definition ? "found" : "missing"),
-      (error: unknown) => settle(arn, entry, isLastingFailure(error) ? "lasting" : "transient"),
-    );
-    if (cache.size > maxEntries) {
-      const oldest = cache.keys().next().value;
-      if (oldest !== undefined) cache.delete(oldest);
-    }
-    return entry.answer;
+    const { answer, hit } = remembered(arn, () => describe(arn));
+    if (hit)
+      counter.count(
+        hit === "failure" ? TASK_DEFINITION_FAILURE_HIT : ENRICH_OPERATIONS.taskDefinitionCacheHit,
+      );
+    return answer;
   };
 }

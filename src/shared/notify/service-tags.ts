@@ -8,7 +8,8 @@
  */
 import { type ECSClient, ListTagsForResourceCommand } from "@aws-sdk/client-ecs";
 import { errorSummary } from "../aws-errors.js";
-import { DEFAULT_FAILURE_TTL_MS, isLastingFailure } from "../enrich/lasting-failure.js";
+import { DEFAULT_FAILURE_TTL_MS } from "../enrich/lasting-failure.js";
+import { rememberingCache } from "../enrich/remembering-cache.js";
 import { parseServiceArn } from "../events/arns.js";
 import { type LoggerPort, silentLogger } from "./transports/ports.js";
 
@@ -22,12 +23,8 @@ export interface ServiceTagsOptions {
   logger?: LoggerPort;
 }
 
-interface Entry {
-  expires: number;
-  tags: Promise<Record<string, string>>;
-  /** The remembered failure's `Name: message`, repeated in the log of every event it answers. */
-  failure?: string;
-}
+/** Services whose tags a container keeps (least recently used first out). */
+const MAX_SERVICES = 200;
 
 const NO_TAGS_MESSAGE = "Could not read service tags; sending without per-service overrides";
 
@@ -36,28 +33,20 @@ export function buildServiceTagsLookup(
   options: ServiceTagsOptions = {},
 ): ServiceTagsLookup {
   const ttlMs = options.ttlMs ?? 5 * 60_000;
-  const failureTtlMs = options.failureTtlMs ?? DEFAULT_FAILURE_TTL_MS;
-  const now = options.now ?? Date.now;
   const logger = options.logger ?? silentLogger;
-  const cache = new Map<string, Entry>();
+  const remembered = rememberingCache<Record<string, string>>({
+    maxEntries: MAX_SERVICES,
+    failureTtlMs: options.failureTtlMs ?? DEFAULT_FAILURE_TTL_MS,
+    now: options.now ?? Date.now,
+    keepAnswer: () => ({ ms: ttlMs }),
+  });
 
-  async function fetchTags(serviceArn: string, entry: Entry): Promise<Record<string, string>> {
-    try {
-      const result = await client.send(new ListTagsForResourceCommand({ resourceArn: serviceArn }));
-      const tags: Record<string, string> = {};
-      for (const tag of result.tags ?? []) if (tag.key) tags[tag.key] = tag.value ?? "";
-      return tags;
-    } catch (error) {
-      const failure = errorSummary(error);
-      if (isLastingFailure(error)) {
-        entry.expires = now() + failureTtlMs;
-        entry.failure = failure;
-      } else if (cache.get(serviceArn) === entry) {
-        cache.delete(serviceArn);
-      }
-      logger.warn(NO_TAGS_MESSAGE, { serviceArn, error: failure });
-      return {};
-    }
+  async function listTags(serviceArn: string): Promise<Record<string, string>> {
+    const result = await client.send(new ListTagsForResourceCommand({ resourceArn: serviceArn }));
+    // Own keys: a tag named "__proto__" (a valid tag key) is a tag, not the record's prototype.
+    return Object.fromEntries(
+      (result.tags ?? []).flatMap((tag) => (tag.key ? [[tag.key, tag.value ?? ""]] : [])),
+    );
   }
 
   return (serviceArn) => {
@@ -65,16 +54,15 @@ export function buildServiceTagsLookup(
       logger.warn("Not a service ARN; no per-service overrides", { serviceArn });
       return Promise.resolve({});
     }
-    const cached = cache.get(serviceArn);
-    if (cached && cached.expires > now()) {
-      if (cached.failure)
-        logger.warn(NO_TAGS_MESSAGE, { serviceArn, error: cached.failure, remembered: true });
-      return cached.tags;
-    }
     // Concurrent events of one service share the in-flight request.
-    const entry: Entry = { expires: now() + ttlMs, tags: Promise.resolve({}) };
-    cache.set(serviceArn, entry);
-    entry.tags = fetchTags(serviceArn, entry);
-    return entry.tags;
+    const { answer, hit } = remembered(serviceArn, () => listTags(serviceArn));
+    return answer.catch((error: unknown) => {
+      logger.warn(NO_TAGS_MESSAGE, {
+        serviceArn,
+        error: errorSummary(error),
+        ...(hit === "failure" ? { remembered: true } : {}),
+      });
+      return {};
+    });
   };
 }

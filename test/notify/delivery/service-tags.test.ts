@@ -30,6 +30,15 @@ describe("service tags lookup", () => {
     expect(ecs.commandCalls(ListTagsForResourceCommand)[0]?.args[0].input).toEqual({ resourceArn: ARN });
   });
 
+  it("keeps a tag named __proto__ as a tag", async () => {
+    ecs.on(ListTagsForResourceCommand).resolves({ tags: [{ key: "__proto__", value: "x" }] });
+    const tagsFor = buildServiceTagsLookup(new ECSClient({}));
+
+    const tags = await tagsFor(ARN);
+
+    expect(Object.entries(tags)).toEqual([["__proto__", "x"]]);
+  });
+
   it("asks ECS once per service within the cache TTL, also for concurrent callers", async () => {
     let now = 0;
     ecs.on(ListTagsForResourceCommand).resolves({ tags: [] });
