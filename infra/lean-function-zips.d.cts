@@ -15,4 +15,10 @@ export interface FunctionZipReport {
 export declare function describeFunctionZip(zip: Buffer, handler: string): FunctionZipReport;
 export declare function leanZip(zip: Buffer, handler: string): { zip: Buffer; removed: string[] };
 export declare function moduleImports(source: string): { static: string[]; dynamic: string[] };
+export declare function reachableModules(
+  entry: string,
+  importsOf: (file: string) => { static: string[]; dynamic: string[] },
+  exists: (file: string) => boolean,
+  options?: { staticOnly?: boolean },
+): Set<string>;
 export declare class ZipRewriteError extends Error {}

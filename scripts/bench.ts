@@ -5,6 +5,8 @@
  *  - each function as `osls package` zips it (scripts/bench/bundles.ts): files, JavaScript, duplicate chunks, bytes
  *    loaded at cold start, and import time in a fresh Node process beside a naive handler importing the ECS, SNS
  *    and DynamoDB clients from node_modules;
+ *  - where task-state's import time goes (scripts/bench/import-steps.ts): the SDK floor, the parts every stop
+ *    needs, every module it imports, the handler;
  *  - a flood of 1,000 stopped tasks of one service against the emulator (FLOOD_EVENTS to change).
  * Method notes live in docs/performance.md.
  */
@@ -14,6 +16,7 @@ import { diagnoseTask } from "../src/shared/diagnosis/index.js";
 import { type EcsTask, parseEcsEvent } from "../src/shared/events/index.js";
 import { benchBundles } from "./bench/bundles.js";
 import { benchFlood } from "./bench/flood.js";
+import { benchImportSteps } from "./bench/import-steps.js";
 import { benchLogSignatures } from "./bench/log-signatures.js";
 import { reportNegativeCache } from "./bench/negative-cache.js";
 import { median } from "./bench/stats.js";
@@ -50,6 +53,7 @@ function benchDiagnosis(): void {
 benchDiagnosis();
 results.logSignatures = benchLogSignatures(corpusTasks());
 results.handlers = await benchBundles(root);
+results.importSteps = benchImportSteps(root);
 try {
   results.flood = await benchFlood(root, Number(process.env.FLOOD_EVENTS ?? 1000));
 } catch (error) {
@@ -72,6 +76,10 @@ console.log(
   "\nFunctions as packaged (osls package; import time in a fresh Node process, median of 7, beside a naive handler importing the ECS, SNS and DynamoDB clients from node_modules):",
 );
 console.table(results.handlers);
+console.log(
+  "\nWhere task-state's import time goes (each step bundled as the stack bundles, median of 9, beside the naive handler):",
+);
+console.table(results.importSteps);
 console.log(
   "\nFlood: stopped tasks of one service through the Lambda code path, emulator DynamoDB/SNS, local Slack:",
 );

@@ -10,11 +10,11 @@
  * that is the SDK's and the part that is ours can be told apart.
  */
 import { execFileSync } from "node:child_process";
-import { rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { buildSync } from "esbuild";
-import { describeFunctionZip } from "../../infra/lean-function-zips.cjs";
+import { describeFunctionZip, moduleImports, reachableModules } from "../../infra/lean-function-zips.cjs";
 import { DOCUMENTED_PARAMS } from "../../test/stack/support/documented-stack.js";
 import { removeUnpacked, resolveHandler, unpack } from "../../test/stack/support/lambda-container.js";
 import { packageStack } from "../../test/stack/support/package-stack.js";
@@ -36,28 +36,50 @@ export interface FunctionBundleRow {
   /** The DynamoDB-client-only bundle's import time in the same run, and its ratio to the naive handler. */
   sdkFloorMs: number;
   floorRatio: number;
-  /** The floor bundle's size (one file: it loads all of it at cold start). */
+  /** What the floor loads at cold start (its entry and static imports; split into chunks as the stack is). */
   sdkFloorKiB: number;
 }
 
 /** What every handler that writes the state table loads and builds: the DynamoDB client, nothing of ours. */
-const SDK_FLOOR_SOURCE = `import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+export const SDK_FLOOR_SOURCE = `import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 export const client = DynamoDBDocumentClient.from(new DynamoDBClient({ maxAttempts: 4 }));
 export { UpdateCommand };`;
 
-/** The floor bundle, with the stack's esbuild options. */
-function buildSdkFloor(root: string, outfile: string): void {
+/**
+ * `source` (a module's text) bundled into `outdir` as `<name>.mjs` with the stack's esbuild options and, as
+ * serverless.yml has it, split into chunks: what it only `import()`s (the SDK's credential providers other than the
+ * environment's, for one) stays out of its cold start. Returns the entry file and the bytes it loads at cold start
+ * (it and its static imports, transitively), read as the functions' are (describeFunctionZip).
+ */
+export function buildLikeTheStack(
+  outdir: string,
+  name: string,
+  source: string,
+): { entry: string; coldStartBytes: number } {
+  mkdirSync(outdir, { recursive: true });
+  const sourceFile = join(outdir, `${name}-source.ts`);
+  writeFileSync(sourceFile, source);
   buildSync({
     ...STACK_ESBUILD_OPTIONS,
-    stdin: { contents: SDK_FLOOR_SOURCE, resolveDir: root, loader: "js" },
-    outfile,
+    entryPoints: { [name]: sourceFile },
+    outdir,
+    outExtension: { ".js": ".mjs" },
+    splitting: true,
     logLevel: "error",
   });
+  const coldStart = reachableModules(
+    `${name}.mjs`,
+    (file) => moduleImports(readFileSync(join(outdir, file), "utf8")),
+    (file) => existsSync(join(outdir, file)),
+    { staticOnly: true },
+  );
+  const coldStartBytes = [...coldStart].reduce((sum, file) => sum + statSync(join(outdir, file)).size, 0);
+  return { entry: join(outdir, `${name}.mjs`), coldStartBytes };
 }
 
 /** Milliseconds to import `file` in a fresh Node process (the module's own clock: no process start-up). */
-function importMillisOnce(file: string): number {
+export function importMillisOnce(file: string): number {
   const out = execFileSync(
     process.execPath,
     [
@@ -100,8 +122,9 @@ export async function benchBundles(root: string): Promise<FunctionBundleRow[]> {
   // In the project, so that node_modules resolves; removed afterwards.
   const naive = join(root, ".bench-naive-handler.mjs");
   writeFileSync(naive, NAIVE_IMPORTS.map((name) => `import ${JSON.stringify(name)};`).join("\n"));
-  const floor = join(root, ".bench-sdk-floor.mjs");
-  buildSdkFloor(root, floor);
+  // Also in the project, so that the floor's source resolves the SDK from node_modules.
+  const floorFolder = join(root, ".bench-sdk-floor");
+  const floor = buildLikeTheStack(floorFolder, "sdk-floor", SDK_FLOOR_SOURCE);
   const rows: FunctionBundleRow[] = [];
   try {
     for (const [name, zip] of Object.entries(packaged.artifacts).sort(([a], [b]) => a.localeCompare(b))) {
@@ -112,7 +135,7 @@ export async function benchBundles(root: string): Promise<FunctionBundleRow[]> {
         const { importMs, naiveMs, floorMs } = importSideBySide(
           resolveHandler(folder, handler).file,
           naive,
-          floor,
+          floor.entry,
         );
         rows.push({
           function: name,
@@ -126,7 +149,7 @@ export async function benchBundles(root: string): Promise<FunctionBundleRow[]> {
           ratio: Number((importMs / naiveMs).toFixed(2)),
           sdkFloorMs: Number(floorMs.toFixed(1)),
           floorRatio: Number((floorMs / naiveMs).toFixed(2)),
-          sdkFloorKiB: kib(statSync(floor).size),
+          sdkFloorKiB: kib(floor.coldStartBytes),
         });
       } finally {
         removeUnpacked(folder);
@@ -134,7 +157,7 @@ export async function benchBundles(root: string): Promise<FunctionBundleRow[]> {
     }
   } finally {
     rmSync(naive, { force: true });
-    rmSync(floor, { force: true });
+    rmSync(floorFolder, { recursive: true, force: true });
   }
   return rows;
 }
