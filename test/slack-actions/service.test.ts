@@ -169,6 +169,18 @@ describe("the Slack action service", () => {
     expect(otherAction).toEqual({ reply: expect.stringMatching(/not valid/), stale: true });
   });
 
+  it("does nothing for a click from another workspace of the app: its message is not one ecs-sentinel offered", async () => {
+    const { store, service, rollbacks } = setup();
+    await offerRollback(store);
+
+    const elsewhere = await service.decide(
+      click({ teamId: "T0OTHERWS", channel: "C0THEIRS01", messageTs: "1765000000.000200" }),
+    );
+
+    expect(elsewhere).toEqual({ reply: expect.stringMatching(/not valid/), stale: true });
+    expect(rollbacks).toEqual([]);
+  });
+
   it("refuses, as stale, a second click on an action already done", async () => {
     const { store, service, rollbacks } = setup();
     await offerRollback(store);
