@@ -12,7 +12,7 @@ import {
 import { parseServiceArn } from "../shared/events/arns.js";
 import { handleRunJob } from "../shared/flows/job-run.js";
 import { actOnPausedDeployment, type PauseActionPorts } from "../shared/flows/paused-deployment-action.js";
-import { meteredApproverCheck } from "../shared/metrics/slack-actions.js";
+import { meteredActionService, meteredApproverCheck } from "../shared/metrics/slack-actions.js";
 import { asNotifier } from "../shared/notify/as-notifier.js";
 import { buildServiceTagsLookup } from "../shared/notify/service-tags.js";
 import type { SlackApi } from "../shared/notify/slack-app/api-port.js";
@@ -58,7 +58,7 @@ export function buildActionService(
     adapters: { ecs },
     ...(options.metrics ? { metrics: options.metrics } : {}),
   });
-  return actionService({
+  const service = actionService({
     store,
     isApprover: metered(
       approverCheck({
@@ -83,6 +83,7 @@ export function buildActionService(
     log: options.log,
     clock: adapters.clock,
   });
+  return options.metrics ? meteredActionService(service, options.metrics) : service;
 }
 
 /** The approver check, counting the clicks it refuses when metrics are on. */

@@ -1,7 +1,8 @@
 /**
  * What the Slack buttons' endpoint counts: requests refused before a click is believed (EventsDropped by a
- * `slack-` reason: bad signature, replay, bad request), clicks of people who are no approver, and a person's
- * rollback, counted as RollbackDecisions through the same metered runner as the automatic path.
+ * `slack-` reason: bad signature, replay, bad request), clicks of people who are no approver, clicks on a button
+ * that no longer acts (stale), and a person's rollback, counted as RollbackDecisions through the same metered
+ * runner as the automatic path.
  */
 import { ECSClient, ListTagsForResourceCommand } from "@aws-sdk/client-ecs";
 import type { LambdaFunctionURLEvent } from "aws-lambda";
@@ -10,7 +11,7 @@ import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/app/config.js";
 import { buildActionService } from "../../src/app/slack-action-service.js";
 import { buildSlackActionsHandler } from "../../src/app/slack-actions.js";
-import { meteredApproverCheck } from "../../src/shared/metrics/slack-actions.js";
+import { meteredActionService, meteredApproverCheck } from "../../src/shared/metrics/slack-actions.js";
 import type { SlackApi } from "../../src/shared/notify/slack-app/api-port.js";
 import { memoryActionStore } from "../../src/shared/slack-actions/memory-store.js";
 import { DEPLOYED_AT, ecsWorld, NEW_ID, SERVICE_ARN } from "../scenarios/support/ecs-world.js";
@@ -102,6 +103,31 @@ describe("meteredApproverCheck", () => {
   });
 });
 
+describe("meteredActionService", () => {
+  it("counts a click whose button no longer acts as slack-stale, and any other decision as nothing", async () => {
+    const metrics = countingMetrics();
+    const decisions = [
+      { reply: "This button is not valid any more: nothing was done.", stale: true as const },
+      { reply: "Rolling back api…", execute: { claimId: "claim-7" } },
+      { reply: "Not allowed: <@U0STRANGER> is not an approver for api" },
+    ];
+    const service = meteredActionService(
+      { decide: async () => decisions.shift() ?? { reply: "" }, execute: async () => {} },
+      metrics,
+    );
+    const click = {
+      kind: "rollback" as const,
+      userId: "U0APPROVER",
+      channel: "C0ALERTS01",
+      messageTs: "1.2",
+    };
+
+    for (let i = 0; i < 3; i++) await service.decide(click);
+
+    expect(dropped(metrics)).toEqual(["slack-stale"]);
+  });
+});
+
 describe("a rollback from a Slack button", () => {
   const MANUAL = [{ key: "ecs-sentinel:auto-rollback", value: "manual" }];
   const ecsMock = mockClient(ECSClient);
@@ -140,15 +166,17 @@ describe("a rollback from a Slack button", () => {
       { ecs: new ECSClient({ region: "us-west-2" }), store, slackApi, clock: () => now },
     );
 
-    const decision = await service.decide({
-      kind: "rollback",
-      userId: user,
-      channel: "C0ALERTS01",
-      messageTs: "1725987000.000200",
-    });
+    const decision = await service.decide(rollbackClick(user));
     if (decision.execute) await service.execute(decision.execute);
-    return { metrics, world };
+    return { metrics, world, service };
   }
+
+  const rollbackClick = (user: string) => ({
+    kind: "rollback" as const,
+    userId: user,
+    channel: "C0ALERTS01",
+    messageTs: "1725987000.000200",
+  });
 
   it("counts the person's rollback as a RollbackDecision, like the automatic path's", async () => {
     const { metrics, world } = await clickedRollback("U0APPROVER");
@@ -157,6 +185,17 @@ describe("a rollback from a Slack button", () => {
     expect(metrics.counted.filter((c) => c.name === "RollbackDecisions")).toEqual([
       { name: "RollbackDecisions", dimensions: { outcome: "rolled-back", reason: "rollback" }, value: 1 },
     ]);
+  });
+
+  it("counts a second click on the rolled-back deployment and a click on an unknown message as slack-stale", async () => {
+    const { metrics, world, service } = await clickedRollback("U0APPROVER");
+
+    const late = await service.decide(rollbackClick("U0APPROVER"));
+    const unknown = await service.decide({ ...rollbackClick("U0APPROVER"), messageTs: "1725987000.999999" });
+
+    expect([late.execute, unknown.execute]).toEqual([undefined, undefined]);
+    expect(world.mutations()).toHaveLength(1);
+    expect(dropped(metrics)).toEqual(["slack-stale", "slack-stale"]);
   });
 
   it("counts a stranger's click as slack-unauthorized, and no rollback decision", async () => {

@@ -276,3 +276,94 @@ describe("handleSlackActionRequest: what is refused before anything happens", ()
     expect(ports.clicks).toEqual([]);
   });
 });
+
+describe("handleSlackActionRequest: bodies that are not a Slack form", () => {
+  const jsonRequest = (contentType: string) => {
+    const body = JSON.stringify(fixturePayload());
+    const headers = { ...signSlackRequest(body, SECRET, NOW_SECONDS), "content-type": contentType };
+    return { method: "POST", path: "/slack/actions", headers, body };
+  };
+
+  it("answers 415 to a JSON body, before reading the secret or the body", async () => {
+    const ports = recordingPorts(rollingBack);
+
+    const outcome = await handleSlackActionRequest(jsonRequest("application/json"), ports.deps);
+
+    expect(outcome).toMatchObject({ status: 415, refusal: "bad-request" });
+    expect(ports.secretReads()).toBe(0);
+    expect(ports.clicks).toEqual([]);
+  });
+
+  it("answers 415 without a content type, or with two", async () => {
+    const { "content-type": _form, ...bare } = signedRequest().headers;
+    const twice = { ...signedRequest().headers, "Content-Type": "application/x-www-form-urlencoded" };
+    for (const headers of [bare, twice]) {
+      const ports = recordingPorts(rollingBack);
+
+      const outcome = await handleSlackActionRequest({ ...signedRequest(), headers }, ports.deps);
+
+      expect(outcome.status).toBe(415);
+      expect(ports.events).toEqual([]);
+    }
+  });
+
+  it("accepts the form content type with parameters and in any case", async () => {
+    const ports = recordingPorts(rollingBack);
+    const request = signedRequest();
+    const headers = {
+      ...request.headers,
+      "content-type": "Application/X-WWW-Form-URLEncoded; charset=utf-8",
+    };
+
+    const outcome = await handleSlackActionRequest({ ...request, headers }, ports.deps);
+
+    expect(outcome.status).toBe(200);
+    expect(ports.clicks).toHaveLength(1);
+  });
+
+  it("answers 400 to a signed JSON body labelled as a form, without deciding", async () => {
+    const ports = recordingPorts(rollingBack);
+
+    const outcome = await handleSlackActionRequest(
+      jsonRequest("application/x-www-form-urlencoded"),
+      ports.deps,
+    );
+
+    expect(outcome).toMatchObject({ status: 400, refusal: "bad-request" });
+    expect(ports.clicks).toEqual([]);
+  });
+
+  it("answers 200 and decides nothing for a signed click on an action id it does not know", async () => {
+    const ports = recordingPorts(rollingBack);
+    const payload = fixturePayload();
+    (payload.actions as { action_id: string }[])[0] = {
+      ...(payload.actions as object[])[0],
+      action_id: "ecs-sentinel.delete-cluster",
+    } as { action_id: string };
+
+    const outcome = await handleSlackActionRequest(signedRequest(payload), ports.deps);
+
+    expect(outcome).toMatchObject({ status: 200, body: "" });
+    expect(outcome.refusal).toBeUndefined();
+    expect(ports.clicks).toEqual([]);
+  });
+
+  it("never logs the secret, the response_url, the token or the payload, whatever it refuses", async () => {
+    const ports = recordingPorts(rollingBack);
+    const request = signedRequest();
+    const refused = [
+      { ...request, headers: { ...request.headers, "x-slack-signature": `v0=${"0".repeat(64)}` } },
+      signedRequest(fixturePayload(), NOW_SECONDS - 600),
+      jsonRequest("application/json"),
+      jsonRequest("application/x-www-form-urlencoded"),
+      { ...request, method: "PUT" },
+    ];
+
+    for (const attempt of refused) await handleSlackActionRequest(attempt, ports.deps);
+
+    const logged = ports.log.text();
+    expect(ports.log.lines.length).toBeGreaterThan(0);
+    for (const secretOrPayload of [SECRET, "hooks.slack.com", "Shh_its_a_seekrit", "block_actions", "card:"])
+      expect(logged).not.toContain(secretOrPayload);
+  });
+});

@@ -72,6 +72,31 @@ describe("the slackActions Lambda (Function URL)", () => {
     expect(ports.clicks).toHaveLength(1);
   });
 
+  it("verifies the decoded bytes as received, even bytes that are not UTF-8 (never a re-decoded string)", async () => {
+    const { handler, ports } = lambdaWith();
+    const bytes = Buffer.concat([
+      Buffer.from(`${slackFormBody(fixturePayload())}&pad=`, "utf8"),
+      Buffer.from([0xff, 0xfe]),
+    ]);
+    const event = urlEvent("", { headers: signSlackRequest(bytes, SECRET, NOW_SECONDS) });
+
+    const result = await handler({ ...event, body: bytes.toString("base64"), isBase64Encoded: true });
+
+    expect(result?.statusCode).toBe(200);
+    expect(ports.clicks).toHaveLength(1);
+  });
+
+  it("refuses a base64 body signed over its base64 text rather than its bytes", async () => {
+    const { handler, ports } = lambdaWith();
+    const encoded = Buffer.from(slackFormBody(fixturePayload()), "utf8").toString("base64");
+    const event = urlEvent("", { headers: signSlackRequest(encoded, SECRET, NOW_SECONDS) });
+
+    const result = await handler({ ...event, body: encoded, isBase64Encoded: true });
+
+    expect(result?.statusCode).toBe(401);
+    expect(ports.clicks).toEqual([]);
+  });
+
   it("runs the reply and the hand-over before returning (a Function URL answers on return)", async () => {
     const { handler, ports } = lambdaWith();
 

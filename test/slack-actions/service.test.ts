@@ -158,16 +158,66 @@ describe("the Slack action service", () => {
     expect(rollbacks.map((r) => r.serviceArn)).toEqual([SERVICE]);
   });
 
-  it("refuses a click on a message that offered no such action", async () => {
+  it("refuses a click on a message that offered no such action, as stale", async () => {
     const { store, service } = setup();
     await offerRollback(store);
 
     const unknownMessage = await service.decide(click({ messageTs: "1765000000.999999" }));
     const otherAction = await service.decide(click({ kind: "unmute" }));
 
-    expect(unknownMessage.execute).toBeUndefined();
-    expect(otherAction.execute).toBeUndefined();
-    expect(unknownMessage.reply).toMatch(/not valid/);
+    expect(unknownMessage).toEqual({ reply: expect.stringMatching(/not valid/), stale: true });
+    expect(otherAction).toEqual({ reply: expect.stringMatching(/not valid/), stale: true });
+  });
+
+  it("does nothing for a click from another workspace of the app: its message is not one ecs-sentinel offered", async () => {
+    const { store, service, rollbacks } = setup();
+    await offerRollback(store);
+
+    const elsewhere = await service.decide(
+      click({ teamId: "T0OTHERWS", channel: "C0THEIRS01", messageTs: "1765000000.000200" }),
+    );
+
+    expect(elsewhere).toEqual({ reply: expect.stringMatching(/not valid/), stale: true });
+    expect(rollbacks).toEqual([]);
+  });
+
+  it("refuses, as stale, a second click on an action already done", async () => {
+    const { store, service, rollbacks } = setup();
+    await offerRollback(store);
+    const first = await service.decide(click());
+    if (first.execute) await service.execute(first.execute);
+
+    const late = await service.decide(click({ userName: "late" }));
+
+    expect(late).toEqual({
+      reply: expect.stringMatching(/^Already done: this was done by <@U0APPROVER>/),
+      stale: true,
+    });
+    expect(rollbacks).toHaveLength(1);
+  });
+
+  it("refuses, as stale, a button of an earlier rendering once the card offers others (Mute after muting)", async () => {
+    const { store, service } = setup();
+    await store.recordOffer({
+      channel: "C0ALERTS01",
+      ts: "1765000000.000300",
+      actions: [{ kind: "unmute", subject: { serviceArn: SERVICE } }],
+      at: T0,
+    });
+
+    const decision = await service.decide(click({ kind: "mute-1h", messageTs: "1765000000.000300" }));
+
+    expect(decision).toEqual({ reply: expect.stringMatching(/not valid/), stale: true });
+    expect(await store.mutedUntil(SERVICE)).toBeUndefined();
+  });
+
+  it("does not call a stranger's refusal stale: it is unauthorized (counted apart)", async () => {
+    const { store, service } = setup();
+    await offerRollback(store);
+
+    const decision = await service.decide(click({ userId: "U0STRANGER" }));
+
+    expect(decision.stale).toBeUndefined();
   });
 
   it("mutes a service until a time, and offers Unmute on the card", async () => {
@@ -305,6 +355,27 @@ describe("the Slack action service", () => {
       );
       expect(recorded[0]?.options.nextButtons).toEqual([]);
       expect(recorded[0]?.options.state).toBeUndefined();
+    });
+
+    it("acts on one decision when two approvers press Continue and Roll back on the same card at once", async () => {
+      const { store, service, pauses } = setup({ groups: { S0ONCALL: ["U0SECOND"] } });
+      await offerPause(store);
+
+      const decisions = await Promise.all([
+        service.decide(click({ kind: "continue-paused", messageTs: "1765000000.000100" })),
+        service.decide(
+          click({ kind: "rollback-paused", messageTs: "1765000000.000100", userId: "U0SECOND" }),
+        ),
+      ]);
+      for (const decision of decisions) if (decision.execute) await service.execute(decision.execute);
+
+      expect(pauses.map((p) => p.action)).toEqual(["CONTINUE"]);
+      expect(decisions[1]).toMatchObject({
+        stale: true,
+        reply: expect.stringMatching(
+          /^Already decided: <@U0APPROVER> chose to continue the paused deployment of api at .*Nothing was done\.$/,
+        ),
+      });
     });
 
     it("refuses a stranger before anything is claimed", async () => {

@@ -134,12 +134,50 @@ describe("verifySlackSignature", () => {
     }
   });
 
-  it("refuses a request carrying two signature headers", () => {
+  it("refuses a request carrying two signature headers, naming the duplicate", () => {
     const signed = signSlackRequest(BODY, SECRET, NOW);
 
     expect(check({ ...signed, "x-slack-signature": [signed["x-slack-signature"], "v0=00"] })).toEqual({
       ok: false,
-      reason: "missing-signature",
+      reason: "duplicate-header",
+    });
+  });
+
+  it("refuses a second timestamp or signature smuggled under a name differing only in case", () => {
+    const signed = signSlackRequest(BODY, SECRET, NOW);
+    const replayedStamp = signSlackRequest(BODY, SECRET, NOW - 3600)["x-slack-request-timestamp"];
+
+    const twoStamps = check({ ...signed, "X-Slack-Request-Timestamp": replayedStamp });
+    const twoSignatures = check({ ...signed, "X-SLACK-SIGNATURE": `v0=${"ab".repeat(32)}` });
+
+    expect([twoStamps, twoSignatures]).toEqual([
+      { ok: false, reason: "duplicate-header" },
+      { ok: false, reason: "duplicate-header" },
+    ]);
+  });
+
+  it("refuses a repeated header as a Function URL passes it (values joined by a comma)", () => {
+    const signed = signSlackRequest(BODY, SECRET, NOW);
+    const joinedSignatures = `${signed["x-slack-signature"]},${signed["x-slack-signature"]}`;
+    const joinedStamps = `${NOW},${NOW}`;
+
+    expect(check({ ...signed, "x-slack-signature": joinedSignatures })).toEqual({
+      ok: false,
+      reason: "malformed-signature",
+    });
+    expect(check({ ...signed, "x-slack-request-timestamp": joinedStamps })).toEqual({
+      ok: false,
+      reason: "malformed-timestamp",
+    });
+  });
+
+  it("refuses the right digest in upper-case hex: Slack signs in lower case and nothing else matches", () => {
+    const signed = signSlackRequest(BODY, SECRET, NOW);
+    const shouted = `v0=${signed["x-slack-signature"].slice(3).toUpperCase()}`;
+
+    expect(check({ ...signed, "x-slack-signature": shouted })).toEqual({
+      ok: false,
+      reason: "malformed-signature",
     });
   });
 

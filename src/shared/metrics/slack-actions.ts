@@ -1,10 +1,12 @@
 /**
  * Counts what Slack's interactivity endpoint refuses as `EventsDropped` by `reason`: requests refused before a
- * click is believed (bad signature, replay, bad request) and clicks of people who are no approver. The reasons
- * are prefixed `slack-`, beside the dispatcher's (events.ts).
+ * click is believed (bad signature, replay, bad request), clicks of people who are no approver, and clicks on a
+ * button that no longer acts (stale: not offered any more, or already claimed). The reasons are prefixed
+ * `slack-`, beside the dispatcher's (events.ts).
  */
 import type { IsApprover } from "../slack-actions/approvers.js";
 import type { SlackRefusal } from "../slack-actions/endpoint.js";
+import type { ActionService } from "../slack-actions/service.js";
 import { METRIC, type Metrics } from "./port.js";
 
 const REASON: Record<SlackRefusal, string> = {
@@ -14,6 +16,7 @@ const REASON: Record<SlackRefusal, string> = {
 };
 
 export const UNAUTHORIZED_REASON = "slack-unauthorized";
+export const STALE_REASON = "slack-stale";
 
 /** A refused request to the endpoint; an answered one counts nothing. */
 export function recordSlackRequest(metrics: Metrics, outcome: { refusal?: SlackRefusal }): void {
@@ -26,5 +29,17 @@ export function meteredApproverCheck(isApprover: IsApprover, metrics: Metrics): 
     const allowed = await isApprover(userId, serviceArn);
     if (!allowed) metrics.count(METRIC.eventsDropped, { reason: UNAUTHORIZED_REASON });
     return allowed;
+  };
+}
+
+/** The action service, counting each click it answers as stale (the button no longer acts; nothing done). */
+export function meteredActionService(service: ActionService, metrics: Metrics): ActionService {
+  return {
+    decide: async (click) => {
+      const decision = await service.decide(click);
+      if (decision.stale) metrics.count(METRIC.eventsDropped, { reason: STALE_REASON });
+      return decision;
+    },
+    execute: (claim) => service.execute(claim),
   };
 }

@@ -2,9 +2,9 @@
  * Slack's interactivity endpoint, shared by the `slackActions` Lambda (Function URL) and `ecs-sentinel actions
  * serve`. In this order, and nothing happens before a step passes:
  *
- *   path (404) → method POST (405) → body ≤ 64 KiB (413, before any hashing) → signature and timestamp (401,
- *   one log line with the reason) → payload (malformed 400; not ours 200) → decide (the action service
- *   authorizes and claims) → the answer, 200 at once.
+ *   path (404) → method POST (405) → content type a form (415) → body ≤ 64 KiB (413, before any hashing) →
+ *   signature and timestamp (401, one log line with the reason) → payload (malformed 400; not ours 200) →
+ *   decide (the action service authorizes and claims) → the answer, 200 at once.
  *
  * The ephemeral reply (via `response_url`) and the deferred execution happen in `after`, which the edge runs
  * once the answer is on its way (locally after `res.end()`; in Lambda just before returning, as a Function URL
@@ -38,7 +38,7 @@ export interface SlackActionAnswer {
 
 /**
  * Why a request was refused before any click was believed (metrics): a stale or future timestamp is a replay,
- * any other signature problem a bad signature; a wrong path, method, size or payload a bad request.
+ * any other signature problem a bad signature; a wrong path, method, content type, size or payload a bad request.
  */
 export type SlackRefusal = "bad-signature" | "replay" | "bad-request";
 
@@ -74,6 +74,13 @@ const refusedAs = (refusal: SlackRefusal, outcome: SlackActionOutcome): SlackAct
   refusal,
 });
 
+/** Slack posts interactivity payloads as a form (https://api.slack.com/interactivity/handling#payloads). */
+const FORM = "application/x-www-form-urlencoded";
+
+/** The media type without its parameters (`; charset=…`), lower-cased; undefined when absent or sent twice. */
+const mediaTypeOf = (headers: RequestHeaders) =>
+  headerValue(headers, "content-type")?.split(";")[0]?.trim().toLowerCase();
+
 const REPLAYS: ReadonlySet<SignatureFailure> = new Set(["stale-timestamp", "future-timestamp"]);
 
 const byteLength = (body: string | Uint8Array) =>
@@ -104,7 +111,7 @@ function retryOf(headers: RequestHeaders): { retryNum?: number; retryReason?: st
   };
 }
 
-/** The checks before a click is believed: path, method, size, secret, signature and timestamp. */
+/** The checks before a click is believed: path, method, content type, size, secret, signature and timestamp. */
 async function refusal(
   request: SlackActionRequest,
   deps: SlackActionEndpointDeps,
@@ -114,6 +121,8 @@ async function refusal(
     return refusedAs("bad-request", answer(404, "not found"));
   if (request.method.toUpperCase() !== "POST")
     return refusedAs("bad-request", answer(405, "method not allowed", { allow: "POST" }));
+  if (mediaTypeOf(request.headers) !== FORM)
+    return refusedAs("bad-request", answer(415, "unsupported media type", { accept: FORM }));
   const size = byteLength(request.body);
   if (size > MAX_BODY_BYTES) {
     deps.log.warn("Slack action request refused: body too large", { bytes: size, limit: MAX_BODY_BYTES });

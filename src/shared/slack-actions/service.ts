@@ -82,6 +82,18 @@ const who = (id: string) => `<@${id}>`;
 const serviceName = (serviceArn: string | undefined) =>
   (serviceArn && (parseServiceArn(serviceArn)?.service ?? arnName(serviceArn))) || "this service";
 
+/** The answer to a click whose action (or the other half of its decision) someone claimed first. */
+function alreadyClaimed(earlier: ClaimRecord, clicked: ActionKind, service: string): string {
+  const when = formatUtc(new Date(earlier.at).toISOString());
+  const result = earlier.result ? ` — ${earlier.result}` : "";
+  if (earlier.kind !== clicked) {
+    const chose = ASKED[earlier.kind] ?? earlier.kind.replace("-", " ");
+    return `Already decided: ${who(earlier.by.id)} chose to ${chose} ${service} at ${when}${result}. Nothing was done.`;
+  }
+  const state = earlier.status === "claimed" ? "is being done" : `was ${earlier.status}`;
+  return `Already done: this ${state} by ${who(earlier.by.id)} at ${when}${result}.`;
+}
+
 export interface ActionService {
   decide(click: ClickedAction): Promise<ActionDecision>;
   execute(claim: ClaimRef): Promise<void>;
@@ -97,7 +109,7 @@ export function actionService(deps: ActionServiceDeps): ActionService {
     const offered = offer?.actions.find((action) => action.kind === click.kind);
     if (!offer || !offered) {
       log.warn("Slack action refused: the message offers no such action", fields);
-      return { reply: "This button is not valid any more: nothing was done." };
+      return { reply: "This button is not valid any more: nothing was done.", stale: true };
     }
     const service = serviceName(offered.subject.serviceArn ?? offered.subject.job);
     if (!(await deps.isApprover(click.userId, offered.subject.serviceArn))) {
@@ -119,11 +131,13 @@ export function actionService(deps: ActionServiceDeps): ActionService {
     });
     if (claimed.status === "taken") {
       const earlier = claimed.claim;
-      const state = earlier.status === "claimed" ? "is being done" : `was ${earlier.status}`;
-      log.info("Slack action already claimed", { ...fields, by: earlier.by.id, status: earlier.status });
-      return {
-        reply: `Already done: this ${state} by ${who(earlier.by.id)} at ${formatUtc(new Date(earlier.at).toISOString())}${earlier.result ? ` — ${earlier.result}` : ""}.`,
-      };
+      log.info("Slack action already claimed", {
+        ...fields,
+        by: earlier.by.id,
+        claimedAction: earlier.kind,
+        status: earlier.status,
+      });
+      return { reply: alreadyClaimed(earlier, click.kind, service), stale: true };
     }
     log.info("Slack action claimed", { ...fields, service });
     const [ing] = VERB[click.kind];

@@ -2,7 +2,8 @@
  * What Slack buttons need to remember (port; DynamoDB in dynamo-store.ts, memory in memory-store.ts):
  *   offers  what each posted message's buttons act on, keyed by (channel, ts) — a click is re-derived from this,
  *           never from the button's value
- *   claims  one per (message, action): the first click wins, later ones learn who did it and when
+ *   claims  one per (message, action; Continue and Roll back of a pause are one): the first click wins, later
+ *           ones learn who did it and when
  *   mutes   a service's alerts muted until a time, by whom
  */
 import { parseServiceArn } from "../events/arns.js";
@@ -24,7 +25,7 @@ export interface OfferRecord {
 export type ClaimStatus = "claimed" | "done" | "refused" | "failed";
 
 export interface ClaimRecord {
-  /** `<channel>#<ts>#<kind>#<offer time>`: one per message, action and rendering of its buttons. */
+  /** `<channel>#<ts>#<kind or its group>#<offer time>`: one per message, decision and rendering of its buttons. */
   claimId: string;
   /** When the clicked buttons were offered: a card that shows Mute again after Unmute offers anew. */
   offerAt: number;
@@ -69,6 +70,15 @@ export function actionCluster(claim: Pick<ClaimRecord, "subject">): string {
   return (arn ? parseServiceArn(arn)?.cluster : undefined) ?? "-";
 }
 
+/**
+ * Buttons of one message that are one decision and claim together: Continue and Roll back on a paused
+ * deployment contradict each other, so the first click of either wins and the other is told who decided.
+ */
+const CLAIMED_TOGETHER: Partial<Record<ActionKind, string>> = {
+  "continue-paused": "paused-decision",
+  "rollback-paused": "paused-decision",
+};
+
 export function claimIdOf(channel: string, ts: string, kind: ActionKind, offerAt: number): string {
-  return `${channel}#${ts}#${kind}#${offerAt}`;
+  return `${channel}#${ts}#${CLAIMED_TOGETHER[kind] ?? kind}#${offerAt}`;
 }

@@ -57,6 +57,12 @@ export interface ActionDecision {
   reply: string;
   /** The claim to execute after the acknowledgement; absent when nothing is to be done. */
   execute?: ClaimRef;
+  /**
+   * Set when the button no longer acts: its message offers no such action any more (expired, never ours, or
+   * re-rendered with other buttons), or the action was already claimed (done, under way, or decided otherwise).
+   * Counted as a dropped click (metrics); an approver's refusal is not stale.
+   */
+  stale?: true;
 }
 
 /** A claimed action, executed later by reading what the claim recorded (never the click). */

@@ -17,6 +17,8 @@ export type SignatureFailure =
   | "stale-timestamp"
   | "future-timestamp"
   | "missing-signature"
+  /** A signing header sent twice (under any mix of case): not a request to guess about. */
+  | "duplicate-header"
   | "unsupported-signature-version"
   | "malformed-signature"
   | "signature-mismatch"
@@ -41,12 +43,19 @@ export interface VerifyInput {
  * timestamps or two signatures are not a request to guess about).
  */
 export function headerValue(headers: RequestHeaders, name: string): string | undefined {
-  const wanted = name.toLowerCase();
-  const values = Object.entries(headers)
-    .filter(([key]) => key.toLowerCase() === wanted)
-    .flatMap(([, value]) => (value === undefined ? [] : typeof value === "string" ? [value] : [...value]));
+  const values = headerValues(headers, name);
   return values.length === 1 ? values[0] : undefined;
 }
+
+/** Every value of a header, by case-insensitive name: Node gives repeats as arrays, a plain object as keys. */
+function headerValues(headers: RequestHeaders, name: string): string[] {
+  const wanted = name.toLowerCase();
+  return Object.entries(headers)
+    .filter(([key]) => key.toLowerCase() === wanted)
+    .flatMap(([, value]) => (value === undefined ? [] : typeof value === "string" ? [value] : [...value]));
+}
+
+const SIGNING_HEADERS = ["x-slack-request-timestamp", "x-slack-signature"] as const;
 
 const TIMESTAMP = /^[0-9]{1,12}$/;
 const SIGNATURE = /^v0=[0-9a-f]{64}$/;
@@ -77,6 +86,8 @@ function timestampProblem(
 export function verifySlackSignature(input: VerifyInput): SignatureCheck {
   const tolerance = input.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
   if (!input.secret) return { ok: false, reason: "no-signing-secret" };
+  if (SIGNING_HEADERS.some((name) => headerValues(input.headers, name).length > 1))
+    return { ok: false, reason: "duplicate-header" };
   const timestamp = headerValue(input.headers, "x-slack-request-timestamp");
   const late = timestampProblem(timestamp, input.nowSeconds, tolerance);
   if (late || timestamp === undefined) return { ok: false, reason: late ?? "missing-timestamp" };
