@@ -88,6 +88,7 @@ export function deploymentHookDeps(options: HookWiringOptions): DeploymentHookDe
     now: options.now ?? Date.now,
     deadline: options.runtime.deadline,
     defaults,
+    ...(options.runtime.metrics ? { metrics: options.runtime.metrics } : {}),
   };
 }
 

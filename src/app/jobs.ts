@@ -71,7 +71,7 @@ export function jobsFlowDeps(
   config: Config,
   options: RuntimeOptions,
   jobsFile: JobsFile,
-): JobsFlowDeps & Pick<WatchdogFlowDeps, "sweepDigests"> {
+): JobsFlowDeps & Pick<WatchdogFlowDeps, "sweepDigests" | "metrics"> {
   const channels = configuredChannels(config, options);
   const store = configuredStore(config, options.log);
   const notifications = buildNotifications(config, { ...options, channels, store });
@@ -89,5 +89,6 @@ export function jobsFlowDeps(
     log: options.log,
     dryRun: config.dryRun,
     sweepDigests: (now) => notifications.sweepDigests(now),
+    ...(options.metrics ? { metrics: options.metrics } : {}),
   };
 }

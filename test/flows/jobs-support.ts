@@ -12,6 +12,7 @@ export interface SentJobMessage {
   message: Message;
   channels?: string[];
   dedupeKey: string;
+  throttleKey?: string;
   problem?: ProblemRef;
 }
 

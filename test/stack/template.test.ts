@@ -128,17 +128,36 @@ describe("functions", () => {
     }
   });
 
-  it("sends every function's failed async invocations to the dead-letter queue after bounded retries", () => {
+  it("sends every function's failed async invocations to the dead-letter queue after two retries, within their max age", () => {
     const configs = resourcesOfType(stack.template, "AWS::Lambda::EventInvokeConfig");
+    // Events are worth an hour of retries; a watchdog run is stale once the next one (5 minutes later) starts.
+    const maxAgeSeconds: Record<(typeof FUNCTIONS)[number], number> = {
+      TaskState: 3600,
+      DeploymentEvents: 3600,
+      RunJob: 3600,
+      Watchdog: 600,
+    };
 
     for (const fn of FUNCTIONS) {
       const config = configs.find(
         ([, c]) => (c.Properties.FunctionName as { Ref: string }).Ref === `${fn}LambdaFunction`,
       );
       expect(config, fn).toBeDefined();
-      expect(config?.[1].Properties.DestinationConfig).toEqual({ OnFailure: { Destination: DLQ_ARN } });
-      expect(config?.[1].Properties.MaximumRetryAttempts).toBeTypeOf("number");
+      expect(config?.[1].Properties.DestinationConfig, fn).toEqual({ OnFailure: { Destination: DLQ_ARN } });
+      expect(config?.[1].Properties.MaximumRetryAttempts, fn).toBe(2);
+      expect(config?.[1].Properties.MaximumEventAgeInSeconds, fn).toBe(maxAgeSeconds[fn]);
     }
+  });
+
+  it("gives the deployment hook no async retries or dead letters: ECS invokes it synchronously", () => {
+    const configs = resourcesOfType(stack.template, "AWS::Lambda::EventInvokeConfig");
+
+    const hookConfig = configs.find(
+      ([, c]) => (c.Properties.FunctionName as { Ref: string }).Ref === "DeploymentHookLambdaFunction",
+    );
+
+    expect(stack.template.Resources.DeploymentHookLambdaFunction).toBeDefined();
+    expect(hookConfig).toBeUndefined();
   });
 
   it("keeps every zipped artifact a bundled .mjs under the size budget", () => {
@@ -258,9 +277,8 @@ describe("failure handling", () => {
 
     for (const target of targets) {
       expect(target.DeadLetterConfig).toEqual({ Arn: DLQ_ARN });
-      expect(target.RetryPolicy).toEqual(
-        expect.objectContaining({ MaximumRetryAttempts: expect.any(Number) }),
-      );
+      // custom.ruleRetryPolicy: EventBridge retries a throttled or failing Lambda delivery for up to an hour.
+      expect(target.RetryPolicy).toEqual({ MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 3600 });
     }
   });
 

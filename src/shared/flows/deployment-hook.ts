@@ -4,7 +4,9 @@
  * It answers something valid to every invocation and never throws:
  * - a payload it cannot read: SUCCEEDED with a warning (FAILED when set to fail closed);
  * - a load that fails transiently, or the Lambda deadline coming: IN_PROGRESS, ECS calls again;
- * - a load that fails for good (AccessDenied, revision not found): like a payload it cannot read.
+ * - a load that fails for good (AccessDenied, revision not found): like a payload it cannot read, and when that
+ *   lets the deployment go on unchecked, people are told and it is counted (hook-unchecked.ts); so is a
+ *   transient failure that lasts until ECS's 15-minute limit.
  * Over ports; no AWS SDK here (src/app/deployment-hook-ecs.ts adapts ECS).
  */
 import { errorSummary, isTransientError } from "../aws-errors.js";
@@ -24,9 +26,11 @@ export type { HookResponse } from "../hooks/types.js";
 import { hookCardPatch, hookProgressMessage } from "../hooks/card.js";
 import type { Log } from "../log.js";
 import { serviceLogKeys } from "../log-keys.js";
+import type { Metrics } from "../metrics/port.js";
 import type { Notifier } from "../notify/port.js";
 import { deploymentProblemKey } from "../notify/problems/keys.js";
 import { deploymentReply } from "./deployment-thread.js";
+import { tellUnchecked } from "./hook-unchecked.js";
 
 /** The target revision as DescribeServiceRevisions describes it (the fields the hook uses). */
 export interface HookRevision {
@@ -68,6 +72,8 @@ export interface DeploymentHookDeps {
   /** Milliseconds left in this invocation. */
   deadline: () => number;
   defaults: HookDefaults;
+  /** Counts a deployment let go on unchecked; absent = not counted (the CLI). */
+  metrics?: Metrics;
 }
 
 /** Time kept back from the Lambda deadline to answer and log. */
@@ -157,6 +163,8 @@ export interface HookRun {
   verdict: HookVerdict;
   payload?: HookPayload;
   loaded?: Loaded;
+  /** Why the new tasks could not be read, when the verdict is the fail-open (or fail-closed) policy's. */
+  unchecked?: string;
 }
 
 export interface HookRunOptions {
@@ -195,7 +203,8 @@ async function judgeLoaded(
           problem,
         })
       : notUnderstoodVerdict(`the new tasks could not be read: ${problem}`, preliminary.failClosed);
-    return { response: hookResponse(verdict), verdict, payload };
+    const unchecked = verdict.hookStatus === "IN_PROGRESS" ? {} : { unchecked: problem };
+    return { response: hookResponse(verdict), verdict, payload, ...unchecked };
   }
   const { settings, warnings } = resolveSettings(stage, payload.hookDetails, loaded.tags, deps.defaults);
   const diagnoses = new Map<string, Diagnosis>();
@@ -337,6 +346,9 @@ export async function runDeploymentHook(
   try {
     logVerdict(run, deps.log);
     await tellThread(run, deps);
+    // FAILED says why in tellThread's message; a deployment let go on unchecked is told here.
+    if (run.unchecked && run.payload && run.verdict.hookStatus === "SUCCEEDED")
+      await tellUnchecked(run.payload, run.unchecked, deps, (send) => withinDeadline(send, deps.deadline));
     await showOnCard(run, deps);
   } catch {
     // Logging and telling are best effort; the answer stands.

@@ -8,9 +8,12 @@ import { wouldStopOverdueMessage } from "../jobs/job-messages.js";
 import type { EcsJobsPort, OverdueTask } from "../jobs/ports.js";
 import type { JobSpec } from "../jobs/types.js";
 import { runWatchdog } from "../jobs/watchdog.js";
+import { METRIC, type Metrics } from "../metrics/port.js";
 import type { Message } from "../notify/message.js";
+import type { NotifyMeta } from "../notify/port.js";
 import { jobProblemKey } from "../notify/problems/keys.js";
 import type { JobsFlowDeps } from "./job-run.js";
+import { WATCHDOG_ERROR_OUTCOME, watchdogErrorMessage, watchdogErrorMeta } from "./watchdog-error.js";
 
 export interface WatchdogFlowDeps
   extends Pick<
@@ -21,6 +24,8 @@ export interface WatchdogFlowDeps
   sweepDigests: (
     now: number,
   ) => Promise<{ digests: unknown[]; failed: number; deferred: number; resolved?: string[] }>;
+  /** Counts the jobs it could not check; absent = not counted (the CLI). */
+  metrics?: Metrics;
 }
 
 export interface WatchdogFlowResult {
@@ -62,29 +67,46 @@ export async function handleWatchdog(deps: WatchdogFlowDeps): Promise<WatchdogFl
     store: deps.store,
     now: deps.now,
   });
-  const pending: { job: JobSpec; message: Message; dedupeKey: string }[] = [];
+  const pending: {
+    job: JobSpec;
+    message: Message;
+    meta: Pick<NotifyMeta, "dedupeKey" | "throttleKey" | "problem">;
+  }[] = [];
   // runWatchdog pushes one alarm message per missed run, in the same order.
   for (const [index, missed] of report.missed.entries()) {
     const job = deps.jobs.find((candidate) => candidate.name === missed.job);
     const message = report.messages[index];
     if (!job || !message || job.notify.on === "never") continue;
-    pending.push({ job, message, dedupeKey: `job#${job.name}#missed#${missed.scheduledAt.toISOString()}` });
+    const dedupeKey = `job#${job.name}#missed#${missed.scheduledAt.toISOString()}`;
+    pending.push({ job, message, meta: { dedupeKey, problem: { key: jobProblemKey(job.name) } } });
   }
+  // A job it could not check is not the job's failure (no incident), but its overdue task or missed run would be.
+  for (const { job: name, error } of report.errors) {
+    const job = deps.jobs.find((candidate) => candidate.name === name);
+    if (job)
+      pending.push({
+        job,
+        message: watchdogErrorMessage(job, error, now),
+        meta: watchdogErrorMeta(job, now),
+      });
+  }
+  if (report.errors.length > 0)
+    deps.metrics?.count(METRIC.jobs, { outcome: WATCHDOG_ERROR_OUTCOME }, report.errors.length);
   if (deps.dryRun) {
     for (const overdue of report.stopped) {
       const job = deps.jobs.find((candidate) => candidate.name === overdue.job);
       if (!job) continue;
       const message = wouldStopOverdueMessage(job, overdue, now);
-      pending.push({ job, message, dedupeKey: `job#${job.name}#overdue#${overdue.taskArn}` });
+      const dedupeKey = `job#${job.name}#overdue#${overdue.taskArn}`;
+      pending.push({ job, message, meta: { dedupeKey, problem: { key: jobProblemKey(job.name) } } });
     }
   }
   let notifyFailures = 0;
-  for (const { job, message, dedupeKey } of pending) {
+  for (const { job, message, meta } of pending) {
     try {
       await deps.notify(message, {
         ...(job.notify.channels ? { channels: job.notify.channels } : {}),
-        dedupeKey,
-        problem: { key: jobProblemKey(job.name) },
+        ...meta,
       });
     } catch (error) {
       notifyFailures++;
