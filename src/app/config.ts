@@ -149,6 +149,27 @@ function approvers(env: Env): string[] {
   return ids;
 }
 
+/**
+ * SERVICE, CLUSTER/SERVICE or a service ARN: what the stack's autoRollbackServices accepts (infra/stack-params.cjs)
+ * and the rollback policy matches.
+ */
+const ROLLBACK_SERVICE =
+  /^(?:[A-Za-z0-9_-]{1,255}(?:\/[A-Za-z0-9_-]{1,255})?|arn:[^:\s]+:ecs:[^:\s]*:[^:\s]*:service\/[A-Za-z0-9_-]{1,255}\/[A-Za-z0-9_-]{1,255})$/;
+
+/**
+ * AUTO_ROLLBACK_SERVICES, separated by commas or whitespace like the stack parameter the stack passes through
+ * unchanged: "api web" must opt in both services, never match none. Anything else fails loudly.
+ */
+function rollbackServices(env: Env): string[] {
+  const entries = (optional(env, "AUTO_ROLLBACK_SERVICES") ?? "").split(/[\s,]+/).filter(Boolean);
+  const bad = entries.filter((entry) => !ROLLBACK_SERVICE.test(entry));
+  if (bad.length > 0)
+    throw new ConfigError(
+      `AUTO_ROLLBACK_SERVICES must list SERVICE, CLUSTER/SERVICE or service ARNs, got ${bad.map((b) => `"${b.slice(0, 80)}"`).join(", ")}`,
+    );
+  return [...new Set(entries)];
+}
+
 function choice<T extends string>(env: Env, name: string, options: readonly T[], fallback: T): T {
   const value = optional(env, name)?.toLowerCase();
   if (value === undefined) return fallback;
@@ -281,7 +302,7 @@ export function loadConfig(env: Env = process.env): Config {
     slackWebhookSecret: slackWebhookUrlFrom,
     ...slackApp(env),
     slackSigningSecret: optional(env, "SLACK_SIGNING_SECRET"),
-    slackSigningSecretFrom: optional(env, "SLACK_SIGNING_SECRET_FROM"),
+    slackSigningSecretFrom: secretReference(env, "SLACK_SIGNING_SECRET_FROM"),
     slackApiUrl: slackApiUrl(env),
     slackPostIntervalMs: millis(env, "SLACK_POST_INTERVAL_MS", 1000, 10_000),
     slackApprovers: approvers(env),
@@ -299,7 +320,7 @@ export function loadConfig(env: Env = process.env): Config {
     chatbotTopicArn: topicArn(env, "CHATBOT_TOPIC_ARN"),
     chatbotMinSeverity: severity(env, "CHATBOT_MIN_SEVERITY", "warning"),
     throttleWindowMinutes: positiveNumber(env, "THROTTLE_WINDOW_MINUTES", 10),
-    autoRollbackServices: list(env, "AUTO_ROLLBACK_SERVICES"),
+    autoRollbackServices: rollbackServices(env),
     crashLoopThreshold: positiveNumber(env, "CRASH_LOOP_THRESHOLD", 3),
     crashLoopWindowMinutes: positiveNumber(env, "CRASH_LOOP_WINDOW_MINUTES", 15),
     postCompletionMinutes: positiveNumber(env, "POST_COMPLETION_MINUTES", 30),

@@ -22,9 +22,9 @@ import { type NotStopped, notStopped } from "./task-state.js";
 export const REPLAY_HELP = `Usage: ecs-sentinel replay [--dry-run] [--payloads] [--all-channels] [--verbose] FILE...
 
 Feeds EventBridge events (ECS Task State Change, ECS Deployment State Change, ECS Service Action, ECS Hook
-State Change) through
-the same code path as the Lambda handlers, in the order given. A FILE holds one event, a JSON array of
-events, or JSON Lines.
+State Change, ECS Container Instance State Change, ECS Container Instance Health Change) through the same
+code path as the Lambda handlers, in the order given. A FILE holds one event, a JSON array of events, or
+JSON Lines.
 
 Options:
   --dry-run    send and change nothing: print each message as it would be rendered, which channels would

@@ -166,3 +166,19 @@ describe("the webhook's secret name", () => {
     expect(config.slackBotTokenFrom).toBe("ecs-sentinel/slack-bot");
   });
 });
+
+describe("the signing secret's secret name", () => {
+  it("reads where a deployment finds the signing secret", () => {
+    const config = loadConfig({ SLACK_SIGNING_SECRET_FROM: "ssm:/ecs-sentinel/slack-signing" });
+
+    expect(config.slackSigningSecretFrom).toBe("ssm:/ecs-sentinel/slack-signing");
+  });
+
+  it("refuses a name that is empty or has spaces, like every other secret's name", () => {
+    const empty = configError({ SLACK_SIGNING_SECRET_FROM: "ssm:" });
+    const spaced = configError({ SLACK_SIGNING_SECRET_FROM: "ecs-sentinel/slack signing" });
+
+    expect(empty.message).toMatch(/^SLACK_SIGNING_SECRET_FROM must name a Secrets Manager secret/);
+    expect(spaced.message).toMatch(/^SLACK_SIGNING_SECRET_FROM must name a Secrets Manager secret/);
+  });
+});

@@ -2,6 +2,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
+import { REPLAY_HELP } from "../../src/cli/replay.js";
+import { DETAIL_TYPES } from "../../src/shared/events/schemas.js";
 import { captureIo } from "../support/cli-io.js";
 
 const examples = join(import.meta.dirname, "../../examples/events");
@@ -112,5 +114,18 @@ describe("ecs-sentinel replay --dry-run", () => {
     expect(code).toBe(2);
     expect(io.err()).toMatch(/broken\.json: not JSON/);
     expect(io.out()).toContain("ran out of memory");
+  });
+});
+
+describe("ecs-sentinel replay --help", () => {
+  it("names every detail-type replay routes, host events included", () => {
+    // Arrange: the help wraps lines, so a name may span two.
+    const help = REPLAY_HELP.replace(/\s+/g, " ");
+
+    // Act
+    const missing = Object.values(DETAIL_TYPES).filter((detailType) => !help.includes(detailType));
+
+    // Assert
+    expect(missing).toEqual([]);
   });
 });
