@@ -11,11 +11,17 @@ export class FakeEcs implements EcsJobsPort {
   ];
   serviceNetworks: Record<string, AwsVpcNetwork> = {};
   missingTaskDefinition = false;
+  /** Thrown by the next task definition reads (DescribeTaskDefinition), one each, before they answer again. */
+  taskDefinitionErrors: Error[] = [];
+  /** Thrown by the next service network reads (DescribeServices), one each, before they answer again. */
+  serviceNetworkErrors: Error[] = [];
   readonly runTaskCalls: RunTaskRequest[] = [];
   readonly stopCalls: { cluster: string; taskArn: string; reason: string }[] = [];
   readonly listCalls: { cluster: string; startedBy: string }[] = [];
 
   async resolveTaskDefinition(reference: string) {
+    const readError = this.taskDefinitionErrors.shift();
+    if (readError) throw readError;
     if (this.missingTaskDefinition) {
       throw Object.assign(new Error("Unable to describe task definition."), { name: "ClientException" });
     }
@@ -26,6 +32,8 @@ export class FakeEcs implements EcsJobsPort {
   }
 
   async serviceNetwork(cluster: string, service: string) {
+    const readError = this.serviceNetworkErrors.shift();
+    if (readError) throw readError;
     const network = this.serviceNetworks[service];
     if (!network) throw new Error(`service ${service} in cluster ${cluster}: MISSING`);
     return network;

@@ -162,6 +162,45 @@ describe("runJob", () => {
     expect(ecs.runTaskCalls).toEqual([]);
   });
 
+  it("leaves the execution unclaimed when resolving the task definition is throttled, so the retried delivery runs it", async () => {
+    // Shaped as the ECS API reference's ThrottlingException once the SDK's own retries are spent.
+    const throttled = Object.assign(new Error("Rate exceeded"), {
+      name: "ThrottlingException",
+      $fault: "client",
+      $metadata: { httpStatusCode: 400, attempts: 4 },
+    });
+    const { ecs, store, deliver } = setup(makeJob());
+    ecs.taskDefinitionErrors = [throttled];
+
+    await expect(deliver("exec-1")).rejects.toBe(throttled);
+    const retried = await deliver("exec-1");
+
+    expect(retried.action).toBe("run");
+    expect(ecs.runTaskCalls).toHaveLength(1);
+    expect((await store.recentRuns("nightly", 5)).map((run) => run.status)).toEqual(["running"]);
+  });
+
+  it("leaves the execution unclaimed when the service whose network the job borrows answers 503", async () => {
+    const unavailable = Object.assign(new Error("Service Unavailable"), {
+      name: "ServerException",
+      $fault: "server",
+      $metadata: { httpStatusCode: 503, attempts: 4 },
+    });
+    const { ecs, deliver } = setup(makeJob({ network: { kind: "from-service", service: "api" } }));
+    ecs.serviceNetworks.api = {
+      subnets: ["subnet-api"],
+      securityGroups: ["sg-api"],
+      assignPublicIp: "DISABLED",
+    };
+    ecs.serviceNetworkErrors = [unavailable];
+
+    await expect(deliver("exec-1")).rejects.toBe(unavailable);
+    const retried = await deliver("exec-1");
+
+    expect(retried.action).toBe("run");
+    expect(ecs.runTaskCalls).toHaveLength(1);
+  });
+
   it("borrows the network of the service named in fromService", async () => {
     const { ecs, run } = setup(makeJob({ network: { kind: "from-service", service: "api" } }));
     ecs.serviceNetworks.api = {

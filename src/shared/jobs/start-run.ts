@@ -9,7 +9,9 @@
  * would otherwise let each copy start a task. So once the reads are done and the decision is taken, and
  * before anything is written or started (run record, StopTask, RunTask), the execution is claimed in the
  * store with a conditional write; a copy that finds it claimed does nothing. Reads come first so that an
- * ECS read error propagates and the retried invocation still finds the execution unclaimed.
+ * ECS read error propagates and the retried invocation still finds the execution unclaimed: a transient one
+ * (throttling, 5xx) always; one that retrying cannot mend (a task definition ECS does not know, access denied)
+ * is recorded as failed-to-start and notified instead.
  *
  * The claim is never released, not even when RunTask fails after all its retries: that failure is recorded
  * and notified once, and a retried invocation must not start (or report) it again.
@@ -22,6 +24,7 @@
  * tells a person, who can start it with `ecs-sentinel jobs run`. Runs without an executionId (a person's
  * `jobs run`, `--force`) are not claimed: each invocation is a new run.
  */
+import { isTransientError } from "../aws-errors.js";
 import type { EcsJobsPort, JobRunStore } from "./ports.js";
 import {
   type AwsVpcNetwork,
@@ -163,6 +166,8 @@ export async function runJob(
     essentialContainers = resolved.essentialContainers;
     network = await resolveNetwork(job, deps.ecs);
   } catch (error) {
+    // Throttling or a 5xx past the SDK's retries: nothing is claimed yet, so Lambda's retry runs this execution.
+    if (isTransientError(error)) throw error;
     const reason = `could not prepare the task: ${errorReason(error)}`;
     if (!(await claimed())) return alreadyHandled(runId);
     return finish("failed-to-start", { ...base, status: "failed-to-start", reason }, [], []);
