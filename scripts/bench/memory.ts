@@ -467,7 +467,6 @@ export async function benchMemory(root: string, stops = 1000): Promise<MemoryRow
       ...base,
       STATE_TABLE: stack.stateTable,
       NOTIFY_TOPIC_ARN: stack.topicArn,
-      WATCHED_CLUSTERS: "prod,production",
       AUTO_ROLLBACK_SERVICES: "prod/api",
       JOBS_FILE: "jobs.yml",
       // As deployed: Powertools' default level.

@@ -63,7 +63,6 @@ describe("the deploymentHook function", () => {
       SLACK_WEBHOOK_URL_FROM: "",
       SLACK_BOT_TOKEN_FROM: "",
       SLACK_CHANNEL: "",
-      WATCHED_CLUSTERS: "prod,stage",
       DRY_RUN: "false",
     });
   });

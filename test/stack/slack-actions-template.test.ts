@@ -77,7 +77,6 @@ describe("with Slack buttons", () => {
       SLACK_CHANNEL: "C0123456789",
       STATE_TABLE: { Ref: "StateTable" },
       NOTIFY_TOPIC_ARN: { Ref: "NotifyTopic" },
-      WATCHED_CLUSTERS: "prod",
       DRY_RUN: "false",
     });
     expect(JSON.stringify(env)).not.toMatch(/xox[a-z]-|SLACK_SIGNING_SECRET"/);

@@ -2,6 +2,8 @@
  * Packages the real stack with osls (offline, no credentials) and checks the CloudFormation it produces:
  * least-privilege roles, the state table and topic, failure handling, and the EventBridge patterns.
  */
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { MINIMAL_PARAMS } from "./support/documented-stack.js";
 import {
@@ -13,6 +15,20 @@ import {
 } from "./support/package-stack.js";
 
 const FUNCTIONS = ["TaskState", "DeploymentEvents", "RunJob", "Watchdog"] as const;
+/** Variables the stack sets for a library, not for ecs-sentinel's own code. */
+const READ_BY_LIBRARIES = new Set([
+  "POWERTOOLS_SERVICE_NAME", // Powertools Logger and Metrics
+  "AWS_NODEJS_CONNECTION_REUSE_ENABLED", // the AWS SDK
+  "NODE_OPTIONS", // Node
+]);
+
+/** Every TypeScript file under `dir`, concatenated. */
+function sourceText(dir: string): string {
+  return readdirSync(dir, { recursive: true, encoding: "utf8" })
+    .filter((file) => file.endsWith(".ts"))
+    .map((file) => readFileSync(join(dir, file), "utf8"))
+    .join("\n");
+}
 const DLQ_ARN = { "Fn::GetAtt": ["DeadLetterQueue", "Arn"] };
 /** A bundled function (SDK clients included) stays well under this; a runaway dependency would not. */
 const ARTIFACT_BUDGET_BYTES = 1024 * 1024;
@@ -110,6 +126,19 @@ describe("functions", () => {
       expect(env, fn).toHaveProperty("SLACK_CHANNEL");
       expect(env.DRY_RUN, fn).toBe("false");
     }
+  });
+
+  it("sets no environment variable that neither the code nor a library it uses reads", () => {
+    const source = sourceText(join(import.meta.dirname, "../../src"));
+    const variables = resourcesOfType(stack.template, "AWS::Lambda::Function").flatMap(([, fn]) =>
+      Object.keys((fn.Properties.Environment as { Variables?: object } | undefined)?.Variables ?? {}),
+    );
+    const unread = [...new Set(variables)].filter(
+      (name) => !READ_BY_LIBRARIES.has(name) && !new RegExp(`\\b${name}\\b`).test(source),
+    );
+
+    expect(variables.length).toBeGreaterThan(0);
+    expect(unread).toEqual([]);
   });
 
   it("gives every function the PagerDuty, Teams and Amazon Q Developer settings: empty, at their default severities, when off", () => {
