@@ -175,7 +175,7 @@ describe("jobs list", () => {
     expect(io.out()).toContain("nightly-migration  cron(0 3 * * ? *)  Europe/Berlin");
     expect(io.out()).toContain("  next: 2025-03-28T03:00:00+01:00, 2025-03-29T03:00:00+01:00");
     expect(io.out()).toContain("  next: 2025-03-28T01:30:00+01:00, 2025-03-31T01:30:00+02:00");
-    expect(io.out()).toContain("  next: 2026-02-01T22:00:00+01:00");
+    expect(io.out()).toContain("  next: 2030-02-01T22:00:00+01:00");
   });
 
   it("prints JSON Lines with the next runs as instants and local times", async () => {
@@ -192,7 +192,7 @@ describe("jobs list", () => {
       "nightly-migration",
       "spot-report-batch",
       "hourly-cache-warmup",
-      "backfill-orders-2026",
+      "backfill-orders-2029",
     ]);
     expect(jobs[0]).toMatchObject({
       timezone: "Europe/Berlin",

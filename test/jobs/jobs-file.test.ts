@@ -45,7 +45,7 @@ describe("parseJobsFile", () => {
       "nightly-migration",
       "spot-report-batch",
       "hourly-cache-warmup",
-      "backfill-orders-2026",
+      "backfill-orders-2029",
     ]);
     expect(file.jobs[0]).toMatchObject({
       cluster: "production",
@@ -63,8 +63,8 @@ describe("parseJobsFile", () => {
     expect(file.jobs[2]).toMatchObject({ timezone: "UTC", overlap: "skip", missedRunGraceSeconds: 600 });
     expect(file.jobs[3]?.schedule).toEqual({
       kind: "at",
-      expression: "at(2026-02-01T22:00:00)",
-      localTime: "2026-02-01T22:00:00",
+      expression: "at(2030-02-01T22:00:00)",
+      localTime: "2030-02-01T22:00:00",
     });
   });
 

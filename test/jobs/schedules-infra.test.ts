@@ -43,7 +43,7 @@ describe("infra/schedules.cjs", () => {
       "JobScheduleNightlyMigration",
       "JobScheduleSpotReportBatch",
       "JobScheduleHourlyCacheWarmup",
-      "JobScheduleBackfillOrders2026",
+      "JobScheduleBackfillOrders2029",
     ]);
     expect(Resources.JobsScheduleGroup.Type).toBe("AWS::Scheduler::ScheduleGroup");
   });
@@ -84,8 +84,8 @@ describe("infra/schedules.cjs", () => {
       ScheduleExpression: "rate(1 hour)",
       ScheduleExpressionTimezone: "UTC",
     });
-    expect(Resources.JobScheduleBackfillOrders2026.Properties).toMatchObject({
-      ScheduleExpression: "at(2026-02-01T22:00:00)",
+    expect(Resources.JobScheduleBackfillOrders2029.Properties).toMatchObject({
+      ScheduleExpression: "at(2030-02-01T22:00:00)",
       ScheduleExpressionTimezone: "Europe/Berlin",
     });
   });
