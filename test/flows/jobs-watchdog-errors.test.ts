@@ -6,8 +6,8 @@
 import { AccessDeniedException } from "@aws-sdk/client-ecs";
 import { describe, expect, it } from "vitest";
 import { handleWatchdog, type WatchdogFlowDeps } from "../../src/shared/flows/job-watchdog.js";
-import type { MetricDimensions, MetricName, Metrics } from "../../src/shared/metrics/port.js";
 import { makeJob } from "../jobs/fixtures.js";
+import { countingMetrics } from "../metrics/support.js";
 import { flowDeps } from "./jobs-support.js";
 
 const NOW = new Date("2025-03-10T06:00:00Z");
@@ -18,18 +18,6 @@ const accessDenied = () =>
       "User: arn:aws:sts::123456789012:assumed-role/watchdog/fn is not authorized to perform: ecs:ListTasks",
     $metadata: { httpStatusCode: 400 },
   });
-
-function countingMetrics(): Metrics & {
-  counts: { name: MetricName; dimensions?: MetricDimensions; value?: number }[];
-} {
-  const counts: { name: MetricName; dimensions?: MetricDimensions; value?: number }[] = [];
-  return {
-    counts,
-    count: (name, dimensions, value) =>
-      counts.push({ name, ...(dimensions ? { dimensions } : {}), ...(value !== undefined ? { value } : {}) }),
-    timing: () => {},
-  };
-}
 
 function deniedWatchdog(overrides: Partial<WatchdogFlowDeps> = {}) {
   const built = flowDeps([makeJob({ maxRuntimeSeconds: 3600 })], { now: () => NOW });
@@ -70,7 +58,7 @@ describe("handleWatchdog: a job it cannot check", () => {
 
     await handleWatchdog(deps);
 
-    expect(metrics.counts).toEqual([
+    expect(metrics.counted).toEqual([
       { name: "JobRuns", dimensions: { outcome: "watchdog-error" }, value: 1 },
     ]);
   });

@@ -11,8 +11,16 @@ import {
 } from "@aws-sdk/client-ecs";
 import { describe, expect, it } from "vitest";
 import { runDeploymentHook } from "../../src/shared/flows/deployment-hook.js";
-import type { MetricDimensions, MetricName, Metrics } from "../../src/shared/metrics/port.js";
-import { ecsWorld, hookDeps, hookPayload, recordingLog, SERVICE_ARN, T0 } from "./support.js";
+import { countingMetrics } from "../metrics/support.js";
+import {
+  ecsWorld,
+  hookDeps,
+  hookPayload,
+  REVISION_MISSING,
+  recordingLog,
+  SERVICE_ARN,
+  T0,
+} from "./support.js";
 
 const accessDenied = () =>
   new AccessDeniedException({
@@ -20,15 +28,6 @@ const accessDenied = () =>
       "User: arn:aws:sts::123456789012:assumed-role/hook/fn is not authorized to perform: ecs:DescribeServiceRevisions",
     $metadata: { httpStatusCode: 400 },
   });
-
-function countingMetrics(): Metrics & { counts: { name: MetricName; dimensions?: MetricDimensions }[] } {
-  const counts: { name: MetricName; dimensions?: MetricDimensions }[] = [];
-  return {
-    counts,
-    count: (name, dimensions) => counts.push({ name, ...(dimensions ? { dimensions } : {}) }),
-    timing: () => {},
-  };
-}
 
 describe("deploymentHook: ECS cannot be read for good", () => {
   it("lets the deployment continue and tells people it went unchecked, with the reason", async () => {
@@ -61,20 +60,14 @@ describe("deploymentHook: ECS cannot be read for good", () => {
 
     await runDeploymentHook(hookPayload("POST_SCALE_UP"), deps);
 
-    expect(metrics.counts).toEqual([{ name: "EventsDropped", dimensions: { reason: "hook-unchecked" } }]);
+    expect(metrics.counted).toEqual([
+      { name: "EventsDropped", dimensions: { reason: "hook-unchecked" }, value: 1 },
+    ]);
   });
 
   it("tells people when ECS does not know the target revision", async () => {
     const world = ecsWorld();
-    world.mock.on(DescribeServiceRevisionsCommand).resolves({
-      failures: [
-        {
-          arn: "arn:aws:ecs:us-west-2:123456789012:service-revision/example/sd-example/4980306466373577095",
-          reason: "MISSING",
-        },
-      ],
-      serviceRevisions: [],
-    });
+    world.mock.on(DescribeServiceRevisionsCommand).resolves(REVISION_MISSING);
     const deps = hookDeps(world, { now: T0 });
 
     const run = await runDeploymentHook(hookPayload("POST_SCALE_UP"), deps);
@@ -131,7 +124,7 @@ describe("deploymentHook: ECS fails transiently", () => {
 
     expect(run.response.hookStatus).toBe("IN_PROGRESS");
     expect(deps.sent).toEqual([]);
-    expect(metrics.counts).toEqual([]);
+    expect(metrics.counted).toEqual([]);
   });
 
   it("tells people the deployment went on unchecked when the failure lasts until the 15-minute limit", async () => {

@@ -8,6 +8,7 @@ import {
   ecsWorld,
   hookDeps,
   hookPayload,
+  REVISION_MISSING,
   recordingLog,
   runningTask,
   SERVICE_ARN,
@@ -319,15 +320,7 @@ describe("deploymentHook: AWS trouble and time limits", () => {
 
   it("answers SUCCEEDED with a warning when ECS does not know the revision (fail open)", async () => {
     const world = ecsWorld();
-    world.mock.on(DescribeServiceRevisionsCommand).resolves({
-      failures: [
-        {
-          arn: "arn:aws:ecs:us-west-2:123456789012:service-revision/example/sd-example/4980306466373577095",
-          reason: "MISSING",
-        },
-      ],
-      serviceRevisions: [],
-    });
+    world.mock.on(DescribeServiceRevisionsCommand).resolves(REVISION_MISSING);
     const run = await runDeploymentHook(hookPayload("POST_SCALE_UP"), hookDeps(world, { now: T0 }));
 
     expect(run.response).toEqual({ hookStatus: "SUCCEEDED" });

@@ -38,6 +38,11 @@ export const DEPLOYMENT_ID = "ecs-svc/9223370564343000923";
 export const BLUE_REVISION =
   "arn:aws:ecs:us-west-2:123456789012:service-revision/example/sd-example/1111111111111111111";
 export const T0 = Date.parse("2025-07-20T10:00:00.000Z");
+/** DescribeServiceRevisions of a revision ECS does not know: the API reference's `failures`, reason MISSING. */
+export const REVISION_MISSING = {
+  failures: [{ arn: REVISION_ARN, reason: "MISSING" }],
+  serviceRevisions: [],
+};
 
 const TIME_FIELDS = [
   "createdAt",
