@@ -132,6 +132,46 @@ describe("the Slack action service", () => {
     expect(rollbacks).toHaveLength(1);
   });
 
+  it("refuses a click from another workspace, or naming none, before reading its offer: nothing claimed or done", async () => {
+    const { store, service, rollbacks } = setup();
+    await offerRollback(store);
+
+    const theirs = await service.decide(click({ teamId: "T0THEIRS01", userTeamId: "T0THEIRS01" }));
+    const nameless = await service.decide(click({ teamId: undefined, userTeamId: undefined }));
+    const ours = await service.decide(click());
+
+    expect([theirs, nameless]).toEqual([
+      {
+        reply: "This button belongs to another Slack workspace: nothing was done.",
+        refused: "other-workspace",
+      },
+      {
+        reply: "This button belongs to another Slack workspace: nothing was done.",
+        refused: "other-workspace",
+      },
+    ]);
+    expect(ours.execute).toBeDefined();
+    expect(rollbacks).toEqual([]);
+  });
+
+  it("refuses every click while the bot's workspace cannot be confirmed (fail closed)", async () => {
+    const { store, service } = setup({
+      botWorkspace: async () => {
+        throw new Error("Slack auth.test failed: http_503");
+      },
+    });
+    await offerRollback(store);
+
+    const decision = await service.decide(click());
+    const later = await service.decide(click());
+
+    expect(decision).toEqual({
+      reply: expect.stringMatching(/^Slack could not confirm which workspace .*nothing was done/),
+      refused: "workspace-unconfirmed",
+    });
+    expect(later.execute).toBeUndefined();
+  });
+
   it("refuses a stranger with an ephemeral answer and does nothing", async () => {
     const { store, service, rollbacks } = setup();
     await offerRollback(store);
