@@ -1,5 +1,6 @@
 /**
- * Composition of Slack buttons' action service: the action store, approvers (SLACK_APPROVERS, the services'
+ * Composition of Slack buttons' action service: the bot's own workspace (auth.test through the same Web API
+ * adapter, asked once per container), the action store, approvers (SLACK_APPROVERS, the services'
  * `ecs-sentinel:approvers` tags, user groups through Slack), the rollback runner the automatic path uses (its
  * decision message goes into the deployment's thread), the job runner for re-runs, and the recorder that shows
  * each action in Slack.
@@ -20,6 +21,7 @@ import { approverCheck, type IsApprover } from "../shared/slack-actions/approver
 import { slackRecorder } from "../shared/slack-actions/recorder.js";
 import { type ActionService, actionService } from "../shared/slack-actions/service.js";
 import type { ActionStore } from "../shared/slack-actions/store.js";
+import { botWorkspaceOf, rememberedBotWorkspace } from "../shared/slack-actions/workspace.js";
 import { ecsClient } from "./aws.js";
 import { configuredSlackApi, configuredSlackApp } from "./channel-adapters.js";
 import { type Config, ConfigError } from "./config.js";
@@ -60,6 +62,7 @@ export function buildActionService(
   });
   const service = actionService({
     store,
+    botWorkspace: rememberedBotWorkspace(botWorkspaceOf(api), options.log),
     isApprover: metered(
       approverCheck({
         approvers: config.slackApprovers,

@@ -1,7 +1,7 @@
 /**
  * What the Slack buttons' endpoint counts: requests refused before a click is believed (EventsDropped by a
- * `slack-` reason: bad signature, replay, bad request), clicks of people who are no approver, clicks on a button
- * that no longer acts (stale), and a person's rollback, counted as RollbackDecisions through the same metered
+ * `slack-` reason: bad signature, replay, bad request), clicks from another workspace or while the bot's cannot be
+ * confirmed, clicks of people who are no approver, clicks on a button that no longer acts (stale), and a person's rollback, counted as RollbackDecisions through the same metered
  * runner as the automatic path.
  */
 import { ECSClient, ListTagsForResourceCommand } from "@aws-sdk/client-ecs";
@@ -126,19 +126,45 @@ describe("meteredActionService", () => {
 
     expect(dropped(metrics)).toEqual(["slack-stale"]);
   });
+
+  it("counts a click refused for its workspace as slack-other-workspace or slack-workspace-unconfirmed", async () => {
+    const metrics = countingMetrics();
+    const decisions = [
+      {
+        reply: "This button belongs to another Slack workspace: nothing was done.",
+        refused: "other-workspace" as const,
+      },
+      { reply: "Slack could not confirm …", refused: "workspace-unconfirmed" as const },
+    ];
+    const service = meteredActionService(
+      { decide: async () => decisions.shift() ?? { reply: "" }, execute: async () => {} },
+      metrics,
+    );
+    const click = {
+      kind: "rollback" as const,
+      userId: "U0APPROVER",
+      channel: "C0ALERTS01",
+      messageTs: "1.2",
+    };
+
+    for (let i = 0; i < 2; i++) await service.decide(click);
+
+    expect(dropped(metrics)).toEqual(["slack-other-workspace", "slack-workspace-unconfirmed"]);
+  });
 });
 
 describe("a rollback from a Slack button", () => {
   const MANUAL = [{ key: "ecs-sentinel:auto-rollback", value: "manual" }];
   const ecsMock = mockClient(ECSClient);
 
-  /** Slack's Web API as app mode uses it: every post and edit accepted. */
+  /** Slack's Web API as app mode uses it: every post and edit accepted; the bot is in workspace T0OURTEAM1. */
   const slackApi: SlackApi = {
     postMessage: async (request) => ({ channel: request.channel, ts: "1725987000.000300" }),
     update: async (request) => ({ channel: request.channel, ts: request.ts }),
+    authTest: async () => ({ teamId: "T0OURTEAM1", isEnterpriseInstall: false }),
   };
 
-  async function clickedRollback(user: string) {
+  async function clickedRollback(user: string, teamId?: string) {
     ecsMock.reset();
     const world = ecsWorld(ecsMock, {
       tags: MANUAL,
@@ -166,14 +192,15 @@ describe("a rollback from a Slack button", () => {
       { ecs: new ECSClient({ region: "us-west-2" }), store, slackApi, clock: () => now },
     );
 
-    const decision = await service.decide(rollbackClick(user));
+    const decision = await service.decide(rollbackClick(user, teamId));
     if (decision.execute) await service.execute(decision.execute);
     return { metrics, world, service };
   }
 
-  const rollbackClick = (user: string) => ({
+  const rollbackClick = (user: string, teamId = "T0OURTEAM1") => ({
     kind: "rollback" as const,
     userId: user,
+    teamId,
     channel: "C0ALERTS01",
     messageTs: "1725987000.000200",
   });
@@ -196,6 +223,14 @@ describe("a rollback from a Slack button", () => {
     expect([late.execute, unknown.execute]).toEqual([undefined, undefined]);
     expect(world.mutations()).toHaveLength(1);
     expect(dropped(metrics)).toEqual(["slack-stale", "slack-stale"]);
+  });
+
+  it("counts an approver's click from another workspace as slack-other-workspace, and no rollback decision", async () => {
+    const { metrics, world } = await clickedRollback("U0APPROVER", "T0THEIRS01");
+
+    expect(world.mutations()).toEqual([]);
+    expect(dropped(metrics)).toEqual(["slack-other-workspace"]);
+    expect(metrics.counted.filter((c) => c.name === "RollbackDecisions")).toEqual([]);
   });
 
   it("counts a stranger's click as slack-unauthorized, and no rollback decision", async () => {

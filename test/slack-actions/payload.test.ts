@@ -23,12 +23,30 @@ describe("parseSlackActionBody", () => {
         userId: "U0CA5AMY",
         userName: "amy.mcgee",
         teamId: "T0CAG7XYZ",
+        userTeamId: "T0CAG7XYZ",
         channel: "C0CA5OPS",
         messageTs: "1767326126.896109",
         threadTs: "1767326125.870439",
         responseUrl: "https://hooks.slack.com/actions/T0CAG7XYZ/1509734234/BD6uCjnmHnq6a7IrUyCEmZsw",
         actionTs: "1767326130.289415",
       },
+    });
+  });
+
+  it("reads the workspace from team.id and user.team_id, and the Enterprise Grid organization from enterprise.id", () => {
+    const payload = {
+      ...fixturePayload(),
+      team: { id: "T0GRIDWS1", domain: "acme-eu" },
+      user: { id: "W0CA5AMY", name: "amy", team_id: "T0GRIDHOME" },
+      enterprise: { id: "E0ACMEORG", name: "Acme" },
+    };
+
+    const result = parseSlackActionBody(slackFormBody(payload));
+
+    expect(result.kind === "click" && result.click).toMatchObject({
+      teamId: "T0GRIDWS1",
+      userTeamId: "T0GRIDHOME",
+      enterpriseId: "E0ACMEORG",
     });
   });
 

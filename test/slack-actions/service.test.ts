@@ -8,11 +8,13 @@ import type { RecordOptions, SlackRecorder } from "../../src/shared/slack-action
 import { actionService } from "../../src/shared/slack-actions/service.js";
 import type { ClaimRecord } from "../../src/shared/slack-actions/store.js";
 import type { ClickedAction } from "../../src/shared/slack-actions/types.js";
+import type { BotWorkspaceLookup } from "../../src/shared/slack-actions/workspace.js";
 
 const SERVICE = "arn:aws:ecs:us-east-1:111122223333:service/prod/api";
 const OTHER = "arn:aws:ecs:us-east-1:111122223333:service/prod/billing";
 const T0 = Date.parse("2026-12-02T10:00:00Z");
 const APPROVER = "U0APPROVER";
+const TEAM = "T0OURTEAM1";
 
 function setup(
   options: {
@@ -20,6 +22,7 @@ function setup(
     groups?: Record<string, string[]>;
     rollbackRun?: RollbackRun;
     pause?: PauseActionResult;
+    botWorkspace?: BotWorkspaceLookup;
   } = {},
 ) {
   const store = memoryActionStore();
@@ -40,6 +43,7 @@ function setup(
   };
   const service = actionService({
     store,
+    botWorkspace: options.botWorkspace ?? (async () => ({ kind: "team", teamId: TEAM })),
     isApprover: approverCheck({
       approvers: [APPROVER, "S0ONCALL"],
       tagsFor: async (arn) => options.tags?.[arn] ?? {},
@@ -84,6 +88,8 @@ const click = (overrides: Partial<ClickedAction> = {}): ClickedAction => ({
   kind: "rollback",
   value: "rollback",
   userId: APPROVER,
+  teamId: TEAM,
+  userTeamId: TEAM,
   channel: "C0ALERTS01",
   messageTs: "1765000000.000200",
   ...overrides,
@@ -124,6 +130,46 @@ describe("the Slack action service", () => {
     expect(decisions.filter((d) => d.execute)).toHaveLength(1);
     expect(decisions.filter((d) => /^Already done: .* by <@U0/.test(d.reply))).toHaveLength(2);
     expect(rollbacks).toHaveLength(1);
+  });
+
+  it("refuses a click from another workspace, or naming none, before reading its offer: nothing claimed or done", async () => {
+    const { store, service, rollbacks } = setup();
+    await offerRollback(store);
+
+    const theirs = await service.decide(click({ teamId: "T0THEIRS01", userTeamId: "T0THEIRS01" }));
+    const nameless = await service.decide(click({ teamId: undefined, userTeamId: undefined }));
+    const ours = await service.decide(click());
+
+    expect([theirs, nameless]).toEqual([
+      {
+        reply: "This button belongs to another Slack workspace: nothing was done.",
+        refused: "other-workspace",
+      },
+      {
+        reply: "This button belongs to another Slack workspace: nothing was done.",
+        refused: "other-workspace",
+      },
+    ]);
+    expect(ours.execute).toBeDefined();
+    expect(rollbacks).toEqual([]);
+  });
+
+  it("refuses every click while the bot's workspace cannot be confirmed (fail closed)", async () => {
+    const { store, service } = setup({
+      botWorkspace: async () => {
+        throw new Error("Slack auth.test failed: http_503");
+      },
+    });
+    await offerRollback(store);
+
+    const decision = await service.decide(click());
+    const later = await service.decide(click());
+
+    expect(decision).toEqual({
+      reply: expect.stringMatching(/^Slack could not confirm which workspace .*nothing was done/),
+      refused: "workspace-unconfirmed",
+    });
+    expect(later.execute).toBeUndefined();
   });
 
   it("refuses a stranger with an ephemeral answer and does nothing", async () => {
@@ -169,13 +215,11 @@ describe("the Slack action service", () => {
     expect(otherAction).toEqual({ reply: expect.stringMatching(/not valid/), stale: true });
   });
 
-  it("does nothing for a click from another workspace of the app: its message is not one ecs-sentinel offered", async () => {
+  it("does nothing for a click on a message ecs-sentinel did not post, in a channel it never offered in", async () => {
     const { store, service, rollbacks } = setup();
     await offerRollback(store);
 
-    const elsewhere = await service.decide(
-      click({ teamId: "T0OTHERWS", channel: "C0THEIRS01", messageTs: "1765000000.000200" }),
-    );
+    const elsewhere = await service.decide(click({ channel: "C0THEIRS01", messageTs: "1765000000.000200" }));
 
     expect(elsewhere).toEqual({ reply: expect.stringMatching(/not valid/), stale: true });
     expect(rollbacks).toEqual([]);

@@ -148,6 +148,33 @@ describe("Slack stand-in: clicking a button", () => {
     expect(blocks[1]?.block_id).toBe("ecs-sentinel.actions");
   });
 
+  it("names the Grid organization of an enterprise workspace, and another workspace's team for a click from it", async () => {
+    await start({ app: { enterpriseId: "E0ACMEORG1" } });
+    const ts = await postedCard();
+    const target = await endpoint();
+    const click = { channel: "ecs-alerts", ts, actionId: ACTION_IDS.rollback, user: APPROVER };
+
+    const ours = await standin().click({ ...click, endpoint: target.url, signingSecret: SECRET });
+    const theirs = await standin().click({
+      ...click,
+      endpoint: target.url,
+      signingSecret: SECRET,
+      from: { teamId: "T0THEIRS01" },
+    });
+
+    expect(ours.payload).toMatchObject({
+      team: { id: STANDIN_APP.teamId },
+      user: { team_id: STANDIN_APP.teamId },
+      enterprise: { id: "E0ACMEORG1" },
+    });
+    expect(theirs.payload).toMatchObject({
+      team: { id: "T0THEIRS01" },
+      user: { team_id: "T0THEIRS01" },
+      enterprise: null,
+    });
+    expect(target.received.every((request) => request.signatureValid)).toBe(true);
+  });
+
   it("gives each click its own response_url, and a reply's container its thread", async () => {
     await start();
     const parent = await postedCard();

@@ -112,13 +112,15 @@ export function createClicker(context: ClickContext) {
     });
     const thread = message.thread_ts !== undefined ? { thread_ts: message.thread_ts } : {};
     const value = options.tamper?.value ?? button.value;
+    const teamId = options.from?.teamId ?? app.teamId;
+    const enterpriseId = options.from ? options.from.enterpriseId : app.enterpriseId;
     return {
       type: "block_actions",
       user: {
         id: options.user.id,
         username: options.user.name,
         name: options.user.name,
-        team_id: app.teamId,
+        team_id: teamId,
       },
       api_app_id: app.apiAppId,
       token: app.verificationToken,
@@ -129,10 +131,10 @@ export function createClicker(context: ClickContext) {
         is_ephemeral: false,
         ...thread,
       },
-      trigger_id: `${Math.floor(context.clock() / 1000)}${sequence}.${app.teamId.slice(1)}.${randomBytes(16).toString("hex")}`,
-      team: { id: app.teamId, domain: app.teamDomain },
-      enterprise: null,
-      is_enterprise_install: false,
+      trigger_id: `${Math.floor(context.clock() / 1000)}${sequence}.${teamId.slice(1)}.${randomBytes(16).toString("hex")}`,
+      team: { id: teamId, domain: options.from ? `workspace-${teamId.toLowerCase()}` : app.teamDomain },
+      enterprise: enterpriseId ? { id: enterpriseId, name: `organization ${enterpriseId}` } : null,
+      is_enterprise_install: app.isEnterpriseInstall ?? false,
       channel: { id: channel.id, name: channel.private ? "privategroup" : channel.name },
       message: {
         type: "message",

@@ -7,6 +7,8 @@ export interface StandinToken {
   /** The bot user (U…) and bot (B…) the token posts as. */
   botUserId: string;
   botId: string;
+  /** The bot user's name, as auth.test's `user` (default "ecs-sentinel"). */
+  botName?: string;
 }
 
 export interface StandinChannel {
@@ -120,6 +122,12 @@ export interface StandinApp {
   apiAppId: string;
   teamId: string;
   teamDomain: string;
+  /** The workspace's name (auth.test's `team`); default the domain. */
+  teamName?: string;
+  /** The Enterprise Grid organization (E…) of the workspace: auth.test's `enterprise_id`, the payload's `enterprise`. */
+  enterpriseId?: string;
+  /** The app is installed organization-wide (auth.test's and the payload's `is_enterprise_install`). */
+  isEnterpriseInstall?: boolean;
   /** The deprecated verification token Slack still sends in every payload (`token`); never to be trusted. */
   verificationToken: string;
 }
@@ -149,6 +157,11 @@ export interface ClickOptions {
   signingSecret: string;
   /** X-Slack-Request-Timestamp in epoch seconds (old or future to attack); default the stand-in clock. */
   timestamp?: number;
+  /**
+   * The clicking user's workspace (and Grid organization) when not the stand-in's own: a click from another
+   * workspace the same app is installed in, signed with the same secret.
+   */
+  from?: { teamId: string; enterpriseId?: string };
   /** Sends the delivery as Slack's n-th retry (X-Slack-Retry-Num: n, X-Slack-Retry-Reason: http_timeout). */
   retry?: number;
   tamper?: ClickTamper;

@@ -20,7 +20,7 @@
  * - Rate limits (docs.slack.dev/apis/web-api/rate-limits): chat.postMessage "generally allows posting one message
  *   per second per channel" with short bursts; over it: HTTP 429, `Retry-After` in whole seconds, and
  *   `{"ok": false, "error": "ratelimited"}`. Modelled as a token bucket per channel.
- * - usergroups.users.list (slack-standin-usergroups.ts), buttons and their clicks (slack-standin-click.ts),
+ * - usergroups.users.list (slack-standin-usergroups.ts), auth.test (slack-web-api-standin-auth.ts), buttons and their clicks (slack-standin-click.ts),
  *   each click's response_url (slack-standin-responses.ts).
  * Not modelled: the workspace-wide limits, chat.update's Tier 3 limit, form-encoded chat.* bodies (the adapter
  * sends JSON), ephemeral messages with buttons, which users may see a private channel.
@@ -51,11 +51,13 @@ import type {
   StandinToken,
 } from "./slack-standin-types.js";
 import { usergroupArguments, usergroupsHandler } from "./slack-standin-usergroups.js";
+import { authTestHandler } from "./slack-web-api-standin-auth.js";
 
 export { slackSignature } from "./slack-standin-click.js";
 export type * from "./slack-standin-types.js";
 
 const USERGROUPS = "usergroups.users.list";
+const AUTH_TEST = "auth.test";
 
 export const STANDIN_TOKEN: StandinToken = {
   token: "xoxb-1111111111-2222222222-standinSecretDoNotLog",
@@ -101,6 +103,7 @@ export async function startSlackStandin(options: StandinOptions = {}): Promise<S
     clock,
     perMinute: options.usergroupCallsPerMinute ?? 20,
   });
+  const authTest = authTestHandler({ tokens, revoked, app });
 
   const findChannel = (idOrName: unknown) =>
     typeof idOrName === "string"
@@ -254,7 +257,11 @@ export async function startSlackStandin(options: StandinOptions = {}): Promise<S
       const respond = () => {
         const answer =
           (failure && injected(failure)) ??
-          (groupArgs ? usergroupMembers(req, groupArgs) : handle(req, raw, method));
+          (groupArgs
+            ? usergroupMembers(req, groupArgs)
+            : method === AUTH_TEST
+              ? authTest(req, raw)
+              : handle(req, raw, method));
         const body = typeof answer.body === "string" ? answer.body : JSON.stringify(answer.body);
         requests.push({
           method,

@@ -7,6 +7,7 @@
 import type { IsApprover } from "../slack-actions/approvers.js";
 import type { SlackRefusal } from "../slack-actions/endpoint.js";
 import type { ActionService } from "../slack-actions/service.js";
+import type { WorkspaceRefusal } from "../slack-actions/types.js";
 import { METRIC, type Metrics } from "./port.js";
 
 const REASON: Record<SlackRefusal, string> = {
@@ -17,6 +18,11 @@ const REASON: Record<SlackRefusal, string> = {
 
 export const UNAUTHORIZED_REASON = "slack-unauthorized";
 export const STALE_REASON = "slack-stale";
+
+const WORKSPACE_REASON: Record<WorkspaceRefusal, string> = {
+  "other-workspace": "slack-other-workspace",
+  "workspace-unconfirmed": "slack-workspace-unconfirmed",
+};
 
 /** A refused request to the endpoint; an answered one counts nothing. */
 export function recordSlackRequest(metrics: Metrics, outcome: { refusal?: SlackRefusal }): void {
@@ -32,11 +38,16 @@ export function meteredApproverCheck(isApprover: IsApprover, metrics: Metrics): 
   };
 }
 
-/** The action service, counting each click it answers as stale (the button no longer acts; nothing done). */
+/**
+ * The action service, counting each click it refuses for its workspace and each it answers as stale (the button
+ * no longer acts); nothing was done for either.
+ */
 export function meteredActionService(service: ActionService, metrics: Metrics): ActionService {
   return {
     decide: async (click) => {
       const decision = await service.decide(click);
+      if (decision.refused)
+        metrics.count(METRIC.eventsDropped, { reason: WORKSPACE_REASON[decision.refused] });
       if (decision.stale) metrics.count(METRIC.eventsDropped, { reason: STALE_REASON });
       return decision;
     },

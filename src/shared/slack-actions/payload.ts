@@ -32,6 +32,7 @@ const blockActionsSchema = z.looseObject({
     team_id: z.optional(z.string()),
   }),
   team: z.optional(z.nullable(z.looseObject({ id: z.optional(z.string()) }))),
+  enterprise: z.optional(z.nullable(z.looseObject({ id: z.optional(z.string()) }))),
   container: z.looseObject({
     type: z.string(),
     channel_id: z.optional(z.string()),
@@ -92,6 +93,8 @@ function toClick(payload: BlockActions): ParsedPayload {
     value: ours.action.value,
     userName: optionalText(payload.user.username) ?? optionalText(payload.user.name),
     teamId: optionalText(payload.team?.id) ?? optionalText(payload.user.team_id),
+    userTeamId: optionalText(payload.user.team_id),
+    enterpriseId: optionalText(payload.enterprise?.id),
     threadTs: threadTs && ts.safeParse(threadTs).success ? threadTs : undefined,
     responseUrl: optionalText(payload.response_url),
     actionTs: optionalText(ours.action.action_ts),

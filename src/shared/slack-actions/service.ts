@@ -1,7 +1,8 @@
 /**
  * The action service behind Slack's buttons, in two steps around the endpoint's acknowledgement:
  *
- *   decide(click)   (within Slack's 3 s) what the clicked message offered (the state table, never the button's
+ *   decide(click)   (within Slack's 3 s) is the click from the bot's own workspace (auth.test, once per
+ *                   container) -> what the clicked message offered (the state table, never the button's
  *                   value) -> is the user an approver for that service -> claim (message, action) once -> an
  *                   ephemeral answer, and the claim to execute
  *   execute(claim)  (after the answer) re-derive everything from the claim, re-check the current state through
@@ -19,9 +20,12 @@ import { muteActions, unmuteAction } from "./offers.js";
 import type { SlackRecorder } from "./recorder.js";
 import type { ActionStore, ClaimRecord, ClaimStatus } from "./store.js";
 import type { ActionDecision, ActionKind, ClaimRef, ClickedAction } from "./types.js";
+import { type BotWorkspaceLookup, workspaceGate } from "./workspace.js";
 
 export interface ActionServiceDeps {
   store: ActionStore;
+  /** The workspace the bot token belongs to (remembered per container); a click from any other is refused. */
+  botWorkspace: BotWorkspaceLookup;
   isApprover: IsApprover;
   /** A person's rollback, through the automatic rollback's runner and guard rails. */
   rollback?: RollbackRunner;
@@ -102,9 +106,12 @@ export interface ActionService {
 export function actionService(deps: ActionServiceDeps): ActionService {
   const { store, log } = deps;
   const clock = deps.clock ?? Date.now;
+  const otherWorkspace = workspaceGate(deps.botWorkspace, log);
 
   async function decide(click: ClickedAction): Promise<ActionDecision> {
     const fields = { action: click.kind, user: click.userId, channel: click.channel, ts: click.messageTs };
+    const refused = await otherWorkspace(click, fields);
+    if (refused) return refused;
     const offer = await store.offer(click.channel, click.messageTs);
     const offered = offer?.actions.find((action) => action.kind === click.kind);
     if (!offer || !offered) {

@@ -36,10 +36,15 @@ export interface ClickedAction {
   kind: ActionKind;
   /** The button's `value`: an opaque reference, never trusted for what to do or to whom. */
   value?: string;
-  /** The clicking user (U…) and workspace (T…). */
+  /** The clicking user (U…). */
   userId: string;
   userName?: string;
+  /** The workspace (T…) of the click: the payload's `team.id`, else `user.team_id`. */
   teamId?: string;
+  /** The user's own workspace, `user.team_id`, when the payload names it. */
+  userTeamId?: string;
+  /** The Enterprise Grid organization (E…), `enterprise.id`, when the workspace belongs to one. */
+  enterpriseId?: string;
   /** The message that carried the button: `container.channel_id` and `container.message_ts`. */
   channel: string;
   messageTs: string;
@@ -58,12 +63,21 @@ export interface ActionDecision {
   /** The claim to execute after the acknowledgement; absent when nothing is to be done. */
   execute?: ClaimRef;
   /**
+   * Set when the click was refused because it could not be tied to the bot's own workspace: it came from
+   * another workspace or organization (or named none), or Slack could not confirm the bot's workspace. Counted
+   * as a dropped click (metrics); nothing was claimed.
+   */
+  refused?: WorkspaceRefusal;
+  /**
    * Set when the button no longer acts: its message offers no such action any more (expired, never ours, or
    * re-rendered with other buttons), or the action was already claimed (done, under way, or decided otherwise).
    * Counted as a dropped click (metrics); an approver's refusal is not stale.
    */
   stale?: true;
 }
+
+/** Why a click was refused before anything was read for it (see ActionDecision.refused). */
+export type WorkspaceRefusal = "other-workspace" | "workspace-unconfirmed";
 
 /** A claimed action, executed later by reading what the claim recorded (never the click). */
 export interface ClaimRef {

@@ -1,6 +1,6 @@
 /**
- * The little of Slack's Web API the app mode uses (chat.postMessage, chat.update, usergroups.users.list), as a
- * port: the real adapter (web-api.ts) calls Slack over fetch; the dry run prints; tests use a local stand-in.
+ * The little of Slack's Web API the app mode uses (chat.postMessage, chat.update, usergroups.users.list,
+ * auth.test), as a port: the real adapter (web-api.ts) calls Slack over fetch; the dry run prints; tests use a local stand-in.
  */
 
 export interface PostMessageRequest {
@@ -38,10 +38,32 @@ export interface SlackApi {
    * approvers as unresolvable and refuse (fail closed), never allow.
    */
   usergroupMembers?(usergroupId: string): Promise<string[]>;
+  /**
+   * Who the bot token is (auth.test): the workspace it was installed in, and the Enterprise Grid organization
+   * when there is one. Needs no scope. Optional for the same reason as `usergroupMembers`; a caller that finds
+   * it missing cannot tell which workspace is its own and must refuse what depends on it (fail closed).
+   */
+  authTest?(): Promise<SlackIdentity>;
 }
 
-/** The real adapter's port: everything, user groups included. */
-export type SlackWebApi = SlackApi & Required<Pick<SlackApi, "usergroupMembers">>;
+/**
+ * The answer of auth.test (https://docs.slack.dev/reference/methods/auth.test): `team_id` (T…) and, for a
+ * workspace of an Enterprise Grid organization or an organization-wide install, `enterprise_id` (E…). At least
+ * one of the two is present.
+ */
+export type SlackIdentity = (
+  | { teamId: string; enterpriseId?: string }
+  | { teamId?: string; enterpriseId: string }
+) & {
+  /** The app is installed organization-wide (all the organization's workspaces share one installation). */
+  isEnterpriseInstall: boolean;
+  /** The bot user (U…/W…) and bot (B…) of the token, when Slack names them. */
+  userId?: string;
+  botId?: string;
+};
+
+/** The real adapter's port: everything, user groups and auth.test included. */
+export type SlackWebApi = SlackApi & Required<Pick<SlackApi, "usergroupMembers" | "authTest">>;
 
 /**
  * What the app mode does about a Slack error (`SlackApiError.action`):

@@ -1,15 +1,16 @@
 /**
  * Errors of the Slack Web API adapter, and what each of Slack's error codes means for the app mode.
  *
- * The codes are the documented errors of chat.postMessage, chat.update and usergroups.users.list
- * (docs.slack.dev/reference/methods/<method>, "Errors"), plus the HTTP-level ones (429 `ratelimited`, 5xx,
+ * The codes are the documented errors of chat.postMessage, chat.update, usergroups.users.list and auth.test
+ * (docs.slack.dev/reference/methods/<method>, "Errors"; auth.test's are the token's: not_authed, invalid_auth,
+ * token_revoked, account_inactive, ...), plus the HTTP-level ones (429 `ratelimited`, 5xx,
  * timeouts). A code means the same for every method unless USERGROUP_MEANINGS says otherwise (a missing scope is
  * usergroups:read there, and no channel is involved). None of these errors carries the bot token or a request
  * body: only the method, Slack's code, the channel or user-group ID and an operator hint.
  */
 import type { SlackErrorAction } from "./api-port.js";
 
-export type SlackMethod = "chat.postMessage" | "chat.update" | "usergroups.users.list";
+export type SlackMethod = "chat.postMessage" | "chat.update" | "usergroups.users.list" | "auth.test";
 
 export interface SlackErrorMeaning {
   action: SlackErrorAction;

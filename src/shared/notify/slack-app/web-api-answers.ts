@@ -1,7 +1,9 @@
 /**
  * Reading Slack's Web API answers for the adapter (web-api.ts): the base URL check, Slack's own words on an
- * error, and the shape of a usergroups.users.list answer. No I/O beyond reading a response body.
+ * error, and the shapes of a usergroups.users.list and an auth.test answer
+ * (https://docs.slack.dev/reference/methods/auth.test). No I/O beyond reading a response body.
  */
+import type { SlackIdentity } from "./api-port.js";
 import { SlackApiConfigError } from "./errors.js";
 
 export type Answer = Record<string, unknown>;
@@ -74,6 +76,26 @@ export function usergroupUsers(body: Answer): { users: string[] } | { problem: s
     users.push(user);
   }
   return { users: [...new Set(users)] };
+}
+
+const TEAM_ID = /^T[A-Z0-9]{2,30}$/;
+const ENTERPRISE_ID = /^E[A-Z0-9]{2,30}$/;
+const BOT_ID = /^B[A-Z0-9]{2,30}$/;
+
+/** The identity in an auth.test answer, or what is wrong with it; an ID of the wrong shape counts as absent. */
+export function authIdentity(body: Answer): SlackIdentity | { problem: string } {
+  const shaped = (value: unknown, shape: RegExp) =>
+    typeof value === "string" && shape.test(value) ? value : undefined;
+  const teamId = shaped(body.team_id, TEAM_ID);
+  const enterpriseId = shaped(body.enterprise_id, ENTERPRISE_ID);
+  const extra = {
+    isEnterpriseInstall: body.is_enterprise_install === true,
+    ...(shaped(body.user_id, USER_ID) ? { userId: body.user_id as string } : {}),
+    ...(shaped(body.bot_id, BOT_ID) ? { botId: body.bot_id as string } : {}),
+  };
+  if (enterpriseId) return { ...(teamId ? { teamId } : {}), enterpriseId, ...extra };
+  if (teamId) return { teamId, ...extra };
+  return { problem: "ok: true without a team_id or enterprise_id" };
 }
 
 export function stripUndefined<T extends object>(value: T): Partial<T> {

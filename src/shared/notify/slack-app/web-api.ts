@@ -1,7 +1,8 @@
 /**
- * The SlackApi port over Slack's Web API (chat.postMessage, chat.update, usergroups.users.list) with a bot
- * token, over fetch. chat.* send JSON; usergroups.users.list sends a form body, as it "does not currently accept
- * application/json" (docs.slack.dev/reference/methods/usergroups.users.list).
+ * The SlackApi port over Slack's Web API (chat.postMessage, chat.update, usergroups.users.list, auth.test) with a
+ * bot token, over fetch. chat.* send JSON; usergroups.users.list sends a form body, as it "does not currently
+ * accept application/json" (docs.slack.dev/reference/methods/usergroups.users.list); auth.test sends an empty form
+ * body (it takes both; docs.slack.dev/reference/methods/auth.test).
  *
  * - Slack answers most errors as HTTP 200 `{ok: false, error}`: each documented code becomes a SlackApiError with
  *   the action the app mode takes and a hint for the operator (errors.ts). An `auth` error makes the token source
@@ -30,6 +31,7 @@ import {
 } from "./errors.js";
 import {
   type Answer,
+  authIdentity,
   errorDetail,
   normalizeSlackApiUrl,
   readJson,
@@ -367,6 +369,13 @@ export function buildSlackWebApi(options: SlackWebApiOptions): SlackWebApi {
       const members = usergroupUsers(body);
       if ("problem" in members) throw report(new SlackMalformedResponseError(method, members.problem, where));
       return members.users;
+    },
+    async authTest() {
+      const method = "auth.test";
+      const body = await call(method, {}, { text: "", contentType: FORM });
+      const identity = authIdentity(body);
+      if ("problem" in identity) throw report(new SlackMalformedResponseError(method, identity.problem));
+      return identity;
     },
   };
 }
