@@ -10,6 +10,7 @@
  * Fail closed: a click naming no workspace is another workspace's, and when Slack cannot confirm the bot's
  * workspace the click is refused, never let through unchecked.
  */
+import { errorSummary } from "../aws-errors.js";
 import type { Log } from "../log.js";
 import type { SlackApi } from "../notify/slack-app/api-port.js";
 import type { ActionDecision, ClickedAction } from "./types.js";
@@ -104,9 +105,6 @@ export const OTHER_WORKSPACE_REPLY = "This button belongs to another Slack works
 export const UNCONFIRMED_WORKSPACE_REPLY =
   "Slack could not confirm which workspace this button belongs to: nothing was done. Try again in a minute.";
 
-const errorText = (error: unknown) =>
-  (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).slice(0, 300);
-
 /**
  * The workspace check of the action service: undefined when the click comes from the bot's workspace, else the
  * refusal to answer (nothing read, claimed or done). Logs IDs only: never the token or the payload.
@@ -119,7 +117,7 @@ export function workspaceGate(botWorkspace: BotWorkspaceLookup, log: Log) {
     } catch (error) {
       log.error("Slack action refused: Slack could not confirm the bot's workspace (auth.test)", {
         ...fields,
-        error: errorText(error),
+        error: errorSummary(error).slice(0, 300),
       });
       return { reply: UNCONFIRMED_WORKSPACE_REPLY, refused: "workspace-unconfirmed" };
     }
