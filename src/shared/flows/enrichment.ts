@@ -10,13 +10,8 @@ import type { Diagnosis } from "../diagnosis/types.js";
 import { shouldEnrich } from "../enrich/call-counter.js";
 import { DEFAULT_HISTORY_WINDOW_MS, historyLine, stopFromDiagnosis } from "../enrich/history.js";
 import type { HistoryStore } from "../enrich/history-store.js";
-import {
-  type LogTail,
-  type LogTailRequest,
-  logTailContainerName,
-  REASONS,
-  shouldFetchLogTail,
-} from "../enrich/log-tail.js";
+import type { LogTail, LogTailRequest } from "../enrich/log-tail.js";
+import { logTailContainerName, REASONS, shouldFetchLogTail } from "../enrich/log-tail-choice.js";
 import type { ServiceDeploymentsLookup } from "../enrich/service-deployments.js";
 import type { TaskDefinitionLoader } from "../enrich/task-definition-cache.js";
 import type { EcsTask } from "../events/schemas.js";
