@@ -16,13 +16,13 @@ import {
 import { contextFromTaskDefinition } from "../shared/enrich/task-definition-context.js";
 import type { FlowDeps } from "../shared/flows/dispatch.js";
 import type { TaskEnrichment } from "../shared/flows/enrichment.js";
+import { loadOnce } from "../shared/load-once.js";
 import { dynamoDocumentClient, ecsClient, logsClientsByRegion } from "./aws.js";
-import { loadOnce } from "./load-once.js";
 
 type LogTail = typeof import("../shared/enrich/log-tail.js");
 
 /** Log tails (reading, masking, trimming) are read only for a message that goes out: loaded with the first. */
-const logTail = loadOnce<LogTail>(() => import("../shared/enrich/log-tail.js"));
+const logTail = loadOnce<LogTail>("the log tail reader", () => import("../shared/enrich/log-tail.js"));
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** GetLogEvents returns at most 10,000 events per call. */

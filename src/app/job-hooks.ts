@@ -5,13 +5,16 @@
  */
 import type { TaskHook } from "../shared/flows/task-stopped.js";
 import { looksLikeJobTask } from "../shared/jobs/job-task.js";
+import { loadOnce } from "../shared/load-once.js";
 import type { Config } from "./config.js";
-import { loadOnce } from "./load-once.js";
 import type { RuntimeOptions } from "./runtime.js";
 
 type JobCompletionWiring = typeof import("./job-completion-wiring.js");
 
-const jobCompletionWiring = loadOnce<JobCompletionWiring>(() => import("./job-completion-wiring.js"));
+const jobCompletionWiring = loadOnce<JobCompletionWiring>(
+  "the job completion wiring",
+  () => import("./job-completion-wiring.js"),
+);
 
 /**
  * The task-state flow's job hook: closes job runs and sends their messages. None without a state table

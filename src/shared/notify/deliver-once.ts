@@ -6,6 +6,7 @@
  * the channels that failed.
  */
 import { randomUUID } from "node:crypto";
+import { ModuleLoadError } from "../load-once.js";
 import type { ChannelOutcomes } from "./channel-plan.js";
 import { renderFor } from "./channel-render.js";
 import { type ChannelDelivery, type DeliveryReport, deliver } from "./deliver.js";
@@ -179,11 +180,13 @@ function mark(outcome: ChannelOutcomes, channels: ChannelName[], value: Delivery
   for (const channel of channels) outcome[channel] = value;
 }
 
-/** A failed preparation never costs the message: it goes out as it was. */
+/** A failed preparation never costs the message: it goes out as it was (unless a module would not load). */
 async function prepareSafely(ctx: ServiceContext, prepare: Prepare, message: Message) {
   try {
     return await prepare(message);
   } catch (error) {
+    // A module that would not load is a broken bundle: the event fails (claim released) and is retried.
+    if (error instanceof ModuleLoadError) throw error;
     ctx.logger.warn("Could not add context to the message; sending it without", {
       error: error instanceof Error ? error.message : String(error),
     });
