@@ -7,7 +7,7 @@ import type { AllowedAccounts } from "../shared/accounts/policy.js";
 import { SEVERITIES, type Severity } from "../shared/diagnosis/types.js";
 import { validateRoutingKey, validateTeamsWebhookUrl } from "../shared/notify/channel-secrets.js";
 import type { ServiceOverrides } from "../shared/notify/routing.js";
-import { DEFAULT_PAGERDUTY_EVENTS_URL } from "../shared/notify/transports/pagerduty.js";
+import { DEFAULT_PAGERDUTY_EVENTS_URL } from "../shared/notify/transports/pagerduty-endpoint.js";
 import { BotTokenError, parseSecretReference, validateBotToken } from "../shared/secret-source.js";
 import { APPROVER_ID } from "../shared/slack-actions/approvers.js";
 import { channelIdProblem } from "../shared/slack-channel-id.js";

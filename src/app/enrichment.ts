@@ -7,7 +7,7 @@ import type { ECSClient } from "@aws-sdk/client-ecs";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { type CallCounter, enrichmentCalls } from "../shared/enrich/call-counter.js";
 import { createHistoryStore } from "../shared/enrich/history-store.js";
-import { fetchLogTail, type LogsClientFor } from "../shared/enrich/log-tail.js";
+import type { LogsClientFor } from "../shared/enrich/log-tail.js";
 import { buildServiceDeploymentsLookup } from "../shared/enrich/service-deployments.js";
 import {
   buildTaskDefinitionLoader,
@@ -16,7 +16,13 @@ import {
 import { contextFromTaskDefinition } from "../shared/enrich/task-definition-context.js";
 import type { FlowDeps } from "../shared/flows/dispatch.js";
 import type { TaskEnrichment } from "../shared/flows/enrichment.js";
+import { loadOnce } from "../shared/load-once.js";
 import { dynamoDocumentClient, ecsClient, logsClientsByRegion } from "./aws.js";
+
+type LogTail = typeof import("../shared/enrich/log-tail.js");
+
+/** Log tails (reading, masking, trimming) are read only for a message that goes out: loaded with the first. */
+const logTail = loadOnce<LogTail>("the log tail reader", () => import("../shared/enrich/log-tail.js"));
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** GetLogEvents returns at most 10,000 events per call. */
@@ -53,8 +59,8 @@ export function buildTaskEnrichment(
   const now = clients.now ?? Date.now;
   return {
     loadTaskDefinition: clients.loadTaskDefinition ?? buildTaskDefinitionLoader(clients.ecs, { counter }),
-    readLogTail: (request) =>
-      fetchLogTail(request, {
+    readLogTail: async (request) =>
+      (await logTail()).fetchLogTail(request, {
         logs: clients.logs,
         counter,
         now,

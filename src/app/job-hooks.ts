@@ -1,82 +1,20 @@
 /**
- * The jobs side the task-state Lambda needs on every stop: the hook that closes job runs and sends their messages
- * (run records, the job notifier). Apart from jobs.ts, whose runner and watchdog wiring (and ECS adapter) only the
- * run-job and watchdog functions load.
+ * The jobs side the task-state Lambda needs on every stop: the hook that closes job runs and sends their messages.
+ * Most stops are not a job's, so the check of the task is made here and the run store, job notifier and
+ * completion logic (job-completion-wiring.ts) load with the first stop that looks like a job's.
  */
-
-import { jobCompletionHook } from "../shared/flows/job-completion.js";
 import type { TaskHook } from "../shared/flows/task-stopped.js";
-import { memoryJobRunStore } from "../shared/jobs/memory-run-store.js";
-import type { JobRunStore } from "../shared/jobs/ports.js";
-import { buildJobRunStore } from "../shared/jobs/run-store.js";
-import type { Log } from "../shared/log.js";
-import { asNotifier } from "../shared/notify/as-notifier.js";
-import { CHANNEL_NAMES, type Notifier } from "../shared/notify/port.js";
-import type { NotificationChannels } from "../shared/notify/service-context.js";
-import type { NotificationStore } from "../shared/notify/store/index.js";
-import { dynamoDocumentClient } from "./aws.js";
+import { looksLikeJobTask } from "../shared/jobs/job-task.js";
+import { loadOnce } from "../shared/load-once.js";
 import type { Config } from "./config.js";
-import { buildNotifications, configuredChannels, configuredStore } from "./notifications.js";
 import type { RuntimeOptions } from "./runtime.js";
 
-/** Run records in the state table, or in memory (with a warning) when there is none. */
-export function configuredRunStore(config: Pick<Config, "stateTable">, log: Log): JobRunStore {
-  if (config.stateTable) return buildJobRunStore(dynamoDocumentClient(), config.stateTable);
-  log.warn("STATE_TABLE is not set: job runs are remembered only as long as this process");
-  return memoryJobRunStore();
-}
+type JobCompletionWiring = typeof import("./job-completion-wiring.js");
 
-const CHANNELS = CHANNEL_NAMES;
-
-/**
- * Job messages go through the notification pipeline (de-duplication, delivery, retries) but to the channels
- * the job names and whatever their severity: the job's notify policy has already decided to send. Channels
- * are built on the first message, so the task-state Lambda pays nothing for them on ordinary tasks.
- */
-export function buildJobNotifier(
-  config: Config,
-  options: RuntimeOptions,
-  shared: { channels?: NotificationChannels; store?: NotificationStore } = {},
-): Notifier {
-  let all: NotificationChannels | undefined = shared.channels;
-  let store: NotificationStore | undefined = shared.store;
-  const bySelection = new Map<string, Notifier>();
-  // PagerDuty keeps its own minimum: it pages (a job's incident resolves with its next success, whatever it is).
-  const everySeverity: Config = {
-    ...config,
-    slackMinSeverity: "info",
-    emailMinSeverity: "info",
-    teamsMinSeverity: "info",
-    chatbotMinSeverity: "info",
-  };
-  return async (message, target) => {
-    all ??= configuredChannels(config, options);
-    store ??= configuredStore(config, options.log);
-    const wanted = target.channels?.map((name) => name.trim().toLowerCase());
-    const unknown = wanted?.filter((name) => !(CHANNELS as readonly string[]).includes(name)) ?? [];
-    if (unknown.length > 0) options.log.warn("ignoring unknown job notify channels", { channels: unknown });
-    const selected = CHANNELS.filter((name) => (wanted ? wanted.includes(name) : true));
-    const key = selected.join(",");
-    let notifier = bySelection.get(key);
-    if (!notifier) {
-      const chosen = all;
-      const channels: NotificationChannels = {
-        ...(selected.includes("slack") && chosen.slack ? { slack: chosen.slack } : {}),
-        ...(selected.includes("slack") && chosen.slackApp ? { slackApp: chosen.slackApp } : {}),
-        ...(selected.includes("email") && chosen.email ? { email: chosen.email } : {}),
-        ...(selected.includes("pagerduty") && chosen.pagerduty ? { pagerduty: chosen.pagerduty } : {}),
-        ...(selected.includes("teams") && chosen.teams ? { teams: chosen.teams } : {}),
-        ...(selected.includes("chatbot") && chosen.chatbot ? { chatbot: chosen.chatbot } : {}),
-      };
-      notifier = asNotifier(buildNotifications(everySeverity, { ...options, channels, store }));
-      bySelection.set(key, notifier);
-    }
-    return notifier(message, {
-      dedupeKey: target.dedupeKey,
-      ...(target.problem ? { problem: target.problem } : {}),
-    });
-  };
-}
+const jobCompletionWiring = loadOnce<JobCompletionWiring>(
+  "the job completion wiring",
+  () => import("./job-completion-wiring.js"),
+);
 
 /**
  * The task-state flow's job hook: closes job runs and sends their messages. None without a state table
@@ -84,12 +22,13 @@ export function buildJobNotifier(
  */
 export function jobHooks(config: Config, options: RuntimeOptions): TaskHook[] {
   if (!config.stateTable) return [];
+  let hook: TaskHook | undefined;
   return [
-    jobCompletionHook({
-      store: configuredRunStore(config, options.log),
-      notify: buildJobNotifier(config, options),
-      log: options.log,
-      ...(options.metrics ? { metrics: options.metrics } : {}),
-    }),
+    async (event, diagnosis) => {
+      const task = event.detail;
+      if (task.lastStatus !== "STOPPED" || !looksLikeJobTask(task)) return undefined;
+      hook ??= (await jobCompletionWiring()).jobCompletionHookFor(config, options);
+      return hook(event, diagnosis);
+    },
   ];
 }

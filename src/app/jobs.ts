@@ -13,12 +13,13 @@ import type { EcsJobsPort } from "../shared/jobs/ports.js";
 import type { JobSpec, JobsFile } from "../shared/jobs/types.js";
 import { ecsClient } from "./aws.js";
 import type { Config } from "./config.js";
-import { buildJobNotifier, configuredRunStore } from "./job-hooks.js";
+import { buildJobNotifier, configuredRunStore } from "./job-completion-wiring.js";
 import { clientsForConfig, type Scope, type ScopedClients } from "./member-access.js";
 import { buildNotifications, configuredChannels, configuredStore } from "./notifications.js";
 import type { RuntimeOptions } from "./runtime.js";
 
-export { buildJobNotifier, configuredRunStore, jobHooks } from "./job-hooks.js";
+export { buildJobNotifier, configuredRunStore } from "./job-completion-wiring.js";
+export { jobHooks } from "./job-hooks.js";
 
 /** A job's ECS port was asked for although its account is refused: the flows check the refusal first. */
 export class JobAccountRefusedError extends Error {

@@ -4,6 +4,7 @@
  */
 
 import type { ECSClient } from "@aws-sdk/client-ecs";
+import { loadOnce } from "../shared/load-once.js";
 import type { Log } from "../shared/log.js";
 import { meteredNotifications } from "../shared/metrics/notifications.js";
 import { routingKeySource, teamsWebhookSource } from "../shared/notify/channel-secrets.js";
@@ -12,9 +13,8 @@ import type { NotificationService } from "../shared/notify/outcomes.js";
 import { dynamoProblemStore } from "../shared/notify/problems/dynamo-store.js";
 import { memoryProblemStore } from "../shared/notify/problems/memory-store.js";
 import type { ProblemStore } from "../shared/notify/problems/types.js";
-import { renderEmail, renderSlack } from "../shared/notify/render/index.js";
 import type { RoutingConfig } from "../shared/notify/routing.js";
-import type { NotificationChannels } from "../shared/notify/service-context.js";
+import type { MessageRenderers, NotificationChannels } from "../shared/notify/service-context.js";
 import { buildServiceTagsLookup, type ServiceTagsLookup } from "../shared/notify/service-tags.js";
 import type { SlackAppChannel } from "../shared/notify/slack-app/thread-delivery.js";
 import {
@@ -45,6 +45,12 @@ export function cachedMutes(actions: ActionStore, clock: () => number = Date.now
     return until;
   };
 }
+
+/** Slack's blocks and the email, loaded with the first message that goes out (a counted stop renders nothing). */
+const messageRenderers = loadOnce("the message renderers", async (): Promise<MessageRenderers> => {
+  const { renderEmail, renderSlack } = await import("../shared/notify/render/index.js");
+  return { slack: renderSlack, email: renderEmail };
+});
 
 type ChannelAdapters = typeof import("./channel-adapters.js");
 
@@ -206,7 +212,7 @@ export function buildNotifications(
   }
   const service = buildNotificationService({
     channels,
-    render: { slack: renderSlack, email: renderEmail },
+    render: messageRenderers,
     store: options.store ?? configuredStore(config, options.log),
     routing: routingOf(config),
     tagsFor: scopedTagsLookup(config, options.log),

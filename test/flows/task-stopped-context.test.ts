@@ -8,6 +8,7 @@ import type { LogTail, LogTailRequest } from "../../src/shared/enrich/log-tail.j
 import { NOTIFY_RESERVE_MS, type TaskEnrichment } from "../../src/shared/flows/enrichment.js";
 import { handleTaskStateChange, type TaskFlowDeps } from "../../src/shared/flows/task-stopped.js";
 import type { DeploymentLike } from "../../src/shared/flows/what-changed.js";
+import { ModuleLoadError } from "../../src/shared/load-once.js";
 import { silentLog } from "../../src/shared/log.js";
 import type { Message } from "../../src/shared/notify/message.js";
 import { recordingLogger } from "../notify/delivery/recording-logger.js";
@@ -246,6 +247,21 @@ describe("alert context in the task flow", () => {
       note: "timed out reading CloudWatch Logs",
     });
     expect(sent[0]?.changes?.lines.length).toBeGreaterThan(0);
+  });
+
+  it("fails the stop, for a retry, when the log tail reader would not load (a broken bundle, not missing context)", async () => {
+    const unloadable = new ModuleLoadError("could not load the log tail reader: Cannot find module");
+    const { enrichment } = fakes({
+      readLogTail: async () => {
+        throw unloadable;
+      },
+    });
+    const { deps, sent } = flow(enrichment);
+
+    const handled = handleTaskStateChange(stoppedTaskEvent({ taskId: "t6b" }), deps);
+
+    await expect(handled).rejects.toBe(unloadable);
+    expect(sent).toEqual([]);
   });
 
   it("keeps the Lambda's last seconds for notifying: no context call when they are all that is left", async () => {

@@ -7,20 +7,10 @@ import type { ContainerDefinition, Deployment, Service, TaskDefinition } from "@
 import { parseTaskDefinitionArn } from "../events/arns.js";
 import type { Fact } from "../notify/message.js";
 import { formatUtc } from "../notify/render/time.js";
-import { cut, singleLine } from "../notify/text.js";
+import { fact } from "./card-fact.js";
 import { parseImageRef } from "./image-ref.js";
 
-/** Card facts stay short: a card is read at a glance, the details go to the thread. */
-export const MAX_FACT_CHARS = 200;
-
-/** One line, at most MAX_FACT_CHARS (ellipsis included). */
-export function shortFact(text: string, max = MAX_FACT_CHARS): string {
-  return cut(singleLine(text), max);
-}
-
-export function fact(label: string, value: string): Fact {
-  return { label, value: shortFact(value) };
-}
+export { fact, MAX_FACT_CHARS, shortFact } from "./card-fact.js";
 
 /** `arn:...:task-definition/api:42` -> `api:42`; undefined when the ARN names no task definition. */
 export function revisionOf(taskDefinitionArn: string | undefined): string | undefined {

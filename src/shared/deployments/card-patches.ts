@@ -3,10 +3,8 @@
  * did), a stopped task of the deployment, the review of the revision. Pure; each returns undefined when the
  * card has nothing to show for it.
  */
-import type { Diagnosis } from "../diagnosis/types.js";
 import type { Fact } from "../notify/message.js";
 import type { CardPatch } from "../notify/threads/types.js";
-import { isRollbackFailure } from "../rollback/failure-categories.js";
 import {
   AUTO_ROLLBACK_TAG,
   type Decision,
@@ -16,8 +14,7 @@ import {
 import { fact, revisionOf } from "./card-facts.js";
 import type { ReviewFinding } from "./review.js";
 
-/** Counter label of the card's failed tasks (`CardPatch.add`). */
-export const FAILED_TASKS = "Failed tasks";
+export { FAILED_TASKS, stoppedTaskCardPatch } from "./stopped-task-patch.js";
 
 function why(decision: Decision): string {
   if (decision.trigger === "deployment-failed") return "deployment failed";
@@ -96,20 +93,6 @@ export function rollbackCardPatch(
     },
     facts: rollback(`${to} by ecs-sentinel${via ? ` (${via})` : ""}`),
   };
-}
-
-/**
- * A stopped task of the deployment: a failure counts once toward "Failed tasks" and becomes the "Last failure";
- * a stop the revision is not to blame for (Spot, host, capacity) is shown as "Last stop" and not counted;
- * an expected stop (info: scale-in, replaced during the deployment, stopped by someone) changes nothing.
- */
-export function stoppedTaskCardPatch(diagnosis: Diagnosis, at: number): CardPatch | undefined {
-  if (diagnosis.severity === "info") return undefined;
-  const text = `${diagnosis.category}: ${diagnosis.title}`;
-  if (isRollbackFailure(diagnosis.category)) {
-    return { at, add: { [FAILED_TASKS]: 1 }, facts: [fact("Last failure", text)] };
-  }
-  return { at, facts: [fact("Last stop", text)] };
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;

@@ -8,11 +8,20 @@
  * Cost: one GetLogEvents call per attempt (counted). Fetch a tail only when `shouldFetchLogTail` says so.
  */
 import type { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
-import type { Category, Diagnosis } from "../diagnosis/types.js";
 import { arnName } from "../events/arns.js";
 import { cloudWatchEncode, consoleOrigin, parseArn } from "../notify/console-links.js";
-import { type CallCounter, ENRICH_OPERATIONS, enrichmentCalls, shouldEnrich } from "./call-counter.js";
+import { type CallCounter, ENRICH_OPERATIONS, enrichmentCalls } from "./call-counter.js";
 import { type ShapeOptions, shapeLogLines } from "./log-lines.js";
+import { REASONS, type TaskDefinitionLogsLike } from "./log-tail-choice.js";
+
+export {
+  type ContainerDefinitionLike,
+  type LogConfigurationLike,
+  logTailContainerName,
+  REASONS,
+  shouldFetchLogTail,
+  type TaskDefinitionLogsLike,
+} from "./log-tail-choice.js";
 
 export type LogTail =
   | {
@@ -26,58 +35,12 @@ export type LogTail =
     }
   | { kind: "unavailable"; reason: string; link?: string };
 
-/** The parts of a task definition this module reads (SDK `TaskDefinition` or its JSON). */
-export interface LogConfigurationLike {
-  logDriver?: string;
-  options?: Record<string, string>;
-}
-export interface ContainerDefinitionLike {
-  name?: string;
-  essential?: boolean;
-  logConfiguration?: LogConfigurationLike;
-}
-export interface TaskDefinitionLogsLike {
-  containerDefinitions?: ContainerDefinitionLike[];
-}
-
 export const DEFAULT_TAIL_LINES = 20;
 export const DEFAULT_BUDGET_MS = 4000;
 /** Pauses before the 2nd and 3rd reads of a stream that is missing or empty. */
 export const DEFAULT_RETRY_DELAYS_MS: readonly number[] = [1000, 2000];
 /** Below this, a call is not worth starting. */
 const MIN_CALL_MS = 200;
-
-export const REASONS = {
-  notFoundYet: "log stream not found yet",
-  emptySoFar: "log stream has no lines yet",
-  throttled: "CloudWatch Logs throttled",
-  timedOut: "timed out reading CloudWatch Logs",
-} as const;
-
-/** Stops where the container ran, so its output explains something; others never started or were expected. */
-const CATEGORIES_WITH_USEFUL_LOGS: ReadonlySet<Category> = new Set([
-  "out-of-memory",
-  "app-exit",
-  "container-health-check",
-  "elb-health-check",
-  "resource-limits",
-  "completed",
-  "unknown",
-]);
-
-/** The cost rule for tails: not for expected stops, nor for containers that never ran (image pull, secrets). */
-export function shouldFetchLogTail(diagnosis: Pick<Diagnosis, "severity" | "category">): boolean {
-  return shouldEnrich(diagnosis) && CATEGORIES_WITH_USEFUL_LOGS.has(diagnosis.category);
-}
-
-/** The culprit container, else the first essential one (ELB health check stops name no container). */
-export function logTailContainerName(
-  diagnosis: Pick<Diagnosis, "culprit">,
-  taskDefinition: TaskDefinitionLogsLike | undefined,
-): string | undefined {
-  if (diagnosis.culprit?.name) return diagnosis.culprit.name;
-  return taskDefinition?.containerDefinitions?.find((c) => c.essential !== false && c.name)?.name;
-}
 
 export type LogLocation =
   | { kind: "awslogs"; group: string; stream: string; region: string | undefined; partition: string }

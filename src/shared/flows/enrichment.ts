@@ -10,19 +10,20 @@ import type { Diagnosis } from "../diagnosis/types.js";
 import { shouldEnrich } from "../enrich/call-counter.js";
 import { DEFAULT_HISTORY_WINDOW_MS, historyLine, stopFromDiagnosis } from "../enrich/history.js";
 import type { HistoryStore } from "../enrich/history-store.js";
-import {
-  type LogTail,
-  type LogTailRequest,
-  logTailContainerName,
-  REASONS,
-  shouldFetchLogTail,
-} from "../enrich/log-tail.js";
+import type { LogTail, LogTailRequest } from "../enrich/log-tail.js";
+import { logTailContainerName, REASONS, shouldFetchLogTail } from "../enrich/log-tail-choice.js";
 import type { ServiceDeploymentsLookup } from "../enrich/service-deployments.js";
 import type { TaskDefinitionLoader } from "../enrich/task-definition-cache.js";
 import type { EcsTask } from "../events/schemas.js";
+import { loadOnce, ModuleLoadError } from "../load-once.js";
 import type { Log } from "../log.js";
 import type { ChangesSection, LogTailSection } from "../notify/message.js";
-import { changesMatter, changesSection, lastSuccessfulRevision, unchangedSection } from "./what-changed.js";
+import { changesMatter, lastSuccessfulRevision, unchangedSection } from "./what-changed-baseline.js";
+
+type WhatChanged = typeof import("./what-changed.js");
+
+/** The task definition diff loads with the first failure that has another revision to compare with. */
+const whatChanged = loadOnce<WhatChanged>("the task definition diff", () => import("./what-changed.js"));
 
 /** Kept free for rendering and sending once the context is gathered (Slack retries need seconds too). */
 export const NOTIFY_RESERVE_MS = 5000;
@@ -149,6 +150,7 @@ async function logTailPart(
   try {
     return tailSection(container, await withinBudget(remaining, () => readLogTail(request)));
   } catch (error) {
+    if (error instanceof ModuleLoadError) throw error;
     return { lines: [], source: `container ${container}`, note: describeError(error) };
   }
 }
@@ -166,7 +168,9 @@ async function changesPart(
   if (baseline.kind === "none") return undefined;
   if (baseline.kind === "same") return unchangedSection(failingArn);
   const before = await enrichment.loadTaskDefinition(baseline.taskDefinitionArn);
-  return before ? changesSection(baseline.taskDefinitionArn, before, definition) : undefined;
+  return before
+    ? (await whatChanged()).changesSection(baseline.taskDefinitionArn, before, definition)
+    : undefined;
 }
 
 async function historyPart(diagnosis: Diagnosis, enrichment: TaskEnrichment): Promise<string | undefined> {
@@ -235,6 +239,9 @@ export async function gatherAlertContext(
     withinBudget(remaining, () => changesPart(subject, enrichment)),
     withinBudget(remaining, () => historyPart(diagnosis, enrichment)),
   ]);
+  // A module that would not load is a broken bundle, not missing context: the event fails and is retried.
+  for (const part of [tail, changes, history])
+    if (part.status === "rejected" && part.reason instanceof ModuleLoadError) throw part.reason;
   if (changes.status === "rejected") {
     log.warn("could not tell what changed since the last successful revision", {
       error: describeError(changes.reason),

@@ -4,10 +4,9 @@
  */
 import type { Diagnosis } from "../diagnosis/types.js";
 import type { TaskStateChangeEvent } from "../events/parse.js";
-import type { EcsTask } from "../events/schemas.js";
 import { completeRun } from "../jobs/completion.js";
+import { looksLikeJobTask } from "../jobs/job-task.js";
 import type { JobRunStore } from "../jobs/ports.js";
-import { JOB_TAG } from "../jobs/types.js";
 import type { Log } from "../log.js";
 import { recordJobCompletion } from "../metrics/jobs.js";
 import type { Metrics } from "../metrics/port.js";
@@ -16,10 +15,7 @@ import { jobProblemKey } from "../notify/problems/keys.js";
 import { rerunAction } from "../slack-actions/offers.js";
 import type { TaskHook } from "./task-stopped.js";
 
-export function looksLikeJobTask(task: EcsTask): boolean {
-  if (task.startedBy?.startsWith("job/")) return true;
-  return (task.tags ?? []).some((tag) => tag.key === JOB_TAG);
-}
+export { looksLikeJobTask } from "../jobs/job-task.js";
 
 export interface JobCompletionDeps {
   store: Pick<JobRunStore, "findRunByTask" | "closeRun">;

@@ -5,8 +5,8 @@
  * only for what the thread has not shown yet: a new sub-cause or exit code.
  */
 
-import { stoppedTaskCardPatch } from "../deployments/card-patches.js";
 import { isDeploymentId } from "../deployments/deployment-id.js";
+import { stoppedTaskCardPatch } from "../deployments/stopped-task-patch.js";
 import { deploymentThreadKey } from "../deployments/thread-key.js";
 import type { Diagnosis } from "../diagnosis/types.js";
 import type { TaskStateChangeEvent } from "../events/parse.js";

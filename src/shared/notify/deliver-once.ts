@@ -6,15 +6,15 @@
  * the channels that failed.
  */
 import { randomUUID } from "node:crypto";
+import { ModuleLoadError } from "../load-once.js";
 import type { ChannelOutcomes } from "./channel-plan.js";
-import { renderFor } from "./channel-render.js";
 import { type ChannelDelivery, type DeliveryReport, deliver } from "./deliver.js";
 import type { Message, SlackPayload } from "./message.js";
 import type { DeliveryOutcome } from "./outcomes.js";
 import type { ChannelName, ProblemRef } from "./port.js";
 import type { ChatbotNotification } from "./render/chatbot.js";
 import type { TeamsPayload } from "./render/teams-card.js";
-import type { ServiceContext } from "./service-context.js";
+import type { Rendering, ServiceContext } from "./service-context.js";
 import { slackErrorAction } from "./slack-app/errors-of.js";
 import type { SlackRoute } from "./slack-app/thread-delivery.js";
 import type { ClaimRequest, EventRows, PendingDigest, ThrottleHit, ThrottleVerdict } from "./store/types.js";
@@ -94,18 +94,19 @@ async function sendToPagerDuty(ctx: ServiceContext, message: Message, problem: P
 
 function channelSender(
   ctx: ServiceContext,
+  rendering: Rendering,
   channel: ChannelName,
   message: Message,
   route: DeliveryRoute,
 ): ChannelDelivery {
   const rendered = () =>
-    renderFor(channel, message, { render: ctx.render, thread: route.thread, problem: route.problem });
+    rendering.renderFor(channel, message, { thread: route.thread, problem: route.problem });
   return {
     channel,
     send: async () => {
       switch (channel) {
         case "email":
-          await ctx.channels.email?.(ctx.render.email(message));
+          await ctx.channels.email?.(rendering.email(message));
           return;
         case "slack":
           if (ctx.channels.slackApp) await ctx.channels.slackApp.deliver(message, route);
@@ -154,6 +155,7 @@ async function touchThread(ctx: ServiceContext, message: Message, targets: Chann
  */
 async function emailInstead(
   ctx: ServiceContext,
+  rendering: Rendering,
   message: Message,
   report: DeliveryReport,
   targets: ChannelName[],
@@ -166,7 +168,7 @@ async function emailInstead(
   if (others.some(([, result]) => result.status === "failed")) return false;
   if (targets.includes("email")) return report.results.email !== undefined;
   if (!ctx.channels.email) return false;
-  await ctx.channels.email(ctx.render.email(message));
+  await ctx.channels.email(rendering.email(message));
   report.results.email = { status: "sent" };
   report.delivered.push("email");
   ctx.logger.error("Slack refused the message for good; it went to email instead", {
@@ -179,11 +181,13 @@ function mark(outcome: ChannelOutcomes, channels: ChannelName[], value: Delivery
   for (const channel of channels) outcome[channel] = value;
 }
 
-/** A failed preparation never costs the message: it goes out as it was. */
+/** A failed preparation never costs the message: it goes out as it was (unless a module would not load). */
 async function prepareSafely(ctx: ServiceContext, prepare: Prepare, message: Message) {
   try {
     return await prepare(message);
   } catch (error) {
+    // A module that would not load is a broken bundle: the event fails (claim released) and is retried.
+    if (error instanceof ModuleLoadError) throw error;
     ctx.logger.warn("Could not add context to the message; sending it without", {
       error: error instanceof Error ? error.message : String(error),
     });
@@ -246,6 +250,8 @@ export async function deliverOnce(
       message.accountName && !prepared.accountName
         ? { ...prepared, accountName: message.accountName }
         : prepared;
+    // Rendering loads only for a message that goes out (a counted or duplicate stop never renders).
+    const rendering = await ctx.rendering();
     const sendVerdict = verdict;
     // A success is saved at once only when another channel is still in flight a moment later (a crash then
     // re-sends only what was not saved); channels that finish together are saved by the completing (or
@@ -253,10 +259,10 @@ export async function deliverOnce(
     const pending = targets.filter((channel) => !claim.delivered.includes(channel));
     const inFlight = inFlightChannels(pending.length);
     const senders = targets.map((channel) => {
-      const sender = channelSender(ctx, channel, ready, route);
+      const sender = channelSender(ctx, rendering, channel, ready, route);
       return { channel, send: () => inFlight.track(sender.send()) };
     });
-    const report = await deliverOrEmail(ctx, ready, targets, senders, {
+    const report = await deliverOrEmail(ctx, rendering, ready, targets, senders, {
       alreadyDelivered: claim.delivered,
       logger,
       onDelivered: async (channel) => {
@@ -303,6 +309,7 @@ export async function deliverOnce(
 /** `deliver`, where a permanent Slack refusal that email covered does not fail the event. */
 async function deliverOrEmail(
   ctx: ServiceContext,
+  rendering: Rendering,
   message: Message,
   targets: ChannelName[],
   deliveries: ChannelDelivery[],
@@ -313,12 +320,14 @@ async function deliverOrEmail(
   } catch (error) {
     if (!(error instanceof DeliveryError)) throw error;
     const report = error.outcome as DeliveryReport;
-    const covered = await emailInstead(ctx, message, report, targets).catch((emailError: unknown) => {
-      ctx.logger.error("Email could not take the message Slack refused", {
-        error: emailError instanceof Error ? emailError.message : String(emailError),
-      });
-      return false;
-    });
+    const covered = await emailInstead(ctx, rendering, message, report, targets).catch(
+      (emailError: unknown) => {
+        ctx.logger.error("Email could not take the message Slack refused", {
+          error: emailError instanceof Error ? emailError.message : String(emailError),
+        });
+        return false;
+      },
+    );
     if (covered) return report;
     if (error.failures.every((failure) => isRefusedForGood(failure.error))) {
       for (const failure of error.failures)

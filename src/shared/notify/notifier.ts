@@ -8,14 +8,13 @@
  *
  * Dry-run renders and returns what would be sent; it neither sends nor writes state.
  */
-import { digestToMessage } from "./digest-message.js";
 import { sweepDigests } from "./digest-sweep.js";
 import type { NotificationService } from "./outcomes.js";
 import type { NotifyMeta } from "./port.js";
 import { sendMessage } from "./send.js";
 import { type NotificationServiceDeps, serviceContext } from "./service-context.js";
 
-export { digestToMessage, type NotificationServiceDeps, type NotifyMeta };
+export type { NotificationServiceDeps, NotifyMeta };
 
 export function buildNotificationService(deps: NotificationServiceDeps): NotificationService {
   const ctx = serviceContext(deps);

@@ -13,7 +13,7 @@ import { DeliveryError } from "./transports/errors.js";
 
 /** Throws DeliveryError with this digest's DigestOutcome as `outcome` when a channel failed. */
 export async function sendDigest(ctx: ServiceContext, digest: PendingDigest): Promise<DigestOutcome> {
-  const message = ctx.renderDigest(digest);
+  const message = await ctx.renderDigest(digest);
   const routed = await routeChannels(ctx, message, digest.serviceArn);
   const { outcome } = routed;
   // A digest tells people how many more there were; it is no new page (the first message opened the incident).

@@ -13,7 +13,6 @@
  * Dry-run renders and returns what would be sent; it neither sends nor writes state.
  */
 import { routeChannels } from "./channel-plan.js";
-import { renderFor } from "./channel-render.js";
 import { deliverOnce, type FloodControl } from "./deliver-once.js";
 import type { Message } from "./message.js";
 import type { DigestOutcome, NotifyOutcome } from "./outcomes.js";
@@ -132,12 +131,9 @@ export async function sendMessage(
   if (targets.length === 0) return { channels: outcome };
 
   if (ctx.dryRun) {
+    const rendering = await ctx.rendering();
     for (const channel of targets) {
-      const payload = renderFor(channel, message, {
-        render: ctx.render,
-        thread: meta.thread,
-        problem,
-      });
+      const payload = rendering.renderFor(channel, message, { thread: meta.thread, problem });
       outcome[channel] = { status: "dry-run", payload };
     }
     return { channels: outcome };

@@ -3,7 +3,8 @@
  * resolved once (`ServiceContext`): the one value the steps of the pipeline (send.ts, send-digest.ts,
  * digest-sweep.ts) share.
  */
-import { digestToMessage } from "./digest-message.js";
+import { loadOnce } from "../load-once.js";
+import type { ChannelPayload, RenderContext } from "./channel-render.js";
 import type { EmailMessage, Message, SlackPayload } from "./message.js";
 import type { PagerDutyChannel } from "./pagerduty/channel.js";
 import { CHANNEL_NAMES, type ChannelName } from "./port.js";
@@ -38,17 +39,26 @@ export interface NotificationChannels {
   chatbot?: ChatbotPort;
 }
 
+export interface MessageRenderers {
+  slack: (message: Message) => SlackPayload;
+  email: (message: Message) => EmailMessage;
+  /** Builds the digest message; `digestToMessage` (digest-message.ts) when absent. */
+  digest?: (digest: PendingDigest) => Message;
+}
+
+/** What each channel is sent for a message, once loaded: a message's channels then render it in order. */
+export interface Rendering {
+  renderFor: (channel: ChannelName, message: Message, route: Omit<RenderContext, "render">) => ChannelPayload;
+  email: (message: Message) => EmailMessage;
+}
+
 /** App mode: `all` opens and edits a card for every deployment; `failures` only for those Slack's minimum lets through. */
 export type DeploymentCards = "all" | "failures";
 
 export interface NotificationServiceDeps {
   channels: NotificationChannels;
-  render: {
-    slack: (message: Message) => SlackPayload;
-    email: (message: Message) => EmailMessage;
-    /** Builds the digest message; `digestToMessage` when absent. */
-    digest?: (digest: PendingDigest) => Message;
-  };
+  /** The renderers, or how to load them with the first message rendered (a counted stop renders nothing). */
+  render: MessageRenderers | (() => Promise<MessageRenderers>);
   store: NotificationStore;
   routing?: Partial<RoutingConfig>;
   tagsFor?: ServiceTagsLookup;
@@ -70,9 +80,10 @@ export interface NotificationServiceDeps {
 
 export interface ServiceContext {
   channels: NotificationServiceDeps["channels"];
-  render: NotificationServiceDeps["render"];
+  /** The renderers and channel-render.ts, loaded with the first message that goes out. */
+  rendering: () => Promise<Rendering>;
   /** `render.digest`, else `digestToMessage`. */
-  renderDigest: (digest: PendingDigest) => Message;
+  renderDigest: (digest: PendingDigest) => Promise<Message>;
   store: NotificationStore;
   routing: RoutingConfig;
   tagsFor?: ServiceTagsLookup;
@@ -99,11 +110,26 @@ const CONFIGURED: Record<ChannelName, (channels: NotificationChannels) => boolea
   chatbot: (channels) => channels.chatbot !== undefined,
 };
 
+/** Rendering loads with the first message that goes out: a counted or duplicate stop never needs it. */
+const channelRender = loadOnce("the channel renderers", () => import("./channel-render.js"));
+const digestMessage = loadOnce("the digest message", () => import("./digest-message.js"));
+
 export function serviceContext(deps: NotificationServiceDeps): ServiceContext {
+  const given = deps.render;
+  const renderers = typeof given === "function" ? given : async () => given;
   return {
     channels: deps.channels,
-    render: deps.render,
-    renderDigest: deps.render.digest ?? digestToMessage,
+    rendering: async () => {
+      const [{ renderFor }, render] = await Promise.all([channelRender(), renderers()]);
+      return {
+        renderFor: (channel, message, route) => renderFor(channel, message, { ...route, render }),
+        email: render.email,
+      };
+    },
+    renderDigest: async (digest) => {
+      const own = (await renderers()).digest;
+      return own ? own(digest) : (await digestMessage()).digestToMessage(digest);
+    },
     store: deps.store,
     routing: { ...DEFAULT_ROUTING, ...deps.routing },
     tagsFor: deps.tagsFor,

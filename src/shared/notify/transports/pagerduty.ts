@@ -23,7 +23,7 @@ export type PagerDutyPort = (event: PagerDutyEvent) => Promise<{ dedupKey?: stri
 /** The same retry and deadline settings as the Slack webhook. */
 export type PagerDutySenderOptions = SlackNotifierOptions;
 
-export const DEFAULT_PAGERDUTY_EVENTS_URL = "https://events.pagerduty.com/v2/enqueue";
+export { DEFAULT_PAGERDUTY_EVENTS_URL } from "./pagerduty-endpoint.js";
 
 const DEFAULTS = {
   safetyMarginMs: 2_000,

@@ -1,0 +1,23 @@
+/**
+ * A module group loaded on first use: one `import()` shared by every caller, forgotten when it fails so the next
+ * call tries again. The failure is thrown as ModuleLoadError, which the steps that leave out context they could
+ * not get (alert context, message preparation) let through: a missing module is a broken bundle, not a slow
+ * API, so the event must fail and be retried rather than go out poorer.
+ */
+export class ModuleLoadError extends Error {
+  override readonly name = "ModuleLoadError";
+}
+
+export function loadOnce<T>(what: string, load: () => Promise<T>): () => Promise<T> {
+  let loading: Promise<T> | undefined;
+  return () => {
+    loading ??= load().catch((error: unknown) => {
+      loading = undefined;
+      throw new ModuleLoadError(
+        `could not load ${what}: ${error instanceof Error ? error.message : String(error)}`,
+        { cause: error },
+      );
+    });
+    return loading;
+  };
+}
