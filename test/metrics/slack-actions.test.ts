@@ -14,6 +14,8 @@ import { buildSlackActionsHandler } from "../../src/app/slack-actions.js";
 import { meteredActionService, meteredApproverCheck } from "../../src/shared/metrics/slack-actions.js";
 import type { SlackApi } from "../../src/shared/notify/slack-app/api-port.js";
 import { memoryActionStore } from "../../src/shared/slack-actions/memory-store.js";
+import type { ActionService } from "../../src/shared/slack-actions/service.js";
+import type { ActionDecision } from "../../src/shared/slack-actions/types.js";
 import { DEPLOYED_AT, ecsWorld, NEW_ID, SERVICE_ARN } from "../scenarios/support/ecs-world.js";
 import {
   fixturePayload,
@@ -103,6 +105,14 @@ describe("meteredApproverCheck", () => {
   });
 });
 
+const CLICK = { kind: "rollback" as const, userId: "U0APPROVER", channel: "C0ALERTS01", messageTs: "1.2" };
+
+/** An action service that answers each click with the next of `decisions`. */
+const answering = (decisions: ActionDecision[]): ActionService => ({
+  decide: async () => decisions.shift() ?? { reply: "" },
+  execute: async () => {},
+});
+
 describe("meteredActionService", () => {
   it("counts a click whose button no longer acts as slack-stale, and any other decision as nothing", async () => {
     const metrics = countingMetrics();
@@ -111,18 +121,9 @@ describe("meteredActionService", () => {
       { reply: "Rolling back api…", execute: { claimId: "claim-7" } },
       { reply: "Not allowed: <@U0STRANGER> is not an approver for api" },
     ];
-    const service = meteredActionService(
-      { decide: async () => decisions.shift() ?? { reply: "" }, execute: async () => {} },
-      metrics,
-    );
-    const click = {
-      kind: "rollback" as const,
-      userId: "U0APPROVER",
-      channel: "C0ALERTS01",
-      messageTs: "1.2",
-    };
+    const service = meteredActionService(answering(decisions), metrics);
 
-    for (let i = 0; i < 3; i++) await service.decide(click);
+    for (let i = 0; i < 3; i++) await service.decide(CLICK);
 
     expect(dropped(metrics)).toEqual(["slack-stale"]);
   });
@@ -136,18 +137,9 @@ describe("meteredActionService", () => {
       },
       { reply: "Slack could not confirm …", refused: "workspace-unconfirmed" as const },
     ];
-    const service = meteredActionService(
-      { decide: async () => decisions.shift() ?? { reply: "" }, execute: async () => {} },
-      metrics,
-    );
-    const click = {
-      kind: "rollback" as const,
-      userId: "U0APPROVER",
-      channel: "C0ALERTS01",
-      messageTs: "1.2",
-    };
+    const service = meteredActionService(answering(decisions), metrics);
 
-    for (let i = 0; i < 2; i++) await service.decide(click);
+    for (let i = 0; i < 2; i++) await service.decide(CLICK);
 
     expect(dropped(metrics)).toEqual(["slack-other-workspace", "slack-workspace-unconfirmed"]);
   });
