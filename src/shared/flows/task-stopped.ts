@@ -10,6 +10,7 @@ import type { TaskStateChangeEvent } from "../events/parse.js";
 import type { EcsTask } from "../events/schemas.js";
 import type { HostImpairment } from "../hosts/ports.js";
 import { withHostEvidence } from "../hosts/stop-link.js";
+import { loadOnce } from "../load-once.js";
 import type { Log } from "../log.js";
 import { fromDiagnosis } from "../notify/from-diagnosis.js";
 import type { Message } from "../notify/message.js";
@@ -27,6 +28,12 @@ import {
   withinBudget,
 } from "./enrichment.js";
 import { stoppedTaskThread } from "./stop-thread.js";
+
+/**
+ * The log signatures load with the first tail read, not with the Lambda: most stops never need them. A failed
+ * load is a ModuleLoadError, which message preparation lets through (the event fails and is retried).
+ */
+const logSignatures = loadOnce("the log signatures", () => import("../diagnosis/log-signatures/index.js"));
 
 /**
  * Runs after a stopped task is diagnosed, before the generic notification: the jobs module closes a job's run
@@ -215,11 +222,8 @@ export async function handleTaskStateChange(
           );
           // The tail is known only now: read it, so the message says what broke and what to change.
           const lines = context.logTail?.lines ?? [];
-          // The log signatures load with the first tail read, not with the Lambda: most stops never need them.
           const refined =
-            lines.length > 0
-              ? (await import("../diagnosis/log-signatures/index.js")).refineWithLogs(diagnosis, lines)
-              : diagnosis;
+            lines.length > 0 ? (await logSignatures()).refineWithLogs(diagnosis, lines) : diagnosis;
           return withMuteButtons(fromDiagnosis(refined, { ...env, ...context }), serviceArnOf(task));
         }
       : undefined;
