@@ -93,6 +93,20 @@ async function postedCard(slack: SlackStandin, store: ActionStore) {
   return posted.ts;
 }
 
+type ClickingTeam = { teamId: string; enterpriseId?: string };
+
+/** The approver presses Roll back on the posted card, signed with the app's secret, as `from`'s member if given. */
+const clickRollback = (slack: SlackStandin, endpoint: string, ts: string, from?: ClickingTeam) =>
+  slack.click({
+    channel: STANDIN_CHANNEL.id,
+    ts,
+    actionId: ACTION_IDS.rollback,
+    user: APPROVER,
+    endpoint,
+    signingSecret: SECRET,
+    ...(from ? { from } : {}),
+  });
+
 const config = (slack: SlackStandin) =>
   loadConfig({
     SLACK_BOT_TOKEN: STANDIN_TOKEN.token,
@@ -171,16 +185,8 @@ async function deployedEndpoint(app?: Partial<StandinApp>) {
       metrics,
     }),
   );
-  const click = async (from?: { teamId: string; enterpriseId?: string }) => {
-    const sent = await slack.click({
-      channel: STANDIN_CHANNEL.id,
-      ts,
-      actionId: ACTION_IDS.rollback,
-      user: APPROVER,
-      endpoint,
-      signingSecret: SECRET,
-      ...(from ? { from } : {}),
-    });
+  const click = async (from?: ClickingTeam) => {
+    const sent = await clickRollback(slack, endpoint, ts, from);
     const replies = slack.responses(sent.clickId).map((r) => (r.json as { text?: string }).text);
     return { status: sent.status, replies };
   };
@@ -325,16 +331,7 @@ describe("ecs-sentinel actions serve", () => {
     });
     for (let i = 0; i < 200 && !io.out().includes("Serving"); i++) await new Promise((r) => setImmediate(r));
     const endpoint = /Serving Slack actions at (\S+)/.exec(io.out())?.[1] ?? "";
-    const click = (from?: { teamId: string }) =>
-      slack.click({
-        channel: STANDIN_CHANNEL.id,
-        ts,
-        actionId: ACTION_IDS.rollback,
-        user: APPROVER,
-        endpoint,
-        signingSecret: SECRET,
-        ...(from ? { from } : {}),
-      });
+    const click = (from?: ClickingTeam) => clickRollback(slack, endpoint, ts, from);
 
     const theirs = await click({ teamId: THEIR_TEAM });
     const claimedAfterTheirs = [...claimed];
