@@ -1,6 +1,10 @@
 /** A module group loaded on first use: one load for every caller, a failure thrown as ModuleLoadError and retried. */
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadOnce, ModuleLoadError } from "../src/shared/load-once.js";
+
+const SRC = join(import.meta.dirname, "../src");
 
 describe("loadOnce", () => {
   it("loads once for callers that ask at the same time and later", async () => {
@@ -47,5 +51,21 @@ describe("loadOnce", () => {
 
     expect(second).toBe("loaded");
     expect(attempts).toBe(2);
+  });
+
+  it("is called as /* @__PURE__ */ everywhere at module scope, so functions that never call it do not carry its chunk", () => {
+    const bare = readdirSync(SRC, { recursive: true, encoding: "utf8" })
+      .filter((file) => file.endsWith(".ts") && !file.endsWith("load-once.ts"))
+      .flatMap((file) =>
+        [
+          ...readFileSync(join(SRC, file), "utf8").matchAll(
+            /^(?:export )?const (\w+)[^=\n]*=\s*(\/\*[^*]*\*\/\s*)?loadOnce\b/gm,
+          ),
+        ]
+          .filter((match) => !match[2]?.includes("@__PURE__"))
+          .map((match) => `${file}: ${match[1]}`),
+      );
+
+    expect(bare).toEqual([]);
   });
 });

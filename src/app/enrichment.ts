@@ -22,7 +22,10 @@ import { dynamoDocumentClient, ecsClient, logsClientsByRegion } from "./aws.js";
 type LogTail = typeof import("../shared/enrich/log-tail.js");
 
 /** Log tails (reading, masking, trimming) are read only for a message that goes out: loaded with the first. */
-const logTail = loadOnce<LogTail>("the log tail reader", () => import("../shared/enrich/log-tail.js"));
+const logTail = /* @__PURE__ */ loadOnce<LogTail>(
+  "the log tail reader",
+  () => import("../shared/enrich/log-tail.js"),
+);
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** GetLogEvents returns at most 10,000 events per call. */

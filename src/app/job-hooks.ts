@@ -11,7 +11,7 @@ import type { RuntimeOptions } from "./runtime.js";
 
 type JobCompletionWiring = typeof import("./job-completion-wiring.js");
 
-const jobCompletionWiring = loadOnce<JobCompletionWiring>(
+const jobCompletionWiring = /* @__PURE__ */ loadOnce<JobCompletionWiring>(
   "the job completion wiring",
   () => import("./job-completion-wiring.js"),
 );

@@ -47,10 +47,13 @@ export function cachedMutes(actions: ActionStore, clock: () => number = Date.now
 }
 
 /** Slack's blocks and the email, loaded with the first message that goes out (a counted stop renders nothing). */
-const messageRenderers = loadOnce("the message renderers", async (): Promise<MessageRenderers> => {
-  const { renderEmail, renderSlack } = await import("../shared/notify/render/index.js");
-  return { slack: renderSlack, email: renderEmail };
-});
+const messageRenderers = /* @__PURE__ */ loadOnce(
+  "the message renderers",
+  async (): Promise<MessageRenderers> => {
+    const { renderEmail, renderSlack } = await import("../shared/notify/render/index.js");
+    return { slack: renderSlack, email: renderEmail };
+  },
+);
 
 type ChannelAdapters = typeof import("./channel-adapters.js");
 

@@ -23,7 +23,10 @@ import { changesMatter, lastSuccessfulRevision, unchangedSection } from "./what-
 type WhatChanged = typeof import("./what-changed.js");
 
 /** The task definition diff loads with the first failure that has another revision to compare with. */
-const whatChanged = loadOnce<WhatChanged>("the task definition diff", () => import("./what-changed.js"));
+const whatChanged = /* @__PURE__ */ loadOnce<WhatChanged>(
+  "the task definition diff",
+  () => import("./what-changed.js"),
+);
 
 /** Kept free for rendering and sending once the context is gathered (Slack retries need seconds too). */
 export const NOTIFY_RESERVE_MS = 5000;

@@ -33,7 +33,10 @@ import { stoppedTaskThread } from "./stop-thread.js";
  * The log signatures load with the first tail read, not with the Lambda: most stops never need them. A failed
  * load is a ModuleLoadError, which message preparation lets through (the event fails and is retried).
  */
-const logSignatures = loadOnce("the log signatures", () => import("../diagnosis/log-signatures/index.js"));
+const logSignatures = /* @__PURE__ */ loadOnce(
+  "the log signatures",
+  () => import("../diagnosis/log-signatures/index.js"),
+);
 
 /**
  * Runs after a stopped task is diagnosed, before the generic notification: the jobs module closes a job's run

@@ -111,8 +111,8 @@ const CONFIGURED: Record<ChannelName, (channels: NotificationChannels) => boolea
 };
 
 /** Rendering loads with the first message that goes out: a counted or duplicate stop never needs it. */
-const channelRender = loadOnce("the channel renderers", () => import("./channel-render.js"));
-const digestMessage = loadOnce("the digest message", () => import("./digest-message.js"));
+const channelRender = /* @__PURE__ */ loadOnce("the channel renderers", () => import("./channel-render.js"));
+const digestMessage = /* @__PURE__ */ loadOnce("the digest message", () => import("./digest-message.js"));
 
 export function serviceContext(deps: NotificationServiceDeps): ServiceContext {
   const given = deps.render;
