@@ -4,7 +4,7 @@
  * confirmed, clicks of people who are no approver, clicks on a button that no longer acts (stale), and a person's rollback, counted as RollbackDecisions through the same metered
  * runner as the automatic path.
  */
-import { ECSClient, ListTagsForResourceCommand } from "@aws-sdk/client-ecs";
+import { ECSClient } from "@aws-sdk/client-ecs";
 import type { LambdaFunctionURLEvent } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
 import { describe, expect, it } from "vitest";
@@ -16,7 +16,7 @@ import type { SlackApi } from "../../src/shared/notify/slack-app/api-port.js";
 import { memoryActionStore } from "../../src/shared/slack-actions/memory-store.js";
 import type { ActionService } from "../../src/shared/slack-actions/service.js";
 import type { ActionDecision } from "../../src/shared/slack-actions/types.js";
-import { DEPLOYED_AT, ecsWorld, NEW_ID, SERVICE_ARN } from "../scenarios/support/ecs-world.js";
+import { DEPLOYED_AT, failedManualDeployment, NEW_ID, SERVICE_ARN } from "../scenarios/support/ecs-world.js";
 import {
   fixturePayload,
   NOW_SECONDS,
@@ -146,7 +146,6 @@ describe("meteredActionService", () => {
 });
 
 describe("a rollback from a Slack button", () => {
-  const MANUAL = [{ key: "ecs-sentinel:auto-rollback", value: "manual" }];
   const ecsMock = mockClient(ECSClient);
 
   /** Slack's Web API as app mode uses it: every post and edit accepted; the bot is in workspace T0OURTEAM1. */
@@ -157,13 +156,7 @@ describe("a rollback from a Slack button", () => {
   };
 
   async function clickedRollback(user: string, teamId?: string) {
-    ecsMock.reset();
-    const world = ecsWorld(ecsMock, {
-      tags: MANUAL,
-      rollout: "FAILED",
-      rolloutReason: "tasks failed to start",
-    });
-    ecsMock.on(ListTagsForResourceCommand).resolves({ tags: MANUAL });
+    const world = failedManualDeployment(ecsMock);
     const metrics = countingMetrics();
     const store = memoryActionStore();
     const now = DEPLOYED_AT.getTime() + 10 * 60_000;

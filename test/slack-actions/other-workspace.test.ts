@@ -7,7 +7,7 @@
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { ECSClient, ListTagsForResourceCommand } from "@aws-sdk/client-ecs";
+import { ECSClient } from "@aws-sdk/client-ecs";
 import type { LambdaFunctionURLEvent } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, describe, expect, it } from "vitest";
@@ -21,7 +21,7 @@ import { buildResponder } from "../../src/shared/slack-actions/response-url.js";
 import type { ActionStore } from "../../src/shared/slack-actions/store.js";
 import { ACTION_IDS } from "../../src/shared/slack-actions/types.js";
 import { countingMetrics } from "../metrics/support.js";
-import { DEPLOYED_AT, ecsWorld, NEW_ID, SERVICE_ARN } from "../scenarios/support/ecs-world.js";
+import { DEPLOYED_AT, failedManualDeployment, NEW_ID, SERVICE_ARN } from "../scenarios/support/ecs-world.js";
 import { captureIo } from "../support/cli-io.js";
 import {
   type SlackStandin,
@@ -33,7 +33,6 @@ import {
 } from "../support/slack-web-api-standin.js";
 import { recordingLog, SECRET } from "./helpers.js";
 
-const MANUAL = [{ key: "ecs-sentinel:auto-rollback", value: "manual" }];
 const APPROVER = { id: "U0APPROVER", name: "ana" };
 const THEIR_TEAM = "T0THEIRS01";
 const ORG = "E0ACMEORG1";
@@ -107,26 +106,19 @@ const clickRollback = (slack: SlackStandin, endpoint: string, ts: string, from?:
     ...(from ? { from } : {}),
   });
 
-const config = (slack: SlackStandin) =>
-  loadConfig({
-    SLACK_BOT_TOKEN: STANDIN_TOKEN.token,
-    SLACK_CHANNEL: STANDIN_CHANNEL.id,
-    SLACK_API_URL: slack.url,
-    SLACK_POST_INTERVAL_MS: "0",
-    SLACK_APPROVERS: APPROVER.id,
-    SLACK_SIGNING_SECRET: SECRET,
-  });
+/** App mode against the stand-in, with buttons for the approver. */
+const envFor = (slack: SlackStandin) => ({
+  SLACK_BOT_TOKEN: STANDIN_TOKEN.token,
+  SLACK_CHANNEL: STANDIN_CHANNEL.id,
+  SLACK_API_URL: slack.url,
+  SLACK_POST_INTERVAL_MS: "0",
+  SLACK_APPROVERS: APPROVER.id,
+  SLACK_SIGNING_SECRET: SECRET,
+});
 
-function failedDeployment() {
-  ecsMock.reset();
-  const world = ecsWorld(ecsMock, {
-    tags: MANUAL,
-    rollout: "FAILED",
-    rolloutReason: "tasks failed to start",
-  });
-  ecsMock.on(ListTagsForResourceCommand).resolves({ tags: MANUAL });
-  return world;
-}
+const config = (slack: SlackStandin) => loadConfig(envFor(slack));
+
+const failedDeployment = () => failedManualDeployment(ecsMock);
 
 /** Serves a Lambda handler over HTTP as a Function URL does (payload format 2.0). */
 async function functionUrl(handler: ReturnType<typeof buildSlackActionsHandler>): Promise<string> {
@@ -310,14 +302,7 @@ describe("ecs-sentinel actions serve", () => {
       stop = resolve;
     });
     const io = captureIo();
-    io.env = {
-      SLACK_BOT_TOKEN: STANDIN_TOKEN.token,
-      SLACK_CHANNEL: STANDIN_CHANNEL.id,
-      SLACK_API_URL: slack.url,
-      SLACK_POST_INTERVAL_MS: "0",
-      SLACK_APPROVERS: APPROVER.id,
-      SLACK_SIGNING_SECRET: SECRET,
-    };
+    io.env = envFor(slack);
     const log = recordingLog();
     const exit = runActions(["serve", "--port", "0"], io, {
       service: (serveConfig, runtime) =>

@@ -14,6 +14,7 @@ import {
   DescribeTaskDefinitionCommand,
   type ECSClient,
   ListServiceDeploymentsCommand,
+  ListTagsForResourceCommand,
   type ServiceDeployment,
   type ServiceDeploymentBrief,
   StopServiceDeploymentCommand,
@@ -59,6 +60,8 @@ export interface WorldState {
 }
 
 export const OPT_IN = { key: "ecs-sentinel:auto-rollback", value: "true" };
+/** A service that rolls back only when a person presses the button. */
+export const MANUAL_ROLLBACK = { key: "ecs-sentinel:auto-rollback", value: "manual" };
 
 /** DescribeTaskDefinition, example "To describe a task definition" (hello_world:8), renamed large-ngingx:2. */
 export const NEW_TASK_DEFINITION = {
@@ -288,4 +291,16 @@ export function ecsWorld(mock: EcsStub, overrides: Partial<WorldState> = {}): Ec
       return counts;
     },
   };
+}
+
+/** A failed deployment of a service that rolls back by button only, its tags readable too (the buttons' story). */
+export function failedManualDeployment(mock: EcsStub): EcsWorld {
+  mock.reset();
+  const world = ecsWorld(mock, {
+    tags: [MANUAL_ROLLBACK],
+    rollout: "FAILED",
+    rolloutReason: "tasks failed to start",
+  });
+  mock.on(ListTagsForResourceCommand).resolves({ tags: [MANUAL_ROLLBACK] });
+  return world;
 }
