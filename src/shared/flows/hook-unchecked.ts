@@ -78,19 +78,19 @@ export async function tellUnchecked(
   const notify = deps.notify;
   if (!notify) return;
   const at = deps.now();
-  const { cluster, ecsService } = serviceLogKeys(payload.serviceArn);
+  const keys = serviceLogKeys(payload.serviceArn);
   try {
     await send(() =>
       notify(hookUncheckedMessage(payload, problem, new Date(at).toISOString()), {
         dedupeKey: `hook-unchecked#${payload.targetServiceRevisionArn}#${payload.lifecycleStage}`,
-        throttleKey: `${cluster ?? "-"}#${ecsService ?? "-"}#hook-unchecked`,
+        throttleKey: `${keys.cluster ?? "-"}#${keys.ecsService ?? "-"}#hook-unchecked`,
         serviceArn: payload.serviceArn,
         occurredAt: at,
       }),
     );
   } catch (error) {
     deps.log.error("deployment hook: could not tell that the deployment went on unchecked", {
-      ...serviceLogKeys(payload.serviceArn),
+      ...keys,
       error: errorSummary(error),
     });
   }
