@@ -22,6 +22,11 @@ import { STACK_ESBUILD_OPTIONS } from "./stack-esbuild.js";
 import { median } from "./stats.js";
 
 export const NAIVE_IMPORTS = ["@aws-sdk/client-ecs", "@aws-sdk/client-sns", "@aws-sdk/client-dynamodb"];
+
+/** Issue 19's yardstick at `path`: a module importing only NAIVE_IMPORTS (inside the project, so they resolve). */
+export function writeNaiveHandler(path: string): void {
+  writeFileSync(path, NAIVE_IMPORTS.map((name) => `import ${JSON.stringify(name)};`).join("\n"));
+}
 const IMPORT_RUNS = 7;
 
 export interface FunctionBundleRow {
@@ -121,7 +126,7 @@ export async function benchBundles(root: string): Promise<FunctionBundleRow[]> {
   const packaged = await packageStack("bench", DOCUMENTED_PARAMS);
   // In the project, so that node_modules resolves; removed afterwards.
   const naive = join(root, ".bench-naive-handler.mjs");
-  writeFileSync(naive, NAIVE_IMPORTS.map((name) => `import ${JSON.stringify(name)};`).join("\n"));
+  writeNaiveHandler(naive);
   // Also in the project, so that the floor's source resolves the SDK from node_modules.
   const floorFolder = join(root, ".bench-sdk-floor");
   const floor = buildLikeTheStack(floorFolder, "sdk-floor", SDK_FLOOR_SOURCE);

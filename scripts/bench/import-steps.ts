@@ -5,9 +5,9 @@
  * schemas, the diagnosis rules), then every module the handler imports with nothing built, then the handler
  * itself (its dependencies built at import). Issue 19's 0.35× is read against these rows in docs/performance.md.
  */
-import { rmSync, writeFileSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { buildLikeTheStack, importMillisOnce, NAIVE_IMPORTS, SDK_FLOOR_SOURCE } from "./bundles.js";
+import { buildLikeTheStack, importMillisOnce, SDK_FLOOR_SOURCE, writeNaiveHandler } from "./bundles.js";
 import { median } from "./stats.js";
 
 const IMPORT_RUNS = 9;
@@ -57,7 +57,7 @@ export function benchImportSteps(root: string): ImportStepRow[] {
       step,
       ...buildLikeTheStack(join(folder, `step-${index}`), "entry", source),
     }));
-    writeFileSync(naive, NAIVE_IMPORTS.map((name) => `import ${JSON.stringify(name)};`).join("\n"));
+    writeNaiveHandler(naive);
     const times = steps.map(() => [] as number[]);
     const naiveTimes: number[] = [];
     for (let run = 0; run < IMPORT_RUNS; run++) {
